@@ -1,0 +1,53 @@
+# freebeam top-level build.  Two commands do everything on a fresh Debian
+# machine: `make run` (boots the default demo image in QEMU) and `make test`.
+# Each area keeps its own rules in a fragment (<area>/<area>.mk) included
+# below; this file holds only what they share.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+B := build
+CROSS ?= arm-linux-gnueabihf-
+TCC := $(CROSS)gcc
+TLD := $(CROSS)ld
+TAR := $(CROSS)ar
+TOBJCOPY := $(CROSS)objcopy
+HOSTCC ?= cc
+
+# Freestanding target code: no host (or target libc) headers, only gcc's own
+# freestanding ones (stdint.h, stddef.h, stdarg.h, stdbool.h) and ours.
+TGCC_INC := $(shell $(TCC) -print-file-name=include 2>/dev/null)
+TARGET_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -nostdinc \
+  -isystem $(TGCC_INC) -Iinclude -march=armv7-a -mfloat-abi=hard -mfpu=vfpv3-d16 \
+  -fno-pic -fno-stack-protector -fno-common -ffunction-sections -fdata-sections
+HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
+
+# The default image `make run` boots, and the images `make images` builds.
+RUN_IMAGE ?= pingpong
+IMAGES :=
+
+.PHONY: all setup images test run clean
+all: images
+
+setup:
+	@tools/setup.sh
+
+-include kernel/kernel.mk
+-include libfbpd/libfbpd.mk
+-include systems/systems.mk
+-include tools/tools.mk
+-include tests/host/host.mk
+-include bench/bench.mk
+
+images: $(IMAGES)
+
+test: setup
+	@$(MAKE) --no-print-directory all
+	@tests/run_all.sh
+
+run: setup
+	@$(MAKE) --no-print-directory $(B)/images/$(RUN_IMAGE).img
+	tools/freebeam run $(B)/images/$(RUN_IMAGE).img
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,77 @@
+/*
+ * kapi.h - the one PD-facing kernel ABI of freebeam.
+ *
+ * Everything a protection domain may ask of the kernel is here: the system
+ * call numbers, how arguments travel, the event a waiting PD receives, the
+ * fault record a monitor receives, and the error numbers.  It is shared by
+ * the kernel, libfbpd and (later) libos, and must stay small: the upper
+ * layers should be able to move to seL4 Microkit with a thin shim.
+ *
+ * Calling convention: `svc #0` with the call number in r7, arguments in
+ * r0-r6, results in r0-r6 (r0 is the status or first result).  Errors are
+ * negative Linux errno values so that libos can pass them straight through.
+ * A call number the kernel does not know is a fault (FB_FAULT_BAD_SYSCALL).
+ *
+ * Time: deadlines are absolute values of the ARM generic virtual counter
+ * (CNTVCT), which every PD can read directly; 0 means "no deadline".  The
+ * counter frequency is readable from CNTFRQ at PL0.
+ */
+#ifndef FREEBEAM_KAPI_H
+#define FREEBEAM_KAPI_H
+
+/* ---- system call numbers (r7) ---- */
+#define FB_SYS_DEBUG_PUTS      1  /* r0=ptr r1=len                      -> 0 | -EFAULT        */
+#define FB_SYS_NOTIFY          2  /* r0=ch                              -> 0 | -EINVAL        */
+#define FB_SYS_PPCALL          3  /* r0=ch r1=label r2..r5=mr0..3       -> r0=label r1..r4=mr */
+#define FB_SYS_RECV            4  /* r0,r1=deadline lo,hi               -> event (below)      */
+#define FB_SYS_REPLY_RECV      5  /* r0=label r1..r4=mr0..3 r5,r6=deadline -> event           */
+#define FB_SYS_IRQ_ACK         6  /* r0=ch                              -> 0 | -EINVAL        */
+#define FB_SYS_PD_RESTART      7  /* r0=pd index (a PD this PD monitors) -> 0 | -EPERM        */
+#define FB_SYS_PD_STOP         8  /* r0=pd index                        -> 0 | -EPERM         */
+#define FB_SYS_THREAD_CREATE   9  /* r0=entry r1=sp r2=arg r3=tls r4=prio -> tid | -EAGAIN    */
+#define FB_SYS_THREAD_EXIT    10  /* r0=clear_addr (0: none): *addr=0, futex wake 1; no return */
+#define FB_SYS_THREAD_SET_PRIO 11 /* r0=tid r1=prio                     -> 0 | -EPERM|-ESRCH  */
+#define FB_SYS_YIELD          12  /*                                    -> 0                  */
+#define FB_SYS_FUTEX_WAIT     13  /* r0=addr r1=expected r2,r3=deadline -> 0 | -EAGAIN | -ETIMEDOUT | -EFAULT */
+#define FB_SYS_FUTEX_WAKE     14  /* r0=addr r1=max                     -> number woken       */
+#define FB_SYS_SET_TLS        15  /* r0=value for TPIDRURO of the caller -> 0                 */
+#define FB_SYS_POWEROFF       16  /* r0=status (needs FB_RIGHT_POWEROFF) -> no return | -EPERM */
+#define FB_SYS_THREAD_SELF    17  /*                                    -> tid                */
+#define FB_SYS_PD_SELF        18  /*                                    -> own pd index       */
+#define FB_SYS_MAX            18
+
+/* ---- events returned by RECV / REPLY_RECV (r0 = kind) ---- */
+#define FB_EV_NOTIFY   1  /* r1,r2 = pending channel mask lo,hi (bit n = channel id n)     */
+#define FB_EV_PPCALL   2  /* r1=ch r2=label r3..r6=mr0..3; answer with REPLY_RECV          */
+#define FB_EV_FAULT    3  /* r1=pd r2=tid r3=kind r4=addr r5=pc r6=status (FSR or syscall) */
+#define FB_EV_TIMEOUT  4  /* the deadline passed with nothing to deliver                  */
+
+/* ---- fault kinds (FB_EV_FAULT r3) ---- */
+#define FB_FAULT_DATA_ABORT     1  /* addr = faulting data address, status = DFSR */
+#define FB_FAULT_PREFETCH_ABORT 2  /* addr = faulting instruction address, status = IFSR */
+#define FB_FAULT_UNDEFINED      3  /* addr = pc of the instruction */
+#define FB_FAULT_ALIGNMENT      4  /* addr = faulting data address, status = DFSR */
+#define FB_FAULT_BAD_SYSCALL    5  /* status = the call number */
+
+/* ---- PD rights (bit mask, from the system description) ---- */
+#define FB_RIGHT_POWEROFF   (1u << 0)  /* may power the machine off with a status */
+#define FB_RIGHT_PD_CONTROL (1u << 1)  /* may restart/stop the PDs it monitors */
+
+/* ---- limits ---- */
+#define FB_MAX_CHANNELS   63   /* channel ids 0..62 in each PD */
+#define FB_MAX_PRIO      254   /* priorities 0..254, higher runs first */
+#define FB_MSG_WORDS       4   /* message words each way in a ppcall */
+
+/* ---- errors (negated in r0) : Linux errno values ---- */
+#define FB_EPERM      1
+#define FB_ESRCH      3
+#define FB_EINTR      4
+#define FB_EAGAIN    11
+#define FB_ENOMEM    12
+#define FB_EFAULT    14
+#define FB_EBUSY     16
+#define FB_EINVAL    22
+#define FB_ENOSYS    38
+#define FB_ETIMEDOUT 110
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * sysimage.h - the system blob inside a freebeam image.
+ *
+ * `tools/freebeam image` turns a system description (systems/NAME.config)
+ * into one ELF that QEMU loads with -kernel: the kernel's own segments plus
+ * one more PT_LOAD segment holding this blob.  The blob is the description
+ * in a form the kernel can read without parsing Erlang terms, followed by
+ * the PD ELF files themselves.  The kernel trusts nothing in it: it checks
+ * every count, offset, size and alignment (kernel/sysimage_check.c) before
+ * it loads anything, and refuses a malformed blob with a clear message.
+ *
+ * Placement: the blob starts at the first 4 KiB boundary after the
+ * kernel's highest loaded byte (the kernel's `_end` symbol, rounded up).
+ * All fields are little-endian uint32_t; all offsets are from the start of
+ * the blob; names are offsets into the string table (NUL-terminated).
+ */
+#ifndef FREEBEAM_SYSIMAGE_H
+#define FREEBEAM_SYSIMAGE_H
+
+#include <stdint.h>
+
+#define FB_SYS_MAGIC    0x59534246u  /* "FBSY" as little-endian bytes */
+#define FB_SYS_VERSION  1u
+#define FB_NO_PD        0xffffffffu  /* fb_sys_pd.monitor when the PD has none */
+
+/* Physical layout of QEMU virt as the kernel uses it. */
+#define FB_KERNEL_PADDR 0x40010000u  /* the kernel ELF is linked and loaded here */
+#define FB_RAM_BASE     0x40000000u
+
+/* The user part of every PD's address space: [FB_USER_BASE, FB_USER_TOP). */
+#define FB_USER_BASE    0x00001000u
+#define FB_USER_TOP     0x40000000u
+/* The main thread's stack: [FB_STACK_TOP - stack_bytes, FB_STACK_TOP), with
+ * one unmapped guard page below it and nothing else mapped within
+ * FB_STACK_RESERVE below the top. */
+#define FB_STACK_TOP     0x3fff0000u
+#define FB_STACK_RESERVE 0x01000000u  /* 16 MiB: stack + guard must fit here */
+
+/* Limits a blob may not exceed (kernel tables are static). */
+#define FB_MAX_PDS         32
+#define FB_MAX_REGIONS     64
+#define FB_MAX_MAPS       128
+#define FB_MAX_CHANNELS_SYS 128
+#define FB_MAX_IRQS        32
+#define FB_MAX_THREADS_PD  64
+#define FB_MAX_SEGMENTS     8   /* PT_LOAD segments per PD ELF */
+#define FB_PAGE          4096u
+
+/* Permissions, the same bit values as ELF p_flags. Never W and X together. */
+#define FB_PERM_X 1u
+#define FB_PERM_W 2u
+#define FB_PERM_R 4u
+
+/* fb_sys_region.flags */
+#define FB_REGION_DEVICE 1u   /* paddr names device memory (uncached, XN) */
+
+/* fb_sys_irq.flags */
+#define FB_IRQ_EDGE 1u        /* edge-triggered (default: level) */
+
+struct fb_sys_header {
+    uint32_t magic;        /* FB_SYS_MAGIC */
+    uint32_t version;      /* FB_SYS_VERSION */
+    uint32_t total_len;    /* bytes of the whole blob, header included */
+    uint32_t n_pds,      pds_off;       /* struct fb_sys_pd[n_pds] */
+    uint32_t n_regions,  regions_off;   /* struct fb_sys_region[] */
+    uint32_t n_maps,     maps_off;      /* struct fb_sys_map[] */
+    uint32_t n_channels, channels_off;  /* struct fb_sys_channel[] */
+    uint32_t n_irqs,     irqs_off;      /* struct fb_sys_irq[] */
+    uint32_t strings_off, strings_len;  /* NUL-terminated names */
+    uint32_t reserved[2];               /* zero */
+};
+
+struct fb_sys_pd {
+    uint32_t name;         /* string offset; unique */
+    uint32_t elf_off;      /* the PD's ELF file inside the blob, 4-byte aligned */
+    uint32_t elf_len;
+    uint32_t priority;     /* 0..FB_MAX_PRIO: the main thread's and the PD's maximum */
+    uint32_t stack_bytes;  /* main thread stack: a non-zero multiple of FB_PAGE */
+    uint32_t max_threads;  /* 1..FB_MAX_THREADS_PD, main thread included */
+    uint32_t monitor;      /* index of the monitor PD, or FB_NO_PD */
+    uint32_t rights;       /* FB_RIGHT_* from kapi.h */
+};
+
+struct fb_sys_region {
+    uint32_t name;         /* string offset; unique */
+    uint32_t size;         /* a non-zero multiple of FB_PAGE */
+    uint32_t paddr;        /* 0: RAM the kernel allocates and zeroes; else
+                              with FB_REGION_DEVICE: device memory here */
+    uint32_t flags;        /* FB_REGION_* */
+};
+
+struct fb_sys_map {
+    uint32_t pd;           /* PD index */
+    uint32_t region;       /* region index */
+    uint32_t vaddr;        /* page aligned, inside the user window */
+    uint32_t perms;        /* FB_PERM_*; R required; never W|X */
+};
+
+struct fb_sys_channel {
+    uint32_t pd_a, id_a;   /* one end: PD index and its channel id (0..62) */
+    uint32_t pd_b, id_b;   /* the other end */
+};
+
+struct fb_sys_irq {
+    uint32_t irq;          /* GIC interrupt id, 32..1019 (SPIs) */
+    uint32_t pd;           /* PD index that receives it */
+    uint32_t id;           /* the PD's channel id for it (0..62) */
+    uint32_t flags;        /* FB_IRQ_* */
+};
+
+#endif

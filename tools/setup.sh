@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# make setup: install every Debian package the build and the tests need.
+# Idempotent and quiet when everything is already there; never asks questions.
+set -euo pipefail
+pkgs=(make gcc libc6-dev clang llvm libclang-rt-14-dev
+      gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf
+      qemu-system-arm gdb-multiarch erlang-base erlang-eunit
+      python3 coreutils)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "setup: installing ${missing[*]}"
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
