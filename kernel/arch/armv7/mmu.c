@@ -1,0 +1,126 @@
+/*
+ * mmu.c - ARMv7-A short-descriptor translation tables.
+ *
+ * TTBCR.N = 2 splits the address space: TTBR0 translates the user window
+ * [0, 1 GiB) with a 4 KiB first-level table per PD, TTBR1 translates the rest
+ * with the kernel's one global table.  The kernel identity-maps RAM
+ * (privileged only, so a PD touching it faults) and maps the devices it uses
+ * at high addresses.  User pages are non-global and tagged with the PD's
+ * ASID; pages a PD may not write are read-only for the kernel too (AP 111),
+ * and everything not executable is XN.  Domain 0 is a client domain, so
+ * permissions are always checked (pitfalls.md item 26).
+ */
+#include "kernel.h"
+#include "lib.h"
+#include "arch/armv7/cpu.h"
+#include "plat/qemu-virt/platform.h"
+
+static uint32_t kernel_l1[4096] __attribute__((aligned(16384)));
+static uint32_t empty_l1[1024] __attribute__((aligned(4096)));  /* TTBR0 while the ASID changes */
+
+/* first-level section: normal memory, write-back write-allocate, shareable */
+#define SEC_NORMAL   ((1u << 12) | (1u << 3) | (1u << 2) | (1u << 16) | 2u)
+#define SEC_DEVICE   ((1u << 2) | 2u)
+#define SEC_XN       (1u << 4)
+#define SEC_AP_PRIV  (1u << 10)     /* AP = 01: privileged read/write, no user access */
+
+/* second-level small page */
+#define PG_XN        1u
+#define PG_SMALL     2u
+#define PG_NORMAL    ((1u << 6) | (1u << 3) | (1u << 2) | (1u << 10))
+#define PG_DEVICE    (1u << 2)
+#define PG_AP_RW     (3u << 4)              /* AP = 011: read/write at PL0 and PL1 */
+#define PG_AP_RO     ((1u << 9) | (3u << 4)) /* AP = 111: read-only at PL0 and PL1 */
+#define PG_NG        (1u << 11)
+
+#define L1_TABLE     1u
+#define L1_PXN       (1u << 2)
+
+void mmu_init(void)
+{
+    /* RAM, identity mapped; only the first MiB (the kernel's code) executable */
+    for (uint32_t mb = 0; mb < RAM_SIZE >> 20; mb++) {
+        uint32_t pa = FB_RAM_BASE + (mb << 20);
+        kernel_l1[pa >> 20] = pa | SEC_NORMAL | SEC_AP_PRIV | (mb ? SEC_XN : 0);
+    }
+    kernel_l1[GIC_VA >> 20] = GIC_PA | SEC_DEVICE | SEC_AP_PRIV | SEC_XN;
+    kernel_l1[UART_VA >> 20] = UART_PA | SEC_DEVICE | SEC_AP_PRIV | SEC_XN;
+    dsb();
+    write_ttbcr(2);
+    write_ttbr1((uint32_t)kernel_l1);
+    write_ttbr0((uint32_t)empty_l1);
+    write_contextidr(0);
+    write_dacr(1);                  /* domain 0: client */
+    write_tlbiall(0);
+    write_iciallu(0);
+    dsb();
+    isb();
+    uint32_t sctlr = read_sctlr();
+    sctlr |= (1u << 0) | (1u << 2) | (1u << 11) | (1u << 12);  /* M, C, Z, I */
+    sctlr &= ~((1u << 1) | (1u << 28) | (1u << 29) | (1u << 13)); /* A, TRE, AFE, V */
+    write_sctlr(sctlr);
+    isb();
+    platform_mmu_on();
+}
+
+uint32_t *mmu_new_space(void)
+{
+    return (uint32_t *)palloc(4096, 4096);
+}
+
+static uint32_t *l2_for(uint32_t *l1, uint32_t vaddr, int create)
+{
+    uint32_t *e = &l1[vaddr >> 20];
+    if ((*e & 3u) == L1_TABLE)
+        return (uint32_t *)(*e & ~0x3ffu);
+    if (!create)
+        return NULL;
+    uint32_t l2 = palloc(1024, 1024);
+    if (!l2)
+        return NULL;
+    *e = l2 | L1_TABLE | L1_PXN;
+    return (uint32_t *)l2;
+}
+
+int mmu_map(uint32_t *l1, uint32_t vaddr, uint32_t paddr, uint32_t size, uint32_t perms, int device)
+{
+    uint32_t attr = PG_SMALL | PG_NG | (device ? PG_DEVICE : PG_NORMAL);
+    attr |= (perms & FB_PERM_W) ? PG_AP_RW : PG_AP_RO;
+    if (!(perms & FB_PERM_X) || device)
+        attr |= PG_XN;
+    for (uint32_t off = 0; off < size; off += FB_PAGE) {
+        uint32_t va = vaddr + off;
+        if (va >= FB_USER_TOP)
+            return -FB_EINVAL;
+        uint32_t *l2 = l2_for(l1, va, 1);
+        if (!l2)
+            return -FB_ENOMEM;
+        uint32_t *pte = &l2[(va >> 12) & 0xff];
+        if (*pte)
+            return -FB_EBUSY;
+        *pte = ((paddr + off) & ~0xfffu) | attr;
+    }
+    dsb();
+    return 0;
+}
+
+void mmu_switch(const struct pd *pd)
+{
+    write_ttbr0((uint32_t)empty_l1);
+    isb();
+    write_contextidr(pd->asid);
+    isb();
+    write_ttbr0((uint32_t)pd->l1);
+    isb();
+}
+
+void cache_sync_code(uint32_t paddr, uint32_t size)
+{
+    for (uint32_t a = paddr & ~63u; a < paddr + size; a += 64)
+        write_dccmvau(a);
+    dsb();
+    write_iciallu(0);
+    write_bpiall(0);
+    dsb();
+    isb();
+}

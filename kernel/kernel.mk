@@ -1,0 +1,22 @@
+# kernel.mk - builds build/kernel/kernel.elf: every .c and .S under kernel/,
+# freestanding, ARM state, no VFP code outside vfp.S.
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/armv7/*.c kernel/plat/qemu-virt/*.c) \
+               $(wildcard kernel/arch/armv7/*.S)
+KERNEL_OBJS := $(patsubst kernel/%,$(B)/kernel/%.o,$(KERNEL_SRCS))
+KERNEL_CFLAGS := $(TARGET_CFLAGS) -Ikernel -marm -mgeneral-regs-only \
+                 -mno-unaligned-access -fno-builtin
+KERNEL_ASFLAGS := -Ikernel -Iinclude -march=armv7-a -mfpu=neon -mfloat-abi=hard
+
+$(B)/kernel/%.c.o: kernel/%.c $(wildcard kernel/*.h kernel/*/*.h kernel/*/*/*.h include/freebeam/*.h)
+	@mkdir -p $(dir $@)
+	$(TCC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(B)/kernel/%.S.o: kernel/%.S
+	@mkdir -p $(dir $@)
+	$(TCC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(B)/kernel/kernel.elf: $(KERNEL_OBJS) kernel/kernel.ld
+	$(TCC) -nostdlib -static -T kernel/kernel.ld -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+	  -Wl,--gc-sections -o $@ $(KERNEL_OBJS) -lgcc
+
+all: $(B)/kernel/kernel.elf

@@ -1,0 +1,219 @@
+/*
+ * pd.c - protection domains: built at boot from the checked system blob
+ * (address space, ELF segments copied into fresh frames, stack, shared
+ * regions, channels, IRQs), stopped when they fault or their monitor says
+ * so, and restarted with a fresh copy of their writable data.
+ */
+#include "kernel.h"
+#include "lib.h"
+#include "sysimage_check.h"
+#include "plat/qemu-virt/platform.h"
+
+struct pd pds[FB_MAX_PDS];
+uint32_t npds;
+
+static struct fb_sysimage img;
+static const uint8_t *blob;
+
+static int add_map(struct pd *pd, uint32_t vaddr, uint32_t size, uint32_t paddr, uint32_t perms, int device)
+{
+    if (pd->nmaps >= PD_MAX_MAPS)
+        return -FB_ENOMEM;
+    int r = mmu_map(pd->l1, vaddr, paddr, size, perms, device);
+    if (r)
+        return r;
+    struct seg_map *m = &pd->maps[pd->nmaps++];
+    memset(m, 0, sizeof *m);
+    m->vaddr = vaddr; m->size = size; m->paddr = paddr; m->perms = perms;
+    return 0;
+}
+
+/* Zero a writable range and copy back its initial bytes from the image. */
+static void restore_map(const struct seg_map *m)
+{
+    memset((void *)m->paddr, 0, m->size);
+    if (m->src_len)
+        memcpy((void *)(m->paddr + m->src_skew), blob + m->src_off, m->src_len);
+}
+
+static int start_main_thread(struct pd *pd)
+{
+    struct tcb *t = thread_alloc(pd);
+    if (!t)
+        return -FB_EAGAIN;
+    thread_init_user(t, pd->entry, FB_STACK_TOP, pd->index, 0, pd->prio);
+    pd->running = 1;
+    thread_make_runnable(t);
+    return 0;
+}
+
+static void load_pd(uint32_t i, const uint32_t *region_pa)
+{
+    struct pd *pd = &pds[i];
+    const struct fb_sys_pd *d = &img.pds[i];
+    const struct fb_pd_layout *lay = &img.layout[i];
+    pd->index = i;
+    pd->asid = i + 1;
+    pd->name = fb_sysimage_str(&img, d->name);
+    pd->prio = d->priority;
+    pd->max_threads = d->max_threads;
+    pd->rights = d->rights;
+    pd->entry = lay->entry;
+    pd->monitor = d->monitor == FB_NO_PD ? NULL : &pds[d->monitor];
+    for (uint32_t c = 0; c < FB_MAX_CHANNELS; c++)
+        pd->ch[c].peer = -1;
+    pd->l1 = mmu_new_space();
+    if (!pd->l1)
+        panic("pd %s: out of memory for its page table", pd->name);
+
+    for (uint32_t s = 0; s < lay->n_segs; s++) {
+        const struct fb_seg *sg = &lay->segs[s];
+        uint32_t start = sg->vaddr & ~(FB_PAGE - 1);
+        uint32_t end = (sg->vaddr + sg->memsz + FB_PAGE - 1) & ~(FB_PAGE - 1);
+        uint32_t pa = palloc(end - start, FB_PAGE);
+        if (!pa)
+            panic("pd %s: out of memory for ELF segment %u", pd->name, (unsigned)s);
+        int r = add_map(pd, start, end - start, pa, sg->perms, 0);
+        if (r)
+            panic("pd %s: cannot map ELF segment %u (error %d)", pd->name, (unsigned)s, r);
+        struct seg_map *m = &pd->maps[pd->nmaps - 1];
+        m->src_off = sg->offset;
+        m->src_len = sg->filesz;
+        m->src_skew = sg->vaddr - start;
+        m->restore = (sg->perms & FB_PERM_W) != 0;
+        restore_map(m);
+        if (sg->perms & FB_PERM_X)
+            cache_sync_code(pa, end - start);
+    }
+
+    uint32_t stack = d->stack_bytes;
+    uint32_t spa = palloc(stack, FB_PAGE);
+    if (!spa)
+        panic("pd %s: out of memory for its %u-byte stack", pd->name, (unsigned)stack);
+    if (add_map(pd, FB_STACK_TOP - stack, stack, spa, FB_PERM_R | FB_PERM_W, 0))
+        panic("pd %s: cannot map its stack", pd->name);
+    pd->maps[pd->nmaps - 1].restore = 1;
+
+    for (uint32_t m = 0; m < img.hdr->n_maps; m++) {
+        const struct fb_sys_map *mp = &img.maps[m];
+        if (mp->pd != i)
+            continue;
+        const struct fb_sys_region *rg = &img.regions[mp->region];
+        int dev = (rg->flags & FB_REGION_DEVICE) != 0;
+        if (add_map(pd, mp->vaddr, rg->size, region_pa[mp->region], mp->perms, dev))
+            panic("pd %s: cannot map region %s", pd->name, fb_sysimage_str(&img, rg->name));
+    }
+}
+
+int pd_load_all(const void *b, uint32_t avail)
+{
+    static char err[160];
+    static uint32_t region_pa[FB_MAX_REGIONS];
+    if (fb_sysimage_check(b, avail, &img, err, sizeof err))
+        panic("image: %s", err);
+    blob = b;
+    npds = img.hdr->n_pds;
+    palloc_init(((uint32_t)b + img.hdr->total_len + FB_PAGE - 1) & ~(FB_PAGE - 1), FB_RAM_BASE + RAM_SIZE);
+
+    for (uint32_t r = 0; r < img.hdr->n_regions; r++) {
+        const struct fb_sys_region *rg = &img.regions[r];
+        region_pa[r] = (rg->flags & FB_REGION_DEVICE) ? rg->paddr : palloc(rg->size, FB_PAGE);
+        if (!region_pa[r])
+            panic("region %s: out of memory (%u bytes)", fb_sysimage_str(&img, rg->name), (unsigned)rg->size);
+    }
+    for (uint32_t i = 0; i < npds; i++)
+        load_pd(i, region_pa);
+    for (uint32_t c = 0; c < img.hdr->n_channels; c++) {
+        const struct fb_sys_channel *ch = &img.channels[c];
+        pds[ch->pd_a].ch[ch->id_a].peer = (int16_t)ch->pd_b;
+        pds[ch->pd_a].ch[ch->id_a].peer_id = (uint16_t)ch->id_b;
+        pds[ch->pd_b].ch[ch->id_b].peer = (int16_t)ch->pd_a;
+        pds[ch->pd_b].ch[ch->id_b].peer_id = (uint16_t)ch->id_a;
+    }
+    for (uint32_t q = 0; q < img.hdr->n_irqs; q++) {
+        const struct fb_sys_irq *iq = &img.irqs[q];
+        pds[iq->pd].ch[iq->id].peer = -2;
+        pds[iq->pd].ch[iq->id].peer_id = (uint16_t)iq->irq;
+        irq_bind(iq->irq, &pds[iq->pd], iq->id, (iq->flags & FB_IRQ_EDGE) != 0);
+    }
+    for (uint32_t i = 0; i < npds; i++)
+        if (start_main_thread(&pds[i]))
+            panic("pd %s: no thread for its entry", pds[i].name);
+    return 0;
+}
+
+int uaccess_ok(const struct pd *pd, uint32_t addr, uint32_t len, uint32_t perms)
+{
+    uint64_t a = addr, end = (uint64_t)addr + len;
+    while (a < end) {
+        const struct seg_map *hit = NULL;
+        for (uint32_t i = 0; i < pd->nmaps; i++) {
+            const struct seg_map *m = &pd->maps[i];
+            if (a >= m->vaddr && a < (uint64_t)m->vaddr + m->size) {
+                hit = m;
+                break;
+            }
+        }
+        if (!hit || (hit->perms & perms) != perms)
+            return 0;
+        a = (uint64_t)hit->vaddr + hit->size;
+    }
+    return 1;
+}
+
+void pd_stop(struct pd *pd)
+{
+    pd->running = 0;
+    for (uint32_t i = 0; i < MAX_THREADS; i++)
+        if (tcbs[i].state != T_FREE && tcbs[i].pd == pd)
+            thread_free(&tcbs[i]);
+    struct tcb *c;
+    while ((c = pd->callq.head))
+        ipc_abort_caller(c);
+    pd->receiver = NULL;
+    pd->pending = 0;
+    irq_reset_pd(pd);
+}
+
+int pd_restart(struct pd *pd)
+{
+    pd_stop(pd);
+    for (uint32_t i = 0; i < pd->nmaps; i++)
+        if (pd->maps[i].restore)
+            restore_map(&pd->maps[i]);
+    return start_main_thread(pd);
+}
+
+static uint32_t fault_status(uint32_t kind)
+{
+    switch (kind) {
+    case FB_FAULT_UNDEFINED:   return 128 + 4;    /* like SIGILL */
+    case FB_FAULT_ALIGNMENT:   return 128 + 7;    /* like SIGBUS */
+    case FB_FAULT_BAD_SYSCALL: return 128 + 31;   /* like SIGSYS */
+    default:                   return 128 + 11;   /* like SIGSEGV */
+    }
+}
+
+static const char *fault_name(uint32_t kind)
+{
+    static const char *const names[] = { "?", "data abort", "prefetch abort",
+        "undefined instruction", "alignment fault", "bad kernel call" };
+    return kind < sizeof names / sizeof names[0] ? names[kind] : "?";
+}
+
+void pd_fault(struct tcb *t, uint32_t kind, uint32_t addr, uint32_t status)
+{
+    struct pd *pd = t->pd;
+    uint32_t *f = pd->fault_rec;
+    f[0] = t->tid; f[1] = kind; f[2] = addr; f[3] = t->ctx.pc; f[4] = status;
+    pd_stop(pd);
+    struct pd *mon = pd->monitor;
+    if (mon && mon->running) {
+        mon->fault_pending |= 1u << pd->index;
+        ipc_kick(mon);
+        return;
+    }
+    kprintf("fault: pd %s thread %u: %s at 0x%08x, pc 0x%08x, status 0x%x; no monitor: power off\n",
+            pd->name, (unsigned)f[0], fault_name(kind), (unsigned)addr, (unsigned)f[3], (unsigned)status);
+    power_off(fault_status(kind));
+}

@@ -1,0 +1,37 @@
+/*
+ * timer.c - the ARM generic timer.  The kernel is tickless: it programs the
+ * virtual timer's compare value for the next deadline (a timeout or the end
+ * of a time slice) and turns it off when there is none.  PDs read CNTVCT
+ * themselves (CNTKCTL.PL0VCTEN), so reading the clock costs no kernel call.
+ */
+#include "kernel.h"
+#include "arch/armv7/cpu.h"
+#include "plat/qemu-virt/platform.h"
+
+static uint32_t freq;
+
+void timer_init(void)
+{
+    freq = read_cntfrq();
+    write_cntkctl((read_cntkctl() & ~0x3u) | (1u << 1));    /* PL0VCTEN only */
+    write_cntv_ctl(0);
+    gic_enable(IRQ_VTIMER, 0);
+}
+
+uint64_t timer_now(void) { return read_cntvct(); }
+
+uint64_t timer_us_to_ticks(uint32_t us)
+{
+    return (uint64_t)us * freq / 1000000u;
+}
+
+void timer_set(uint64_t deadline)
+{
+    if (!deadline) {
+        write_cntv_ctl(0);
+    } else {
+        write_cntv_cval(deadline);
+        write_cntv_ctl(1);
+    }
+    isb();
+}

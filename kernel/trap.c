@@ -1,0 +1,44 @@
+/*
+ * trap.c - what the exception entry code calls: kernel calls, aborts and
+ * undefined instructions from user mode become syscalls or fault records;
+ * any exception from the kernel itself is a bug and stops the machine.
+ */
+#include "kernel.h"
+#include "arch/armv7/cpu.h"
+
+void handle_svc(void);
+void handle_dabt(void);
+void handle_pabt(void);
+void handle_undef(void);
+void kernel_trap(uint32_t kind, uint32_t lr, uint32_t spsr);
+
+void handle_svc(void)
+{
+    syscall_dispatch(cur);
+}
+
+void handle_dabt(void)
+{
+    uint32_t fsr = read_dfsr();
+    uint32_t fs = (fsr & 0xfu) | ((fsr >> 6) & 0x10u);
+    pd_fault(cur, fs == 1 ? FB_FAULT_ALIGNMENT : FB_FAULT_DATA_ABORT, read_dfar(), fsr);
+}
+
+void handle_pabt(void)
+{
+    pd_fault(cur, FB_FAULT_PREFETCH_ABORT, read_ifar(), read_ifsr());
+}
+
+void handle_undef(void)
+{
+    pd_fault(cur, FB_FAULT_UNDEFINED, cur->ctx.pc, 0);
+}
+
+void kernel_trap(uint32_t kind, uint32_t lr, uint32_t spsr)
+{
+    static const char *const what[] = { "?", "IRQ", "data abort", "prefetch abort",
+                                        "undefined instruction", "FIQ", "reset" };
+    panic("kernel %s: lr 0x%08x spsr 0x%08x dfar 0x%08x dfsr 0x%08x ifar 0x%08x",
+          kind < 7 ? what[kind] : "?", (unsigned)lr, (unsigned)spsr, (unsigned)read_dfar(),
+          (unsigned)read_dfsr(), (unsigned)read_ifar());
+}

@@ -1,0 +1,23 @@
+# systems.mk - builds the demo systems: each systems/NAME.config with the
+# PDs in systems/NAME/*.c becomes $(B)/images/NAME.img (one PD ELF per .c
+# file, $(B)/pds/NAME/FILE.elf), and is added to IMAGES.
+
+DEMO_SYSTEMS := pingpong fault isolation threads
+
+# $(call demo_system,NAME): the rules of one demo.
+define demo_system
+$(1)_PD_SRCS := $$(wildcard systems/$(1)/*.c)
+$(1)_PD_ELFS := $$(patsubst systems/$(1)/%.c,$(B)/pds/$(1)/%.elf,$$($(1)_PD_SRCS))
+$$(foreach s,$$($(1)_PD_SRCS),$$(eval $$(call pd_elf,$$(patsubst systems/$(1)/%.c,$(B)/pds/$(1)/%.elf,$$(s)),$$(s))))
+IMAGES += $(B)/images/$(1).img
+$(B)/images/$(1).img: systems/$(1).config $$($(1)_PD_ELFS) $(B)/kernel/kernel.elf
+	@mkdir -p $$(@D)
+	tools/freebeam image systems/$(1).config -o $$@ --search $(B)/pds/$(1)
+.PHONY: pds-$(1)
+pds-$(1): $$($(1)_PD_ELFS)
+endef
+
+$(foreach d,$(DEMO_SYSTEMS),$(eval $(call demo_system,$(d))))
+
+.PHONY: pds
+pds: $(foreach d,$(DEMO_SYSTEMS),$($(d)_PD_ELFS))

@@ -1,0 +1,50 @@
+%% fb_blob - encode a checked system description (with its PD ELF files) as
+%% the system blob of include/freebeam/sysimage.h: header, tables, strings,
+%% then each PD's ELF verbatim, every part 4-byte aligned.
+-module(fb_blob).
+-export([encode/1]).
+-include("fb_abi.hrl").
+
+encode(#{pds := Pds, regions := Regions, maps := Maps, channels := Chans, irqs := Irqs}) ->
+    {Strings, PdNames, RegNames} = strings(Pds, Regions),
+    PdsOff = ?HDR_SIZE,
+    RegOff = PdsOff + length(Pds) * ?PD_SIZE,
+    MapOff = RegOff + length(Regions) * ?REGION_SIZE,
+    ChOff = MapOff + length(Maps) * ?MAP_SIZE,
+    IrqOff = ChOff + length(Chans) * ?CHANNEL_SIZE,
+    StrOff = IrqOff + length(Irqs) * ?IRQ_SIZE,
+    ElfStart = align4(StrOff + byte_size(Strings)),
+    {ElfOffs, End} = lists:mapfoldl(fun(#{elf_bin := B}, Off) -> {Off, align4(Off + byte_size(B))} end,
+                                    ElfStart, Pds),
+    Header = u32s([?FB_SYS_MAGIC, ?FB_SYS_VERSION, End,
+                   length(Pds), PdsOff, length(Regions), RegOff, length(Maps), MapOff,
+                   length(Chans), ChOff, length(Irqs), IrqOff,
+                   StrOff, byte_size(Strings), 0, 0]),
+    PdTab = [u32s([N, Off, byte_size(B), Pr, St, Th, Mon, R])
+             || {N, Off, #{elf_bin := B, priority := Pr, stack := St, max_threads := Th,
+                           monitor := Mon, rights := R}} <- lists:zip3(PdNames, ElfOffs, Pds)],
+    RegTab = [u32s([N, Sz, Pa, case Dev of true -> ?FB_REGION_DEVICE; false -> 0 end])
+              || {N, #{size := Sz, paddr := Pa, device := Dev}} <- lists:zip(RegNames, Regions)],
+    MapTab = [u32s([Pd, R, V, P]) || #{pd := Pd, region := R, vaddr := V, perms := P} <- Maps],
+    ChTab = [u32s([A, Ia, B, Ib]) || #{ends := [{A, Ia}, {B, Ib}]} <- Chans],
+    IrqTab = [u32s([N, Pd, Id, case E of true -> ?FB_IRQ_EDGE; false -> 0 end])
+              || #{irq := N, ends := [{Pd, Id}], edge := E} <- Irqs],
+    Elfs = [[B, pad(byte_size(B))] || #{elf_bin := B} <- Pds],
+    Blob = iolist_to_binary([Header, PdTab, RegTab, MapTab, ChTab, IrqTab,
+                             Strings, pad(byte_size(Strings)), Elfs]),
+    End = byte_size(Blob),
+    Blob.
+
+%% One NUL-terminated string per PD name, then per region name.
+strings(Pds, Regions) ->
+    {Offs, Acc} = lists:mapfoldl(
+                    fun(#{name := N}, Acc) ->
+                            B = atom_to_binary(N, utf8),
+                            {byte_size(Acc), <<Acc/binary, B/binary, 0>>}
+                    end, <<>>, Pds ++ Regions),
+    {PdOffs, RegOffs} = lists:split(length(Pds), Offs),
+    {Acc, PdOffs, RegOffs}.
+
+u32s(L) -> << <<X:32/little>> || X <- L >>.
+align4(N) -> (N + 3) band (bnot 3).
+pad(N) -> binary:copy(<<0>>, align4(N) - N).

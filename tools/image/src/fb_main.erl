@@ -1,0 +1,82 @@
+%% fb_main - the `tools/freebeam image` command line: parse the arguments,
+%% check the description and the ELF files, build the image and write it
+%% atomically (a temporary file renamed only on success).
+%% Exit status: 0 built, 1 refused (a reason on stderr), 2 bad usage.
+-module(fb_main).
+-export([main/0, run/1]).
+
+-define(USAGE, "usage: freebeam image SYSTEM.config -o OUT.img [--kernel KERNEL.elf] [--search DIR]...").
+
+%% Entry point for `erl -s fb_main main -extra ARGS...` (after -extra, erl
+%% leaves every argument alone, even ones starting with a dash).
+main() ->
+    {Code, Text} = run(init:get_plain_arguments()),
+    case Code of
+        0 -> io:put_chars(Text);
+        _ -> io:put_chars(standard_error, Text)
+    end,
+    erlang:halt(Code).
+
+%% run(Args) -> {ExitStatus, TextWithNewline}; never halts (the tests use it).
+run(Args) ->
+    try
+        O = args(Args, #{search => []}),
+        Config = maps:get(config, O, undefined),
+        Out = maps:get(out, O, undefined),
+        Config =/= undefined andalso Out =/= undefined orelse throw({usage, "need SYSTEM.config and -o OUT"}),
+        build(Config, Out, kernel(O), lists:reverse(maps:get(search, O)))
+    catch
+        throw:{usage, Why} -> {2, io_lib:format("freebeam image: ~ts~n~s~n", [Why, ?USAGE])};
+        throw:{fb_error, Msg} -> {1, [Msg, $\n]}
+    end.
+
+args([], O) -> O;
+args(["-o", F | T], O) -> args(T, O#{out => F});
+args(["--kernel", F | T], O) -> args(T, O#{kernel => F});
+args(["--search", D | T], O = #{search := S}) -> args(T, O#{search := [D | S]});
+args(["-" ++ _ = A | _], _) -> throw({usage, "unknown or incomplete option " ++ A});
+args([F | T], O) when not is_map_key(config, O) -> args(T, O#{config => F});
+args([A | _], _) -> throw({usage, "unexpected argument " ++ A}).
+
+kernel(#{kernel := K}) -> K;
+kernel(_) ->
+    case os:getenv("FREEBEAM_ROOT") of
+        false -> "build/kernel/kernel.elf";
+        Root -> filename:join(Root, "build/kernel/kernel.elf")
+    end.
+
+build(Config, Out, KernelPath, Search) ->
+    Terms = ok(fb_terms:read(Config)),
+    Sys = fb_pdfiles:load(Config, Search, ok(fb_sysdesc:check(Config, Terms))),
+    Blob = fb_blob:encode(Sys),
+    Kernel = case file:read_file(KernelPath) of
+                 {ok, K} -> K;
+                 {error, Why} -> fail("~ts: cannot read the kernel: ~ts", [KernelPath, file:format_error(Why)])
+             end,
+    Image = case fb_image:build(Kernel, Blob) of
+                {ok, I, _At} -> I;
+                {error, Why2} -> fail("~ts (kernel) ~ts", [KernelPath, Why2])
+            end,
+    write(Out, Image),
+    {0, io_lib:format("image: ~ts (~b bytes, ~b PDs)~n", [Out, byte_size(Image), length(maps:get(pds, Sys))])}.
+
+write(Out, Image) ->
+    Tmp = Out ++ ".tmp." ++ os:getpid(),
+    R = case filelib:ensure_dir(Out) of
+            ok -> case file:write_file(Tmp, Image) of
+                      ok -> file:rename(Tmp, Out);
+                      E -> E
+                  end;
+            E -> E
+        end,
+    case R of
+        ok -> ok;
+        {error, Why} ->
+            _ = file:delete(Tmp),
+            fail("~ts: cannot write: ~ts", [Out, file:format_error(Why)])
+    end.
+
+ok({ok, X}) -> X;
+ok({error, Msg}) -> throw({fb_error, Msg}).
+
+fail(Fmt, Args) -> throw({fb_error, io_lib:format(Fmt, Args)}).

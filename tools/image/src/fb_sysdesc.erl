@@ -1,0 +1,243 @@
+%% fb_sysdesc - check a system description (the terms of systems/NAME.config)
+%% and turn it into the maps the blob encoder uses.  Every refusal names the
+%% file, the line, the term and one short reason.  ELF files are checked
+%% elsewhere (fb_pdfiles); this module needs no file but the description.
+-module(fb_sysdesc).
+-export([check/2, fail/3, hex/1]).
+-include("fb_abi.hrl").
+
+-define(RIGHTS, [{poweroff, ?FB_RIGHT_POWEROFF}, {pd_control, ?FB_RIGHT_PD_CONTROL}]).
+
+%% check(File, [{Term, Line}]) -> {ok, Sys} | {error, Message}
+%% Sys = #{pds, regions, maps, channels, irqs}: lists in file order; PDs and
+%% regions are referred to by index (their position among their kind).
+check(File, Terms) ->
+    try
+        Items = [shape(#{file => File, line => L, term => T}, T) || {T, L} <- Terms],
+        {ok, link(File, Items)}
+    catch
+        throw:{fb_error, Msg} -> {error, Msg}
+    end.
+
+fail(#{file := F, line := L, term := T}, Fmt, Args) ->
+    throw({fb_error, io_lib:format("~ts:~b: ~0P: " ++ Fmt, [F, L, T, 5 | Args])}).
+
+hex(N) -> io_lib:format("16#~.16B", [N]).
+
+%% ---- pass 1: each term on its own ----
+
+shape(C, {pd, Name, Opts}) ->
+    name(C, Name),
+    O = options(C, Opts, [elf, priority, stack, max_threads, monitor, rights]),
+    Elf = required(C, O, elf),
+    is_list(Elf) andalso Elf =/= [] andalso io_lib:printable_unicode_list(Elf)
+        orelse fail(C, "elf must be a non-empty string", []),
+    Prio = int(C, priority, required(C, O, priority), 0, ?FB_MAX_PRIO),
+    Stack = int(C, stack, maps:get(stack, O, 16384), 1, ?FB_STACK_RESERVE - ?FB_PAGE),
+    Stack rem ?FB_PAGE =:= 0 orelse fail(C, "stack ~b is not a multiple of 4096", [Stack]),
+    Threads = int(C, max_threads, maps:get(max_threads, O, 1), 1, ?FB_MAX_THREADS_PD),
+    Mon = maps:get(monitor, O, none),
+    is_atom(Mon) orelse fail(C, "monitor must be a pd name", []),
+    Mon =/= Name orelse fail(C, "pd ~p cannot monitor itself", [Name]),
+    {pd, C#{name => Name, elf => Elf, priority => Prio, stack => Stack,
+            max_threads => Threads, monitor => Mon, rights => rights(C, maps:get(rights, O, []))}};
+shape(C, {region, Name, Opts}) ->
+    name(C, Name),
+    O = options(C, Opts, [size, paddr]),
+    Size = int(C, size, required(C, O, size), 1, ?FB_USER_TOP),
+    Size rem ?FB_PAGE =:= 0 orelse fail(C, "size ~b is not a multiple of 4096", [Size]),
+    case maps:find(paddr, O) of
+        error ->
+            {region, C#{name => Name, size => Size, paddr => 0, device => false}};
+        {ok, P} ->
+            is_integer(P) orelse fail(C, "paddr must be an integer", []),
+            P rem ?FB_PAGE =:= 0 orelse fail(C, "paddr ~s is not page aligned", [hex(P)]),
+            P > 0 orelse fail(C, "paddr must be above 0", []),
+            P + Size =< ?FB_RAM_BASE orelse
+                fail(C, "paddr ~s: device memory must lie below RAM (16#40000000)", [hex(P)]),
+            {region, C#{name => Name, size => Size, paddr => P, device => true}}
+    end;
+shape(C, {map, Pd, Region, Opts}) ->
+    name(C, Pd), name(C, Region),
+    O = options(C, Opts, [vaddr, perms]),
+    V = required(C, O, vaddr),
+    is_integer(V) orelse fail(C, "vaddr must be an integer", []),
+    V rem ?FB_PAGE =:= 0 orelse fail(C, "vaddr ~s is not page aligned", [hex(V)]),
+    V >= ?FB_USER_BASE andalso V < ?FB_MAP_TOP orelse
+        fail(C, "vaddr ~s is outside ~s..~s", [hex(V), hex(?FB_USER_BASE), hex(?FB_MAP_TOP)]),
+    {map, C#{pd => Pd, region => Region, vaddr => V, perms => perms(C, required(C, O, perms))}};
+shape(C, {channel, A, B}) ->
+    {Pa, _} = EA = chan_end(C, A),
+    {Pb, _} = EB = chan_end(C, B),
+    Pa =/= Pb orelse fail(C, "both ends are in pd ~p", [Pa]),
+    {channel, C#{ends => [EA, EB]}};
+shape(C, {irq, N, End}) ->
+    shape(C, {irq, N, End, []});
+shape(C, {irq, N, End, Opts}) ->
+    int(C, irq, N, 32, 1019),
+    E = chan_end(C, End),
+    Edge = case Opts of
+               [] -> false;
+               [level] -> false;
+               [edge] -> true;
+               _ -> fail(C, "trigger must be [edge] or [level]", [])
+           end,
+    {irq, C#{irq => N, ends => [E], edge => Edge}};
+shape(C, T) when is_tuple(T), tuple_size(T) > 0 ->
+    case element(1, T) of
+        K when K =:= pd; K =:= region -> fail(C, "expected {~p, Name, Options}", [K]);
+        map -> fail(C, "expected {map, Pd, Region, Options}", []);
+        channel -> fail(C, "expected {channel, {Pd, Id}, {Pd, Id}}", []);
+        irq -> fail(C, "expected {irq, Number, {Pd, Id}} or {irq, Number, {Pd, Id}, [edge|level]}", []);
+        K -> fail(C, "unknown term kind ~p", [K])
+    end;
+shape(C, _) ->
+    fail(C, "unknown term kind", []).
+
+name(_C, N) when is_atom(N) -> ok;
+name(C, N) -> fail(C, "name ~0p must be an atom", [N]).
+
+options(C, Opts, Allowed) ->
+    is_list(Opts) orelse fail(C, "options must be a list", []),
+    lists:foldl(
+      fun({K, V}, Acc) when is_atom(K) ->
+              lists:member(K, Allowed) orelse fail(C, "unknown option ~p", [K]),
+              maps:is_key(K, Acc) andalso fail(C, "option ~p given twice", [K]),
+              Acc#{K => V};
+         (X, _) -> fail(C, "bad option ~0P", [X, 4])
+      end, #{}, Opts).
+
+required(C, O, K) ->
+    case maps:find(K, O) of
+        {ok, V} -> V;
+        error -> fail(C, "option ~p is required", [K])
+    end.
+
+int(C, What, V, Lo, Hi) ->
+    is_integer(V) orelse fail(C, "~p must be an integer", [What]),
+    V >= Lo andalso V =< Hi orelse fail(C, "~p ~b is outside ~b..~b", [What, V, Lo, Hi]),
+    V.
+
+rights(C, L) ->
+    is_list(L) orelse fail(C, "rights must be a list", []),
+    lists:foldl(fun(R, Acc) ->
+                        case lists:keyfind(R, 1, ?RIGHTS) of
+                            {R, Bit} -> Acc bor Bit;
+                            false -> fail(C, "unknown right ~0p (known: poweroff, pd_control)", [R])
+                        end
+                end, 0, L).
+
+perms(_C, r) -> ?FB_PERM_R;
+perms(_C, rw) -> ?FB_PERM_R bor ?FB_PERM_W;
+perms(_C, rx) -> ?FB_PERM_R bor ?FB_PERM_X;
+perms(C, P) when is_atom(P) ->
+    S = atom_to_list(P),
+    lists:member($w, S) andalso lists:member($x, S) andalso
+        fail(C, "perms ~p: a mapping cannot be writable and executable", [P]),
+    fail(C, "perms ~p: must be r, rw or rx", [P]);
+perms(C, P) -> fail(C, "perms ~0p: must be r, rw or rx", [P]).
+
+chan_end(C, {Pd, Id}) when is_atom(Pd) ->
+    int(C, 'channel id', Id, 0, ?FB_MAX_CHANNELS - 1),
+    {Pd, Id};
+chan_end(C, E) -> fail(C, "~0P is not {Pd, Id}", [E, 3]).
+
+%% ---- pass 2: names, limits and everything that relates terms ----
+
+link(File, Items) ->
+    Pds = [X || {pd, X} <- Items],
+    Regions = [X || {region, X} <- Items],
+    Maps = [X || {map, X} <- Items],
+    Links = [X || {K, X} <- Items, K =:= channel orelse K =:= irq],
+    limit(pd, Pds, ?FB_MAX_PDS),
+    limit(region, Regions, ?FB_MAX_REGIONS),
+    limit(map, Maps, ?FB_MAX_MAPS),
+    limit(channel, [X || {channel, X} <- Items], ?FB_MAX_CHANNELS_SYS),
+    limit(irq, [X || {irq, X} <- Items], ?FB_MAX_IRQS),
+    Pds =/= [] orelse throw({fb_error, io_lib:format("~ts: no pd term: a system needs at least one pd", [File])}),
+    PdIx = index(pd, Pds),
+    RegIx = index(region, Regions),
+    Pds1 = [P#{monitor := monitor_ix(P, PdIx)} || P <- Pds],
+    no_monitor_cycle(Pds1),
+    Maps1 = maps_(Maps, PdIx, RegIx),
+    {Chans, Irqs} = links(Links, PdIx),
+    #{pds => Pds1, regions => Regions, maps => Maps1, channels => Chans, irqs => Irqs}.
+
+limit(Kind, Xs, Max) when length(Xs) > Max ->
+    fail(lists:nth(Max + 1, Xs), "more than ~b ~p terms", [Max, Kind]);
+limit(_, _, _) -> ok.
+
+%% Name -> index, refusing a name given twice.
+index(Kind, Xs) ->
+    {Ix, _} = lists:foldl(
+                fun(X = #{name := N}, {M, I}) ->
+                        case maps:find(N, M) of
+                            {ok, {_, First}} ->
+                                fail(X, "duplicate ~p name ~p (first at line ~b)",
+                                     [Kind, N, maps:get(line, First)]);
+                            error -> {M#{N => {I, X}}, I + 1}
+                        end
+                end, {#{}, 0}, Xs),
+    Ix.
+
+lookup(C, Kind, Name, Ix) ->
+    case maps:find(Name, Ix) of
+        {ok, {I, X}} -> {I, X};
+        error -> fail(C, "unknown ~p ~p", [Kind, Name])
+    end.
+
+monitor_ix(#{monitor := none}, _) -> ?FB_NO_PD;
+monitor_ix(P = #{monitor := M}, PdIx) -> element(1, lookup(P, pd, M, PdIx)).
+
+no_monitor_cycle(Pds) ->
+    T = list_to_tuple([M || #{monitor := M} <- Pds]),
+    lists:foldl(fun(P, I) -> walk(P, T, element(I + 1, T), [I]), I + 1 end, 0, Pds).
+
+walk(_, _, ?FB_NO_PD, _) -> ok;
+walk(P, T, M, Seen) ->
+    lists:member(M, Seen) andalso fail(P, "monitor cycle (pd ~p monitors itself through others)",
+                                       [maps:get(name, P)]),
+    walk(P, T, element(M + 1, T), [M | Seen]).
+
+maps_(Maps, PdIx, RegIx) ->
+    {Out, _} = lists:mapfoldl(
+                 fun(M = #{pd := PdN, region := RN, vaddr := V, perms := Perms}, Seen) ->
+                         {Pd, _} = lookup(M, pd, PdN, PdIx),
+                         {R, #{size := Size, device := Dev}} = lookup(M, region, RN, RegIx),
+                         Dev andalso Perms band ?FB_PERM_X =/= 0 andalso
+                             fail(M, "device region ~p cannot be mapped rx", [RN]),
+                         V + Size =< ?FB_MAP_TOP orelse
+                             fail(M, "end ~s runs into the stack reserve at ~s",
+                                  [hex(V + Size), hex(?FB_MAP_TOP)]),
+                         [fail(M, "overlaps the map of ~p at ~s (line ~b)", [ORN, hex(OV), OL])
+                          || #{pd := OPd, vaddr := OV, size := OS, region_name := ORN, line := OL} <- Seen,
+                             OPd =:= Pd, V < OV + OS, OV < V + Size],
+                         M1 = M#{pd := Pd, region := R, size => Size, region_name => RN},
+                         {M1, [M1 | Seen]}
+                 end, [], Maps),
+    Out.
+
+%% Channels and irqs share each PD's channel ids, so check them in file order.
+links(Links, PdIx) ->
+    {Out, _} = lists:mapfoldl(
+                 fun(X = #{ends := Ends}, {Ids, Irqs}) ->
+                         Ends1 = [{element(1, lookup(X, pd, P, PdIx)), Id} || {P, Id} <- Ends],
+                         Ids1 = lists:foldl(
+                                  fun({{P, Id}, {I, _}}, Acc) ->
+                                          case maps:find({I, Id}, Acc) of
+                                              {ok, L} -> fail(X, "pd ~p channel id ~b already used (line ~b)",
+                                                              [P, Id, L]);
+                                              error -> Acc#{{I, Id} => maps:get(line, X)}
+                                          end
+                                  end, Ids, lists:zip(Ends, Ends1)),
+                         Irqs1 = case X of
+                                     #{irq := N} ->
+                                         case maps:find(N, Irqs) of
+                                             {ok, L} -> fail(X, "irq ~b already claimed (line ~b)", [N, L]);
+                                             error -> Irqs#{N => maps:get(line, X)}
+                                         end;
+                                     _ -> Irqs
+                                 end,
+                         {X#{ends := Ends1}, {Ids1, Irqs1}}
+                 end, {#{}, #{}}, Links),
+    {[X || X <- Out, not maps:is_key(irq, X)], [X || X <- Out, maps:is_key(irq, X)]}.

@@ -1,0 +1,117 @@
+%% fb_sysdesc_tests - one test per refusal of the system description checker
+%% (fb_terms + fb_sysdesc), each through the whole `image` command so that
+%% the message format and "no image written" are checked too.
+-module(fb_sysdesc_tests).
+-include_lib("eunit/include/eunit.hrl").
+
+-define(BASE, "{pd, a, [{elf, \"a.elf\"}, {priority, 100}]}.\n"
+              "{pd, b, [{elf, \"a.elf\"}, {priority, 50}]}.\n"
+              "{region, buf, [{size, 8192}]}.\n"
+              "{region, dev, [{size, 4096}, {paddr, 16#09000000}]}.\n").
+
+%% The extra text starts on line 5.
+bad(Extra, Reason) -> fb_test_lib:refuse(?BASE ++ Extra, 5, Reason).
+pd(Opts, Reason) -> bad("{pd, c, [{elf, \"a.elf\"}, {priority, 1}" ++ Opts ++ "]}.\n", Reason).
+map(Opts, Reason) -> bad("{map, a, buf, [" ++ Opts ++ "]}.\n", Reason).
+
+%% ---- syntax and shape ----
+syntax_error_test() -> bad("{pd, c, [{elf, \"a.elf\"}}.\n", "syntax error").
+missing_full_stop_test() -> bad("{pd, c, []}\n", "full stop").
+unknown_kind_test() -> bad("{process, c, []}.\n", "unknown term kind process").
+not_a_tuple_test() -> bad("hello.\n", "unknown term kind").
+wrong_arity_test() -> bad("{pd, c}.\n", "expected {pd, Name, Options}").
+name_not_atom_test() -> bad("{region, \"r\", [{size, 4096}]}.\n", "must be an atom").
+options_not_list_test() -> bad("{region, r, {size, 4096}}.\n", "options must be a list").
+unknown_pd_option_test() -> pd(", {colour, red}", "unknown option colour").
+unknown_region_option_test() -> bad("{region, r, [{size, 4096}, {cached, true}]}.\n", "unknown option cached").
+unknown_map_option_test() -> map("{vaddr, 16#20000000}, {perms, r}, {cache, wb}", "unknown option cache").
+option_twice_test() -> pd(", {stack, 4096}, {stack, 8192}", "option stack given twice").
+missing_elf_option_test() -> bad("{pd, c, [{priority, 1}]}.\n", "option elf is required").
+missing_priority_test() -> bad("{pd, c, [{elf, \"a.elf\"}]}.\n", "option priority is required").
+no_pd_test() -> fb_test_lib:refuse("{region, r, [{size, 4096}]}.\n", none, "at least one pd").
+
+%% ---- names ----
+unknown_pd_in_map_test() -> bad("{map, z, buf, [{vaddr, 16#20000000}, {perms, r}]}.\n", "unknown pd z").
+unknown_region_in_map_test() -> bad("{map, a, zz, [{vaddr, 16#20000000}, {perms, r}]}.\n", "unknown region zz").
+unknown_pd_in_channel_test() -> bad("{channel, {a, 0}, {z, 0}}.\n", "unknown pd z").
+unknown_pd_in_irq_test() -> bad("{irq, 40, {z, 1}}.\n", "unknown pd z").
+duplicate_pd_test() -> bad("{pd, a, [{elf, \"a.elf\"}, {priority, 1}]}.\n", "duplicate pd name a (first at line 1)").
+duplicate_region_test() -> bad("{region, buf, [{size, 4096}]}.\n", "duplicate region name buf").
+
+%% ---- pd options ----
+priority_too_high_test() -> bad("{pd, c, [{elf, \"a.elf\"}, {priority, 255}]}.\n", "priority 255 is outside 0..254").
+priority_negative_test() -> bad("{pd, c, [{elf, \"a.elf\"}, {priority, -1}]}.\n", "priority -1 is outside").
+priority_not_int_test() -> bad("{pd, c, [{elf, \"a.elf\"}, {priority, high}]}.\n", "priority must be an integer").
+elf_not_string_test() -> bad("{pd, c, [{elf, a}, {priority, 1}]}.\n", "elf must be a non-empty string").
+stack_not_multiple_test() -> pd(", {stack, 5000}", "stack 5000 is not a multiple of 4096").
+stack_zero_test() -> pd(", {stack, 0}", "stack 0 is outside").
+stack_too_big_test() -> pd(", {stack, 16#1000000}", "stack 16777216 is outside 1..16773120").
+max_threads_zero_test() -> pd(", {max_threads, 0}", "max_threads 0 is outside 1..64").
+max_threads_too_many_test() -> pd(", {max_threads, 65}", "max_threads 65 is outside 1..64").
+monitor_unknown_test() -> pd(", {monitor, nobody}", "unknown pd nobody").
+monitor_itself_test() -> pd(", {monitor, c}", "cannot monitor itself").
+monitor_cycle_test() ->
+    fb_test_lib:refuse("{pd, a, [{elf, \"a.elf\"}, {priority, 1}, {monitor, c}]}.\n"
+                       "{pd, b, [{elf, \"a.elf\"}, {priority, 1}, {monitor, a}]}.\n"
+                       "{pd, c, [{elf, \"a.elf\"}, {priority, 1}, {monitor, b}]}.\n", 1, "monitor cycle").
+unknown_right_test() -> pd(", {rights, [poweroff, reboot]}", "unknown right reboot").
+rights_not_list_test() -> pd(", {rights, poweroff}", "rights must be a list").
+
+%% ---- regions ----
+region_size_zero_test() -> bad("{region, r, [{size, 0}]}.\n", "size 0 is outside").
+region_size_not_multiple_test() -> bad("{region, r, [{size, 5000}]}.\n", "size 5000 is not a multiple of 4096").
+region_size_missing_test() -> bad("{region, r, []}.\n", "option size is required").
+paddr_unaligned_test() -> bad("{region, r, [{size, 4096}, {paddr, 16#9000100}]}.\n", "paddr 16#9000100 is not page aligned").
+paddr_in_ram_test() -> bad("{region, r, [{size, 4096}, {paddr, 16#40000000}]}.\n", "device memory must lie below RAM").
+paddr_end_in_ram_test() -> bad("{region, r, [{size, 8192}, {paddr, 16#3FFFF000}]}.\n", "device memory must lie below RAM").
+paddr_zero_test() -> bad("{region, r, [{size, 4096}, {paddr, 0}]}.\n", "paddr must be above 0").
+
+%% ---- maps ----
+vaddr_unaligned_test() -> map("{vaddr, 16#1234}, {perms, rw}", "{map,a,buf,[...]}: vaddr 16#1234 is not page aligned").
+vaddr_below_window_test() -> map("{vaddr, 0}, {perms, rw}", "vaddr 16#0 is outside 16#1000..16#2EFF0000").
+vaddr_in_stack_reserve_test() -> map("{vaddr, 16#2EFF0000}, {perms, rw}", "is outside 16#1000..16#2EFF0000").
+vaddr_missing_test() -> map("{perms, rw}", "option vaddr is required").
+map_end_in_stack_reserve_test() -> map("{vaddr, 16#2EFEF000}, {perms, rw}", "runs into the stack reserve").
+map_overlap_test() ->
+    fb_test_lib:refuse(?BASE ++ "{map, a, buf, [{vaddr, 16#20000000}, {perms, rw}]}.\n"
+                       "{map, a, dev, [{vaddr, 16#20001000}, {perms, rw}]}.\n", 6, "overlaps the map of buf at 16#20000000 (line 5)").
+perms_rwx_test() -> map("{vaddr, 16#20000000}, {perms, rwx}", "writable and executable").
+perms_wx_test() -> map("{vaddr, 16#20000000}, {perms, wx}", "writable and executable").
+perms_w_test() -> map("{vaddr, 16#20000000}, {perms, w}", "must be r, rw or rx").
+perms_string_test() -> map("{vaddr, 16#20000000}, {perms, \"rw\"}", "must be r, rw or rx").
+rx_device_test() -> bad("{map, a, dev, [{vaddr, 16#20000000}, {perms, rx}]}.\n", "device region dev cannot be mapped rx").
+
+%% ---- channels and irqs ----
+channel_id_too_big_test() -> bad("{channel, {a, 63}, {b, 0}}.\n", "channel id 63 is outside 0..62").
+channel_id_negative_test() -> bad("{channel, {a, 0}, {b, -1}}.\n", "channel id -1 is outside").
+channel_bad_end_test() -> bad("{channel, a, {b, 0}}.\n", "is not {Pd, Id}").
+channel_same_pd_test() -> bad("{channel, {a, 0}, {a, 1}}.\n", "both ends are in pd a").
+channel_id_reused_test() ->
+    fb_test_lib:refuse(?BASE ++ "{channel, {a, 0}, {b, 0}}.\n{channel, {a, 0}, {b, 1}}.\n", 6,
+                       "pd a channel id 0 already used (line 5)").
+channel_id_reused_by_irq_test() ->
+    fb_test_lib:refuse(?BASE ++ "{channel, {a, 0}, {b, 7}}.\n{irq, 40, {b, 7}}.\n", 6,
+                       "pd b channel id 7 already used (line 5)").
+irq_too_low_test() -> bad("{irq, 31, {a, 1}}.\n", "irq 31 is outside 32..1019").
+irq_too_high_test() -> bad("{irq, 1020, {a, 1}}.\n", "irq 1020 is outside 32..1019").
+irq_claimed_twice_test() ->
+    fb_test_lib:refuse(?BASE ++ "{irq, 40, {a, 1}}.\n{irq, 40, {b, 1}}.\n", 6, "irq 40 already claimed (line 5)").
+irq_bad_trigger_test() -> bad("{irq, 40, {a, 1}, [rising]}.\n", "trigger must be [edge] or [level]").
+
+%% ---- limits ----
+too_many_pds_test() ->
+    T = [io_lib:format("{pd, p~b, [{elf, \"a.elf\"}, {priority, 1}]}.~n", [I]) || I <- lists:seq(1, 33)],
+    fb_test_lib:refuse(lists:flatten(T), 33, "more than 32 pd terms").
+too_many_regions_test() ->
+    T = [io_lib:format("{region, r~b, [{size, 4096}]}.~n", [I]) || I <- lists:seq(1, 65)],
+    fb_test_lib:refuse(?BASE ++ lists:flatten(T), 4 + 63, "more than 64 region terms").
+too_many_maps_test() ->
+    T = [io_lib:format("{map, a, buf, [{vaddr, ~b}, {perms, r}]}.~n", [16#100000 + I * 16#2000])
+         || I <- lists:seq(1, 129)],
+    fb_test_lib:refuse(?BASE ++ lists:flatten(T), 4 + 129, "more than 128 map terms").
+too_many_channels_test() ->
+    T = [io_lib:format("{channel, {a, ~b}, {b, ~b}}.~n", [I rem 63, I rem 63]) || I <- lists:seq(1, 129)],
+    fb_test_lib:refuse(?BASE ++ lists:flatten(T), 4 + 129, "more than 128 channel terms").
+too_many_irqs_test() ->
+    T = [io_lib:format("{irq, ~b, {a, ~b}}.~n", [40 + I, I]) || I <- lists:seq(1, 33)],
+    fb_test_lib:refuse(?BASE ++ lists:flatten(T), 4 + 33, "more than 32 irq terms").
