@@ -11,4 +11,4 @@ $(eval $(call pd_elf,$(KIPC)/server.elf,bench/kernel-ipc/entry.S bench/kernel-ip
 
 $(B)/images/kernel-ipc.img: bench/kernel-ipc/kernel-ipc.config $(KIPC_ELFS) $(B)/kernel/kernel.elf
 	@mkdir -p $(@D)
-	tools/freebeam image bench/kernel-ipc/kernel-ipc.config -o $@ --search $(KIPC)
+	tools/freebeam image bench/kernel-ipc/kernel-ipc.config -o $@ --kernel $(B)/kernel/kernel.elf --search $(KIPC)

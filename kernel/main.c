@@ -27,9 +27,14 @@ static void pmu_init(void)
     write_pmuserenr(1);             /* PDs may read it: benchmarks count instructions */
 }
 
+uint32_t ram_size = RAM_SIZE;
+
 void kmain(void)
 {
     kputs("freebeam kernel\n");
+    uint32_t fdt_ram = fdt_ram_size((const void *)FB_RAM_BASE, FB_KERNEL_PADDR - FB_RAM_BASE);
+    if (fdt_ram >= (16u << 20) && fdt_ram <= 0xc0000000u - FB_RAM_BASE)
+        ram_size = fdt_ram;
     pmu_init();
     vfp_init();
     mmu_init();
@@ -39,8 +44,8 @@ void kmain(void)
     timer_init();
     slice_ticks = timer_us_to_ticks(TIMESLICE_US);
     uint32_t blob = ((uint32_t)_end + FB_PAGE - 1) & ~(FB_PAGE - 1);
-    pd_load_all((const void *)blob, FB_RAM_BASE + RAM_SIZE - blob);
-    kprintf("freebeam: %u protection domains\n", (unsigned)npds);
+    pd_load_all((const void *)blob, FB_RAM_BASE + ram_size - blob);
+    kprintf("freebeam: %u protection domains, %u MiB RAM\n", (unsigned)npds, (unsigned)(ram_size >> 20));
     exit_to_user();
 }
 

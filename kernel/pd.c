@@ -113,7 +113,7 @@ int pd_load_all(const void *b, uint32_t avail)
         panic("image: %s", err);
     blob = b;
     npds = img.hdr->n_pds;
-    palloc_init(((uint32_t)b + img.hdr->total_len + FB_PAGE - 1) & ~(FB_PAGE - 1), FB_RAM_BASE + RAM_SIZE);
+    palloc_init(((uint32_t)b + img.hdr->total_len + FB_PAGE - 1) & ~(FB_PAGE - 1), FB_RAM_BASE + ram_size);
 
     for (uint32_t r = 0; r < img.hdr->n_regions; r++) {
         const struct fb_sys_region *rg = &img.regions[r];

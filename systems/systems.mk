@@ -12,7 +12,7 @@ $$(foreach s,$$($(1)_PD_SRCS),$$(eval $$(call pd_elf,$$(patsubst systems/$(1)/%.
 IMAGES += $(B)/images/$(1).img
 $(B)/images/$(1).img: systems/$(1).config $$($(1)_PD_ELFS) $(B)/kernel/kernel.elf
 	@mkdir -p $$(@D)
-	tools/freebeam image systems/$(1).config -o $$@ --search $(B)/pds/$(1)
+	tools/freebeam image systems/$(1).config -o $$@ --kernel $(B)/kernel/kernel.elf --search $(B)/pds/$(1)
 .PHONY: pds-$(1)
 pds-$(1): $$($(1)_PD_ELFS)
 endef

@@ -24,7 +24,7 @@
 #define FB_NO_PD        0xffffffffu  /* fb_sys_pd.monitor when the PD has none */
 
 /* Physical layout of QEMU virt as the kernel uses it. */
-#define FB_KERNEL_PADDR 0x40010000u  /* the kernel ELF is linked and loaded here */
+#define FB_KERNEL_PADDR 0x40200000u  /* the kernel ELF is linked and loaded here: QEMU puts the device tree below it */
 #define FB_RAM_BASE     0x40000000u
 
 /* The user part of every PD's address space: [FB_USER_BASE, FB_USER_TOP). */

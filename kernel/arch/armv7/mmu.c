@@ -38,10 +38,11 @@ static uint32_t empty_l1[1024] __attribute__((aligned(4096)));  /* TTBR0 while t
 
 void mmu_init(void)
 {
-    /* RAM, identity mapped; only the first MiB (the kernel's code) executable */
-    for (uint32_t mb = 0; mb < RAM_SIZE >> 20; mb++) {
+    /* RAM, identity mapped; only the kernel's own first MiB executable */
+    for (uint32_t mb = 0; mb < ram_size >> 20; mb++) {
         uint32_t pa = FB_RAM_BASE + (mb << 20);
-        kernel_l1[pa >> 20] = pa | SEC_NORMAL | SEC_AP_PRIV | (mb ? SEC_XN : 0);
+        int code = pa == (FB_KERNEL_PADDR & ~0xfffffu);
+        kernel_l1[pa >> 20] = pa | SEC_NORMAL | SEC_AP_PRIV | (code ? 0 : SEC_XN);
     }
     kernel_l1[GIC_VA >> 20] = GIC_PA | SEC_DEVICE | SEC_AP_PRIV | SEC_XN;
     kernel_l1[UART_VA >> 20] = UART_PA | SEC_DEVICE | SEC_AP_PRIV | SEC_XN;

@@ -11,10 +11,12 @@
 #define GICC_OFF   0x10000u
 #define UART_PA    0x09000000u
 #define UART_VA    0xf9000000u
-#define RAM_SIZE   0x20000000u   /* 512 MiB: tools/freebeam run's default -m */
+#define RAM_SIZE   0x08000000u   /* 128 MiB: assumed when no device tree says more */
 
 #define IRQ_VTIMER 27u
 
-void platform_mmu_on(void);      /* devices move to their virtual addresses */
+void platform_mmu_on(void);
+uint32_t fdt_ram_size(const void *fdt, uint32_t max_len);  /* bytes of RAM, 0 if unknown */
+extern uint32_t ram_size;      /* devices move to their virtual addresses */
 
 #endif

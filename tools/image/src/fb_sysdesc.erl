@@ -20,7 +20,15 @@ check(File, Terms) ->
     end.
 
 fail(#{file := F, line := L, term := T}, Fmt, Args) ->
-    throw({fb_error, io_lib:format("~ts:~b: ~0P: " ++ Fmt, [F, L, T, 5 | Args])}).
+    throw({fb_error, io_lib:format("~ts:~b: ~ts: " ++ Fmt, [F, L, brief(T) | Args])}).
+
+%% The term as the message shows it: option lists elided, e.g. {pd,ping,[...]}.
+brief(T) when is_tuple(T) ->
+    ["{", lists:join(",", [case E of
+                               [_ | _] -> "[...]";
+                               _ -> io_lib:format("~0P", [E, 4])
+                           end || E <- tuple_to_list(T)]), "}"];
+brief(T) -> io_lib:format("~0P", [T, 5]).
 
 hex(N) -> io_lib:format("16#~.16B", [N]).
 
@@ -114,8 +122,8 @@ required(C, O, K) ->
     end.
 
 int(C, What, V, Lo, Hi) ->
-    is_integer(V) orelse fail(C, "~p must be an integer", [What]),
-    V >= Lo andalso V =< Hi orelse fail(C, "~p ~b is outside ~b..~b", [What, V, Lo, Hi]),
+    is_integer(V) orelse fail(C, "~s must be an integer", [What]),
+    V >= Lo andalso V =< Hi orelse fail(C, "~s ~b is outside ~b..~b", [What, V, Lo, Hi]),
     V.
 
 rights(C, L) ->
@@ -138,7 +146,7 @@ perms(C, P) when is_atom(P) ->
 perms(C, P) -> fail(C, "perms ~0p: must be r, rw or rx", [P]).
 
 chan_end(C, {Pd, Id}) when is_atom(Pd) ->
-    int(C, 'channel id', Id, 0, ?FB_MAX_CHANNELS - 1),
+    int(C, "channel id", Id, 0, ?FB_MAX_CHANNELS - 1),
     {Pd, Id};
 chan_end(C, E) -> fail(C, "~0P is not {Pd, Id}", [E, 3]).
 

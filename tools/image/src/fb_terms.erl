@@ -33,7 +33,7 @@ scan(File, Text, Line, Acc) ->
                 true -> {ok, lists:reverse(Acc)};
                 false ->
                     {error, io_lib:format("~ts:~b: syntax error: term not ended by a full stop",
-                                          [File, Line])}
+                                          [File, Line + blank_lines(Text)])}
             end
     end.
 
@@ -41,7 +41,15 @@ first_line([Tok | _]) -> erl_anno:line(element(2, Tok)).
 
 syntax(File, Loc, Mod, Desc) ->
     L = case Loc of {Ln, _Col} -> Ln; Ln when is_integer(Ln) -> Ln; _ -> erl_anno:line(Loc) end,
-    {error, io_lib:format("~ts:~b: syntax error: ~ts", [File, L, Mod:format_error(Desc)])}.
+    Why = lists:flatten(io_lib:format("~ts", [Mod:format_error(Desc)])),
+    Prefix = case string:find(Why, "syntax error") of nomatch -> "syntax error: "; _ -> "" end,
+    {error, io_lib:format("~ts:~b: ~ts~ts", [File, L, Prefix, Why])}.
+
+%% Newlines before the first token of Text (blanks and comment lines).
+blank_lines([$\n | T]) -> 1 + blank_lines(T);
+blank_lines([C | T]) when C =:= $\s; C =:= $\t; C =:= $\r -> blank_lines(T);
+blank_lines([$% | T]) -> blank_lines(lists:dropwhile(fun(C) -> C =/= $\n end, T));
+blank_lines(_) -> 0.
 
 %% The scanner asks for more input when only comments or blanks remain.
 only_blank(Text) ->

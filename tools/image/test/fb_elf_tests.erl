@@ -2,7 +2,7 @@
 %% (fb_elf, fb_pdfiles), with crafted ELF binaries, plus the cases that must
 %% be accepted (Thumb entry, segments next to each other).
 -module(fb_elf_tests).
--include_lib("eunit/include/eunit.hrl").
+-include("fb_assert.hrl").
 
 -define(CFG, "{pd, a, [{elf, \"a.elf\"}, {priority, 100}]}.\n"
              "{pd, b, [{elf, \"b.elf\"}, {priority, 50}]}.\n"
@@ -67,7 +67,7 @@ entry_outside_test() ->
 clash_with_map_test() ->
     bad([text(16#10000), data(16#20001000)], #{}, "segment 1 (16#20001000..16#20002000) clashes with the map of buf at 16#20000000 (line 4)").
 clash_with_stack_reserve_test() ->
-    bad([text(16#10000), data(16#30000000)], #{}, "segment 1 (16#30000000..16#30001000) clashes with the stack reserve").
+    bad([text(16#10000), data(16#3F000000)], #{}, "segment 1 (16#3F000000..16#3F001000) clashes with the stack reserve").
 
 %% ---- accepted ----
 thumb_entry_test() -> good(fb_test_lib:elf([text(16#10000)], #{entry => 16#10021})).
@@ -79,6 +79,7 @@ adjacent_to_map_test() -> good(fb_test_lib:elf([text(16#10000), data(16#1FFFF000
 kernel_missing_test() ->
     Dir = fb_test_lib:scratch(),
     ok = file:delete(filename:join(Dir, "k.elf")),
+    ok = file:write_file(filename:join(Dir, "b.elf"), fb_test_lib:good_pd()),
     {St, Msg, Out} = fb_test_lib:image(Dir, ?CFG),
     ?assertEqual(1, St),
     ?assertNotEqual(nomatch, string:find(Msg, "cannot read the kernel")),

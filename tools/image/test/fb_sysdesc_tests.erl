@@ -2,7 +2,7 @@
 %% (fb_terms + fb_sysdesc), each through the whole `image` command so that
 %% the message format and "no image written" are checked too.
 -module(fb_sysdesc_tests).
--include_lib("eunit/include/eunit.hrl").
+-include("fb_assert.hrl").
 
 -define(BASE, "{pd, a, [{elf, \"a.elf\"}, {priority, 100}]}.\n"
               "{pd, b, [{elf, \"a.elf\"}, {priority, 50}]}.\n"
@@ -17,6 +17,9 @@ map(Opts, Reason) -> bad("{map, a, buf, [" ++ Opts ++ "]}.\n", Reason).
 %% ---- syntax and shape ----
 syntax_error_test() -> bad("{pd, c, [{elf, \"a.elf\"}}.\n", "syntax error").
 missing_full_stop_test() -> bad("{pd, c, []}\n", "full stop").
+unterminated_string_test() ->
+    fb_test_lib:refuse(?BASE ++ "%% a comment\n\n{pd, \"c}.\n", 7, "term not ended by a full stop").
+expression_test() -> bad("{region, r, [{size, 1 bsl 12}]}.\n", "syntax error: bad term").
 unknown_kind_test() -> bad("{process, c, []}.\n", "unknown term kind process").
 not_a_tuple_test() -> bad("hello.\n", "unknown term kind").
 wrong_arity_test() -> bad("{pd, c}.\n", "expected {pd, Name, Options}").
@@ -68,10 +71,10 @@ paddr_zero_test() -> bad("{region, r, [{size, 4096}, {paddr, 0}]}.\n", "paddr mu
 
 %% ---- maps ----
 vaddr_unaligned_test() -> map("{vaddr, 16#1234}, {perms, rw}", "{map,a,buf,[...]}: vaddr 16#1234 is not page aligned").
-vaddr_below_window_test() -> map("{vaddr, 0}, {perms, rw}", "vaddr 16#0 is outside 16#1000..16#2EFF0000").
-vaddr_in_stack_reserve_test() -> map("{vaddr, 16#2EFF0000}, {perms, rw}", "is outside 16#1000..16#2EFF0000").
+vaddr_below_window_test() -> map("{vaddr, 0}, {perms, rw}", "vaddr 16#0 is outside 16#1000..16#3EFF0000").
+vaddr_in_stack_reserve_test() -> map("{vaddr, 16#3EFF0000}, {perms, rw}", "is outside 16#1000..16#3EFF0000").
 vaddr_missing_test() -> map("{perms, rw}", "option vaddr is required").
-map_end_in_stack_reserve_test() -> map("{vaddr, 16#2EFEF000}, {perms, rw}", "runs into the stack reserve").
+map_end_in_stack_reserve_test() -> map("{vaddr, 16#3EFEF000}, {perms, rw}", "runs into the stack reserve").
 map_overlap_test() ->
     fb_test_lib:refuse(?BASE ++ "{map, a, buf, [{vaddr, 16#20000000}, {perms, rw}]}.\n"
                        "{map, a, dev, [{vaddr, 16#20001000}, {perms, rw}]}.\n", 6, "overlaps the map of buf at 16#20000000 (line 5)").

@@ -4,7 +4,7 @@
 -module(fb_test_lib).
 -export([elf/1, elf/2, good_pd/0, kernel/0, scratch/0, image/2, image/3,
          refuse/3, refuse/4, decode_blob/1, decode_elf/1, string_at/2]).
--include_lib("eunit/include/eunit.hrl").
+-include("fb_assert.hrl").
 
 %% elf([Seg], Opts): an ELF32 file; Seg = #{vaddr, filesz, memsz, flags}
 %% with optional type (default PT_LOAD), paddr and offset (default: the

@@ -1,0 +1,79 @@
+# tests/host/host.mk - host unit tests, the libFuzzer target and the
+# target-flag check of the pure kernel files.  Included by the top Makefile;
+# run by tests/suites/host.sh.
+#
+# Adding a test: write tests/host/test_NAME.c (it is found by wildcard) and,
+# if it links kernel code, a line `test_NAME_SRCS := kernel/x.c ...` below.
+# Optional: test_NAME_CFLAGS (e.g. -DHOST_TEST) and test_NAME_LDLIBS.  Each
+# test gets its own object directory, so per-test flags never leak.
+#
+# Targets: host-tests (build/host/test_*), host-fuzz (build/fuzz/fuzz_sysimage
+# and its seed corpus build/fuzz/corpus/), host-target-check, host-check (all).
+
+HOSTT_DIR := $(B)/host
+HOSTT_CFLAGS := $(HOST_CFLAGS) -Ikernel -Itests/host -fsanitize=address,undefined \
+  -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
+
+HOST_TESTS := $(patsubst tests/host/%.c,%,$(wildcard tests/host/test_*.c))
+
+# Kernel (and helper) sources each test links with, besides its own file.
+test_fmt_SRCS := kernel/fmt.c
+test_sysimage_SRCS := kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
+
+host_objs = $(patsubst %.c,$(HOSTT_DIR)/obj/$(1)/%.o,tests/host/$(1).c $($(1)_SRCS))
+
+define host_test_rule
+$(HOSTT_DIR)/obj/$(1)/%.o: %.c
+	@mkdir -p $$(@D)
+	$$(HOSTCC) $$(HOSTT_CFLAGS) $$($(1)_CFLAGS) -c $$< -o $$@
+$(HOSTT_DIR)/$(1): $(call host_objs,$(1))
+	$$(HOSTCC) $$(HOSTT_CFLAGS) $$($(1)_CFLAGS) $$^ $$($(1)_LDLIBS) -o $$@
+-include $(patsubst %.o,%.d,$(call host_objs,$(1)))
+endef
+$(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
+
+# ---- libFuzzer target and its seeds (clang) ----
+FUZZ_DIR := $(B)/fuzz
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Ikernel -Itests/host \
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SRCS := tests/fuzz/fuzz_sysimage.c kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
+SEED_SRCS := tests/fuzz/gen_seeds.c kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
+FUZZ_HDRS := $(wildcard include/freebeam/*.h kernel/*.h tests/host/*.h)
+
+$(FUZZ_DIR)/fuzz_sysimage: $(FUZZ_SRCS) $(FUZZ_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SRCS) -o $@
+
+$(FUZZ_DIR)/gen_seeds: $(SEED_SRCS) $(FUZZ_HDRS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -Ikernel -Itests/host $(SEED_SRCS) -o $@
+
+$(FUZZ_DIR)/corpus/.seeded: $(FUZZ_DIR)/gen_seeds
+	@mkdir -p $(@D)
+	$(FUZZ_DIR)/gen_seeds $(@D)
+	@touch $@
+
+# ---- pure kernel files must build with the target flags, and link on
+# their own (no libgcc helpers such as __aeabi_uldivmod, no libc) ----
+HOST_TCHECK_SRCS := kernel/lib.c kernel/fmt.c kernel/sysimage_check.c
+TCHECK_DIR := $(HOSTT_DIR)/target-check
+TCHECK_CFLAGS := $(TARGET_CFLAGS) -Ikernel -marm -mgeneral-regs-only -mno-unaligned-access
+TCHECK_OBJS := $(patsubst kernel/%.c,$(TCHECK_DIR)/%.o,$(HOST_TCHECK_SRCS))
+
+$(TCHECK_DIR)/%.o: kernel/%.c
+	@mkdir -p $(@D)
+	$(TCC) $(TCHECK_CFLAGS) -MMD -MP -c $< -o $@
+-include $(TCHECK_OBJS:.o=.d)
+
+$(TCHECK_DIR)/all.o: $(TCHECK_OBJS)
+	$(TLD) -r -o $@ $^
+	@undef=$$($(CROSS)nm -u $@); if [ -n "$$undef" ]; then \
+	  echo "target-check: unresolved symbols in $(HOST_TCHECK_SRCS):"; echo "$$undef"; \
+	  rm -f $@; exit 1; fi
+
+.PHONY: host-tests host-fuzz host-target-check host-check
+host-tests: $(addprefix $(HOSTT_DIR)/,$(HOST_TESTS))
+host-fuzz: $(FUZZ_DIR)/fuzz_sysimage $(FUZZ_DIR)/corpus/.seeded
+host-target-check: $(TCHECK_DIR)/all.o
+host-check: host-tests host-fuzz host-target-check

@@ -1,0 +1,234 @@
+/*
+ * sysblob.c - the reference system blob builder (see sysblob.h), and the
+ * invariants a successful fb_sysimage_check must guarantee to the loader.
+ */
+#include <string.h>
+#include "sysblob.h"
+#include "sysimage_check.h"
+
+#define PT_GNU_STACK 0x6474e551u
+
+uint8_t *sb_bytes(struct sysblob *b) { return (uint8_t *)b->words; }
+struct fb_sys_header *sb_hdr(struct sysblob *b) { return (struct fb_sys_header *)b->words; }
+
+#define TABLE_AT(type, field) ((type *)(sb_bytes(b) + sb_hdr(b)->field))
+struct fb_sys_pd *sb_pd(struct sysblob *b, uint32_t i)
+{ return TABLE_AT(struct fb_sys_pd, pds_off) + i; }
+struct fb_sys_region *sb_region(struct sysblob *b, uint32_t i)
+{ return TABLE_AT(struct fb_sys_region, regions_off) + i; }
+struct fb_sys_map *sb_map(struct sysblob *b, uint32_t i)
+{ return TABLE_AT(struct fb_sys_map, maps_off) + i; }
+struct fb_sys_channel *sb_channel(struct sysblob *b, uint32_t i)
+{ return TABLE_AT(struct fb_sys_channel, channels_off) + i; }
+struct fb_sys_irq *sb_irq(struct sysblob *b, uint32_t i)
+{ return TABLE_AT(struct fb_sys_irq, irqs_off) + i; }
+Elf32_Ehdr *sb_ehdr(struct sysblob *b, uint32_t pd)
+{ return (Elf32_Ehdr *)(sb_bytes(b) + sb_pd(b, pd)->elf_off); }
+Elf32_Phdr *sb_phdr(struct sysblob *b, uint32_t pd, uint32_t k)
+{ return (Elf32_Phdr *)((uint8_t *)sb_ehdr(b, pd) + sb_ehdr(b, pd)->e_phoff) + k; }
+
+uint32_t sb_stroff(struct sysblob *b, const char *name)
+{
+    const struct fb_sys_header *h = sb_hdr(b);
+    const char *s = (const char *)sb_bytes(b) + h->strings_off;
+    for (uint32_t off = 0; off < h->strings_len; off += (uint32_t)strlen(s + off) + 1)
+        if (strcmp(s + off, name) == 0)
+            return off;
+    return ~0u;
+}
+
+uint8_t sb_text_byte(uint32_t pd) { return (uint8_t)(0xa0 + pd); }
+
+/* ---- building ---- */
+
+struct builder {
+    struct sysblob *b;
+    uint32_t at;                    /* next free byte */
+};
+
+static uint32_t take(struct builder *w, uint32_t n)
+{
+    uint32_t off = (w->at + 3u) & ~3u;
+    w->at = off + n;
+    return off;
+}
+
+static void *at(struct builder *w, uint32_t off) { return sb_bytes(w->b) + off; }
+
+static uint32_t add_str(struct builder *w, uint32_t base, uint32_t *len, const char *s)
+{
+    uint32_t off = *len, n = (uint32_t)strlen(s) + 1;
+    memcpy(at(w, base + off), s, n);
+    *len += n;
+    return off;
+}
+
+/* One static ARM executable: the program header layout of sysblob.h. */
+static uint32_t add_elf(struct builder *w, uint32_t pd, uint32_t entry, uint32_t *len)
+{
+    uint32_t phoff = sizeof(Elf32_Ehdr);
+    uint32_t text_off = 0x200, data_off = text_off + SB_TEXT_LEN;
+    uint32_t size = data_off + SB_DATA_FILE;
+    uint32_t off = take(w, size);
+    uint8_t *e = at(w, off);
+    Elf32_Ehdr *eh = (Elf32_Ehdr *)e;
+    memcpy(eh->e_ident, "\177ELF", 4);
+    eh->e_ident[EI_CLASS] = ELFCLASS32;
+    eh->e_ident[EI_DATA] = ELFDATA2LSB;
+    eh->e_ident[EI_VERSION] = EV_CURRENT;
+    eh->e_type = ET_EXEC;
+    eh->e_machine = EM_ARM;
+    eh->e_version = EV_CURRENT;
+    eh->e_entry = entry;
+    eh->e_phoff = phoff;
+    eh->e_flags = 0x05000400;       /* EABI5, hard float */
+    eh->e_ehsize = sizeof(Elf32_Ehdr);
+    eh->e_phentsize = sizeof(Elf32_Phdr);
+    eh->e_phnum = SB_PHNUM;
+    Elf32_Phdr *ph = (Elf32_Phdr *)(e + phoff);
+    ph[0] = (Elf32_Phdr){ PT_LOAD, text_off, SB_TEXT_VA, SB_TEXT_VA, SB_TEXT_LEN,
+                          SB_TEXT_LEN, PF_R | PF_X, 0x1000 };
+    ph[1] = (Elf32_Phdr){ PT_LOAD, data_off, SB_DATA_VA, SB_DATA_VA, SB_DATA_FILE,
+                          SB_DATA_MEM, PF_R | PF_W, 0x1000 };
+    ph[2] = (Elf32_Phdr){ PT_GNU_STACK, 0, 0, 0, 0, 0, PF_R | PF_W, 16 };
+    ph[3] = (Elf32_Phdr){ PT_LOAD, 0, 0, 0, 0, 0, PF_R | PF_W | PF_X, 0x1000 };
+    memset(e + text_off, sb_text_byte(pd), SB_TEXT_LEN);
+    memset(e + data_off, 0xd0 + (int)pd, SB_DATA_FILE);
+    *len = size;
+    return off;
+}
+
+static void start(struct builder *w, struct sysblob *b)
+{
+    memset(b, 0, sizeof *b);
+    w->b = b;
+    w->at = sizeof(struct fb_sys_header);
+}
+
+static uint32_t finish(struct builder *w)
+{
+    w->b->len = (w->at + 3u) & ~3u;
+    struct fb_sys_header *h = sb_hdr(w->b);
+    h->magic = FB_SYS_MAGIC;
+    h->version = FB_SYS_VERSION;
+    h->total_len = w->b->len;
+    return w->b->len;
+}
+
+uint32_t sysblob_build(struct sysblob *b)
+{
+    struct builder w;
+    start(&w, b);
+    struct fb_sys_header *h = sb_hdr(b);
+    h->n_pds = SB_NPD;
+    h->pds_off = take(&w, SB_NPD * sizeof(struct fb_sys_pd));
+    h->n_regions = 2;
+    h->regions_off = take(&w, 2 * sizeof(struct fb_sys_region));
+    h->n_maps = 3;
+    h->maps_off = take(&w, 3 * sizeof(struct fb_sys_map));
+    h->n_channels = 3;
+    h->channels_off = take(&w, 3 * sizeof(struct fb_sys_channel));
+    h->n_irqs = 2;
+    h->irqs_off = take(&w, 2 * sizeof(struct fb_sys_irq));
+    h->strings_off = take(&w, 64);
+    uint32_t slen = 0;
+    uint32_t n_ping = add_str(&w, h->strings_off, &slen, "ping");
+    uint32_t n_pong = add_str(&w, h->strings_off, &slen, "pong");
+    uint32_t n_root = add_str(&w, h->strings_off, &slen, "root");
+    uint32_t n_shared = add_str(&w, h->strings_off, &slen, "shared");
+    uint32_t n_uart = add_str(&w, h->strings_off, &slen, "uart");
+    h->strings_len = slen;
+    w.at = h->strings_off + slen;
+
+    struct fb_sys_pd *pd = sb_pd(b, 0);
+    pd[0] = (struct fb_sys_pd){ n_ping, 0, 0, 100, 16384, 4, 2, 0 };
+    pd[1] = (struct fb_sys_pd){ n_pong, 0, 0, 150, 4096, 1, 2, 0 };
+    pd[2] = (struct fb_sys_pd){ n_root, 0, 0, 254, 8192, 2, FB_NO_PD,
+                                FB_RIGHT_POWEROFF | FB_RIGHT_PD_CONTROL };
+    for (uint32_t i = 0; i < SB_NPD; i++)
+        pd[i].elf_off = add_elf(&w, i, SB_TEXT_VA + 8 * i + (i == 1), &pd[i].elf_len);
+
+    struct fb_sys_region *r = sb_region(b, 0);
+    r[0] = (struct fb_sys_region){ n_shared, 0x2000, 0, 0 };
+    r[1] = (struct fb_sys_region){ n_uart, 0x1000, 0x09000000, FB_REGION_DEVICE };
+    struct fb_sys_map *m = sb_map(b, 0);
+    m[0] = (struct fb_sys_map){ 0, 0, 0x100000, FB_PERM_R | FB_PERM_W };
+    m[1] = (struct fb_sys_map){ 1, 0, 0x100000, FB_PERM_R };
+    m[2] = (struct fb_sys_map){ 0, 1, 0x300000, FB_PERM_R | FB_PERM_W };
+    struct fb_sys_channel *c = sb_channel(b, 0);
+    c[0] = (struct fb_sys_channel){ 0, 0, 1, 0 };
+    c[1] = (struct fb_sys_channel){ 0, 1, 2, 5 };
+    c[2] = (struct fb_sys_channel){ 1, 62, 2, 62 };
+    struct fb_sys_irq *q = sb_irq(b, 0);
+    q[0] = (struct fb_sys_irq){ 33, 0, 2, 0 };
+    q[1] = (struct fb_sys_irq){ 1019, 1, 1, FB_IRQ_EDGE };
+    return finish(&w);
+}
+
+uint32_t sysblob_build_minimal(struct sysblob *b)
+{
+    struct builder w;
+    start(&w, b);
+    struct fb_sys_header *h = sb_hdr(b);
+    h->n_pds = 1;
+    h->pds_off = take(&w, sizeof(struct fb_sys_pd));
+    h->strings_off = take(&w, 8);
+    uint32_t slen = 0;
+    uint32_t name = add_str(&w, h->strings_off, &slen, "solo");
+    h->strings_len = slen;
+    w.at = h->strings_off + slen;
+    struct fb_sys_pd *pd = sb_pd(b, 0);
+    *pd = (struct fb_sys_pd){ name, 0, 0, 0, FB_PAGE, 1, FB_NO_PD, 0 };
+    pd->elf_off = add_elf(&w, 0, SB_TEXT_VA, &pd->elf_len);
+    return finish(&w);
+}
+
+/* ---- what the loader may rely on after a successful check ---- */
+
+int sysblob_view_broken(const void *blob, uint32_t len, const struct fb_sysimage *img)
+{
+    const uint8_t *base = blob;
+    const struct fb_sys_header *h = img->hdr;
+    if ((const void *)h != blob || h->total_len > len)
+        return 1;
+    if ((const uint8_t *)img->strings != base + h->strings_off || h->strings_len == 0 ||
+        img->strings[h->strings_len - 1] != '\0')
+        return 2;
+    for (uint32_t i = 0; i < h->n_pds; i++) {
+        const struct fb_pd_layout *lay = &img->layout[i];
+        if (lay->n_segs > FB_MAX_SEGMENTS)
+            return 3;
+        int entry_ok = 0;
+        for (uint32_t s = 0; s < lay->n_segs; s++) {
+            const struct fb_seg *sg = &lay->segs[s];
+            if ((uint64_t)sg->offset + sg->filesz > h->total_len || sg->filesz > sg->memsz)
+                return 4;
+            if (sg->vaddr < FB_USER_BASE ||
+                (uint64_t)sg->vaddr + sg->memsz > FB_STACK_TOP - FB_STACK_RESERVE)
+                return 5;
+            if (!(sg->perms & FB_PERM_R) || sg->perms > 7 ||
+                (sg->perms & (FB_PERM_W | FB_PERM_X)) == (FB_PERM_W | FB_PERM_X))
+                return 6;
+            uint32_t e = lay->entry & ~1u;
+            if ((sg->perms & FB_PERM_X) && e >= sg->vaddr && e - sg->vaddr < sg->memsz)
+                entry_ok = 1;
+        }
+        if (!entry_ok)
+            return 7;
+        if (img->pds[i].monitor != FB_NO_PD && img->pds[i].monitor >= h->n_pds)
+            return 8;
+        if (fb_sysimage_str(img, img->pds[i].name)[0] == '\0')
+            return 9;
+    }
+    for (uint32_t i = 0; i < h->n_maps; i++)
+        if (img->maps[i].pd >= h->n_pds || img->maps[i].region >= h->n_regions)
+            return 10;
+    for (uint32_t i = 0; i < h->n_channels; i++)
+        if (img->channels[i].pd_a >= h->n_pds || img->channels[i].pd_b >= h->n_pds ||
+            img->channels[i].id_a > 62 || img->channels[i].id_b > 62)
+            return 11;
+    for (uint32_t i = 0; i < h->n_irqs; i++)
+        if (img->irqs[i].pd >= h->n_pds || img->irqs[i].id > 62)
+            return 12;
+    return 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * sysblob.h - builds a valid system blob in memory for the host tests and
+ * the fuzzer's seed corpus: header, every table, strings, and one small
+ * static ARM ELF32 per PD, laid out as tools/freebeam would.  Tests then
+ * mutate single fields through the accessors and expect a refusal.
+ *
+ * The reference system ("sysblob_build"):
+ *   pd 0 ping  prio 100, stack 16K, 4 threads, monitor root
+ *   pd 1 pong  prio 150, stack 4K, 1 thread, monitor root, Thumb entry
+ *   pd 2 root  prio 254, stack 8K, 2 threads, no monitor, POWEROFF|PD_CONTROL
+ *   each ELF: phdr 0 PT_LOAD text R+X at 0x10000 (64 bytes),
+ *             phdr 1 PT_LOAD data R+W at 0x20000 (16 file bytes, 0x2000 memory),
+ *             phdr 2 PT_GNU_STACK, phdr 3 PT_LOAD with memsz 0 (ignored),
+ *             phdrs 4..9 PT_NULL (spare slots for tests)
+ *   region 0 shared (RAM, 0x2000), region 1 uart (device 0x09000000, 0x1000)
+ *   map 0 ping/shared 0x100000 RW, map 1 pong/shared 0x100000 R,
+ *   map 2 ping/uart 0x300000 RW
+ *   channel 0 ping:0 <-> pong:0, channel 1 ping:1 <-> root:5,
+ *   channel 2 pong:62 <-> root:62
+ *   irq entry 0: 33 -> ping:2 level, irq entry 1: 1019 -> pong:1 edge
+ */
+#ifndef FB_TEST_SYSBLOB_H
+#define FB_TEST_SYSBLOB_H
+
+#include <stdint.h>
+#include <freebeam/sysimage.h>
+#include "elf32.h"
+
+#define SB_CAP      16384
+#define SB_NPD      3
+#define SB_PHNUM    10
+#define SB_TEXT_VA  0x10000u
+#define SB_DATA_VA  0x20000u
+#define SB_TEXT_LEN 64u
+#define SB_DATA_FILE 16u
+#define SB_DATA_MEM 0x2000u
+
+struct sysblob {
+    uint32_t words[SB_CAP / 4];     /* 4-byte aligned storage */
+    uint32_t len;                   /* bytes used == header total_len */
+};
+
+/* Fill b with the reference system above; returns its length. */
+uint32_t sysblob_build(struct sysblob *b);
+
+/* A smaller valid system: one PD, no regions, maps, channels or IRQs. */
+uint32_t sysblob_build_minimal(struct sysblob *b);
+
+uint8_t *sb_bytes(struct sysblob *b);
+struct fb_sys_header *sb_hdr(struct sysblob *b);
+struct fb_sys_pd *sb_pd(struct sysblob *b, uint32_t i);
+struct fb_sys_region *sb_region(struct sysblob *b, uint32_t i);
+struct fb_sys_map *sb_map(struct sysblob *b, uint32_t i);
+struct fb_sys_channel *sb_channel(struct sysblob *b, uint32_t i);
+struct fb_sys_irq *sb_irq(struct sysblob *b, uint32_t i);
+Elf32_Ehdr *sb_ehdr(struct sysblob *b, uint32_t pd);
+Elf32_Phdr *sb_phdr(struct sysblob *b, uint32_t pd, uint32_t k);
+/* Offset of a name already in the string table, or ~0u. */
+uint32_t sb_stroff(struct sysblob *b, const char *name);
+
+/* The first byte of PD i's text segment in the reference ELF. */
+uint8_t sb_text_byte(uint32_t pd);
+
+struct fb_sysimage;
+/* Invariants a checked view must satisfy (for the fuzzer and the tests):
+ * 0 if all hold, else a number naming the first broken one. */
+int sysblob_view_broken(const void *blob, uint32_t len, const struct fb_sysimage *img);
+
+#endif

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# tests/suites/host.sh - the host suite: builds (make host-check) and runs
+# every host unit test (build/host/test_*), checks that the pure kernel
+# files compile and link with the target flags, and runs the sysimage
+# fuzzer for a bounded time (FUZZ_SECONDS, default 20).  Ends with exactly
+# one line "N passed, N failed"; exit status 0 only if nothing failed.
+set -u
+cd "$(dirname "$0")/../.."
+pass=0; fail=0
+finish() { echo "${pass} passed, ${fail} failed"; [ "$fail" -eq 0 ]; exit $?; }
+
+# Build each part separately so that one broken part does not hide the rest.
+build() {  # build TARGET: 0 if it built; counts a failure otherwise
+  if ! make --no-print-directory -s "$1"; then
+    echo "host: make $1 failed"; fail=$((fail + 1)); return 1
+  fi
+}
+
+if build host-target-check; then
+  echo "host: target-check: kernel files build and link for ARMv7-A"; pass=$((pass + 1))
+fi
+
+if build host-tests; then
+  for src in tests/host/test_*.c; do
+    name=$(basename "$src" .c); bin=build/host/$name
+    out=$("$bin" 2>&1); rc=$?
+    printf '%s\n' "$out" | sed 's/^/  /'
+    line=$(printf '%s\n' "$out" | grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" | tail -n 1)
+    if [ -z "$line" ]; then
+      echo "host: $name printed no result line (exit $rc)"; fail=$((fail + 1)); continue
+    fi
+    p=${line#*: }; p=${p%% passed*}; f=${line#*, }; f=${f%% failed*}
+    pass=$((pass + p)); fail=$((fail + f))
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+      echo "host: $name exited $rc with no failure counted"; fail=$((fail + 1))
+    fi
+  done
+fi
+
+if build host-fuzz; then
+  secs=${FUZZ_SECONDS:-20}
+  mkdir -p build/fuzz/artifacts
+  log=build/fuzz/last-run.log
+  if build/fuzz/fuzz_sysimage -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+       -print_final_stats=0 -artifact_prefix=build/fuzz/artifacts/ build/fuzz/corpus \
+       >"$log" 2>&1; then
+    echo "host: fuzz_sysimage: ${secs}s, no crash ($(grep -Eo '#[0-9]+ +DONE.*' "$log" | head -n 1))"
+    pass=$((pass + 1))
+  else
+    echo "host: fuzz_sysimage FAILED (log $log, inputs in build/fuzz/artifacts/):"
+    tail -n 40 "$log" | sed 's/^/  /'
+    fail=$((fail + 1))
+  fi
+fi
+
+finish

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# tests/suites/tools.sh - tests of `tools/freebeam`: the EUnit tests of the
+# image builder (tools/image/test) and command-line tests of `image` and
+# `run` with tiny stand-in kernels built here, so no real kernel is needed.
+# Ends with one line `N passed, N failed`; exit 0 only if none failed.
+set -u
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+T=$ROOT/build/tools/test
+FB=$ROOT/tools/freebeam
+pass=0; fail=0
+ok()  { echo "ok   $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
+
+rm -rf "$T" && mkdir -p "$T/ebin" "$T/tmp" || { bad "make $T"; finish; }
+
+# ---- EUnit ----
+if erlc -I tools/image/src -I tools/image/test -o "$T/ebin" tools/image/src/*.erl tools/image/test/*.erl; then
+  mods=$(for f in tools/image/test/*_tests.erl; do basename "$f" .erl; done | paste -sd, -)
+  out=$(cd "$T" && FB_TEST_TMP=$T/tmp erl -noshell -noinput -pa "$T/ebin" \
+        -eval "eunit:test([$mods], []), halt()." 2>&1)
+  echo "$out" | grep -v '^$' | tail -n 40
+  if [[ $out =~ All\ ([0-9]+)\ tests\ passed ]]; then
+    pass=$((pass + BASH_REMATCH[1]))
+  elif [[ $out =~ Test\ passed ]]; then
+    pass=$((pass + 1))
+  elif [[ $out =~ Failed:\ ([0-9]+)\.\ +Skipped:\ ([0-9]+)\.\ +Passed:\ ([0-9]+) ]]; then
+    pass=$((pass + BASH_REMATCH[3])); fail=$((fail + BASH_REMATCH[1] + BASH_REMATCH[2]))
+  else
+    bad "eunit (no summary line)"
+  fi
+else
+  bad "compile tools/image"
+fi
+
+# ---- tiny ELFs for the command-line tests ----
+printf 'SECTIONS { . = 0x40010000; .text : { *(.text*) } _end = .; }\n' > "$T/k.ld"
+cat > "$T/loop.S" <<'ASM'
+.global _start
+_start: b .
+ASM
+cat > "$T/exit3.S" <<'ASM'
+@ semihosting SYS_EXIT_EXTENDED with status 3
+.arm
+.global _start
+_start: mov r0, #0x20
+        adr r1, args
+        svc 0x123456
+        b .
+args:   .word 0x20026, 3
+ASM
+cat > "$T/blobcheck.S" <<'ASM'
+@ a stand-in kernel: exit 0 if a blob with a PD ELF sits at the first page
+@ after _end, else exit 7 (semihosting SYS_EXIT_EXTENDED)
+.arm
+.global _start
+_start: ldr r2, =_end
+        ldr r3, =4095
+        add r2, r2, r3
+        bic r2, r2, r3          @ the blob
+        adr r1, fail
+        ldr r0, [r2]
+        ldr r3, =0x59534246     @ FB_SYS_MAGIC
+        cmp r0, r3
+        bne 1f
+        ldr r0, [r2, #16]       @ pds_off
+        add r0, r0, r2
+        ldr r0, [r0, #4]        @ pds[0].elf_off
+        ldr r0, [r2, r0]
+        ldr r3, =0x464c457f     @ "\177ELF"
+        cmp r0, r3
+        adreq r1, good
+1:      mov r0, #0x20
+        svc 0x123456
+        b .
+good:   .word 0x20026, 0
+fail:   .word 0x20026, 7
+ASM
+cat > "$T/pd.S" <<'ASM'
+.global _start
+.text
+_start: b .
+.data
+.word 1
+ASM
+CC=arm-linux-gnueabihf-gcc
+built=1
+for k in loop exit3 blobcheck; do
+  $CC -nostdlib -static -Wl,--build-id=none -T "$T/k.ld" "$T/$k.S" -o "$T/$k.elf" || built=0
+done
+$CC -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-Ttext=0x10000 \
+  "$T/pd.S" -o "$T/pd.elf" || built=0
+check "build the tiny ELFs" test $built -eq 1
+
+# ---- freebeam (dispatch) ----
+"$FB" >/dev/null 2>&1; check "no subcommand: exit 2" test $? -eq 2
+"$FB" frobnicate 2>"$T/err"; rc=$?
+check "unknown subcommand: exit 2 and usage" test $rc -eq 2 -a -n "$(grep -e 'image' "$T/err" | grep -e 'run' -e 'image')"
+
+# ---- freebeam run ----
+start=$SECONDS
+"$FB" run "$T/loop.elf" --timeout 2 >/dev/null 2>"$T/err"; rc=$?
+check "run --timeout: exit 124" test $rc -eq 124
+check "run --timeout: message" grep -qx 'freebeam run: timed out after 2 s' "$T/err"
+check "run --timeout: QEMU gone within 10 s" test $((SECONDS - start)) -lt 10
+"$FB" run "$T/exit3.elf" >/dev/null 2>&1; check "run: guest status 3" test $? -eq 3
+"$FB" run "$T/exit3.elf" --det --mem 128 --timeout 20 >/dev/null 2>&1
+check "run --det --mem: guest status 3" test $? -eq 3
+"$FB" run "$T/exit3.elf" -- -d unimp >/dev/null 2>&1; check "run -- extra args" test $? -eq 3
+"$FB" run "$T/nonexistent.img" 2>"$T/err"; rc=$?
+check "run: missing image: exit 2 and message" test $rc -eq 2 -a -n "$(grep nonexistent.img "$T/err")"
+
+# ---- freebeam image, end to end, from another directory ----
+mkdir -p "$T/sys"
+cat > "$T/sys/demo.config" <<'CFG'
+{pd, ping, [{elf, "pd.elf"}, {priority, 100}, {monitor, pong}]}.
+{pd, pong, [{elf, "pd.elf"}, {priority, 150}]}.
+{region, buf, [{size, 8192}]}.
+{map, ping, buf, [{vaddr, 16#20000000}, {perms, rw}]}.
+{channel, {ping, 0}, {pong, 0}}.
+CFG
+rm -rf "$ROOT/build/tools/ebin"   # the command must compile itself
+(cd / && "$FB" image "$T/sys/demo.config" -o "$T/out/demo.img" --kernel "$T/blobcheck.elf" \
+   --search "$T" >"$T/out.txt" 2>&1); rc=$?
+check "image: exit 0" test $rc -eq 0
+check "image: one line on success" grep -qE "^image: $T/out/demo.img \([0-9]+ bytes, 2 PDs\)$" "$T/out.txt"
+check "image: compiled build/tools/ebin" test -f "$ROOT/build/tools/ebin/fb_main.beam"
+"$FB" run "$T/out/demo.img" --timeout 20 >/dev/null 2>&1
+check "image boots: the kernel finds the blob and the PD ELF" test $? -eq 0
+sed -i 's/{priority, 150}/{priority, 255}/' "$T/sys/demo.config"
+"$FB" image "$T/sys/demo.config" -o "$T/out/bad.img" --kernel "$T/blobcheck.elf" --search "$T" 2>"$T/err"; rc=$?
+check "image refuses: exit 1" test $rc -eq 1
+check "image refuses: FILE:LINE: TERM: reason" \
+  grep -qF "$T/sys/demo.config:2: {pd,pong,[...]}: priority 255 is outside 0..254" "$T/err"
+check "image refuses: no image written" test ! -e "$T/out/bad.img"
+"$FB" image >/dev/null 2>&1; check "image without arguments: exit 2" test $? -eq 2
+
+finish
