@@ -9,6 +9,6 @@ KIPC_ELFS := $(KIPC)/client.elf $(KIPC)/server.elf
 $(eval $(call pd_elf,$(KIPC)/client.elf,bench/kernel-ipc/entry.S bench/kernel-ipc/client.c,$(KIPC_CLIENT_LDFLAGS)))
 $(eval $(call pd_elf,$(KIPC)/server.elf,bench/kernel-ipc/entry.S bench/kernel-ipc/server.c,$(KIPC_CLIENT_LDFLAGS)))
 
-$(B)/images/kernel-ipc.img: bench/kernel-ipc/kernel-ipc.config $(KIPC_ELFS) $(B)/kernel/kernel.elf
+$(B)/images/kernel-ipc.img: bench/kernel-ipc/kernel-ipc.config $(KIPC_ELFS) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
 	tools/freebeam image bench/kernel-ipc/kernel-ipc.config -o $@ --kernel $(B)/kernel/kernel.elf --search $(KIPC)

@@ -10,7 +10,7 @@ $(1)_PD_SRCS := $$(wildcard systems/$(1)/*.c)
 $(1)_PD_ELFS := $$(patsubst systems/$(1)/%.c,$(B)/pds/$(1)/%.elf,$$($(1)_PD_SRCS))
 $$(foreach s,$$($(1)_PD_SRCS),$$(eval $$(call pd_elf,$$(patsubst systems/$(1)/%.c,$(B)/pds/$(1)/%.elf,$$(s)),$$(s))))
 IMAGES += $(B)/images/$(1).img
-$(B)/images/$(1).img: systems/$(1).config $$($(1)_PD_ELFS) $(B)/kernel/kernel.elf
+$(B)/images/$(1).img: systems/$(1).config $$($(1)_PD_ELFS) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
 	@mkdir -p $$(@D)
 	tools/freebeam image systems/$(1).config -o $$@ --kernel $(B)/kernel/kernel.elf --search $(B)/pds/$(1)
 .PHONY: pds-$(1)

@@ -3,6 +3,7 @@
  * invariants a successful fb_sysimage_check must guarantee to the loader.
  */
 #include <string.h>
+#include <freebeam/kapi.h>
 #include "sysblob.h"
 #include "sysimage_check.h"
 

@@ -12,7 +12,8 @@ check_pd(Bin) ->
         #{entry := Entry, phdrs := Ph} = parse(Bin),
         [no("is dynamically linked (PT_INTERP/PT_DYNAMIC)") ||
             #{type := T} <- Ph, T =:= ?PT_INTERP orelse T =:= ?PT_DYNAMIC],
-        Loads = [P || P = #{type := ?PT_LOAD} <- Ph],
+        %% Like the kernel, ignore PT_LOAD segments that load nothing.
+        Loads = [P || P = #{type := ?PT_LOAD, memsz := M} <- Ph, M > 0],
         Loads =/= [] orelse no("has no PT_LOAD segment"),
         length(Loads) =< ?FB_MAX_SEGMENTS orelse
             no(io_lib:format("has more than ~b PT_LOAD segments", [?FB_MAX_SEGMENTS])),
@@ -33,6 +34,7 @@ check_pd(Bin) ->
 
 pd_segment(I, #{flags := F, filesz := Fs, memsz := Ms, offset := Off, vaddr := V}, Size) ->
     Seg = io_lib:format("segment ~b", [I]),
+    F band ?PF_R =/= 0 orelse no([Seg, " is not readable"]),
     F band (?PF_W bor ?PF_X) =:= ?PF_W bor ?PF_X andalso no([Seg, " is writable and executable"]),
     Fs =< Ms orelse no([Seg, " has filesz > memsz"]),
     Off + Fs =< Size orelse no([Seg, " has data past the end of the file"]),
@@ -70,11 +72,13 @@ parse(Bin) when byte_size(Bin) < 52 -> no("is too short to be an ELF file");
 parse(<<16#7f, "ELF", Class, Data, _/binary>> = Bin) ->
     Class =:= 1 orelse no("is not ELF32"),
     Data =:= 1 orelse no("is not little-endian"),
-    <<_:16/binary, Type:16/little, Machine:16/little, _Ver:32/little, Entry:32/little,
+    <<_:16/binary, Type:16/little, Machine:16/little, Ver:32/little, Entry:32/little,
       PhOff:32/little, _ShOff:32/little, Flags:32/little, _EhSize:16/little,
       PhEntSize:16/little, PhNum:16/little, _/binary>> = Bin,
     Machine =:= ?EM_ARM orelse no("is not for ARM"),
     Type =:= ?ET_EXEC orelse no("is not an executable (ET_EXEC)"),
+    Ver =:= 1 orelse no("has ELF version " ++ integer_to_list(Ver) ++ ", not 1 (EV_CURRENT)"),
+    PhOff rem 4 =:= 0 orelse no("has a program header offset that is not 4-byte aligned"),
     PhNum =:= 0 orelse PhEntSize =:= 32 orelse no("has a bad program header size"),
     PhOff + PhNum * 32 =< byte_size(Bin) orelse no("has program headers past the end of the file"),
     Ph = [phdr(binary:part(Bin, PhOff + I * 32, 32)) || I <- lists:seq(0, PhNum - 1)],

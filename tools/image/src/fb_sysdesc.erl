@@ -102,7 +102,11 @@ shape(C, T) when is_tuple(T), tuple_size(T) > 0 ->
 shape(C, _) ->
     fail(C, "unknown term kind", []).
 
-name(_C, N) when is_atom(N) -> ok;
+%% Names end up in the kernel's one-line console messages: printable ASCII.
+name(C, N) when is_atom(N) ->
+    S = atom_to_list(N),
+    S =/= [] andalso lists:all(fun(Ch) -> Ch >= 16#20 andalso Ch =< 16#7e end, S) orelse
+        fail(C, "name ~0p must be non-empty printable ASCII", [N]);
 name(C, N) -> fail(C, "name ~0p must be an atom", [N]).
 
 options(C, Opts, Allowed) ->

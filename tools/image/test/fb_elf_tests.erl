@@ -40,6 +40,13 @@ elf64_test() -> bad([text(16#10000)], #{class => 2}, "is not ELF32").
 big_endian_test() -> bad([text(16#10000)], #{data => 2}, "is not little-endian").
 not_arm_test() -> bad([text(16#10000)], #{machine => 3}, "is not for ARM").
 not_exec_test() -> bad([text(16#10000)], #{type => 3}, "is not an executable (ET_EXEC)").
+bad_version_test() -> bad([text(16#10000)], #{version => 2}, "has ELF version 2, not 1 (EV_CURRENT)").
+phoff_unaligned_test() ->
+    <<H:28/binary, _:32/little, Rest/binary>> = fb_test_lib:elf([text(16#10000)]),
+    <<Ehdr:24/binary, Ph/binary>> = Rest,
+    bad(<<H/binary, 54:32/little, Ehdr/binary, 0, 0, Ph/binary>>,
+        "has a program header offset that is not 4-byte aligned").
+not_readable_test() -> bad([text(16#10000), (data(16#11000))#{flags => 2}], #{}, "segment 1 is not readable").
 interp_test() ->
     bad([#{type => 3, vaddr => 16#10100, filesz => 8, memsz => 8, flags => 4}, text(16#10000)], #{},
         "is dynamically linked").
@@ -73,6 +80,10 @@ clash_with_stack_reserve_test() ->
 thumb_entry_test() -> good(fb_test_lib:elf([text(16#10000)], #{entry => 16#10021})).
 eight_segments_test() ->
     good(fb_test_lib:elf([text(16#10000) | [data(16#11000 + I * 16#1000) || I <- lists:seq(0, 6)]])).
+empty_load_segments_ignored_test() ->
+    Empty = #{vaddr => 16#10010, filesz => 0, memsz => 0, flags => 6},
+    good(fb_test_lib:elf([text(16#10000) | [data(16#11000 + I * 16#1000) || I <- lists:seq(0, 6)]]
+                         ++ [Empty, Empty])).
 adjacent_to_map_test() -> good(fb_test_lib:elf([text(16#10000), data(16#1FFFF000)])).
 
 %% ---- the kernel ----

@@ -24,6 +24,9 @@ unknown_kind_test() -> bad("{process, c, []}.\n", "unknown term kind process").
 not_a_tuple_test() -> bad("hello.\n", "unknown term kind").
 wrong_arity_test() -> bad("{pd, c}.\n", "expected {pd, Name, Options}").
 name_not_atom_test() -> bad("{region, \"r\", [{size, 4096}]}.\n", "must be an atom").
+name_empty_test() -> bad("{region, '', [{size, 4096}]}.\n", "must be non-empty printable ASCII").
+name_not_printable_test() -> bad("{pd, 'a\\tb', [{elf, \"a.elf\"}, {priority, 1}]}.\n", "must be non-empty printable ASCII").
+name_not_ascii_test() -> bad("{pd, 'caf\\x{e9}', [{elf, \"a.elf\"}, {priority, 1}]}.\n", "must be non-empty printable ASCII").
 options_not_list_test() -> bad("{region, r, {size, 4096}}.\n", "options must be a list").
 unknown_pd_option_test() -> pd(", {colour, red}", "unknown option colour").
 unknown_region_option_test() -> bad("{region, r, [{size, 4096}, {cached, true}]}.\n", "unknown option cached").
