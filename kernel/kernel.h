@@ -141,7 +141,13 @@ int pd_load_all(const void *blob, uint32_t avail);
 void pd_fault(struct tcb *t, uint32_t kind, uint32_t addr, uint32_t status);
 void pd_stop(struct pd *pd);
 int pd_restart(struct pd *pd);
+
+/* uaccess.c */
 int uaccess_ok(const struct pd *pd, uint32_t addr, uint32_t len, uint32_t perms);
+
+/* rights.c */
+struct pd *pd_child(const struct pd *caller, uint32_t index);   /* NULL: not ours to control */
+struct tcb *thread_of_pd(const struct pd *pd, uint32_t tid);    /* NULL: no such thread here */
 
 /* syscall.c */
 void syscall_dispatch(struct tcb *t);

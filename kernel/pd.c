@@ -142,25 +142,6 @@ int pd_load_all(const void *b, uint32_t avail)
     return 0;
 }
 
-int uaccess_ok(const struct pd *pd, uint32_t addr, uint32_t len, uint32_t perms)
-{
-    uint64_t a = addr, end = (uint64_t)addr + len;
-    while (a < end) {
-        const struct seg_map *hit = NULL;
-        for (uint32_t i = 0; i < pd->nmaps; i++) {
-            const struct seg_map *m = &pd->maps[i];
-            if (a >= m->vaddr && a < (uint64_t)m->vaddr + m->size) {
-                hit = m;
-                break;
-            }
-        }
-        if (!hit || (hit->perms & perms) != perms)
-            return 0;
-        a = (uint64_t)hit->vaddr + hit->size;
-    }
-    return 1;
-}
-
 void pd_stop(struct pd *pd)
 {
     pd->running = 0;

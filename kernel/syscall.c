@@ -14,21 +14,6 @@ static uint64_t arg64(const struct tcb *t, int lo)
     return ((uint64_t)t->ctx.r[lo + 1] << 32) | t->ctx.r[lo];
 }
 
-static struct tcb *thread_of(const struct pd *pd, uint32_t tid)
-{
-    if (tid == 0 || tid > MAX_THREADS)
-        return NULL;
-    struct tcb *t = &tcbs[tid - 1];
-    return (t->state != T_FREE && t->pd == pd) ? t : NULL;
-}
-
-static struct pd *child_of(const struct tcb *t, uint32_t index)
-{
-    if (index >= npds || pds[index].monitor != t->pd || !(t->pd->rights & FB_RIGHT_PD_CONTROL))
-        return NULL;
-    return &pds[index];
-}
-
 static uint32_t sys_debug_puts(struct tcb *t)
 {
     uint32_t p = t->ctx.r[0], len = t->ctx.r[1];
@@ -81,7 +66,7 @@ static void sys_thread_exit(struct tcb *t)
 
 static uint32_t sys_set_prio(struct tcb *t)
 {
-    struct tcb *x = thread_of(t->pd, t->ctx.r[0]);
+    struct tcb *x = thread_of_pd(t->pd, t->ctx.r[0]);
     uint32_t prio = t->ctx.r[1];
     if (!x)
         return (uint32_t)-FB_ESRCH;
@@ -135,11 +120,11 @@ void syscall_dispatch(struct tcb *t)
     case FB_SYS_REPLY_RECV:   ipc_reply(t); ipc_recv(t, arg64(t, 5)); break;
     case FB_SYS_IRQ_ACK:      r[0] = (uint32_t)irq_ack(pd, r[0]); break;
     case FB_SYS_PD_RESTART:
-        child = child_of(t, r[0]);
+        child = pd_child(t->pd, r[0]);
         r[0] = child ? (uint32_t)pd_restart(child) : (uint32_t)-FB_EPERM;
         break;
     case FB_SYS_PD_STOP:
-        child = child_of(t, r[0]);
+        child = pd_child(t->pd, r[0]);
         if (child)
             pd_stop(child);
         r[0] = child ? 0 : (uint32_t)-FB_EPERM;

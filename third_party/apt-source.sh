@@ -67,6 +67,7 @@ full=$(apt-cache showsrc "$pkg" | awk '/^Version:/ { print $2 }' | grep "^$ver-"
 [ ! -e "$dest" ] || { echo "$0: $dest already exists" >&2; exit 1; }
 mkdir -p "$(dirname "$dest")"
 work=$(mktemp -d "$(dirname "$dest")/.fetch-$pkg.XXXXXX")
+chmod 755 "$work"   # apt downloads as _apt when it can
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && apt-get source -qq --download-only "$pkg=$full" >/dev/null)
 dsc=$(ls "$work"/*.dsc)

@@ -44,7 +44,7 @@ if build host-fuzz; then
   if build/fuzz/fuzz_sysimage -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
        -print_final_stats=0 -artifact_prefix=build/fuzz/artifacts/ build/fuzz/corpus \
        >"$log" 2>&1; then
-    echo "host: fuzz_sysimage: ${secs}s, no crash ($(grep -Eo '^Done [0-9]+ runs' "$log" | tail -n 1))"
+    echo "host: fuzz_sysimage: ${secs}s, no crash ($(grep -aEo '^Done [0-9]+ runs' "$log" | tail -n 1))"
     pass=$((pass + 1))
   else
     echo "host: fuzz_sysimage FAILED (log $log, inputs in build/fuzz/artifacts/):"
