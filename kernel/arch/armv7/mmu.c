@@ -17,6 +17,11 @@
 
 static uint32_t kernel_l1[4096] __attribute__((aligned(16384)));
 static uint32_t empty_l1[1024] __attribute__((aligned(4096)));  /* TTBR0 while the ASID changes */
+static uint32_t kernel_l2[256] __attribute__((aligned(1024)));   /* the kernel's own MiB, by page */
+extern char __text_end[], __rodata_end[];
+
+/* Table walks are inner and outer write-back write-allocate, shareable. */
+#define TTBR_WALK    0x4au
 
 /* first-level section: normal memory, write-back write-allocate, shareable */
 #define SEC_NORMAL   ((1u << 12) | (1u << 3) | (1u << 2) | (1u << 16) | 2u)
@@ -33,23 +38,39 @@ static uint32_t empty_l1[1024] __attribute__((aligned(4096)));  /* TTBR0 while t
 #define PG_AP_RO     ((1u << 9) | (3u << 4)) /* AP = 111: read-only at PL0 and PL1 */
 #define PG_NG        (1u << 11)
 
+#define PG_AP_PRIV_RW (1u << 4)             /* AP = 001: privileged read/write */
+#define PG_AP_PRIV_RO ((1u << 9) | (1u << 4)) /* AP = 101: privileged read-only */
 #define L1_TABLE     1u
 #define L1_PXN       (1u << 2)
 
 void mmu_init(void)
 {
-    /* RAM, identity mapped; only the kernel's own first MiB executable */
+    /* RAM, identity mapped, privileged only and never executable ... */
     for (uint32_t mb = 0; mb < ram_size >> 20; mb++) {
         uint32_t pa = FB_RAM_BASE + (mb << 20);
-        int code = pa == (FB_KERNEL_PADDR & ~0xfffffu);
-        kernel_l1[pa >> 20] = pa | SEC_NORMAL | SEC_AP_PRIV | (code ? 0 : SEC_XN);
+        kernel_l1[pa >> 20] = pa | SEC_NORMAL | SEC_AP_PRIV | SEC_XN;
     }
+    /* ... but the kernel's own MiB, page by page: code read-only and
+     * executable, read-only data, and everything else writable, not executable. */
+    uint32_t base = FB_KERNEL_PADDR & ~0xfffffu;
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t pa = base + (i << 12);
+        uint32_t attr = PG_SMALL | PG_NORMAL;
+        if (pa >= FB_KERNEL_PADDR && pa < (uint32_t)__text_end)
+            attr |= PG_AP_PRIV_RO;
+        else if (pa >= (uint32_t)__text_end && pa < (uint32_t)__rodata_end)
+            attr |= PG_AP_PRIV_RO | PG_XN;
+        else
+            attr |= PG_AP_PRIV_RW | PG_XN;
+        kernel_l2[i] = pa | attr;
+    }
+    kernel_l1[base >> 20] = (uint32_t)kernel_l2 | L1_TABLE;
     kernel_l1[GIC_VA >> 20] = GIC_PA | SEC_DEVICE | SEC_AP_PRIV | SEC_XN;
     kernel_l1[UART_VA >> 20] = UART_PA | SEC_DEVICE | SEC_AP_PRIV | SEC_XN;
     dsb();
     write_ttbcr(2);
-    write_ttbr1((uint32_t)kernel_l1);
-    write_ttbr0((uint32_t)empty_l1);
+    write_ttbr1((uint32_t)kernel_l1 | TTBR_WALK);
+    write_ttbr0((uint32_t)empty_l1 | TTBR_WALK);
     write_contextidr(0);
     write_dacr(1);                  /* domain 0: client */
     write_tlbiall(0);
@@ -107,11 +128,11 @@ int mmu_map(uint32_t *l1, uint32_t vaddr, uint32_t paddr, uint32_t size, uint32_
 
 void mmu_switch(const struct pd *pd)
 {
-    write_ttbr0((uint32_t)empty_l1);
+    write_ttbr0((uint32_t)empty_l1 | TTBR_WALK);
     isb();
     write_contextidr(pd->asid);
     isb();
-    write_ttbr0((uint32_t)pd->l1);
+    write_ttbr0((uint32_t)pd->l1 | TTBR_WALK);
     isb();
 }
 
