@@ -2,7 +2,8 @@
 # PDs in systems/NAME/*.c becomes $(B)/images/NAME.img (one PD ELF per .c
 # file, $(B)/pds/NAME/FILE.elf), and is added to IMAGES.
 
-DEMO_SYSTEMS := pingpong fault isolation threads
+# kapi and nomonitor are kernel tests rather than demos (tests/suites/kernel.sh).
+DEMO_SYSTEMS := pingpong fault isolation threads kapi nomonitor
 
 # $(call demo_system,NAME): the rules of one demo.
 define demo_system

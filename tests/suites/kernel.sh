@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# kernel.sh - system tests of the kernel's API edge cases and error paths,
+# booted in QEMU: kapi.img (every check prints `ok - ...`; the image powers
+# off 0 only if none failed), nomonitor.img (a fault with no monitor must be
+# reported and end the machine with 139) and images whose system blob was
+# corrupted here (the kernel must refuse them: `kernel panic: image: ...`,
+# exit 255).  Ends with the line `N passed, N failed`; exits 0 only if none
+# failed.
+set -u
+cd "$(dirname "$0")/../.."
+IMGDIR=${IMGDIR:-build/images}
+TIMEOUT=${TIMEOUT:-60}
+
+passed=0; failed=0
+check() {  # check NAME STATUS (0 = passed)
+  if [ "$2" -eq 0 ]; then echo "PASS $1"; passed=$((passed + 1))
+  else echo "FAIL $1"; failed=$((failed + 1)); fi
+}
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# boot IMAGE: runs it, leaves the console in $TMP/log and the status in $rc.
+boot() {
+  tools/freebeam run "$1" --timeout "$TIMEOUT" </dev/null 2>&1 | tr -d '\r' >"$TMP/log"
+  rc=${PIPESTATUS[0]}
+  sed "s/^/  | /" "$TMP/log"
+}
+has() { grep -Eq -- "$1" "$TMP/log"; }
+
+# ---- kapi: the kernel API's edge cases, checked from inside ----
+img=$IMGDIR/kapi.img
+if [ -f "$img" ]; then
+  boot "$img"
+  check "kapi: exit status 0 (got $rc)" $((rc != 0))
+  has '^kapi: [0-9]+ passed, 0 failed$'; check "kapi: summary line with 0 failed" $?
+  ! has '^not ok'; check "kapi: no 'not ok' line" $?
+  n=$(grep -c '^ok - ' "$TMP/log")
+  echo "  kapi: $n checks passed"
+else
+  check "kapi: $img exists" 1
+fi
+
+# ---- nomonitor: a fault with nobody to hear it ends the machine ----
+img=$IMGDIR/nomonitor.img
+if [ -f "$img" ]; then
+  boot "$img"
+  check "nomonitor: exit status 139 (got $rc)" $((rc != 139))
+  has '^fault: pd nomonitor thread [0-9]+: data abort at 0x00000000, pc 0x[0-9a-f]{8}, status 0x[0-9a-f]+; no monitor: power off$'
+  check "nomonitor: fault line" $?
+else
+  check "nomonitor: $img exists" 1
+fi
+
+# ---- malformed system blobs: the kernel must refuse them ----
+# corrupt IN OUT FIELD VALUE: copy IN to OUT with one header word of the
+# system blob (the image ELF's last PT_LOAD segment) replaced.
+corrupt() {
+  python3 - "$@" <<'PY'
+import struct, sys
+src, dst, field, value = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4], 0)
+words = ["magic", "version", "total_len", "n_pds", "pds_off"]
+data = bytearray(open(src, "rb").read())
+assert data[:4] == b"\x7fELF" and data[4] == 1 and data[5] == 1, "not an ELF32 LSB file"
+phoff, = struct.unpack_from("<I", data, 28)
+phentsize, phnum = struct.unpack_from("<HH", data, 42)
+loads = []
+for i in range(phnum):
+    p_type, p_offset = struct.unpack_from("<II", data, phoff + i * phentsize)
+    if p_type == 1:
+        loads.append(p_offset)
+blob = loads[-1]
+magic, = struct.unpack_from("<I", data, blob)
+assert magic == 0x59534246, "last PT_LOAD is not the system blob (magic %#x)" % magic
+struct.pack_into("<I", data, blob + 4 * words.index(field), value & 0xffffffff)
+open(dst, "wb").write(data)
+PY
+}
+
+base=$IMGDIR/nomonitor.img
+if [ -f "$base" ]; then
+  for spec in "version 2" "pds_off 0x7ffffff0" "n_pds 0" "magic 0x12345678"; do
+    set -- $spec
+    bad=$TMP/bad-$1.img
+    if corrupt "$base" "$bad" "$1" "$2"; then
+      boot "$bad"
+      check "blob with $1 = $2: exit status 255 (got $rc)" $((rc != 255))
+      has '^kernel panic: image: '; check "blob with $1 = $2: 'kernel panic: image: ...' line" $?
+      ! has '^nomonitor: '; check "blob with $1 = $2: no PD ran" $?
+    else
+      check "blob with $1 = $2: corrupt the image" 1
+    fi
+  done
+else
+  check "malformed blobs: $base exists" 1
+fi
+
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
