@@ -19,6 +19,21 @@ HOST_TESTS := $(patsubst tests/host/%.c,%,$(wildcard tests/host/test_*.c))
 # Kernel (and helper) sources each test links with, besides its own file.
 test_fmt_SRCS := kernel/fmt.c
 test_sysimage_SRCS := kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
+# The kernel's pure logic: each test links only what it needs; the ones that
+# reach thread.c/ipc.c get the whole set and tests/host/kstubs.c (pds, cur,
+# timer_now, power_off, ...).
+KLOGIC_SRCS := kernel/tqueue.c kernel/sched.c kernel/timeout.c kernel/futex.c \
+  kernel/thread.c kernel/ipc.c kernel/uaccess.c kernel/rights.c tests/host/kstubs.c
+test_ksched_SRCS := kernel/tqueue.c kernel/sched.c
+test_ktimeout_SRCS := kernel/timeout.c
+test_kfutex_SRCS := kernel/tqueue.c kernel/futex.c
+test_kthread_SRCS := $(KLOGIC_SRCS)
+test_kipc_SRCS := $(KLOGIC_SRCS)
+test_krights_SRCS := $(KLOGIC_SRCS)
+# pd.c's stop/fault/restart (never pd_load_all): it casts between uint32_t and
+# pointers, which is exact on the target only.  pds/npds come from pd.c here.
+test_kpd_SRCS := $(KLOGIC_SRCS) kernel/pd.c kernel/sysimage_check.c kernel/fmt.c
+test_kpd_CFLAGS := -Wno-int-to-pointer-cast -Wno-pointer-to-int-cast -DKSTUBS_WITH_PD_C
 
 host_objs = $(patsubst %.c,$(HOSTT_DIR)/obj/$(1)/%.o,tests/host/$(1).c $($(1)_SRCS))
 
