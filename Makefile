@@ -32,6 +32,8 @@ all: images
 setup:
 	@tools/setup.sh
 
+-include third_party/third_party.mk
+-include libos/libos.mk
 -include kernel/kernel.mk
 -include libfbpd/libfbpd.mk
 -include systems/systems.mk

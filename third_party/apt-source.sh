@@ -67,9 +67,11 @@ full=$(apt-cache showsrc "$pkg" | awk '/^Version:/ { print $2 }' | grep "^$ver-"
 [ ! -e "$dest" ] || { echo "$0: $dest already exists" >&2; exit 1; }
 mkdir -p "$(dirname "$dest")"
 work=$(mktemp -d "$(dirname "$dest")/.fetch-$pkg.XXXXXX")
-chmod 755 "$work"   # apt downloads as _apt when it can
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get source -qq --download-only "$pkg=$full" >/dev/null)
+# As root, apt would drop to the _apt user to download, which may not be
+# able to reach this folder: download as root then (quietly).
+sandbox=(); [ "$(id -u)" -eq 0 ] && sandbox=(-o APT::Sandbox::User=root)
+(cd "$work" && apt-get source -qq "${sandbox[@]}" --download-only "$pkg=$full" >/dev/null)
 dsc=$(ls "$work"/*.dsc)
 # Debian's patches (debian/patches, 3.0 quilt) are applied by dpkg-source -x.
 dpkg-source --no-check -x "$dsc" "$work/tree" >/dev/null

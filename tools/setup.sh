@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(make gcc libc6-dev clang llvm libclang-rt-14-dev
       gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf
       qemu-system-arm gdb-multiarch erlang-base erlang-eunit
-      python3 coreutils)
+      python3 coreutils dpkg-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,0 +1,107 @@
+/*
+ * libos.h - what the parts of libos share (private to libos).
+ *
+ * libos is the POSIX layer of a freebeam PD: musl's system calls arrive
+ * here as function calls (__libos_syscall, syscall.c) and are served over
+ * the kernel API of kapi.h.  Rules for every file (notes/pitfalls.md 5-8):
+ * nothing here may touch errno, __thread data, malloc, stdio or anything
+ * else of musl but its string functions: musl calls us while it holds its
+ * own locks, and before the thread pointer exists.  Errors are returned as
+ * -errno, like Linux does.  musl's headers are used for constants and types
+ * only.
+ */
+#ifndef LIBOS_LIBOS_H
+#define LIBOS_LIBOS_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+
+#define hidden __attribute__((__visibility__("hidden")))
+
+/* One function per Linux system call; all take the six raw arguments. */
+typedef long (*sys_fn)(long a, long b, long c, long d, long e, long f);
+#define SYSCALL(name) long sys_##name(long a, long b, long c, long d, long e, long f)
+#define UNUSED_ARGS(...) ((void)a, (void)b, (void)c, (void)d, (void)e, (void)f)
+
+/* ---- the Linux ABI bits musl's headers do not carry ---- */
+#define FUTEX_WAIT            0
+#define FUTEX_WAKE            1
+#define FUTEX_REQUEUE         3
+#define FUTEX_CMP_REQUEUE     4
+#define FUTEX_WAIT_BITSET     9
+#define FUTEX_WAKE_BITSET    10
+#define FUTEX_PRIVATE_FLAG  128
+#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
+
+/* The 32-bit time calls musl still makes when the seconds fit. */
+#define SYS_clock_gettime32_nr  263
+#define SYS_clock_getres32_nr   264
+#define SYS_clock_nanosleep32_nr 265
+#define SYS_gettimeofday32_nr    78
+#define ARM_NR_set_tls   0xf0005
+#define ARM_NR_get_tls   0xf0006
+#define ARM_NR_cacheflush 0xf0002
+
+/* ---- per thread ---- */
+/* TPIDRURW holds the kernel tid of the running thread (set by libos when
+ * the thread starts); it is also the Linux tid libos reports. */
+static inline uint32_t libos_tid(void)
+{
+    uint32_t v;
+    __asm__ volatile("mrc p15, 0, %0, c13, c0, 2" : "=r"(v));
+    return v;
+}
+
+static inline void libos_set_tid(uint32_t tid)
+{
+    __asm__ volatile("mcr p15, 0, %0, c13, c0, 2" : : "r"(tid) : "memory");
+}
+
+static inline uint32_t libos_get_tp(void)
+{
+    uint32_t v;
+    __asm__ volatile("mrc p15, 0, %0, c13, c0, 3" : "=r"(v));
+    return v;
+}
+
+#define LIBOS_MAX_TID 256   /* kernel tids are 1..MAX_THREADS of the kernel */
+
+extern uint32_t libos_main_tid;   /* also the pid */
+extern uint32_t libos_prio;       /* the PD's priority: every thread runs at it */
+
+/* ---- a futex mutex for libos itself: 0 free, 1 held, 2 held + waiters ---- */
+struct libos_lock {
+    volatile uint32_t v;
+};
+void libos_lock(struct libos_lock *l);
+void libos_unlock(struct libos_lock *l);
+
+/* ---- console ---- */
+void libos_write_console(const char *p, size_t len);
+void libos_puts(const char *s);
+/* "libos: <what> <n>\n" in one kernel call. */
+void libos_log_num(const char *what, unsigned long n);
+
+/* ---- time (time.c) ---- */
+uint64_t libos_ticks(void);
+uint32_t libos_freq(void);
+uint64_t libos_realtime_base_ns(void);   /* CLOCK_REALTIME at counter 0 */
+void libos_time_init(void);
+
+/* ---- memory (sys_mm.c) ---- */
+void libos_mm_init(uintptr_t heap_base, size_t heap_size, uintptr_t brk_start);
+extern struct libos_lock libos_mm_lock;
+/* Free [addr, addr+len) of the heap; the caller holds libos_mm_lock. */
+void libos_mm_free_locked(uintptr_t addr, size_t len);
+
+/* ---- threads (sys_thread.c) ---- */
+extern volatile uint32_t *libos_clear_tid[LIBOS_MAX_TID + 1];
+__attribute__((noreturn)) void libos_exit_thread(void);
+__attribute__((noreturn)) void libos_exit_group(int status);
+
+#endif

@@ -1,0 +1,87 @@
+# libos.mk - the library OS ($(B)/libos/libos.a and the program entry
+# $(B)/libos/crt1.o), the rule that links a C program against our musl and
+# libos into a PD ELF, and the hello-posix image (in IMAGES).  Included by the top
+# Makefile (B, CROSS, TCC, TAR, TGCC_INC) after third_party/third_party.mk
+# (MUSL_SYSROOT, MUSL_STAMP, MUSL_LIBC).
+#
+#   make libos                    build/libos/libos.a + crt1.o (+ musl)
+#   make build/images/hello-posix.img
+#   make hello-posix-run          boot it; passes if it powers off with 0
+#   make libos-check              the svc/__sync_/kuser check on the ELF
+#
+#   $(eval $(call posix_elf,OUT.elf,SOURCES[,EXTRA_CFLAGS[,EXTRA_LDFLAGS]]))
+# compiles C sources against build/sysroot and links them (static, with
+# libos/program.ld, libc.a, libos.a, libgcc) into a PD ELF.
+
+LIBOS := $(B)/libos/libos.a
+LIBOS_CRT1 := $(B)/libos/crt1.o
+LIBOS_SRCS := $(filter-out libos/crt1.S,$(wildcard libos/*.c libos/*.S))
+LIBOS_OBJS := $(patsubst libos/%,$(B)/libos/obj/%.o,$(LIBOS_SRCS))
+
+LIBOS_ARCH := -march=armv7-a -mfloat-abi=hard -mfpu=vfpv3-d16
+# Our musl's headers first, then gcc's own (stdarg.h & co): nothing of the
+# host or of Debian's armhf glibc.
+LIBOS_INC := -nostdinc -isystem $(MUSL_SYSROOT)/include -isystem $(TGCC_INC)
+# -fomit-frame-pointer: r7 carries the kernel call number (libos/kcall.h).
+LIBOS_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding $(LIBOS_INC) -Iinclude \
+  $(LIBOS_ARCH) -fno-pic -fno-stack-protector -fno-common -fomit-frame-pointer \
+  -ffunction-sections -fdata-sections
+
+$(LIBOS): $(LIBOS_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(TAR) rcs $@ $^
+
+# Every libos object needs musl's installed headers.
+$(B)/libos/obj/%.c.o: libos/%.c $(MUSL_STAMP)
+	@mkdir -p $(@D)
+	$(TCC) $(LIBOS_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/libos/obj/%.S.o: libos/%.S $(MUSL_STAMP)
+	@mkdir -p $(@D)
+	$(TCC) $(LIBOS_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBOS_CRT1): libos/crt1.S
+	@mkdir -p $(@D)
+	$(TCC) $(LIBOS_CFLAGS) -c -o $@ $<
+
+.PHONY: libos
+libos: $(LIBOS) $(LIBOS_CRT1)
+
+# ---- POSIX programs as PD ELFs ----
+POSIX_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g $(LIBOS_INC) $(LIBOS_ARCH) \
+  -fno-pic -fno-stack-protector
+POSIX_LDFLAGS := -static -nostdlib -no-pie -T libos/program.ld -Wl,--build-id=none \
+  -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
+POSIX_LIBS := -Wl,--start-group $(MUSL_LIBC) $(LIBOS) -lgcc -Wl,--end-group
+POSIX_DEPS := $(LIBOS_CRT1) $(LIBOS) $(MUSL_STAMP) libos/program.ld
+
+$(B)/posixobj/%.c.o: %.c $(MUSL_STAMP)
+	@mkdir -p $(@D)
+	$(TCC) $(POSIX_CFLAGS) $(POSIX_EXTRA_CFLAGS) -MMD -MP -c -o $@ $<
+
+define posix_elf
+$(1): $(patsubst %,$(B)/posixobj/%.o,$(2)) $(POSIX_DEPS)
+	@mkdir -p $$(@D)
+	$(TCC) $(POSIX_CFLAGS) $(3) -o $$@ $(LIBOS_CRT1) $(patsubst %,$(B)/posixobj/%.o,$(2)) \
+	  $(POSIX_LDFLAGS) $(4) $(POSIX_LIBS)
+endef
+
+# ---- hello-posix: the walking skeleton ----
+$(eval $(call posix_elf,$(B)/posix/hello.elf,tests/posix/hello.c))
+
+$(B)/images/hello-posix.img: systems/hello-posix.config $(B)/posix/hello.elf $(B)/kernel/kernel.elf
+	@mkdir -p $(@D)
+	tools/freebeam image systems/hello-posix.config -o $@ --kernel $(B)/kernel/kernel.elf \
+	  --search $(B)/posix
+
+.PHONY: libos-check hello-posix-run
+libos-check: $(B)/posix/hello.elf $(LIBOS)
+	CROSS=$(CROSS) libos/check-program.sh $(LIBOS) $(B)/posix/hello.elf
+
+hello-posix-run: $(B)/images/hello-posix.img
+	tools/freebeam run $(B)/images/hello-posix.img --timeout 30
+
+-include $(LIBOS_OBJS:.o=.d)
+-include $(shell find $(B)/posixobj -name '*.d' 2>/dev/null)
+IMAGES += $(B)/images/hello-posix.img

@@ -1,0 +1,164 @@
+/*
+ * start.c - from the kernel's entry to musl's __libc_start_main.
+ *
+ * Sets up what libos needs (the thread's tid in TPIDRURW, the PD's
+ * priority, the clock, the heap allocator), then builds, at the top of the
+ * main thread's stack, the initial process stack Linux would have built:
+ *
+ *   argc, argv[0..argc-1], NULL, envp[...], NULL, auxv pairs..., AT_NULL
+ *
+ * followed by the strings and AT_RANDOM's 16 bytes.  The aux vector
+ * (notes/pitfalls.md item 8): AT_PAGESZ (mallocng and sysconf need it),
+ * AT_HWCAP with HWCAP_VFP (setjmp saves d8-d15 only then), AT_PHDR/PHENT/
+ * PHNUM from the program's own ELF headers (musl finds PT_TLS there: the
+ * linker script loads the headers and gives __ehdr_start), AT_RANDOM, the
+ * uids (equal: not a secure-mode program), AT_ENTRY, AT_EXECFN.
+ *
+ * argv and the environment are fixed for now: the system description has
+ * no way to give them yet.
+ */
+#include "libos.h"
+#include <elf.h>
+#include <string.h>
+#include "kcall.h"
+
+#define LIBOS_START_AREA 1024   /* as in crt1.S */
+
+/* Linux's ARM HWCAP bits of a Cortex-A15 (what Linux reports on QEMU's
+ * cortex-a15, without EVTSTRM): SWP HALF THUMB FAST_MULT VFP EDSP NEON
+ * VFPv3 TLS VFPv4 IDIVA IDIVT VFPD32 LPAE. */
+#define LIBOS_HWCAP 0x1fb0d7u
+#define HWCAP_VFP   0x40u
+_Static_assert(LIBOS_HWCAP & HWCAP_VFP, "setjmp needs HWCAP_VFP");
+
+extern const Elf32_Ehdr __ehdr_start;          /* from the linker: the ELF header */
+extern char _end[];                             /* end of .bss */
+extern char __libos_heap_start[], __libos_heap_end[];   /* libos/program.ld */
+extern void _start(void);
+
+int main(int, char **, char **);
+int __libc_start_main(int (*)(int, char **, char **), int, char **, void (*)(void),
+                      void (*)(void), void (*)(void));
+
+static const char *const fixed_argv[] = { "program" };
+static const char *const fixed_envp[] = {
+    "PATH=/bin:/usr/bin", "HOME=/", "TERM=vt100", "TZ=UTC0",
+};
+
+#define N_ARGV (sizeof fixed_argv / sizeof fixed_argv[0])
+#define N_ENVP (sizeof fixed_envp / sizeof fixed_envp[0])
+#define N_AUX 17   /* the pairs below and AT_NULL */
+
+/* The largest priority the PD may give its threads: the kernel refuses a
+ * higher one (-EPERM); the main thread starts at it and ends there. */
+static uint32_t find_prio(uint32_t tid)
+{
+    uint32_t lo = 0, hi = FB_MAX_PRIO;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi + 1) / 2;
+        if (k_set_prio(tid, mid) == 0)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    k_set_prio(tid, lo);
+    return lo;
+}
+
+/* 16 bytes for AT_RANDOM: the counter, mixed (not secret yet; fixed under
+ * --det, where the counter itself is). */
+static void fill_random(uint8_t out[16])
+{
+    uint64_t x = libos_ticks() ^ 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 2; i++) {
+        x += 0x9e3779b97f4a7c15ull;
+        uint64_t z = x;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        z ^= z >> 31;
+        memcpy(out + 8 * i, &z, 8);
+    }
+}
+
+static __attribute__((noreturn)) void too_small(void)
+{
+    libos_puts("libos: the initial stack area is too small\n");
+    libos_exit_group(127);
+}
+
+hidden __attribute__((noreturn, used)) void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd);
+
+void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd)
+{
+    (void)pd;
+    uint32_t tid = (uint32_t)k_thread_self();
+    libos_set_tid(tid);
+    libos_main_tid = tid;
+    libos_prio = find_prio(tid);
+    libos_time_init();
+    libos_mm_init((uintptr_t)__libos_heap_start,
+                  (size_t)(__libos_heap_end - __libos_heap_start), (uintptr_t)_end);
+
+    /* Vectors first, then strings. */
+    uint32_t nwords = 1 + (N_ARGV + 1) + (N_ENVP + 1) + 2 * N_AUX;
+    char *str = (char *)(area + nwords);
+    char *end = (char *)top;
+    uint32_t *w = area;
+
+    uint8_t *random = (uint8_t *)str;
+    str += 16;
+    fill_random(random);
+
+    *w++ = N_ARGV;
+    uint32_t argv0 = 0;
+    for (size_t i = 0; i < N_ARGV; i++) {
+        size_t l = strlen(fixed_argv[i]) + 1;
+        if (str + l > end)
+            too_small();
+        memcpy(str, fixed_argv[i], l);
+        if (i == 0)
+            argv0 = (uint32_t)(uintptr_t)str;
+        *w++ = (uint32_t)(uintptr_t)str;
+        str += l;
+    }
+    *w++ = 0;
+    for (size_t i = 0; i < N_ENVP; i++) {
+        size_t l = strlen(fixed_envp[i]) + 1;
+        if (str + l > end)
+            too_small();
+        memcpy(str, fixed_envp[i], l);
+        *w++ = (uint32_t)(uintptr_t)str;
+        str += l;
+    }
+    *w++ = 0;
+
+    const Elf32_Ehdr *eh = &__ehdr_start;
+    uint32_t aux[][2] = {
+        { AT_PHDR, (uint32_t)(uintptr_t)eh + eh->e_phoff },
+        { AT_PHENT, eh->e_phentsize },
+        { AT_PHNUM, eh->e_phnum },
+        { AT_PAGESZ, 4096 },
+        { AT_BASE, 0 },
+        { AT_FLAGS, 0 },
+        { AT_ENTRY, (uint32_t)(uintptr_t)_start },
+        { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
+        { AT_SECURE, 0 },
+        { AT_HWCAP, LIBOS_HWCAP },
+        { AT_CLKTCK, 100 },
+        { AT_RANDOM, (uint32_t)(uintptr_t)random },
+        { AT_EXECFN, argv0 },
+    };
+    _Static_assert(sizeof aux / sizeof aux[0] == N_AUX - 1, "room for AT_NULL");
+    for (size_t i = 0; i < N_AUX - 1; i++) {
+        *w++ = aux[i][0];
+        *w++ = aux[i][1];
+    }
+    *w++ = AT_NULL;
+    *w++ = 0;
+    if (str > end || w != area + nwords || end - (char *)area > LIBOS_START_AREA)
+        too_small();
+
+    char **argv = (char **)(area + 1);
+    __libc_start_main(main, (int)area[0], argv, 0, 0, 0);
+    libos_exit_group(127);      /* __libc_start_main does not return */
+}

@@ -1,0 +1,155 @@
+/*
+ * sys_proc.c - identity and signals.
+ *
+ * One process: the pid is the main thread's tid (as on Linux), the parent
+ * is 0, every uid and gid is 0.  Signal dispositions and masks are
+ * recorded, never acted on: libos delivers no asynchronous signal.  A
+ * signal sent with tkill/tgkill whose action is to terminate the process
+ * (abort()'s SIGABRT, for one) ends it with status 128 + signal, after one
+ * console line; a signal whose default is to be ignored, or which is
+ * ignored, is dropped; one with a handler is dropped with a line the first
+ * time (delivery is not implemented yet).
+ */
+#include "libos.h"
+#include <signal.h>
+#include <string.h>
+#include "kcall.h"
+
+uint32_t libos_main_tid;
+uint32_t libos_prio;
+
+SYSCALL(getpid)
+{
+    UNUSED_ARGS();
+    return (long)libos_main_tid;
+}
+
+SYSCALL(getppid)
+{
+    UNUSED_ARGS();
+    return 0;
+}
+
+SYSCALL(getuid)     /* also geteuid, getgid, getegid (the *32 calls) */
+{
+    UNUSED_ARGS();
+    return 0;
+}
+
+/* ---- signals ---- */
+
+#define NSIG_LINUX 64
+
+/* The kernel's struct sigaction on ARM EABI. */
+struct k_sigaction {
+    uintptr_t handler;
+    unsigned long flags;
+    uintptr_t restorer;
+    uint32_t mask[2];
+};
+
+static struct k_sigaction actions[NSIG_LINUX + 1];
+static uint64_t masks[LIBOS_MAX_TID + 1];
+static struct libos_lock sig_lock;
+
+SYSCALL(rt_sigaction)
+{
+    UNUSED_ARGS();
+    long sig = a;
+    const struct k_sigaction *act = (const struct k_sigaction *)b;
+    struct k_sigaction *old = (struct k_sigaction *)c;
+    if (d != 8 || sig < 1 || sig > NSIG_LINUX)
+        return -EINVAL;
+    if (act && (sig == SIGKILL || sig == SIGSTOP))
+        return -EINVAL;
+    libos_lock(&sig_lock);
+    struct k_sigaction prev = actions[sig];
+    if (act)
+        actions[sig] = *act;
+    libos_unlock(&sig_lock);
+    if (old)
+        *old = prev;
+    return 0;
+}
+
+SYSCALL(rt_sigprocmask)
+{
+    UNUSED_ARGS();
+    const uint64_t *set = (const uint64_t *)b;
+    uint64_t *old = (uint64_t *)c;
+    if (d != 8)
+        return -EINVAL;
+    uint32_t tid = libos_tid();
+    uint64_t *m = tid <= LIBOS_MAX_TID ? &masks[tid] : &masks[0];
+    uint64_t prev = *m;
+    if (set) {
+        uint64_t s;
+        memcpy(&s, set, sizeof s);
+        s &= ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+        switch (a) {
+        case SIG_BLOCK:   *m = prev | s; break;
+        case SIG_UNBLOCK: *m = prev & ~s; break;
+        case SIG_SETMASK: *m = s; break;
+        default: return -EINVAL;
+        }
+    }
+    if (old)
+        memcpy(old, &prev, sizeof prev);
+    return 0;
+}
+
+static int default_ignored(long sig)
+{
+    return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+}
+
+static long send_signal(long tid, long sig)
+{
+    if (sig < 0 || sig > NSIG_LINUX || tid <= 0)
+        return -EINVAL;
+    if (sig == 0)
+        return 0;
+    uintptr_t h = actions[sig].handler;
+    if (h == (uintptr_t)SIG_IGN || (h == (uintptr_t)SIG_DFL && default_ignored(sig)))
+        return 0;
+    if (h == (uintptr_t)SIG_DFL || sig == SIGKILL) {
+        libos_log_num("terminated by signal", (unsigned long)sig);
+        libos_exit_group(128 + (int)sig);
+    }
+    static uint64_t logged;
+    if (!(__atomic_fetch_or(&logged, 1ull << (sig - 1), __ATOMIC_RELAXED) & (1ull << (sig - 1))))
+        libos_log_num("signal has a handler but is not delivered (dropped):", (unsigned long)sig);
+    return 0;
+}
+
+SYSCALL(tkill)
+{
+    UNUSED_ARGS();
+    return send_signal(a, b);
+}
+
+SYSCALL(tgkill)
+{
+    UNUSED_ARGS();
+    return send_signal(b, c);
+}
+
+/* ---- scheduling facts ---- */
+
+SYSCALL(sched_getaffinity)
+{
+    UNUSED_ARGS();
+    /* One CPU; Linux returns the size of its cpumask (musl zeroes the rest). */
+    if (b < 4)
+        return -EINVAL;
+    unsigned char *set = (unsigned char *)c;
+    set[0] = 1;
+    set[1] = set[2] = set[3] = 0;
+    return 4;
+}
+
+SYSCALL(set_robust_list)
+{
+    UNUSED_ARGS();
+    return 0;   /* recorded by nobody: robust mutexes of dead threads are not recovered */
+}

@@ -1,0 +1,238 @@
+/*
+ * sys_time.c - clocks and sleeping.  Reading a clock makes no kernel call:
+ * the ARM generic virtual counter is readable at PL0 (the kernel sets
+ * CNTKCTL.PL0VCTEN).  Sleeping is a futex wait on a private word with a
+ * deadline: nobody wakes it, so it ends at the deadline.
+ *
+ * Clocks: MONOTONIC, MONOTONIC_RAW, MONOTONIC_COARSE, BOOTTIME: the counter
+ * since power on.  REALTIME(_COARSE): LIBOS_REALTIME_BASE plus that (no RTC
+ * is read yet).  The CPU-time clocks (process, thread) are approximated by
+ * the monotonic clock.
+ *
+ * musl passes the 32-bit calls (clock_gettime32 & co) a {long, long}
+ * timespec and the *_time64 calls a {int64, int64} one (notes/pitfalls.md
+ * item 9): each number is decoded with its own layout.
+ */
+#include "libos.h"
+#include <time.h>
+#include "kcall.h"
+#include "timeconv.h"
+
+/* 2020-01-01T00:00:00Z, the date `tools/freebeam run --det` gives QEMU. */
+#define LIBOS_REALTIME_BASE 1577836800ull
+
+static uint32_t freq;
+
+uint64_t libos_ticks(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("isb\n\tmrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi) : : "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
+uint32_t libos_freq(void)
+{
+    return freq;
+}
+
+void libos_time_init(void)
+{
+    uint32_t f;
+    __asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(f));
+    freq = f ? f : 62500000u;
+}
+
+uint64_t libos_realtime_base_ns(void)
+{
+    return LIBOS_REALTIME_BASE * TC_NS_PER_S;
+}
+
+struct ts64 {
+    int64_t sec;
+    int64_t nsec;
+};
+
+struct ts32 {
+    int32_t sec;
+    int32_t nsec;
+};
+
+/* The clock's value at counter 0, in ns; -1 for an unknown clock. */
+static int64_t clock_base_ns(long clk)
+{
+    switch (clk) {
+    case CLOCK_REALTIME:
+    case CLOCK_REALTIME_COARSE:
+        return (int64_t)(LIBOS_REALTIME_BASE * TC_NS_PER_S);
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+    case CLOCK_PROCESS_CPUTIME_ID:
+    case CLOCK_THREAD_CPUTIME_ID:
+        return 0;
+    default:
+        /* Negative ids name a process's or thread's CPU clock (Linux's
+         * clock_getcpuclockid encoding): approximated, like the others. */
+        return clk < 0 ? 0 : -1;
+    }
+}
+
+static int clock_now_ns(long clk, uint64_t *ns)
+{
+    int64_t base = clock_base_ns(clk);
+    if (base < 0)
+        return -EINVAL;
+    *ns = (uint64_t)base + tc_ticks_to_ns(libos_ticks(), freq);
+    return 0;
+}
+
+SYSCALL(clock_gettime64)
+{
+    UNUSED_ARGS();
+    uint64_t ns;
+    int r = clock_now_ns(a, &ns);
+    if (r)
+        return r;
+    struct ts64 *ts = (struct ts64 *)b;
+    ts->sec = (int64_t)(ns / TC_NS_PER_S);
+    ts->nsec = (int64_t)(ns % TC_NS_PER_S);
+    return 0;
+}
+
+SYSCALL(clock_gettime32)
+{
+    UNUSED_ARGS();
+    uint64_t ns;
+    int r = clock_now_ns(a, &ns);
+    if (r)
+        return r;
+    struct ts32 *ts = (struct ts32 *)b;
+    ts->sec = (int32_t)(ns / TC_NS_PER_S);
+    ts->nsec = (int32_t)(ns % TC_NS_PER_S);
+    return 0;
+}
+
+SYSCALL(gettimeofday32)
+{
+    UNUSED_ARGS();
+    uint64_t ns;
+    clock_now_ns(CLOCK_REALTIME, &ns);
+    if (a) {
+        int32_t *tv = (int32_t *)a;
+        tv[0] = (int32_t)(ns / TC_NS_PER_S);
+        tv[1] = (int32_t)(ns % TC_NS_PER_S / 1000);
+    }
+    if (b) {
+        int32_t *tz = (int32_t *)b;
+        tz[0] = 0;
+        tz[1] = 0;
+    }
+    return 0;
+}
+
+/* The resolution is one counter tick, at least 1 ns. */
+static long getres(long clk, int64_t *sec, int64_t *nsec)
+{
+    if (clock_base_ns(clk) < 0)
+        return -EINVAL;
+    uint64_t ns = tc_ticks_to_ns(1, freq);
+    *sec = 0;
+    *nsec = ns ? (int64_t)ns : 1;
+    return 0;
+}
+
+SYSCALL(clock_getres_time64)
+{
+    UNUSED_ARGS();
+    int64_t s, ns;
+    long r = getres(a, &s, &ns);
+    if (r == 0 && b) {
+        struct ts64 *ts = (struct ts64 *)b;
+        ts->sec = s;
+        ts->nsec = ns;
+    }
+    return r;
+}
+
+SYSCALL(clock_getres32)
+{
+    UNUSED_ARGS();
+    int64_t s, ns;
+    long r = getres(a, &s, &ns);
+    if (r == 0 && b) {
+        struct ts32 *ts = (struct ts32 *)b;
+        ts->sec = (int32_t)s;
+        ts->nsec = (int32_t)ns;
+    }
+    return r;
+}
+
+/* Block the calling thread until the deadline (a counter value, not 0). */
+static void sleep_until(uint64_t deadline)
+{
+    volatile uint32_t word = 0;
+    while (libos_ticks() < deadline) {
+        int32_t r = k_futex_wait(&word, 0, deadline);
+        if (r == -ETIMEDOUT)
+            break;
+    }
+}
+
+/* clk, flags (TIMER_ABSTIME), request {sec, nsec}; the remainder is
+ * always 0 (nothing interrupts a sleep). */
+static long nanosleep_common(long clk, long flags, int64_t sec, int64_t nsec)
+{
+    int64_t base = clock_base_ns(clk);
+    if (base < 0)
+        return -EINVAL;
+    if (clk == CLOCK_THREAD_CPUTIME_ID)
+        return -EINVAL;
+    uint64_t deadline;
+    int bad = (flags & TIMER_ABSTIME)
+        ? tc_abs_deadline(sec, nsec, (uint64_t)base, freq, &deadline)
+        : tc_rel_deadline(libos_ticks(), sec, nsec, freq, &deadline);
+    if (bad)
+        return -EINVAL;
+    sleep_until(deadline);
+    return 0;
+}
+
+SYSCALL(clock_nanosleep_time64)
+{
+    UNUSED_ARGS();
+    const struct ts64 *req = (const struct ts64 *)c;
+    long r = nanosleep_common(a, b, req->sec, req->nsec);
+    if (r == 0 && d && !(b & TIMER_ABSTIME)) {
+        struct ts64 *rem = (struct ts64 *)d;
+        rem->sec = 0;
+        rem->nsec = 0;
+    }
+    return r;
+}
+
+SYSCALL(clock_nanosleep32)
+{
+    UNUSED_ARGS();
+    const struct ts32 *req = (const struct ts32 *)c;
+    long r = nanosleep_common(a, b, req->sec, req->nsec);
+    if (r == 0 && d && !(b & TIMER_ABSTIME)) {
+        struct ts32 *rem = (struct ts32 *)d;
+        rem->sec = 0;
+        rem->nsec = 0;
+    }
+    return r;
+}
+
+SYSCALL(nanosleep)
+{
+    UNUSED_ARGS();
+    const struct ts32 *req = (const struct ts32 *)a;
+    long r = nanosleep_common(CLOCK_MONOTONIC, 0, req->sec, req->nsec);
+    if (r == 0 && b) {
+        struct ts32 *rem = (struct ts32 *)b;
+        rem->sec = 0;
+        rem->nsec = 0;
+    }
+    return r;
+}

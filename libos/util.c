@@ -1,0 +1,64 @@
+/*
+ * util.c - libos's own lock and console output.  Nothing here may use
+ * musl beyond its string functions (libos.h).
+ */
+#include "libos.h"
+#include <string.h>
+#include "kcall.h"
+
+void libos_lock(struct libos_lock *l)
+{
+    uint32_t expected = 0;
+    if (__atomic_compare_exchange_n(&l->v, &expected, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return;
+    while (__atomic_exchange_n(&l->v, 2, __ATOMIC_ACQUIRE) != 0)
+        k_futex_wait(&l->v, 2, 0);
+}
+
+/* The kernel's thread exit can also release a libos_lock: it stores 0 and
+ * wakes one waiter, which is exactly this (sys_thread.c, __libos_unmapself). */
+void libos_unlock(struct libos_lock *l)
+{
+    if (__atomic_exchange_n(&l->v, 0, __ATOMIC_RELEASE) == 2)
+        k_futex_wake(&l->v, 1);
+}
+
+void libos_write_console(const char *p, size_t len)
+{
+    while (len > 0) {
+        int32_t n = k_debug_puts(p, len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len);
+        if (n <= 0)
+            return;
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+void libos_puts(const char *s)
+{
+    libos_write_console(s, strlen(s));
+}
+
+void libos_log_num(const char *what, unsigned long n)
+{
+    char buf[160];
+    size_t len = 0, wl = strlen(what);
+    static const char pre[] = "libos: ";
+    memcpy(buf, pre, sizeof pre - 1);
+    len = sizeof pre - 1;
+    if (wl > sizeof buf - len - 16)
+        wl = sizeof buf - len - 16;
+    memcpy(buf + len, what, wl);
+    len += wl;
+    buf[len++] = ' ';
+    char digits[12];
+    int nd = 0;
+    do {
+        digits[nd++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    while (nd)
+        buf[len++] = digits[--nd];
+    buf[len++] = '\n';
+    libos_write_console(buf, len);
+}

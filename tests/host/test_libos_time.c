@@ -1,0 +1,86 @@
+/*
+ * test_libos_time.c - host unit tests of libos's time arithmetic
+ * (libos/timeconv.h): counter ticks <-> ns at QEMU's 62.5 MHz and at
+ * frequencies that do not divide 1e9, timeouts that never end early, and
+ * the edge cases Linux answers with EINVAL.
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "check.h"
+#include "../../libos/timeconv.h"
+
+#define QEMU_HZ 62500000u
+
+static void test_ticks_to_ns(void)
+{
+    CHECK(tc_ticks_to_ns(0, QEMU_HZ) == 0);
+    CHECK(tc_ticks_to_ns(1, QEMU_HZ) == 16);
+    CHECK(tc_ticks_to_ns(QEMU_HZ, QEMU_HZ) == 1000000000ull);
+    /* A year of ticks: no overflow on the way. */
+    uint64_t year = 365ull * 86400 * QEMU_HZ;
+    CHECK(tc_ticks_to_ns(year, QEMU_HZ) == 365ull * 86400 * 1000000000ull);
+    /* 24 MHz (a real board): 41.666 ns a tick. */
+    CHECK(tc_ticks_to_ns(24000000, 24000000) == 1000000000ull);
+    CHECK(tc_ticks_to_ns(3, 24000000) == 125);
+    CHECK(tc_ticks_to_ns(24000000ull * 1000 + 1, 24000000) == 1000000000000ull + 41);
+}
+
+static void test_ns_to_ticks(void)
+{
+    CHECK(tc_ns_to_ticks(0, QEMU_HZ) == 0);
+    CHECK(tc_ns_to_ticks(16, QEMU_HZ) == 1);
+    CHECK(tc_ns_to_ticks(17, QEMU_HZ) == 2);           /* rounds up */
+    CHECK(tc_ns_to_ticks(1, QEMU_HZ) == 1);
+    CHECK(tc_ns_to_ticks(1000000000ull, QEMU_HZ) == QEMU_HZ);
+    CHECK(tc_ns_to_ticks(UINT64_MAX, QEMU_HZ) == UINT64_MAX / 1000000000ull * QEMU_HZ +
+          ((UINT64_MAX % 1000000000ull) * QEMU_HZ + 999999999ull) / 1000000000ull);
+    CHECK(tc_ns_to_ticks(42, 24000000) == 2);          /* 1.008 ticks -> 2 */
+    /* Round trip never shortens. */
+    int never_short = 1;
+    for (uint64_t ns = 1; ns < 100000; ns += 7)
+        never_short &= tc_ticks_to_ns(tc_ns_to_ticks(ns, 24000000), 24000000) >= ns;
+    CHECK(never_short);
+}
+
+static void test_rel_deadline(void)
+{
+    uint64_t d = 0;
+    CHECK(tc_rel_deadline(1000, 0, 200000000, QEMU_HZ, &d) == 0 && d == 1000 + QEMU_HZ / 5);
+    CHECK(tc_rel_deadline(1000, 2, 0, QEMU_HZ, &d) == 0 && d == 1000 + 2ull * QEMU_HZ);
+    CHECK(tc_rel_deadline(1000, 0, 1, QEMU_HZ, &d) == 0 && d == 1001);
+    /* Zero timeout from counter 0 must still not be "no deadline". */
+    CHECK(tc_rel_deadline(0, 0, 0, QEMU_HZ, &d) == 0 && d == 1);
+    CHECK(tc_rel_deadline(5, 0, 0, QEMU_HZ, &d) == 0 && d == 5);
+    /* Invalid: EINVAL. */
+    CHECK(tc_rel_deadline(0, -1, 0, QEMU_HZ, &d) == -1);
+    CHECK(tc_rel_deadline(0, 0, -1, QEMU_HZ, &d) == -1);
+    CHECK(tc_rel_deadline(0, 0, 1000000000, QEMU_HZ, &d) == -1);
+    /* Huge: saturates rather than wrapping into the past. */
+    CHECK(tc_rel_deadline(1000, INT64_MAX, 0, QEMU_HZ, &d) == 0 && d == UINT64_MAX);
+    CHECK(tc_rel_deadline(UINT64_MAX - 10, 1, 0, QEMU_HZ, &d) == 0 && d == UINT64_MAX);
+}
+
+static void test_abs_deadline(void)
+{
+    uint64_t d = 0;
+    uint64_t base = 1577836800ull * 1000000000ull;     /* CLOCK_REALTIME at counter 0 */
+    CHECK(tc_abs_deadline(3, 0, 0, QEMU_HZ, &d) == 0 && d == 3ull * QEMU_HZ);
+    CHECK(tc_abs_deadline(1577836801, 500000000, base, QEMU_HZ, &d) == 0 &&
+          d == QEMU_HZ + QEMU_HZ / 2);
+    /* In the past: deadline 1, already passed (but never 0, "none"). */
+    CHECK(tc_abs_deadline(1, 0, base, QEMU_HZ, &d) == 0 && d == 1);
+    CHECK(tc_abs_deadline(0, 0, 0, QEMU_HZ, &d) == 0 && d == 1);
+    CHECK(tc_abs_deadline(0, 1000000000, 0, QEMU_HZ, &d) == -1);
+    CHECK(tc_abs_deadline(-5, 0, 0, QEMU_HZ, &d) == -1);
+    CHECK(tc_abs_deadline(INT64_MAX, 999999999, 0, QEMU_HZ, &d) == 0 && d > 0);
+}
+
+int main(void)
+{
+    test_ticks_to_ns();
+    test_ns_to_ticks();
+    test_rel_deadline();
+    test_abs_deadline();
+    return check_report("test_libos_time");
+}
