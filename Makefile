@@ -36,6 +36,7 @@ setup:
 -include libos/libos.mk
 -include kernel/kernel.mk
 -include libfbpd/libfbpd.mk
+-include drivers/drivers.mk
 -include systems/systems.mk
 -include tools/tools.mk
 -include tests/host/host.mk

@@ -1,0 +1,16 @@
+# drivers.mk - builds the driver PDs: each drivers/NAME/ folder's .c files
+# become one ELF, $(B)/pds/drivers/NAME.elf, with libfbpd's pd_elf recipe.
+# Included by the top Makefile after libfbpd/libfbpd.mk (it needs pd_elf)
+# and before systems/systems.mk (the demos that use a driver, such as echo,
+# are only built when DRIVER_ELFS is defined).  System images find the
+# ELFs with `--search $(B)/pds/drivers`.
+
+DRIVERS := serial
+DRIVERS_DIR := $(B)/pds/drivers
+
+$(foreach d,$(DRIVERS),$(eval $(call pd_elf,$(DRIVERS_DIR)/$(d).elf,$(wildcard drivers/$(d)/*.c))))
+
+DRIVER_ELFS := $(foreach d,$(DRIVERS),$(DRIVERS_DIR)/$(d).elf)
+
+.PHONY: drivers
+drivers: $(DRIVER_ELFS)
