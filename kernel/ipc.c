@@ -63,6 +63,11 @@ void ipc_recv(struct tcb *t, uint64_t deadline)
         ipc_abort_caller(t->caller);
     if (ev_deliver(t))
         return;
+    if (t->interrupted) {
+        t->interrupted = 0;
+        t->ctx.r[0] = (uint32_t)-FB_EINTR;
+        return;
+    }
     if (pd->receiver) {
         t->ctx.r[0] = (uint32_t)-FB_EBUSY;
         return;

@@ -53,6 +53,7 @@ struct tcb {
     struct tcb *caller;         /* this thread serves a ppcall from caller */
     struct tcb *callee;         /* T_CALL_REPLY: the thread serving us */
     struct pd *callee_pd;       /* T_CALL_SEND: the PD whose call queue holds us */
+    uint8_t interrupted;        /* THREAD_INTERRUPT came while it was not waiting */
 };
 
 /* A doubly linked FIFO of threads. */
@@ -63,9 +64,11 @@ struct seg_map {                /* one mapped, contiguous range of a PD */
     uint32_t src_off, src_len;  /* ELF bytes to restore on restart (writable segs) */
     uint32_t src_skew;          /* where they start inside the first page */
     uint8_t restore;            /* 1: zero/recopy on restart */
+    uint8_t kind;               /* FB_MAP_* */
+    const char *name;           /* region name, or NULL */
 };
 
-#define PD_MAX_MAPS (FB_MAX_SEGMENTS + 1 + 16)
+#define PD_MAX_MAPS FB_PDINFO_MAX_MAPS   /* segments, stack, regions, info page */
 
 struct pd {
     const char *name;
@@ -123,6 +126,7 @@ void thread_init_user(struct tcb *t, uint32_t entry, uint32_t sp, uint32_t r0, u
 void thread_make_runnable(struct tcb *t);
 void thread_block(struct tcb *t, enum tstate st, uint64_t deadline);
 void thread_wake(struct tcb *t, uint32_t r0);
+int thread_interrupt(struct tcb *t);     /* wake a futex/recv wait with -EINTR, or mark it */
 void thread_detach(struct tcb *t);       /* off every queue; state unchanged */
 void thread_free(struct tcb *t);
 
@@ -139,6 +143,7 @@ void ipc_abort_caller(struct tcb *t);   /* t's ppcall fails (callee gone) */
 /* pd.c */
 int pd_load_all(const void *blob, uint32_t avail);
 void pd_fault(struct tcb *t, uint32_t kind, uint32_t addr, uint32_t status);
+void pd_exit(struct tcb *t, uint32_t status);
 void pd_stop(struct pd *pd);
 int pd_restart(struct pd *pd);
 

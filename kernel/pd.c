@@ -15,7 +15,8 @@ uint32_t npds;
 static struct fb_sysimage img;
 static const uint8_t *blob;
 
-static int add_map(struct pd *pd, uint32_t vaddr, uint32_t size, uint32_t paddr, uint32_t perms, int device)
+static int add_map(struct pd *pd, uint32_t vaddr, uint32_t size, uint32_t paddr, uint32_t perms, int device,
+                   uint8_t kind, const char *name)
 {
     if (pd->nmaps >= PD_MAX_MAPS)
         return -FB_ENOMEM;
@@ -25,6 +26,7 @@ static int add_map(struct pd *pd, uint32_t vaddr, uint32_t size, uint32_t paddr,
     struct seg_map *m = &pd->maps[pd->nmaps++];
     memset(m, 0, sizeof *m);
     m->vaddr = vaddr; m->size = size; m->paddr = paddr; m->perms = perms;
+    m->kind = kind; m->name = name;
     return 0;
 }
 
@@ -36,12 +38,57 @@ static void restore_map(const struct seg_map *m)
         memcpy((void *)(m->paddr + m->src_skew), blob + m->src_off, m->src_len);
 }
 
+/* Append a string to the info page's string area; its offset, or 0 if full. */
+static uint32_t info_str(uint8_t *page, uint32_t *used, const char *str, uint32_t len)
+{
+    if (len > FB_PAGE - *used)
+        return 0;
+    uint32_t off = *used;
+    memcpy(page + off, str, len);
+    *used += len;
+    return off;
+}
+
+/* The read-only page that tells the PD about itself (kapi.h, fb_pdinfo). */
+static void build_info_page(struct pd *pd, const struct fb_sys_pd *d)
+{
+    uint32_t pa = palloc(FB_PAGE, FB_PAGE);
+    if (!pa || add_map(pd, FB_PDINFO_VADDR, FB_PAGE, pa, FB_PERM_R, 0, FB_MAP_INFO, NULL))
+        panic("pd %s: cannot make its info page", pd->name);
+    uint8_t *page = (uint8_t *)pa;
+    struct fb_pdinfo *pi = (struct fb_pdinfo *)page;
+    uint32_t used = sizeof *pi;
+    pi->magic = FB_PDINFO_MAGIC;
+    pi->version = FB_PDINFO_VERSION;
+    pi->pd = pd->index;
+    pi->priority = pd->prio;
+    pi->max_threads = pd->max_threads;
+    pi->rights = pd->rights;
+    pi->name_off = info_str(page, &used, pd->name, strlen(pd->name) + 1);
+    pi->n_maps = pd->nmaps;
+    for (uint32_t i = 0; i < pd->nmaps; i++) {
+        const struct seg_map *m = &pd->maps[i];
+        struct fb_pdinfo_map *o = &pi->maps[i];
+        o->vaddr = m->vaddr; o->size = m->size; o->perms = m->perms; o->kind = m->kind;
+        o->name_off = m->name ? info_str(page, &used, m->name, strlen(m->name) + 1) : 0;
+        if (m->name && !o->name_off)
+            panic("pd %s: its info page has no room for region names", pd->name);
+    }
+    if (d->args_len) {
+        pi->args_off = info_str(page, &used, (const char *)blob + d->args_off, d->args_len);
+        pi->args_len = d->args_len;
+        if (!pi->args_off)
+            panic("pd %s: its arguments do not fit in its info page", pd->name);
+    }
+}
+
 static int start_main_thread(struct pd *pd)
 {
     struct tcb *t = thread_alloc(pd);
     if (!t)
         return -FB_EAGAIN;
     thread_init_user(t, pd->entry, FB_STACK_TOP, pd->index, 0, pd->prio);
+    t->ctx.r[1] = FB_PDINFO_VADDR;
     pd->running = 1;
     thread_make_runnable(t);
     return 0;
@@ -73,7 +120,7 @@ static void load_pd(uint32_t i, const uint32_t *region_pa)
         uint32_t pa = palloc(end - start, FB_PAGE);
         if (!pa)
             panic("pd %s: out of memory for ELF segment %u", pd->name, (unsigned)s);
-        int r = add_map(pd, start, end - start, pa, sg->perms, 0);
+        int r = add_map(pd, start, end - start, pa, sg->perms, 0, FB_MAP_SEGMENT, NULL);
         if (r)
             panic("pd %s: cannot map ELF segment %u (error %d)", pd->name, (unsigned)s, r);
         struct seg_map *m = &pd->maps[pd->nmaps - 1];
@@ -90,7 +137,7 @@ static void load_pd(uint32_t i, const uint32_t *region_pa)
     uint32_t spa = palloc(stack, FB_PAGE);
     if (!spa)
         panic("pd %s: out of memory for its %u-byte stack", pd->name, (unsigned)stack);
-    if (add_map(pd, FB_STACK_TOP - stack, stack, spa, FB_PERM_R | FB_PERM_W, 0))
+    if (add_map(pd, FB_STACK_TOP - stack, stack, spa, FB_PERM_R | FB_PERM_W, 0, FB_MAP_STACK, NULL))
         panic("pd %s: cannot map its stack", pd->name);
     pd->maps[pd->nmaps - 1].restore = 1;
 
@@ -100,9 +147,11 @@ static void load_pd(uint32_t i, const uint32_t *region_pa)
             continue;
         const struct fb_sys_region *rg = &img.regions[mp->region];
         int dev = (rg->flags & FB_REGION_DEVICE) != 0;
-        if (add_map(pd, mp->vaddr, rg->size, region_pa[mp->region], mp->perms, dev))
-            panic("pd %s: cannot map region %s", pd->name, fb_sysimage_str(&img, rg->name));
+        const char *rname = fb_sysimage_str(&img, rg->name);
+        if (add_map(pd, mp->vaddr, rg->size, region_pa[mp->region], mp->perms, dev, FB_MAP_REGION, rname))
+            panic("pd %s: cannot map region %s (more than %d mappings?)", pd->name, rname, PD_MAX_MAPS);
     }
+    build_info_page(pd, d);
 }
 
 int pd_load_all(const void *b, uint32_t avail)
@@ -120,6 +169,8 @@ int pd_load_all(const void *b, uint32_t avail)
         region_pa[r] = (rg->flags & FB_REGION_DEVICE) ? rg->paddr : palloc(rg->size, FB_PAGE);
         if (!region_pa[r])
             panic("region %s: out of memory (%u bytes)", fb_sysimage_str(&img, rg->name), (unsigned)rg->size);
+        if (rg->data_len)
+            memcpy((void *)region_pa[r], blob + rg->data_off, rg->data_len);
     }
     for (uint32_t i = 0; i < npds; i++)
         load_pd(i, region_pa);
@@ -178,22 +229,41 @@ static uint32_t fault_status(uint32_t kind)
 static const char *fault_name(uint32_t kind)
 {
     static const char *const names[] = { "?", "data abort", "prefetch abort",
-        "undefined instruction", "alignment fault", "bad kernel call" };
+        "undefined instruction", "alignment fault", "bad kernel call", "exit" };
     return kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
 
-void pd_fault(struct tcb *t, uint32_t kind, uint32_t addr, uint32_t status)
+/* Stop the PD and hand its record to its monitor; 1 if a monitor took it. */
+static int report(struct tcb *t, uint32_t kind, uint32_t addr, uint32_t status)
 {
     struct pd *pd = t->pd;
     uint32_t *f = pd->fault_rec;
     f[0] = t->tid; f[1] = kind; f[2] = addr; f[3] = t->ctx.pc; f[4] = status;
     pd_stop(pd);
     struct pd *mon = pd->monitor;
-    if (mon && mon->running) {
-        mon->fault_pending |= 1u << pd->index;
-        ipc_kick(mon);
+    if (!mon || !mon->running)
+        return 0;
+    mon->fault_pending |= 1u << pd->index;
+    ipc_kick(mon);
+    return 1;
+}
+
+void pd_exit(struct tcb *t, uint32_t status)
+{
+    struct pd *pd = t->pd;
+    if (report(t, FB_FAULT_EXITED, 0, status))
         return;
-    }
+    if (pd->rights & FB_RIGHT_POWEROFF)
+        power_off(status);
+    kprintf("pd %s exited with status %u\n", pd->name, (unsigned)status);
+}
+
+void pd_fault(struct tcb *t, uint32_t kind, uint32_t addr, uint32_t status)
+{
+    struct pd *pd = t->pd;
+    const uint32_t *f = pd->fault_rec;
+    if (report(t, kind, addr, status))
+        return;
     kprintf("fault: pd %s thread %u: %s at 0x%08x, pc 0x%08x, status 0x%x; no monitor: power off\n",
             pd->name, (unsigned)f[0], fault_name(kind), (unsigned)addr, (unsigned)f[3], (unsigned)status);
     power_off(fault_status(kind));

@@ -98,6 +98,11 @@ static void sys_futex_wait(struct tcb *t)
         t->ctx.r[0] = (uint32_t)-FB_EAGAIN;
         return;
     }
+    if (t->interrupted) {
+        t->interrupted = 0;
+        t->ctx.r[0] = (uint32_t)-FB_EINTR;
+        return;
+    }
     if (deadline && deadline <= timer_now()) {
         t->ctx.r[0] = (uint32_t)-FB_ETIMEDOUT;
         return;
@@ -145,6 +150,12 @@ void syscall_dispatch(struct tcb *t)
         break;
     case FB_SYS_THREAD_SELF:  r[0] = t->tid; break;
     case FB_SYS_PD_SELF:      r[0] = pd->index; break;
+    case FB_SYS_THREAD_INTERRUPT: {
+        struct tcb *x = thread_of_pd(pd, r[0]);
+        r[0] = x ? (uint32_t)thread_interrupt(x) : (uint32_t)-FB_ESRCH;
+        break;
+    }
+    case FB_SYS_PD_EXIT:      pd_exit(t, r[0]); break;
     default:
         pd_fault(t, FB_FAULT_BAD_SYSCALL, 0, r[7]);
         break;

@@ -5,8 +5,9 @@
  * Rules: no read outside [blob, blob + avail); no integer overflow (sums of
  * 32-bit values are done in 64 bits); the first problem found is reported
  * as one line and the check stops.  Order: header, tables, strings, names,
- * PDs (and their ELF), monitors, regions, maps, channels, IRQs, so that
- * later messages can name the PDs and regions they refer to.
+ * PDs (their arguments and ELF), monitors, regions (and their initial
+ * data), maps, channels, IRQs, so that later messages can name the PDs and
+ * regions they refer to.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -297,6 +298,43 @@ static int check_elf(struct ck *c, uint32_t i)
     return pdfail(c, i, "ELF entry 0x%x is not inside an executable segment", eh->e_entry);
 }
 
+/* The PD's argument block: 0/0, or inside the blob, at most
+ * FB_MAX_ARGS_BYTES, NUL-terminated strings: argv up to the first empty
+ * string, then environment strings, none of them empty.  Byte granular: any
+ * offset will do. */
+static int check_args(struct ck *c, uint32_t i)
+{
+    const struct fb_sys_pd *pd = &c->img->pds[i];
+    uint32_t off = pd->args_off, len = pd->args_len;
+    if (off == 0 && len == 0)
+        return 0;
+    if (len == 0)
+        return pdfail(c, i, "arguments at offset 0x%x with a length of 0", off);
+    if (len > FB_MAX_ARGS_BYTES)
+        return pdfail(c, i, "arguments of %u bytes exceed the limit %u", len, FB_MAX_ARGS_BYTES);
+    if ((uint64_t)off + len > c->total)
+        return pdfail(c, i, "arguments (offset 0x%x, %u bytes) outside the blob (%u bytes)",
+                      off, len, c->total);
+    const uint8_t *a = c->blob + off;
+    if (a[len - 1] != '\0')
+        return pdfail(c, i, "arguments do not end with NUL");
+    /* Every scan below stops at a NUL, and a[len - 1] is one. */
+    uint32_t k = 0;
+    while (a[k] != '\0') {
+        while (a[k] != '\0')
+            k++;
+        if (++k == len)
+            return pdfail(c, i, "arguments lack the empty string that ends argv");
+    }
+    for (k++; k < len; k++) {
+        if (a[k] == '\0')
+            return pdfail(c, i, "arguments: empty environment string at byte %u", k);
+        while (a[k] != '\0')
+            k++;
+    }
+    return 0;
+}
+
 static int check_pds(struct ck *c)
 {
     uint32_t npd = c->h->n_pds;
@@ -324,7 +362,7 @@ static int check_pds(struct ck *c)
             return pdfail(c, i, "is its own monitor");
         if (pd->rights & ~KNOWN_RIGHTS)
             return pdfail(c, i, "unknown rights bits 0x%x", pd->rights & ~KNOWN_RIGHTS);
-        if (check_elf(c, i))
+        if (check_args(c, i) || check_elf(c, i))
             return -1;
     }
     /* Following monitors from any PD must reach FB_NO_PD within npd steps. */
@@ -358,6 +396,18 @@ static int check_regions(struct ck *c)
         if (device && (uint64_t)r->paddr + r->size > FB_RAM_BASE)
             return regfail(c, i, "device range [0x%x, 0x%llx) is not below RAM (0x%x)",
                            r->paddr, (unsigned long long)r->paddr + r->size, FB_RAM_BASE);
+        /* Initial contents: 0/0, or RAM and within both the blob and the region. */
+        if (r->data_off == 0 && r->data_len == 0)
+            continue;
+        if (device)
+            return regfail(c, i, "device region with initial data (offset 0x%x, %u bytes)",
+                           r->data_off, r->data_len);
+        if ((uint64_t)r->data_off + r->data_len > c->total)
+            return regfail(c, i, "data (offset 0x%x, %u bytes) outside the blob (%u bytes)",
+                           r->data_off, r->data_len, c->total);
+        if (r->data_len > r->size)
+            return regfail(c, i, "data of %u bytes larger than the region (%u bytes)",
+                           r->data_len, r->size);
     }
     return 0;
 }

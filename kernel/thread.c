@@ -90,6 +90,16 @@ void thread_wake(struct tcb *t, uint32_t r0)
     thread_make_runnable(t);
 }
 
+int thread_interrupt(struct tcb *t)
+{
+    if (t->state == T_FUTEX || t->state == T_RECV) {
+        thread_wake(t, (uint32_t)-FB_EINTR);
+        return 0;
+    }
+    t->interrupted = 1;
+    return 0;
+}
+
 void thread_free(struct tcb *t)
 {
     thread_detach(t);

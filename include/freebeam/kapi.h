@@ -38,7 +38,11 @@
 #define FB_SYS_POWEROFF       16  /* r0=status (needs FB_RIGHT_POWEROFF) -> no return | -EPERM */
 #define FB_SYS_THREAD_SELF    17  /*                                    -> tid                */
 #define FB_SYS_PD_SELF        18  /*                                    -> own pd index       */
-#define FB_SYS_MAX            18
+#define FB_SYS_THREAD_INTERRUPT 19 /* r0=tid of this PD: its FUTEX_WAIT/RECV returns -EINTR now,
+                                      or its next one does                -> 0 | -ESRCH        */
+#define FB_SYS_PD_EXIT        20  /* r0=status: stop this whole PD; its monitor gets a
+                                     FB_FAULT_EXITED record; no return */
+#define FB_SYS_MAX            20
 
 /* ---- events returned by RECV / REPLY_RECV (r0 = kind) ---- */
 #define FB_EV_NOTIFY   1  /* r1,r2 = pending channel mask lo,hi (bit n = channel id n)     */
@@ -52,6 +56,7 @@
 #define FB_FAULT_UNDEFINED      3  /* addr = pc of the instruction */
 #define FB_FAULT_ALIGNMENT      4  /* addr = faulting data address, status = DFSR */
 #define FB_FAULT_BAD_SYSCALL    5  /* status = the call number */
+#define FB_FAULT_EXITED         6  /* not a fault: the PD called PD_EXIT; status = its status */
 
 /* ---- PD rights (bit mask, from the system description) ---- */
 #define FB_RIGHT_POWEROFF   (1u << 0)  /* may power the machine off with a status */
@@ -61,6 +66,38 @@
 #define FB_MAX_CHANNELS   63   /* channel ids 0..62 in each PD */
 #define FB_MAX_PRIO      254   /* priorities 0..254, higher runs first */
 #define FB_MSG_WORDS       4   /* message words each way in a ppcall */
+
+/* ---- the PD info page ----
+ * Every PD has one read-only page at FB_PDINFO_VADDR, written by the kernel
+ * at boot: who the PD is, what its address space holds (so a runtime can find
+ * its heap or its file archive by region name, and check pointers), and its
+ * arguments and environment from the system description.  The main thread
+ * starts with r0 = the PD index and r1 = FB_PDINFO_VADDR.  All offsets are
+ * from the start of the page. */
+#define FB_PDINFO_VADDR   0x3fff0000u   /* = FB_STACK_TOP: just above the main stack */
+#define FB_PDINFO_MAGIC   0x49504246u   /* "FBPI" */
+#define FB_PDINFO_VERSION 1u
+#define FB_PDINFO_MAX_MAPS 32
+
+#define FB_MAP_SEGMENT 1u   /* a PT_LOAD segment of the PD's ELF */
+#define FB_MAP_STACK   2u   /* the main thread's stack */
+#define FB_MAP_REGION  3u   /* a region of the description (name_off names it) */
+#define FB_MAP_INFO    4u   /* this page */
+
+struct fb_pdinfo_map {
+    unsigned int vaddr, size, perms, kind;  /* perms: ELF bits, R=4 W=2 X=1 */
+    unsigned int name_off;                  /* region name, 0 for other kinds */
+};
+
+struct fb_pdinfo {
+    unsigned int magic, version;
+    unsigned int pd, priority, max_threads, rights;
+    unsigned int name_off;                  /* the PD's name */
+    unsigned int args_off, args_len;        /* argv strings, one empty string, env strings */
+    unsigned int n_maps;
+    struct fb_pdinfo_map maps[FB_PDINFO_MAX_MAPS];
+    /* strings follow, NUL-terminated, up to the end of the page */
+};
 
 /* ---- errors (negated in r0) : Linux errno values ---- */
 #define FB_EPERM      1

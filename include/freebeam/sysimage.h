@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define FB_SYS_MAGIC    0x59534246u  /* "FBSY" as little-endian bytes */
-#define FB_SYS_VERSION  1u
+#define FB_SYS_VERSION  2u
 #define FB_NO_PD        0xffffffffu  /* fb_sys_pd.monitor when the PD has none */
 
 /* Physical layout of QEMU virt as the kernel uses it. */
@@ -45,6 +45,7 @@
 #define FB_MAX_THREADS_PD  64
 #define FB_MAX_SEGMENTS     8   /* PT_LOAD segments per PD ELF */
 #define FB_PAGE          4096u
+#define FB_MAX_ARGS_BYTES 2048u  /* argv + environment of one PD */
 
 /* Permissions, the same bit values as ELF p_flags. Never W and X together. */
 #define FB_PERM_X 1u
@@ -79,6 +80,10 @@ struct fb_sys_pd {
     uint32_t max_threads;  /* 1..FB_MAX_THREADS_PD, main thread included */
     uint32_t monitor;      /* index of the monitor PD, or FB_NO_PD */
     uint32_t rights;       /* FB_RIGHT_* from kapi.h */
+    uint32_t args_off;     /* the program's arguments and environment: args_len */
+    uint32_t args_len;     /* bytes of NUL-terminated strings, argv first, then one
+                              empty string, then the environment (KEY=value);
+                              0/0: none.  At most FB_MAX_ARGS_BYTES. */
 };
 
 struct fb_sys_region {
@@ -87,6 +92,8 @@ struct fb_sys_region {
     uint32_t paddr;        /* 0: RAM the kernel allocates and zeroes; else
                               with FB_REGION_DEVICE: device memory here */
     uint32_t flags;        /* FB_REGION_* */
+    uint32_t data_off;     /* RAM regions: initial contents, data_len bytes copied */
+    uint32_t data_len;     /* in at boot (the rest is zero); 0/0: all zero. <= size */
 };
 
 struct fb_sys_map {

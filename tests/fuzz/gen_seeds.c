@@ -1,7 +1,8 @@
 /*
  * gen_seeds.c - writes the fuzzer's seed corpus: the reference blob, the
  * minimal blob, and a few valid variants (so the fuzzer starts from inputs
- * that reach the deepest checks).  Each seed is checked before it is
+ * that reach the deepest checks: eight segments, no arguments or region
+ * data, arguments and data at their limits).  Each seed is checked before it is
  * written: a seed that is not accepted is a bug in the builder.
  * Usage: gen_seeds DIR
  */
@@ -48,5 +49,29 @@ int main(int argc, char **argv)
     for (uint32_t k = 3; k < 9; k++)          /* eight loadable segments */
         *sb_phdr(&b, 2, k) = (Elf32_Phdr){ PT_LOAD, 0, 0x40000 + 0x1000 * k, 0, 0, 8, PF_R, 0 };
     bad |= write_seed(argv[1], "eight-segments");
+    /* arguments and region data: none at all, and each at its limit */
+    sysblob_build(&b);
+    for (uint32_t i = 0; i < SB_NPD; i++)
+        sb_pd(&b, i)->args_off = sb_pd(&b, i)->args_len = 0;
+    sb_region(&b, 0)->data_off = sb_region(&b, 0)->data_len = 0;
+    bad |= write_seed(argv[1], "no-args-no-data");
+    sysblob_build(&b);
+    static char args[FB_MAX_ARGS_BYTES];       /* argv "a" x 512, "", env "K=v" x 255, "K=" */
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < 512; k++, n += 2)
+        memcpy(args + n, "a", 2);
+    args[n++] = '\0';
+    for (uint32_t k = 0; k < 255; k++, n += 4)
+        memcpy(args + n, "K=v", 4);
+    memcpy(args + n, "K=", 3);
+    if (n + 3 != sizeof args) {
+        fprintf(stderr, "gen_seeds: argument block of %u bytes\n", n + 3);
+        return 1;
+    }
+    sb_pd(&b, 2)->args_off = sb_append(&b, args, sizeof args);
+    sb_pd(&b, 2)->args_len = sizeof args;
+    sb_region(&b, 0)->data_off = sb_append(&b, NULL, 0x2000);
+    sb_region(&b, 0)->data_len = 0x2000;
+    bad |= write_seed(argv[1], "args-data-at-limit");
     return bad;
 }

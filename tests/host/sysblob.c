@@ -2,6 +2,7 @@
  * sysblob.c - the reference system blob builder (see sysblob.h), and the
  * invariants a successful fb_sysimage_check must guarantee to the loader.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <freebeam/kapi.h>
 #include "sysblob.h"
@@ -39,6 +40,21 @@ uint32_t sb_stroff(struct sysblob *b, const char *name)
 }
 
 uint8_t sb_text_byte(uint32_t pd) { return (uint8_t)(0xa0 + pd); }
+uint8_t sb_data_byte(uint32_t k) { return (uint8_t)(0x30 + k % 71); }
+
+uint32_t sb_append(struct sysblob *b, const void *bytes, uint32_t len)
+{
+    uint32_t off = (b->len + 3u) & ~3u;
+    if ((uint64_t)off + len + 3u > SB_CAP)
+        abort();
+    if (bytes)
+        memcpy(sb_bytes(b) + off, bytes, len);
+    else
+        memset(sb_bytes(b) + off, 0, len);
+    b->len = (off + len + 3u) & ~3u;
+    sb_hdr(b)->total_len = b->len;
+    return off;
+}
 
 /* ---- building ---- */
 
@@ -142,16 +158,26 @@ uint32_t sysblob_build(struct sysblob *b)
     w.at = h->strings_off + slen;
 
     struct fb_sys_pd *pd = sb_pd(b, 0);
-    pd[0] = (struct fb_sys_pd){ n_ping, 0, 0, 100, 16384, 4, 2, 0 };
-    pd[1] = (struct fb_sys_pd){ n_pong, 0, 0, 150, 4096, 1, 2, 0 };
+    pd[0] = (struct fb_sys_pd){ n_ping, 0, 0, 100, 16384, 4, 2, 0, 0, 0 };
+    pd[1] = (struct fb_sys_pd){ n_pong, 0, 0, 150, 4096, 1, 2, 0, 0, 0 };
     pd[2] = (struct fb_sys_pd){ n_root, 0, 0, 254, 8192, 2, FB_NO_PD,
-                                FB_RIGHT_POWEROFF | FB_RIGHT_PD_CONTROL };
+                                FB_RIGHT_POWEROFF | FB_RIGHT_PD_CONTROL, 0, 0 };
     for (uint32_t i = 0; i < SB_NPD; i++)
         pd[i].elf_off = add_elf(&w, i, SB_TEXT_VA + 8 * i + (i == 1), &pd[i].elf_len);
+    pd[0].args_len = sizeof SB_ARGS_PING;
+    pd[0].args_off = take(&w, pd[0].args_len);
+    memcpy(at(&w, pd[0].args_off), SB_ARGS_PING, sizeof SB_ARGS_PING);
+    pd[1].args_len = sizeof SB_ARGS_PONG;
+    pd[1].args_off = take(&w, pd[1].args_len);
+    memcpy(at(&w, pd[1].args_off), SB_ARGS_PONG, sizeof SB_ARGS_PONG);
 
     struct fb_sys_region *r = sb_region(b, 0);
-    r[0] = (struct fb_sys_region){ n_shared, 0x2000, 0, 0 };
-    r[1] = (struct fb_sys_region){ n_uart, 0x1000, 0x09000000, FB_REGION_DEVICE };
+    r[0] = (struct fb_sys_region){ n_shared, 0x2000, 0, 0, 0, 0 };
+    r[1] = (struct fb_sys_region){ n_uart, 0x1000, 0x09000000, FB_REGION_DEVICE, 0, 0 };
+    r[0].data_len = SB_DATA_LEN;
+    r[0].data_off = take(&w, SB_DATA_LEN);
+    for (uint32_t k = 0; k < SB_DATA_LEN; k++)
+        ((uint8_t *)at(&w, r[0].data_off))[k] = sb_data_byte(k);
     struct fb_sys_map *m = sb_map(b, 0);
     m[0] = (struct fb_sys_map){ 0, 0, 0x100000, FB_PERM_R | FB_PERM_W };
     m[1] = (struct fb_sys_map){ 1, 0, 0x100000, FB_PERM_R };
@@ -179,7 +205,7 @@ uint32_t sysblob_build_minimal(struct sysblob *b)
     h->strings_len = slen;
     w.at = h->strings_off + slen;
     struct fb_sys_pd *pd = sb_pd(b, 0);
-    *pd = (struct fb_sys_pd){ name, 0, 0, 0, FB_PAGE, 1, FB_NO_PD, 0 };
+    *pd = (struct fb_sys_pd){ name, 0, 0, 0, FB_PAGE, 1, FB_NO_PD, 0, 0, 0 };
     pd->elf_off = add_elf(&w, 0, SB_TEXT_VA, &pd->elf_len);
     return finish(&w);
 }
@@ -220,6 +246,37 @@ int sysblob_view_broken(const void *blob, uint32_t len, const struct fb_sysimage
             return 8;
         if (fb_sysimage_str(img, img->pds[i].name)[0] == '\0')
             return 9;
+    }
+    for (uint32_t i = 0; i < h->n_pds; i++) {
+        /* arguments: 0/0, or NUL-terminated strings inside the blob that
+         * hold the argv terminator (a NUL first, or two NULs in a row) and
+         * no empty string after it */
+        uint32_t off = img->pds[i].args_off, len = img->pds[i].args_len;
+        if (len == 0) {
+            if (off != 0)
+                return 13;
+            continue;
+        }
+        if (len > FB_MAX_ARGS_BYTES || (uint64_t)off + len > h->total_len ||
+            base[off + len - 1] != '\0')
+            return 13;
+        uint32_t end = base[off] == '\0' ? 0 : len;
+        for (uint32_t k = 1; k < len && end == len; k++)
+            if (base[off + k - 1] == '\0' && base[off + k] == '\0')
+                end = k;
+        if (end == len)
+            return 13;
+        for (uint32_t k = end + 1; k < len; k++)      /* k - 1 == end: a first empty one */
+            if (base[off + k - 1] == '\0' && base[off + k] == '\0')
+                return 13;
+    }
+    for (uint32_t i = 0; i < h->n_regions; i++) {
+        const struct fb_sys_region *r = &img->regions[i];
+        if (r->data_off == 0 && r->data_len == 0)
+            continue;
+        if ((r->flags & FB_REGION_DEVICE) || (uint64_t)r->data_off + r->data_len > h->total_len ||
+            r->data_len > r->size)
+            return 14;
     }
     for (uint32_t i = 0; i < h->n_maps; i++)
         if (img->maps[i].pd >= h->n_pds || img->maps[i].region >= h->n_regions)

@@ -8,11 +8,15 @@
  *   pd 0 ping  prio 100, stack 16K, 4 threads, monitor root
  *   pd 1 pong  prio 150, stack 4K, 1 thread, monitor root, Thumb entry
  *   pd 2 root  prio 254, stack 8K, 2 threads, no monitor, POWEROFF|PD_CONTROL
+ *   arguments: ping SB_ARGS_PING (argv and environment), pong SB_ARGS_PONG
+ *             (environment only), root none (0/0); after the ELFs
  *   each ELF: phdr 0 PT_LOAD text R+X at 0x10000 (64 bytes),
  *             phdr 1 PT_LOAD data R+W at 0x20000 (16 file bytes, 0x2000 memory),
  *             phdr 2 PT_GNU_STACK, phdr 3 PT_LOAD with memsz 0 (ignored),
  *             phdrs 4..9 PT_NULL (spare slots for tests)
- *   region 0 shared (RAM, 0x2000), region 1 uart (device 0x09000000, 0x1000)
+ *   region 0 shared (RAM, 0x2000, initial data: SB_DATA_LEN bytes
+ *            sb_data_byte(0..), after the arguments),
+ *   region 1 uart (device 0x09000000, 0x1000, no data)
  *   map 0 ping/shared 0x100000 RW, map 1 pong/shared 0x100000 R,
  *   map 2 ping/uart 0x300000 RW
  *   channel 0 ping:0 <-> pong:0, channel 1 ping:1 <-> root:5,
@@ -34,6 +38,11 @@
 #define SB_TEXT_LEN 64u
 #define SB_DATA_FILE 16u
 #define SB_DATA_MEM 0x2000u
+
+/* Argument blocks as string literals: sizeof counts the final NUL. */
+#define SB_ARGS_PING "ping\0-v\0\0TERM=vt100\0HOME=/"
+#define SB_ARGS_PONG "\0X=1"
+#define SB_DATA_LEN 300u
 
 struct sysblob {
     uint32_t words[SB_CAP / 4];     /* 4-byte aligned storage */
@@ -57,6 +66,14 @@ Elf32_Ehdr *sb_ehdr(struct sysblob *b, uint32_t pd);
 Elf32_Phdr *sb_phdr(struct sysblob *b, uint32_t pd, uint32_t k);
 /* Offset of a name already in the string table, or ~0u. */
 uint32_t sb_stroff(struct sysblob *b, const char *name);
+
+/* Append len bytes (NULL: zeros) at the next 4-byte boundary past the end
+ * of the blob, grow total_len to cover them, and return their offset.
+ * Aborts if the blob would exceed SB_CAP. */
+uint32_t sb_append(struct sysblob *b, const void *bytes, uint32_t len);
+
+/* Byte k of region 0's initial data in the reference blob. */
+uint8_t sb_data_byte(uint32_t k);
 
 /* The first byte of PD i's text segment in the reference ELF. */
 uint8_t sb_text_byte(uint32_t pd);

@@ -110,6 +110,19 @@ static void valid_blob(void)
     }
     CHECK(img.layout[0].entry == SB_TEXT_VA);
     CHECK(img.layout[1].entry == SB_TEXT_VA + 9);     /* Thumb bit kept */
+    /* arguments and region data pass through unchanged */
+    const uint8_t *kb = (const uint8_t *)keep.words;
+    CHECK(img.pds[0].args_len == sizeof SB_ARGS_PING &&
+          memcmp(kb + img.pds[0].args_off, SB_ARGS_PING, sizeof SB_ARGS_PING) == 0);
+    CHECK(img.pds[1].args_len == sizeof SB_ARGS_PONG &&
+          memcmp(kb + img.pds[1].args_off, SB_ARGS_PONG, sizeof SB_ARGS_PONG) == 0);
+    CHECK(img.pds[2].args_off == 0 && img.pds[2].args_len == 0);
+    CHECK(img.regions[0].data_len == SB_DATA_LEN && img.regions[0].data_off % 4 == 0);
+    int same = 1;
+    for (uint32_t k = 0; k < SB_DATA_LEN; k++)
+        same &= kb[img.regions[0].data_off + k] == sb_data_byte(k);
+    CHECK(same);
+    CHECK(img.regions[1].data_off == 0 && img.regions[1].data_len == 0);
 
     sysblob_build_minimal(&B);
     CHECK(run(B.len) == 0);
@@ -121,7 +134,8 @@ static void header_rules(void)
     CHECK(run(sizeof(struct fb_sys_header) - 1) == -1 && strstr(err, "truncated"));
     CHECK(run(0) == -1 && strstr(err, "truncated"));
     REFUSE("magic", H->magic ^= 1);
-    REFUSE("version", H->version = 2);
+    REFUSE("unsupported version 1 (expected 2)", H->version = 1);
+    REFUSE("unsupported version 3", H->version = 3);
     REFUSE("total_len", H->total_len = B.len + 4);
     REFUSE("total_len", H->total_len = sizeof(struct fb_sys_header) - 4);
     REFUSE("total_len", H->total_len = 0xffffffffu);
@@ -179,7 +193,7 @@ static void string_rules(void)
 static void pd_rules(void)
 {
     REFUSE("pd 1 (pong): ELF offset 0x", PD(1)->elf_off += 2);
-    REFUSE("pd 2 (root): ELF (offset", PD(2)->elf_len += 4);
+    REFUSE("pd 2 (root): ELF (offset", PD(2)->elf_len = B.len - PD(2)->elf_off + 4);
     REFUSE("pd 0 (ping): ELF (offset", PD(0)->elf_off = 0xfffffff0u);
     REFUSE("pd 0 (ping): ELF (offset", PD(0)->elf_len = 0xffffff00u);
     REFUSE("pd 0 (ping): priority 255", PD(0)->priority = FB_MAX_PRIO + 1);
@@ -201,6 +215,49 @@ static void pd_rules(void)
     ACCEPT(PD(0)->stack_bytes = FB_STACK_RESERVE - FB_PAGE);
     ACCEPT(PD(0)->max_threads = FB_MAX_THREADS_PD);
     ACCEPT(PD(1)->monitor = 0);                                   /* a chain */
+}
+
+/* A block of len bytes for PD 2's arguments, appended to the blob. */
+static void root_args(const void *bytes, uint32_t len)
+{
+    PD(2)->args_off = sb_append(&B, bytes, len);
+    PD(2)->args_len = len;
+}
+
+static void args_rules(void)
+{
+    static char big[FB_MAX_ARGS_BYTES + 1];
+    memset(big, 'a', sizeof big);
+    big[FB_MAX_ARGS_BYTES - 2] = big[FB_MAX_ARGS_BYTES - 1] = '\0';  /* argv "aa..a" */
+    REFUSE("pd 2 (root): arguments at offset 0x10 with a length of 0", PD(2)->args_off = 16);
+    REFUSE("pd 0 (ping): arguments of 2049 bytes exceed the limit 2048",
+           PD(0)->args_len = FB_MAX_ARGS_BYTES + 1);
+    REFUSE("pd 2 (root): arguments of 2049 bytes exceed the limit 2048",
+           big[FB_MAX_ARGS_BYTES] = '\0', root_args(big, FB_MAX_ARGS_BYTES + 1),
+           big[FB_MAX_ARGS_BYTES] = 'a');
+    REFUSE("pd 0 (ping): arguments (offset", PD(0)->args_off = B.len - 4);
+    REFUSE("pd 1 (pong): arguments (offset", PD(1)->args_len = B.len - PD(1)->args_off + 1);
+    REFUSE("arguments (offset 0xfffffff0", PD(0)->args_off = 0xfffffff0u);  /* would wrap */
+    REFUSE("pd 0 (ping): arguments do not end with NUL", PD(0)->args_len -= 1);
+    REFUSE("pd 2 (root): arguments do not end with NUL", root_args("x", 1));
+    REFUSE("pd 0 (ping): arguments lack the empty string that ends argv",
+           PD(0)->args_len = sizeof "ping\0-v");
+    REFUSE("lack the empty string that ends argv", root_args("a\0b", 4));
+    REFUSE("pd 0 (ping): arguments: empty environment string at byte 9",
+           sb_bytes(&B)[PD(0)->args_off + 9] = '\0');
+    REFUSE("pd 0 (ping): arguments: empty environment string at byte 26",
+           sb_bytes(&B)[PD(0)->args_off + 25] = '\0');                  /* "HOME=" "" */
+    REFUSE("pd 1 (pong): arguments: empty environment string at byte 1",
+           sb_bytes(&B)[PD(1)->args_off + 1] = '\0');
+    ACCEPT(root_args(big, FB_MAX_ARGS_BYTES));                           /* at the limit */
+    ACCEPT(root_args("", 1));                                            /* argc 0, no env */
+    ACCEPT(root_args("x\0\0", 3));                                      /* argv only */
+    ACCEPT(root_args("Z\0X=1", 6), PD(2)->args_off += 1, PD(2)->args_len -= 1);  /* odd offset */
+    REFUSE("pd 2 (root): arguments: empty environment string at byte 1",  /* "" "" */
+           PD(2)->args_off = PD(0)->args_off + 7, PD(2)->args_len = 2);
+    ACCEPT(PD(2)->args_off = PD(0)->args_off + 8,                       /* env only */
+           PD(2)->args_len = sizeof SB_ARGS_PING - 8);
+    ACCEPT(PD(1)->args_off = PD(0)->args_off, PD(1)->args_len = PD(0)->args_len);  /* shared */
 }
 
 static void elf_rules(void)
@@ -267,6 +324,22 @@ static void region_rules(void)
     REFUSE("is not below RAM", REG(1)->paddr = FB_RAM_BASE - 0x1000, REG(1)->size = 0x2000);
     REFUSE("is not below RAM", REG(1)->paddr = 0xfffff000u, REG(1)->size = 0x2000);
     ACCEPT(REG(1)->paddr = FB_RAM_BASE - 0x1000);                 /* ends at RAM */
+    /* initial data */
+    REFUSE("region 1 (uart): device region with initial data (offset 0x",
+           REG(1)->data_off = REG(0)->data_off, REG(1)->data_len = 4);
+    REFUSE("region 1 (uart): device region with initial data", REG(1)->data_off = 4);
+    REFUSE("region 1 (uart): device region with initial data", REG(1)->data_len = 1);
+    REFUSE("region 0 (shared): data (offset", REG(0)->data_off = B.len - 4);
+    REFUSE("region 0 (shared): data (offset", REG(0)->data_len = B.len);
+    REFUSE("data (offset 0xffffff00", REG(0)->data_off = 0xffffff00u);    /* would wrap */
+    REFUSE("data (offset", REG(0)->data_len = 0xffffffffu);
+    REFUSE("region 0 (shared): data of 8193 bytes larger than the region (8192 bytes)",
+           REG(0)->data_off = sb_append(&B, NULL, 0x2001), REG(0)->data_len = 0x2001);
+    ACCEPT(REG(0)->data_off = sb_append(&B, NULL, 0x2000), REG(0)->data_len = 0x2000);
+    ACCEPT(REG(0)->data_off += 1, REG(0)->data_len -= 1);                /* any offset */
+    ACCEPT(REG(0)->data_off = 0, REG(0)->data_len = 0);                 /* all zero */
+    ACCEPT(REG(0)->data_len = 0);                                       /* nothing to copy */
+    ACCEPT(REG(0)->data_off = 0);                                       /* the blob's start */
 }
 
 static void map_rules(void)
@@ -342,26 +415,46 @@ static void error_buffer(void)
     CHECK_STR(small, "pd 2 (root): is");
 }
 
-/* Random corruption: never a crash, never a view that breaks an invariant. */
+/* Random corruption: never a crash, never a view that breaks an invariant.
+ * Some edits aim at the argument and data fields and at the argument bytes. */
 static void random_corruption(unsigned rounds)
 {
     static const uint32_t vals[] = { 0, 1, 2, 3, 4, 31, 32, 62, 63, 0xfff, 0x1000, 0x1001,
-                                     0x7fffffff, 0x80000000u, 0xfffff000u, 0xfffffffcu,
-                                     0xffffffffu, FB_USER_BASE, USER_HI, FB_RAM_BASE };
+                                     FB_MAX_ARGS_BYTES, FB_MAX_ARGS_BYTES + 1, 0x7fffffff,
+                                     0x80000000u, 0xfffff000u, 0xfffffffcu, 0xffffffffu,
+                                     FB_USER_BASE, USER_HI, FB_RAM_BASE };
     uint64_t x = 0x2545f4914f6cdd1dULL;
     unsigned accepted = 0, broken = 0;
     for (unsigned r = 0; r < rounds; r++) {
         sysblob_build(&B);
+        /* word indexes and byte ranges taken before any edit moves the tables */
+        const uint32_t fields[] = {
+            (uint32_t)(&PD(0)->args_off - B.words), (uint32_t)(&PD(1)->args_len - B.words),
+            (uint32_t)(&PD(2)->args_off - B.words), (uint32_t)(&PD(2)->args_len - B.words),
+            (uint32_t)(&REG(0)->data_off - B.words), (uint32_t)(&REG(0)->data_len - B.words),
+            (uint32_t)(&REG(1)->data_off - B.words), (uint32_t)(&REG(1)->data_len - B.words) };
+        const uint32_t args_at[2] = { PD(0)->args_off, PD(1)->args_off };
+        const uint32_t args_len[2] = { PD(0)->args_len, PD(1)->args_len };
         unsigned edits = 1 + (unsigned)(r % 4);
         for (unsigned e = 0; e < edits; e++) {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
             uint32_t w = (uint32_t)(x % (B.len / 4));
-            switch ((x >> 32) % 3) {
-            case 0: B.words[w] = vals[(x >> 40) % (sizeof vals / sizeof vals[0])]; break;
+            uint32_t val = vals[(x >> 40) % (sizeof vals / sizeof vals[0])];
+            uint32_t *f = &B.words[fields[(x >> 45) % (sizeof fields / sizeof fields[0])]];
+            uint32_t p = (uint32_t)((x >> 44) & 1);
+            switch ((x >> 32) % 5) {
+            case 0: B.words[w] = val; break;
             case 1: B.words[w] ^= 1u << ((x >> 40) % 32); break;
-            default: sb_bytes(&B)[w * 4 + (x >> 50) % 4] = (uint8_t)(x >> 54); break;
+            case 2: sb_bytes(&B)[w * 4 + (x >> 50) % 4] = (uint8_t)(x >> 54); break;
+            case 3:                     /* an argument/data field: an edge value or a nudge */
+                *f = (x >> 60) & 1 ? val : *f + (uint32_t)((x >> 52) % 9) - 4u;
+                break;
+            default:                    /* a byte of ping's or pong's arguments: NUL or not */
+                sb_bytes(&B)[args_at[p] + (x >> 50) % args_len[p]] =
+                    (x >> 58) & 1 ? '\0' : (uint8_t)(x >> 24);
+                break;
             }
         }
         uint32_t len = B.len;
@@ -384,6 +477,7 @@ int main(void)
     table_rules();
     string_rules();
     pd_rules();
+    args_rules();
     elf_rules();
     region_rules();
     map_rules();

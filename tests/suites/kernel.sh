@@ -79,7 +79,7 @@ PY
 
 base=$IMGDIR/nomonitor.img
 if [ -f "$base" ]; then
-  for spec in "version 2" "pds_off 0x7ffffff0" "n_pds 0" "magic 0x12345678"; do
+  for spec in "version 99" "pds_off 0x7ffffff0" "n_pds 0" "magic 0x12345678"; do
     set -- $spec
     bad=$TMP/bad-$1.img
     if corrupt "$base" "$bad" "$1" "$2"; then

@@ -52,8 +52,10 @@ _start: mov r0, #0x20
 args:   .word 0x20026, 3
 ASM
 cat > "$T/blobcheck.S" <<'ASM'
-@ a stand-in kernel: exit 0 if a blob with a PD ELF sits at the first page
-@ after _end, else exit 7 (semihosting SYS_EXIT_EXTENDED)
+@ a stand-in kernel: exit 0 if the blob of sys/demo.config sits at the first
+@ page after _end (version 2, pds[0]'s ELF, its arguments "ping" "-v" ""
+@ "TERM=vt100", regions[0] of one page holding buf.bin's "FBDATA"), else
+@ exit 7 (semihosting SYS_EXIT_EXTENDED)
 .arm
 .global _start
 _start: ldr r2, =_end
@@ -65,11 +67,35 @@ _start: ldr r2, =_end
         ldr r3, =0x59534246     @ FB_SYS_MAGIC
         cmp r0, r3
         bne 1f
-        ldr r0, [r2, #16]       @ pds_off
-        add r0, r0, r2
-        ldr r0, [r0, #4]        @ pds[0].elf_off
+        ldr r0, [r2, #4]        @ version
+        cmp r0, #2
+        bne 1f
+        ldr r4, [r2, #16]       @ pds_off
+        add r4, r4, r2          @ pds[0]
+        ldr r0, [r4, #4]        @ pds[0].elf_off
         ldr r0, [r2, r0]
         ldr r3, =0x464c457f     @ "\177ELF"
+        cmp r0, r3
+        bne 1f
+        ldr r0, [r4, #36]       @ pds[0].args_len
+        cmp r0, #20             @ "ping\0-v\0\0TERM=vt100\0"
+        bne 1f
+        ldr r0, [r4, #32]       @ pds[0].args_off
+        ldr r0, [r2, r0]
+        ldr r3, =0x676e6970     @ "ping"
+        cmp r0, r3
+        bne 1f
+        ldr r4, [r2, #24]       @ regions_off
+        add r4, r4, r2          @ regions[0]
+        ldr r0, [r4, #4]        @ size
+        cmp r0, #4096
+        bne 1f
+        ldr r0, [r4, #20]       @ data_len
+        cmp r0, #6
+        bne 1f
+        ldr r0, [r4, #16]       @ data_off
+        ldr r0, [r2, r0]
+        ldr r3, =0x41444246     @ "FBDA"
         cmp r0, r3
         adreq r1, good
 1:      mov r0, #0x20
@@ -115,12 +141,13 @@ check "run: missing image: exit 2 and message" test $rc -eq 2 -a -n "$(grep none
 # ---- freebeam image, end to end, from another directory ----
 mkdir -p "$T/sys"
 cat > "$T/sys/demo.config" <<'CFG'
-{pd, ping, [{elf, "pd.elf"}, {priority, 100}, {monitor, pong}]}.
+{pd, ping, [{elf, "pd.elf"}, {priority, 100}, {monitor, pong}, {args, ["ping", "-v"]}, {env, ["TERM=vt100"]}]}.
 {pd, pong, [{elf, "pd.elf"}, {priority, 150}]}.
-{region, buf, [{size, 8192}]}.
+{region, buf, [{file, "buf.bin"}]}.
 {map, ping, buf, [{vaddr, 16#20000000}, {perms, rw}]}.
 {channel, {ping, 0}, {pong, 0}}.
 CFG
+printf 'FBDATA' > "$T/sys/buf.bin"   # found in the config's directory, the ELF through --search
 rm -rf "$ROOT/build/tools/ebin"   # the command must compile itself
 (cd / && "$FB" image "$T/sys/demo.config" -o "$T/out/demo.img" --kernel "$T/blobcheck.elf" \
    --search "$T" >"$T/out.txt" 2>&1); rc=$?
@@ -128,7 +155,7 @@ check "image: exit 0" test $rc -eq 0
 check "image: one line on success" grep -qE "^image: $T/out/demo.img \([0-9]+ bytes, 2 PDs\)$" "$T/out.txt"
 check "image: compiled build/tools/ebin" test -f "$ROOT/build/tools/ebin/fb_main.beam"
 "$FB" run "$T/out/demo.img" --timeout 20 >/dev/null 2>&1
-check "image boots: the kernel finds the blob and the PD ELF" test $? -eq 0
+check "image boots: the kernel finds the blob, the PD ELF, its arguments and the region data" test $? -eq 0
 sed -i 's/{priority, 150}/{priority, 255}/' "$T/sys/demo.config"
 "$FB" image "$T/sys/demo.config" -o "$T/out/bad.img" --kernel "$T/blobcheck.elf" --search "$T" 2>"$T/err"; rc=$?
 check "image refuses: exit 1" test $rc -eq 1

@@ -3,7 +3,7 @@
 %% blobs field by field against these values).
 
 -define(FB_SYS_MAGIC, 16#59534246).
--define(FB_SYS_VERSION, 1).
+-define(FB_SYS_VERSION, 2).
 -define(FB_NO_PD, 16#ffffffff).
 
 -define(FB_RAM_BASE, 16#40000000).
@@ -23,6 +23,7 @@
 -define(FB_MAX_CHANNELS, 63).
 -define(FB_MAX_PRIO, 254).
 -define(FB_PAGE, 4096).
+-define(FB_MAX_ARGS_BYTES, 2048).
 
 -define(FB_PERM_X, 1).
 -define(FB_PERM_W, 2).
@@ -36,8 +37,8 @@
 
 %% Sizes of the blob's structures in bytes.
 -define(HDR_SIZE, 68).
--define(PD_SIZE, 32).
--define(REGION_SIZE, 16).
+-define(PD_SIZE, 40).
+-define(REGION_SIZE, 24).
 -define(MAP_SIZE, 16).
 -define(CHANNEL_SIZE, 16).
 -define(IRQ_SIZE, 16).

@@ -1,6 +1,8 @@
 %% fb_blob - encode a checked system description (with its PD ELF files) as
 %% the system blob of include/freebeam/sysimage.h: header, tables, strings,
-%% then each PD's ELF verbatim, every part 4-byte aligned.
+%% then each PD's ELF verbatim, each PD's argument block, each RAM region's
+%% initial contents, every part 4-byte aligned.  An empty argument block or
+%% region contents takes no room and is encoded as offset 0, length 0.
 -module(fb_blob).
 -export([encode/1]).
 -include("fb_abi.hrl").
@@ -14,24 +16,30 @@ encode(#{pds := Pds, regions := Regions, maps := Maps, channels := Chans, irqs :
     IrqOff = ChOff + length(Chans) * ?CHANNEL_SIZE,
     StrOff = IrqOff + length(Irqs) * ?IRQ_SIZE,
     ElfStart = align4(StrOff + byte_size(Strings)),
-    {ElfOffs, End} = lists:mapfoldl(fun(#{elf_bin := B}, Off) -> {Off, align4(Off + byte_size(B))} end,
-                                    ElfStart, Pds),
+    Elfs = [B || #{elf_bin := B} <- Pds],
+    ArgBins = [B || #{args_bin := B} <- Pds],
+    DataBins = [B || #{data := B} <- Regions],
+    {ElfOffs, ArgStart} = place(Elfs, ElfStart),
+    {ArgOffs, DataStart} = place(ArgBins, ArgStart),
+    {DataOffs, End} = place(DataBins, DataStart),
     Header = u32s([?FB_SYS_MAGIC, ?FB_SYS_VERSION, End,
                    length(Pds), PdsOff, length(Regions), RegOff, length(Maps), MapOff,
                    length(Chans), ChOff, length(Irqs), IrqOff,
                    StrOff, byte_size(Strings), 0, 0]),
-    PdTab = [u32s([N, Off, byte_size(B), Pr, St, Th, Mon, R])
-             || {N, Off, #{elf_bin := B, priority := Pr, stack := St, max_threads := Th,
-                           monitor := Mon, rights := R}} <- lists:zip3(PdNames, ElfOffs, Pds)],
-    RegTab = [u32s([N, Sz, Pa, case Dev of true -> ?FB_REGION_DEVICE; false -> 0 end])
-              || {N, #{size := Sz, paddr := Pa, device := Dev}} <- lists:zip(RegNames, Regions)],
+    PdTab = [u32s([N, Off, byte_size(B), Pr, St, Th, Mon, R, AOff, byte_size(A)])
+             || {{N, Off, AOff}, #{elf_bin := B, priority := Pr, stack := St, max_threads := Th,
+                                   monitor := Mon, rights := R, args_bin := A}}
+                    <- lists:zip(lists:zip3(PdNames, ElfOffs, ArgOffs), Pds)],
+    RegTab = [u32s([N, Sz, Pa, case Dev of true -> ?FB_REGION_DEVICE; false -> 0 end, DOff, byte_size(D)])
+              || {{N, DOff}, #{size := Sz, paddr := Pa, device := Dev, data := D}}
+                     <- lists:zip(lists:zip(RegNames, DataOffs), Regions)],
     MapTab = [u32s([Pd, R, V, P]) || #{pd := Pd, region := R, vaddr := V, perms := P} <- Maps],
     ChTab = [u32s([A, Ia, B, Ib]) || #{ends := [{A, Ia}, {B, Ib}]} <- Chans],
     IrqTab = [u32s([N, Pd, Id, case E of true -> ?FB_IRQ_EDGE; false -> 0 end])
               || #{irq := N, ends := [{Pd, Id}], edge := E} <- Irqs],
-    Elfs = [[B, pad(byte_size(B))] || #{elf_bin := B} <- Pds],
     Blob = iolist_to_binary([Header, PdTab, RegTab, MapTab, ChTab, IrqTab,
-                             Strings, pad(byte_size(Strings)), Elfs]),
+                             Strings, pad(byte_size(Strings)),
+                             [[B, pad(byte_size(B))] || B <- Elfs ++ ArgBins ++ DataBins]]),
     End = byte_size(Blob),
     Blob.
 
@@ -44,6 +52,12 @@ strings(Pds, Regions) ->
                     end, <<>>, Pds ++ Regions),
     {PdOffs, RegOffs} = lists:split(length(Pds), Offs),
     {Acc, PdOffs, RegOffs}.
+
+%% Each binary at the next 4-byte aligned offset; an empty one at offset 0.
+place(Bins, Start) ->
+    lists:mapfoldl(fun(<<>>, Off) -> {0, Off};
+                      (B, Off) -> {Off, align4(Off + byte_size(B))}
+                   end, Start, Bins).
 
 u32s(L) -> << <<X:32/little>> || X <- L >>.
 align4(N) -> (N + 3) band (bnot 3).

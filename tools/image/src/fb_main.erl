@@ -47,7 +47,8 @@ kernel(_) ->
 
 build(Config, Out, KernelPath, Search) ->
     Terms = ok(fb_terms:read(Config)),
-    Sys = fb_pdfiles:load(Config, Search, ok(fb_sysdesc:check(Config, Terms))),
+    Sys = fb_pdfiles:load(Config, Search,
+                         ok(fb_sysdesc:check(Config, Terms, fb_pdfiles:reader(Config, Search)))),
     Blob = fb_blob:encode(Sys),
     Kernel = case file:read_file(KernelPath) of
                  {ok, K} -> K;

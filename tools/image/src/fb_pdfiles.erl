@@ -1,23 +1,18 @@
 %% fb_pdfiles - find each PD's ELF file (the --search directories in order,
 %% then the description's own directory), check it, and check that it was
 %% linked where it does not clash with the PD's maps or its stack reserve.
+%% Regions' files ({file, Name}) are found the same way, through reader/2.
 -module(fb_pdfiles).
--export([load/3]).
+-export([load/3, reader/2]).
 -include("fb_abi.hrl").
 
 %% load(ConfigFile, SearchDirs, Sys) -> Sys with elf_path and elf_bin in each
 %% PD; throws {fb_error, Message} on the first refusal.
 load(Config, Search, Sys = #{pds := Pds, maps := Maps}) ->
-    Dirs = Search ++ [filename:dirname(Config)],
+    Dirs = dirs(Config, Search),
     {Pds1, _} = lists:mapfoldl(
-                  fun(Pd, I) ->
-                          Path = find(Pd, Dirs),
-                          Bin = case file:read_file(Path) of
-                                    {ok, B} -> B;
-                                    {error, Why} ->
-                                        fb_sysdesc:fail(Pd, "cannot read ~ts: ~ts",
-                                                        [Path, file:format_error(Why)])
-                                end,
+                  fun(Pd = #{elf := Name}, I) ->
+                          {Path, Bin} = read(Pd, elf, Name, Dirs),
                           Loads = case fb_elf:check_pd(Bin) of
                                       {ok, #{loads := L}} -> L;
                                       {error, Why2} -> fb_sysdesc:fail(Pd, "~ts ~ts", [Path, Why2])
@@ -27,15 +22,31 @@ load(Config, Search, Sys = #{pds := Pds, maps := Maps}) ->
                   end, 0, Pds),
     Sys#{pds := Pds1}.
 
-find(Pd = #{elf := Name}, Dirs) ->
+%% reader(ConfigFile, SearchDirs) -> fun(Ctx, Name) -> {Path, Binary}: the
+%% file a region's {file, Name} names, found like an ELF file.
+reader(Config, Search) ->
+    Dirs = dirs(Config, Search),
+    fun(C, Name) -> read(C, file, Name, Dirs) end.
+
+dirs(Config, Search) -> Search ++ [filename:dirname(Config)].
+
+%% The first regular file Name in Dirs (an absolute Name as is), read whole.
+read(C, What, Name, Dirs) ->
+    Path = find(C, What, Name, Dirs),
+    case file:read_file(Path) of
+        {ok, B} -> {Path, B};
+        {error, Why} -> fb_sysdesc:fail(C, "cannot read ~ts: ~ts", [Path, file:format_error(Why)])
+    end.
+
+find(C, What, Name, Dirs) ->
     Cands = case filename:pathtype(Name) of
                 absolute -> [Name];
                 _ -> [filename:join(D, Name) || D <- Dirs]
             end,
     case [P || P <- Cands, filelib:is_regular(P)] of
         [P | _] -> P;
-        [] -> fb_sysdesc:fail(Pd, "elf ~0p not found (looked in: ~ts)",
-                              [Name, lists:join(", ", [filename:dirname(C) || C <- Cands])])
+        [] -> fb_sysdesc:fail(C, "~p ~0tp not found (looked in: ~ts)",
+                              [What, Name, lists:join(", ", [filename:dirname(F) || F <- Cands])])
     end.
 
 clashes(Pd, Path, Loads, Maps) ->

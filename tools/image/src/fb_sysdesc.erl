@@ -1,19 +1,25 @@
 %% fb_sysdesc - check a system description (the terms of systems/NAME.config)
 %% and turn it into the maps the blob encoder uses.  Every refusal names the
 %% file, the line, the term and one short reason.  ELF files are checked
-%% elsewhere (fb_pdfiles); this module needs no file but the description.
+%% elsewhere (fb_pdfiles); the only other files this module reads are the
+%% regions' initial contents ({file, Name}), through the reader it is given.
 -module(fb_sysdesc).
--export([check/2, fail/3, hex/1]).
+-export([check/2, check/3, fail/3, hex/1]).
 -include("fb_abi.hrl").
 
 -define(RIGHTS, [{poweroff, ?FB_RIGHT_POWEROFF}, {pd_control, ?FB_RIGHT_PD_CONTROL}]).
 
-%% check(File, [{Term, Line}]) -> {ok, Sys} | {error, Message}
+%% check(File, [{Term, Line}][, Read]) -> {ok, Sys} | {error, Message}
 %% Sys = #{pds, regions, maps, channels, irqs}: lists in file order; PDs and
 %% regions are referred to by index (their position among their kind).
+%% Read(Ctx, Name) -> {Path, Binary} finds and reads a region's file (it
+%% refuses through fail/3); check/2 looks only in the description's directory.
 check(File, Terms) ->
+    check(File, Terms, fb_pdfiles:reader(File, [])).
+
+check(File, Terms, Read) ->
     try
-        Items = [shape(#{file => File, line => L, term => T}, T) || {T, L} <- Terms],
+        Items = [shape(#{file => File, line => L, term => T, read => Read}, T) || {T, L} <- Terms],
         {ok, link(File, Items)}
     catch
         throw:{fb_error, Msg} -> {error, Msg}
@@ -36,7 +42,7 @@ hex(N) -> io_lib:format("16#~.16B", [N]).
 
 shape(C, {pd, Name, Opts}) ->
     name(C, Name),
-    O = options(C, Opts, [elf, priority, stack, max_threads, monitor, rights]),
+    O = options(C, Opts, [elf, priority, stack, max_threads, monitor, rights, args, env]),
     Elf = required(C, O, elf),
     is_list(Elf) andalso Elf =/= [] andalso io_lib:printable_unicode_list(Elf)
         orelse fail(C, "elf must be a non-empty string", []),
@@ -44,26 +50,36 @@ shape(C, {pd, Name, Opts}) ->
     Stack = int(C, stack, maps:get(stack, O, 16384), 1, ?FB_STACK_RESERVE - ?FB_PAGE),
     Stack rem ?FB_PAGE =:= 0 orelse fail(C, "stack ~b is not a multiple of 4096", [Stack]),
     Threads = int(C, max_threads, maps:get(max_threads, O, 1), 1, ?FB_MAX_THREADS_PD),
-    Mon = maps:get(monitor, O, none),
-    is_atom(Mon) orelse fail(C, "monitor must be a pd name", []),
+    Mon = maps:get(monitor, O, {}),                  % {}: none (any atom may name a pd)
+    Mon =:= {} orelse is_atom(Mon) orelse fail(C, "monitor must be a pd name", []),
     Mon =/= Name orelse fail(C, "pd ~p cannot monitor itself", [Name]),
     {pd, C#{name => Name, elf => Elf, priority => Prio, stack => Stack,
-            max_threads => Threads, monitor => Mon, rights => rights(C, maps:get(rights, O, []))}};
+            max_threads => Threads, monitor => Mon, rights => rights(C, maps:get(rights, O, [])),
+            args_bin => args_block(C, O)}};
 shape(C, {region, Name, Opts}) ->
     name(C, Name),
-    O = options(C, Opts, [size, paddr]),
-    Size = int(C, size, required(C, O, size), 1, ?FB_USER_TOP),
-    Size rem ?FB_PAGE =:= 0 orelse fail(C, "size ~b is not a multiple of 4096", [Size]),
+    O = options(C, Opts, [size, paddr, file]),
+    case maps:find(size, O) of
+        {ok, S} ->
+            int(C, size, S, 1, ?FB_USER_TOP),
+            S rem ?FB_PAGE =:= 0 orelse fail(C, "size ~b is not a multiple of 4096", [S]);
+        error ->
+            maps:is_key(file, O) orelse fail(C, "option size is required (or file)", [])
+    end,
     case maps:find(paddr, O) of
         error ->
-            {region, C#{name => Name, size => Size, paddr => 0, device => false}};
+            {Size, Data} = region_file(C, O),
+            {region, C#{name => Name, size => Size, paddr => 0, device => false, data => Data}};
         {ok, P} ->
+            maps:is_key(file, O) andalso
+                fail(C, "a device region (paddr) cannot have initial contents (file)", []),
+            Size = required(C, O, size),
             is_integer(P) orelse fail(C, "paddr must be an integer", []),
             P rem ?FB_PAGE =:= 0 orelse fail(C, "paddr ~s is not page aligned", [hex(P)]),
             P > 0 orelse fail(C, "paddr must be above 0", []),
             P + Size =< ?FB_RAM_BASE orelse
                 fail(C, "paddr ~s: device memory must lie below RAM (16#40000000)", [hex(P)]),
-            {region, C#{name => Name, size => Size, paddr => P, device => true}}
+            {region, C#{name => Name, size => Size, paddr => P, device => true, data => <<>>}}
     end;
 shape(C, {map, Pd, Region, Opts}) ->
     name(C, Pd), name(C, Region),
@@ -108,6 +124,68 @@ name(C, N) when is_atom(N) ->
     S =/= [] andalso lists:all(fun(Ch) -> Ch >= 16#20 andalso Ch =< 16#7e end, S) orelse
         fail(C, "name ~0p must be non-empty printable ASCII", [N]);
 name(C, N) -> fail(C, "name ~0p must be an atom", [N]).
+
+%% The PD's argv and environment as the blob holds them: each argument
+%% NUL-terminated, one empty string, each KEY=value NUL-terminated, all in
+%% UTF-8.  Neither given (or both empty): no block at all.
+args_block(C, O) ->
+    Args = strings(C, args, maps:get(args, O, [])),
+    Env = strings(C, env, maps:get(env, O, [])),
+    [fail(C, "args: argument ~b is empty (an empty string would end argv)", [I])
+     || {I, []} <- lists:zip(lists:seq(0, length(Args) - 1), Args)],
+    [case string:split(E, "=") of
+         [[_ | _], _] -> ok;
+         _ -> fail(C, "env: ~0tp is not KEY=value with a non-empty KEY", [E])
+     end || E <- Env],
+    case {Args, Env} of
+        {[], []} -> <<>>;
+        _ ->
+            B = iolist_to_binary([[unicode:characters_to_binary(A), 0] || A <- Args] ++ [0] ++
+                                 [[unicode:characters_to_binary(E), 0] || E <- Env]),
+            byte_size(B) =< ?FB_MAX_ARGS_BYTES orelse
+                fail(C, "args and env take ~b bytes, more than ~b (FB_MAX_ARGS_BYTES)",
+                     [byte_size(B), ?FB_MAX_ARGS_BYTES]),
+            B
+    end.
+
+%% A list of strings of printable characters: no NUL, no control character.
+strings(C, What, L) ->
+    proper_list(L) andalso lists:all(fun proper_list/1, L) orelse
+        fail(C, "~p must be a list of strings", [What]),
+    [io_lib:printable_unicode_list(S) andalso lists:all(fun(Ch) -> Ch >= 16#20 andalso Ch =/= 16#7f end, S)
+         orelse fail(C, "~p: ~0tp is not a string of printable characters", [What, S])
+     || S <- L],
+    L.
+
+proper_list(L) when is_list(L) ->
+    try length(L) of _ -> true catch error:badarg -> false end;
+proper_list(_) -> false.
+
+%% {Size, Data} of a RAM region: Data is the file's contents (<<>> without a
+%% file); without a size option the size is the file's, rounded up to a page.
+region_file(C, O) ->
+    case maps:find(file, O) of
+        error -> {maps:get(size, O), <<>>};
+        {ok, F} ->
+            is_list(F) andalso F =/= [] andalso io_lib:printable_unicode_list(F)
+                orelse fail(C, "file must be a non-empty string", []),
+            {Path, Bin} = (maps:get(read, C))(C, F),
+            N = byte_size(Bin),
+            case maps:find(size, O) of
+                {ok, Size} ->
+                    N =< Size orelse
+                        fail(C, "~ts: file of ~b bytes does not fit in a region of ~b bytes",
+                             [Path, N, Size]),
+                    {Size, Bin};
+                error ->
+                    N > 0 orelse fail(C, "~ts: file is empty: give the region a size", [Path]),
+                    Size = (N + ?FB_PAGE - 1) div ?FB_PAGE * ?FB_PAGE,
+                    Size =< ?FB_USER_TOP orelse
+                        fail(C, "~ts: file of ~b bytes is larger than a region may be (~b bytes)",
+                             [Path, N, ?FB_USER_TOP]),
+                    {Size, Bin}
+            end
+    end.
 
 options(C, Opts, Allowed) ->
     is_list(Opts) orelse fail(C, "options must be a list", []),
@@ -198,7 +276,7 @@ lookup(C, Kind, Name, Ix) ->
         error -> fail(C, "unknown ~p ~p", [Kind, Name])
     end.
 
-monitor_ix(#{monitor := none}, _) -> ?FB_NO_PD;
+monitor_ix(#{monitor := {}}, _) -> ?FB_NO_PD;
 monitor_ix(P = #{monitor := M}, PdIx) -> element(1, lookup(P, pd, M, PdIx)).
 
 no_monitor_cycle(Pds) ->

@@ -70,10 +70,10 @@ blob_header_test() ->
     {_, Img, _} = build(?FULL),
     {_, B} = blob(Img),
     D = fb_test_lib:decode_blob(B),
-    ?assertMatch(#{magic := 16#59534246, version := 1, reserved := [0, 0]}, D),
+    ?assertMatch(#{magic := 16#59534246, version := 2, reserved := [0, 0]}, D),
     ?assertEqual(byte_size(B), maps:get(total_len, D)),
     ?assertEqual(0, byte_size(B) rem 4),
-    ?assertEqual([68, 68 + 3 * 32, 164 + 2 * 16, 196 + 4 * 16, 260 + 2 * 16, 292 + 3 * 16],
+    ?assertEqual([68, 68 + 3 * 40, 188 + 2 * 24, 236 + 4 * 16, 300 + 2 * 16, 332 + 3 * 16],
                  maps:get(offsets, D)),
     ?assertEqual(<<"ping", 0, "pong", 0, "root", 0, "shared_buf", 0, "uart", 0>>, maps:get(strings, D)).
 
@@ -83,16 +83,16 @@ blob_pds_test() ->
     #{pds := Pds, strings := S, offsets := [_, _, _, _, _, SO]} = fb_test_lib:decode_blob(B),
     {ok, A} = file:read_file(filename:join(Dir, "a.elf")),
     Rb = r_elf(),
-    ?assertMatch([{_, _, _, 100, 16384, 4, 2, 3},
-                  {_, _, _, 150, 16384, 1, ?NO_PD, 0},
-                  {_, _, _, 254, 8192, 1, ?NO_PD, 1}], Pds),
+    ?assertMatch([{_, _, _, 100, 16384, 4, 2, 3, 0, 0},
+                  {_, _, _, 150, 16384, 1, ?NO_PD, 0, 0, 0},
+                  {_, _, _, 254, 8192, 1, ?NO_PD, 1, 0, 0}], Pds),
     ?assertEqual(["ping", "pong", "root"], [fb_test_lib:string_at(S, element(1, P)) || P <- Pds]),
-    ?assertEqual([A, A, Rb], [binary:part(B, Off, Len) || {_, Off, Len, _, _, _, _, _} <- Pds]),
-    Offs = [Off || {_, Off, _, _, _, _, _, _} <- Pds],
+    ?assertEqual([A, A, Rb], [binary:part(B, Off, Len) || {_, Off, Len, _, _, _, _, _, _, _} <- Pds]),
+    Offs = [Off || {_, Off, _, _, _, _, _, _, _, _} <- Pds],
     ?assertEqual([0, 0, 0], [O rem 4 || O <- Offs]),
     ?assert(hd(Offs) >= SO + byte_size(S)),
     %% the ELFs follow one another without overlapping, and fit in the blob
-    Ends = [Off + Len || {_, Off, Len, _, _, _, _, _} <- Pds],
+    Ends = [Off + Len || {_, Off, Len, _, _, _, _, _, _, _} <- Pds],
     ?assert(lists:all(fun({E, O}) -> E =< O end, lists:zip(lists:droplast(Ends), tl(Offs)))),
     ?assert(lists:last(Ends) =< byte_size(B)).
 
@@ -100,7 +100,7 @@ blob_tables_test() ->
     {_, Img, _} = build(?FULL),
     {_, B} = blob(Img),
     #{regions := R, maps := M, channels := C, irqs := I, strings := S} = fb_test_lib:decode_blob(B),
-    ?assertMatch([{_, 8192, 0, 0}, {_, 4096, 16#09000000, 1}], R),
+    ?assertMatch([{_, 8192, 0, 0, 0, 0}, {_, 4096, 16#09000000, 1, 0, 0}], R),
     ?assertEqual(["shared_buf", "uart"], [fb_test_lib:string_at(S, element(1, X)) || X <- R]),
     ?assertEqual([{0, 0, 16#20000000, 6}, {1, 0, 16#20000000, 4},
                   {1, 1, 16#21000000, 6}, {2, 0, 16#22000000, 5}], M),
@@ -112,9 +112,9 @@ minimal_test() ->
     ?assertNotEqual(nomatch, string:find(Msg, "1 PDs")),
     {_, B} = blob(Img),
     D = fb_test_lib:decode_blob(B),
-    ?assertMatch(#{pds := [{0, _, _, 0, 16384, 1, ?NO_PD, 0}], regions := [], maps := [],
+    ?assertMatch(#{pds := [{0, _, _, 0, 16384, 1, ?NO_PD, 0, 0, 0}], regions := [], maps := [],
                    channels := [], irqs := [], strings := <<"only", 0>>}, D),
-    ?assertEqual([68, 100, 100, 100, 100, 100], maps:get(offsets, D)).
+    ?assertEqual([68, 108, 108, 108, 108, 108], maps:get(offsets, D)).
 
 %% The blob goes after the highest *physical* byte, at paddr = vaddr.
 kernel_paddr_test() ->
@@ -137,13 +137,13 @@ search_order_test() ->
     {0, _, Out} = fb_test_lib:image(Dir, Cfg, Search),
     {ok, Img} = file:read_file(Out),
     {_, B} = blob(Img),
-    #{pds := [{_, Off, Len, _, _, _, _, _}]} = fb_test_lib:decode_blob(B),
+    #{pds := [{_, Off, Len, _, _, _, _, _, _, _}]} = fb_test_lib:decode_blob(B),
     ?assertEqual(Elf2, binary:part(B, Off, Len)),
     %% without the search dirs, the config's own directory is used
     {0, _, _} = fb_test_lib:image(Dir, Cfg),
     {ok, Img2} = file:read_file(Out),
     {_, B2} = blob(Img2),
-    #{pds := [{_, Off2, Len2, _, _, _, _, _}]} = fb_test_lib:decode_blob(B2),
+    #{pds := [{_, Off2, Len2, _, _, _, _, _, _, _}]} = fb_test_lib:decode_blob(B2),
     ?assertEqual(fb_test_lib:good_pd(), binary:part(B2, Off2, Len2)).
 
 absolute_elf_path_test() ->
@@ -166,3 +166,103 @@ usage_test_() ->
      ?_assertMatch({2, _}, fb_main:run(["x.config", "-o", "y", "--frob"])),
      ?_assertMatch({2, _}, fb_main:run(["x.config", "y.config", "-o", "y"])),
      ?_assertMatch({1, _}, fb_main:run(["/nonexistent/x.config", "-o", "/tmp/never.img"]))].
+
+%% ---- args, env and region files ----
+-define(INIT,
+"{pd, sh, [{elf, \"a.elf\"}, {priority, 10}, {args, [\"prog\", \"-x\", \"1\"]},\n"
+"          {env, [\"TERM=vt100\", \"HOME=/\"]}]}.\n"
+"{pd, envonly, [{elf, \"a.elf\"}, {priority, 10}, {env, [\"A=\", \"B==\"]}]}.\n"
+"{pd, argsonly, [{elf, \"a.elf\"}, {priority, 10}, {args, [\"x\"]}]}.\n"
+"{pd, none, [{elf, \"a.elf\"}, {priority, 10}, {args, []}, {env, []}]}.\n"
+"{pd, plain, [{elf, \"a.elf\"}, {priority, 10}]}.\n"
+"{pd, utf, [{elf, \"a.elf\"}, {priority, 10}, {args, [\"caf\\x{e9} \\\"q\\\"\"]}]}.\n"
+"{region, fs, [{file, \"rootfs.cpio\"}]}.\n"
+"{region, sized, [{size, 16384}, {file, \"page.bin\"}]}.\n"
+"{region, empty, [{size, 4096}, {file, \"empty.bin\"}]}.\n"
+"{region, zero, [{size, 4096}]}.\n"
+"{region, dev, [{size, 4096}, {paddr, 16#09000000}]}.\n"
+"{region, page, [{file, \"page.bin\"}]}.\n"
+"{map, sh, fs, [{vaddr, 16#20000000}, {perms, r}]}.\n"
+"{map, sh, zero, [{vaddr, 16#20002000}, {perms, rw}]}.\n").
+
+fs_bin() -> << <<(I rem 253)>> || I <- lists:seq(1, 5001) >>.
+page_bin() -> binary:copy(<<"PAGE">>, 1024).
+
+init_files(Dir) ->
+    ok = file:write_file(filename:join(Dir, "rootfs.cpio"), fs_bin()),
+    ok = file:write_file(filename:join(Dir, "page.bin"), page_bin()),
+    ok = file:write_file(filename:join(Dir, "empty.bin"), <<>>).
+
+build_init() ->
+    Dir = fb_test_lib:scratch(),
+    init_files(Dir),
+    {0, _, Out} = fb_test_lib:image(Dir, ?INIT),
+    {ok, Img} = file:read_file(Out),
+    {_, B} = blob(Img),
+    {B, fb_test_lib:decode_blob(B)}.
+
+args_env_test() ->
+    {B, #{pds := Pds, total_len := Total}} = build_init(),
+    ?assertEqual(byte_size(B), Total),
+    ?assertEqual([<<"prog", 0, "-x", 0, "1", 0, 0, "TERM=vt100", 0, "HOME=/", 0>>,
+                  <<0, "A=", 0, "B==", 0>>,
+                  <<"x", 0, 0>>,
+                  <<>>, <<>>,
+                  <<"caf", 16#c3, 16#a9, " \"q\"", 0, 0>>],
+                 [fb_test_lib:bytes_at(B, Off, Len) || {_, _, _, _, _, _, _, _, Off, Len} <- Pds]),
+    %% none and plain: 0/0; the others 4-byte aligned, after every ELF
+    ?assertMatch([_, _, _, {0, 0}, {0, 0}, _], [{O, L} || {_, _, _, _, _, _, _, _, O, L} <- Pds]),
+    ElfEnd = lists:max([O + L || {_, O, L, _, _, _, _, _, _, _} <- Pds]),
+    ArgOffs = [O || {_, _, _, _, _, _, _, _, O, L} <- Pds, L > 0],
+    ?assertEqual([0, 0, 0, 0], [O rem 4 || O <- ArgOffs]),
+    ?assert(lists:min(ArgOffs) >= ElfEnd),
+    ?assertEqual(ArgOffs, lists:sort(ArgOffs)).
+
+region_files_test() ->
+    {B, #{regions := R, maps := M, strings := S}} = build_init(),
+    ?assertEqual(["fs", "sized", "empty", "zero", "dev", "page"],
+                 [fb_test_lib:string_at(S, element(1, X)) || X <- R]),
+    %% fs: 5001 bytes -> 8192; sized keeps its size; an empty file with a size is 0/0
+    ?assertMatch([{_, 8192, 0, 0, _, 5001}, {_, 16384, 0, 0, _, 4096}, {_, 4096, 0, 0, 0, 0},
+                  {_, 4096, 0, 0, 0, 0}, {_, 4096, 16#09000000, 1, 0, 0}, {_, 4096, 0, 0, _, 4096}], R),
+    [{_, _, _, _, FsOff, _}, {_, _, _, _, SzOff, _}, _, _, _, {_, _, _, _, PgOff, _}] = R,
+    ?assertEqual(fs_bin(), fb_test_lib:bytes_at(B, FsOff, 5001)),
+    ?assertEqual(page_bin(), fb_test_lib:bytes_at(B, SzOff, 4096)),
+    ?assertEqual(page_bin(), fb_test_lib:bytes_at(B, PgOff, 4096)),
+    ?assertEqual([0, 0, 0], [O rem 4 || O <- [FsOff, SzOff, PgOff]]),
+    ?assert(FsOff + 5001 =< SzOff andalso SzOff + 4096 =< PgOff),
+    ?assertEqual(byte_size(B), PgOff + 4096),
+    ?assertEqual([{0, 0, 16#20000000, 4}, {0, 3, 16#20002000, 6}], M).
+
+%% exactly FB_MAX_ARGS_BYTES: "p" NUL, 2044 x "x" NUL, the argv end (NUL)
+args_at_limit_test() ->
+    {_, Img, _} = build("{pd, p, [{elf, \"a.elf\"}, {priority, 1}, {args, [\"p\", \""
+                        ++ lists:duplicate(2044, $x) ++ "\"]}]}.\n"),
+    {_, B} = blob(Img),
+    #{pds := [{_, _, _, _, _, _, _, _, Off, 2048}]} = fb_test_lib:decode_blob(B),
+    ?assertEqual(<<"p", 0, (binary:copy(<<"x">>, 2044))/binary, 0, 0>>, fb_test_lib:bytes_at(B, Off, 2048)).
+
+%% a region's file is searched like an ELF file: --search dirs, then the config's dir
+region_file_search_test() ->
+    Dir = fb_test_lib:scratch(),
+    ok = filelib:ensure_dir(filename:join([Dir, "d1", "x"])),
+    ok = file:write_file(filename:join([Dir, "d1", "fs.bin"]), <<"from d1">>),
+    ok = file:write_file(filename:join(Dir, "fs.bin"), <<"from the config dir">>),
+    Cfg = "{pd, p, [{elf, \"a.elf\"}, {priority, 1}]}.\n{region, fs, [{file, \"fs.bin\"}]}.\n",
+    Data = fun(Extra) ->
+                   {0, _, Out} = fb_test_lib:image(Dir, Cfg, Extra),
+                   {ok, Img} = file:read_file(Out),
+                   {_, B} = blob(Img),
+                   #{regions := [{_, 4096, 0, 0, Off, Len}]} = fb_test_lib:decode_blob(B),
+                   fb_test_lib:bytes_at(B, Off, Len)
+           end,
+    ?assertEqual(<<"from d1">>, Data(["--search", filename:join(Dir, "nowhere"),
+                                      "--search", filename:join(Dir, "d1")])),
+    ?assertEqual(<<"from the config dir">>, Data([])),
+    Abs = "{pd, p, [{elf, \"a.elf\"}, {priority, 1}]}.\n{region, fs, [{file, \""
+        ++ filename:join([Dir, "d1", "fs.bin"]) ++ "\"}]}.\n",
+    {0, _, Out} = fb_test_lib:image(Dir, Abs, ["--search", "/nonexistent"]),
+    {ok, Img} = file:read_file(Out),
+    {_, B} = blob(Img),
+    #{regions := [{_, 4096, 0, 0, Off, Len}]} = fb_test_lib:decode_blob(B),
+    ?assertEqual(<<"from d1">>, fb_test_lib:bytes_at(B, Off, Len)).

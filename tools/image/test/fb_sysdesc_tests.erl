@@ -56,6 +56,12 @@ max_threads_zero_test() -> pd(", {max_threads, 0}", "max_threads 0 is outside 1.
 max_threads_too_many_test() -> pd(", {max_threads, 65}", "max_threads 65 is outside 1..64").
 monitor_unknown_test() -> pd(", {monitor, nobody}", "unknown pd nobody").
 monitor_itself_test() -> pd(", {monitor, c}", "cannot monitor itself").
+%% "none" is a name like any other, not "no monitor"
+pd_named_none_test() ->
+    Dir = fb_test_lib:scratch(),
+    ?assertMatch({0, _, _}, fb_test_lib:image(Dir, "{pd, none, [{elf, \"a.elf\"}, {priority, 1}]}.\n"
+                                                   "{pd, b, [{elf, \"a.elf\"}, {priority, 1}, {monitor, none}]}.\n")).
+monitor_none_unknown_test() -> pd(", {monitor, none}", "unknown pd none").
 monitor_cycle_test() ->
     fb_test_lib:refuse("{pd, a, [{elf, \"a.elf\"}, {priority, 1}, {monitor, c}]}.\n"
                        "{pd, b, [{elf, \"a.elf\"}, {priority, 1}, {monitor, a}]}.\n"
@@ -121,3 +127,63 @@ too_many_channels_test() ->
 too_many_irqs_test() ->
     T = [io_lib:format("{irq, ~b, {a, ~b}}.~n", [40 + I, I]) || I <- lists:seq(1, 33)],
     fb_test_lib:refuse(?BASE ++ lists:flatten(T), 4 + 33, "more than 32 irq terms").
+
+%% ---- pd args and env ----
+args_not_list_test() -> pd(", {args, \"prog\"}", "args must be a list of strings").
+args_atom_test() -> pd(", {args, [prog]}", "args must be a list of strings").
+args_not_a_list_at_all_test() -> pd(", {args, prog}", "args must be a list of strings").
+args_control_char_test() -> pd(", {args, [\"a\\tb\"]}", "args: \"a\\tb\" is not a string of printable characters").
+args_nul_test() -> pd(", {args, [\"a\\0b\"]}", "is not a string of printable characters").
+args_del_test() -> pd(", {args, [\"a\\177\"]}", "is not a string of printable characters").
+args_empty_string_test() -> pd(", {args, [\"prog\", \"\"]}", "args: argument 1 is empty").
+env_not_list_test() -> pd(", {env, \"A=1\"}", "env must be a list of strings").
+env_no_equals_test() -> pd(", {env, [\"TERM\"]}", "env: \"TERM\" is not KEY=value with a non-empty KEY").
+env_empty_key_test() -> pd(", {env, [\"=x\"]}", "env: \"=x\" is not KEY=value").
+env_empty_test() -> pd(", {env, [\"\"]}", "is not KEY=value").
+env_control_char_test() -> pd(", {env, [\"A=\\n\"]}", "env: \"A=\\n\" is not a string of printable characters").
+args_option_twice_test() -> pd(", {args, []}, {args, [\"x\"]}", "option args given twice").
+%% "p" NUL, 2045 x "x" NUL, the argv end (NUL): 2049 bytes
+args_too_long_test() ->
+    pd(", {args, [\"p\", \"" ++ lists:duplicate(2045, $x) ++ "\"]}",
+       "args and env take 2049 bytes, more than 2048 (FB_MAX_ARGS_BYTES)").
+env_too_long_test() ->
+    pd(", {env, [\"K=" ++ lists:duplicate(2046, $v) ++ "\"]}", "args and env take 2050 bytes, more than 2048").
+
+%% ---- region files ----
+file(Extra, Reason, Files) -> fb_test_lib:refuse(?BASE ++ Extra, 5, Reason, Files).
+region_file_missing_test() ->
+    bad("{region, fs, [{file, \"nope.bin\"}]}.\n", "{region,fs,[...]}: file \"nope.bin\" not found (looked in: ").
+region_file_unreadable_test() ->
+    case os:cmd("id -u") of
+        "0\n" ->  % root reads anything; a read error is still a read error
+            bad("{region, fs, [{size, 4096}, {file, \"/proc/self/mem\"}]}.\n", "cannot read /proc/self/mem");
+        _ ->
+            Dir = fb_test_lib:scratch(),
+            P = filename:join(Dir, "fs.bin"),
+            ok = file:write_file(P, <<"data">>),
+            ok = file:change_mode(P, 0),
+            {1, Msg, _} = fb_test_lib:image(Dir, ?BASE ++ "{region, fs, [{file, \"fs.bin\"}]}.\n"),
+            ?assertNotEqual(nomatch, string:find(Msg, "cannot read"))
+    end.
+region_file_too_big_test() ->
+    file("{region, fs, [{size, 4096}, {file, \"fs.bin\"}]}.\n",
+         "fs.bin: file of 4097 bytes does not fit in a region of 4096 bytes",
+         [{"fs.bin", binary:copy(<<7>>, 4097)}]).
+region_file_device_test() ->
+    file("{region, fs, [{size, 4096}, {paddr, 16#09000000}, {file, \"fs.bin\"}]}.\n",
+         "a device region (paddr) cannot have initial contents (file)", [{"fs.bin", <<1>>}]).
+region_file_empty_test() ->
+    file("{region, fs, [{file, \"fs.bin\"}]}.\n", "fs.bin: file is empty: give the region a size",
+         [{"fs.bin", <<>>}]).
+region_file_not_string_test() -> bad("{region, fs, [{file, fs}]}.\n", "file must be a non-empty string").
+region_file_empty_name_test() -> bad("{region, fs, [{file, \"\"}]}.\n", "file must be a non-empty string").
+region_no_size_no_file_test() -> bad("{region, fs, [{paddr, 16#09000000}]}.\n", "option size is required (or file)").
+region_file_bad_size_test() ->
+    file("{region, fs, [{size, 100}, {file, \"fs.bin\"}]}.\n", "size 100 is not a multiple of 4096",
+         [{"fs.bin", <<1>>}]).
+%% the size taken from the file is the one the map checks use
+region_file_size_used_by_maps_test() ->
+    fb_test_lib:refuse(?BASE ++ "{region, fs, [{file, \"fs.bin\"}]}.\n"
+                       "{map, a, fs, [{vaddr, 16#20000000}, {perms, r}]}.\n"
+                       "{map, a, buf, [{vaddr, 16#20001000}, {perms, rw}]}.\n", 7,
+                       "overlaps the map of fs at 16#20000000 (line 6)", [{"fs.bin", binary:copy(<<1>>, 4097)}]).

@@ -3,7 +3,7 @@
 %% `image` command without halting, and an independent blob/ELF decoder.
 -module(fb_test_lib).
 -export([elf/1, elf/2, good_pd/0, kernel/0, scratch/0, image/2, image/3,
-         refuse/3, refuse/4, decode_blob/1, decode_elf/1, string_at/2]).
+         refuse/3, refuse/4, decode_blob/1, decode_elf/1, string_at/2, bytes_at/3]).
 -include("fb_assert.hrl").
 
 %% elf([Seg], Opts): an ELF32 file; Seg = #{vaddr, filesz, memsz, flags}
@@ -93,8 +93,14 @@ decode_blob(B) ->
           end,
     #{magic => Magic, version => Ver, total_len => Total, reserved => [R0, R1],
       offsets => [PO, RO, MO, CO, IO, SO], strings => binary:part(B, SO, SL),
-      pds => Tab(PO, NP, 8), regions => Tab(RO, NR, 4), maps => Tab(MO, NM, 4),
+      pds => Tab(PO, NP, 10), regions => Tab(RO, NR, 6), maps => Tab(MO, NM, 4),
       channels => Tab(CO, NC, 4), irqs => Tab(IO, NI, 4)}.
+
+%% The Len bytes at Off (as a pd's args_off/args_len or a region's
+%% data_off/data_len give them), checked to lie inside the blob.
+bytes_at(B, Off, Len) ->
+    ?assert(Off + Len =< byte_size(B)),
+    binary:part(B, Off, Len).
 
 string_at(Strings, Off) ->
     [S | _] = binary:split(binary:part(Strings, Off, byte_size(Strings) - Off), <<0>>),
