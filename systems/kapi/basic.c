@@ -5,6 +5,7 @@
  * plain PD lacks.  Started by mon's notification; tells mon when done.
  */
 #include "kt.h"
+#include <freebeam/sysimage.h>
 
 #define STACK 2048
 #define NSTACKS 4   /* max_threads is 4: the main thread and 3 more */
@@ -274,6 +275,66 @@ static void channel_checks(void)
     KT_EQ(kt_svc2(FB_SYS_DEBUG_PUTS, (uint32_t)(uintptr_t)"", 0), 0, "debug_puts of 0 bytes -> 0");
 }
 
+/* ---- THREAD_INTERRUPT ---- */
+
+static volatile uint32_t never;    /* nobody ever wakes a futex wait on it */
+
+static void interruptee(void *arg)
+{
+    unsigned i = (unsigned)(uintptr_t)arg;
+    results[i] = fb_futex_wait(&never, 0, 0);
+    fb_thread_exit(&joins[i]);
+}
+
+static void interrupt_checks(void)
+{
+    int tid = spawn(0, interruptee, 90);     /* lower: it runs and blocks once we wait */
+    fb_futex_wait(&never, 0, fb_clock_ticks() + kt_ms(20));
+    KT_EQ(kt_svc2(FB_SYS_THREAD_INTERRUPT, (uint32_t)tid, 0), 0, "thread_interrupt of a waiting thread -> 0");
+    KT_CHECK(join(0, 1000) && results[0] == -FB_EINTR, "its futex_wait returns -EINTR",
+             "joined %u, futex_wait %d", joins[0] == 0, results[0]);
+    KT_EQ(kt_svc2(FB_SYS_THREAD_INTERRUPT, (uint32_t)fb_thread_self(), 0), 0, "thread_interrupt of itself -> 0");
+    KT_EQ(fb_futex_wait(&never, 0, 0), -FB_EINTR, "the next futex_wait returns -EINTR at once");
+    KT_EQ(fb_futex_wait(&never, 0, fb_clock_ticks() + kt_ms(5)), -FB_ETIMEDOUT,
+          "and only that one: the following wait times out");
+    KT_EQ(kt_svc2(FB_SYS_THREAD_INTERRUPT, kt_board->mon_tid, 0), -FB_ESRCH,
+          "thread_interrupt of another PD's thread -> -ESRCH");
+}
+
+/* ---- the info page ---- */
+
+static void info_checks(void)
+{
+    const struct fb_pdinfo *pi = (const struct fb_pdinfo *)FB_PDINFO_VADDR;
+    const char *page = (const char *)pi;
+    KT_CHECK(pi->magic == FB_PDINFO_MAGIC && pi->version == FB_PDINFO_VERSION, "info page: magic and version",
+             "magic %x version %u", pi->magic, pi->version);
+    KT_CHECK(pi->pd == KT_PD_BASIC && pi->priority == KT_PRIO_BASIC && pi->max_threads == 4 && pi->rights == 0,
+             "info page: index, priority, max_threads, rights", "pd %u prio %u threads %u rights %u",
+             pi->pd, pi->priority, pi->max_threads, pi->rights);
+    KT_CHECK(kt_streq(page + pi->name_off, "basic"), "info page: the PD's name", "%s", page + pi->name_off);
+    bool board = false, info = false, stack = false;
+    for (unsigned i = 0; i < pi->n_maps && i < FB_PDINFO_MAX_MAPS; i++) {
+        const struct fb_pdinfo_map *m = &pi->maps[i];
+        if (m->kind == FB_MAP_REGION && kt_streq(page + m->name_off, "board"))
+            board = m->vaddr == KT_BOARD_VADDR && m->size == 4096 && m->perms == (FB_PERM_R | FB_PERM_W);
+        if (m->kind == FB_MAP_INFO)
+            info = m->vaddr == FB_PDINFO_VADDR && m->perms == FB_PERM_R;
+        if (m->kind == FB_MAP_STACK)
+            stack = m->vaddr + m->size == FB_STACK_TOP;
+    }
+    KT_CHECK(board && info && stack, "info page: the board region, the stack and the page itself are listed",
+             "board %d info %d stack %d", board, info, stack);
+    /* systems/kapi.config: {args, ["basic", "-v"]}, {env, ["KAPI=1"]} */
+    static const char want[] = "basic\0-v\0\0KAPI=1";
+    bool args = pi->args_len == sizeof want;
+    for (unsigned i = 0; args && i < sizeof want; i++)
+        args = page[pi->args_off + i] == want[i];
+    KT_CHECK(args, "info page: argv and environment from the description", "args_len %u", pi->args_len);
+    KT_EQ(kt_svc2(FB_SYS_DEBUG_PUTS, FB_PDINFO_VADDR, 0), 0, "the info page is mapped");
+    KT_EQ(fb_futex_wake((volatile uint32_t *)FB_PDINFO_VADDR, 1), 0, "futex_wake on the info page (read-only) -> 0 woken");
+}
+
 /* A ppcall into a PD that faults while serving it fails, it does not hang. */
 static void faulting_callee(void)
 {
@@ -299,6 +360,8 @@ void init(void)
     time_slices();
     thread_checks();
     channel_checks();
+    interrupt_checks();
+    info_checks();
     faulting_callee();
     fb_notify(KT_BASIC_MON);
 }

@@ -129,6 +129,10 @@ void init(void)
         kt_board->crash_data = base + 1;
         kt_ldm(base + 1);
         break;
+    case KT_CRASH_EXIT:
+        kt_board->crash_insn = 0;
+        kt_svc2(FB_SYS_PD_EXIT, 42, 0);
+        break;
     case KT_CRASH_LDR:
         kt_board->ldr_want = 0x44332211;   /* bytes 1..4 of buf, little-endian */
         kt_board->ldr_got = kt_ldr(base + 1);

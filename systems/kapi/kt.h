@@ -44,6 +44,7 @@ enum kt_crash_mode {
     KT_CRASH_LDRD,         /* ldrd from a non-word-aligned address */
     KT_CRASH_LDM,          /* ldm from a non-word-aligned address */
     KT_CRASH_LDR,          /* plain unaligned ldr: must not fault */
+    KT_CRASH_EXIT,         /* PD_EXIT with status 42: not a fault, but reported alike */
 };
 
 /* The shared region `board`, mapped at KT_BOARD_VADDR in mon, basic, drv
@@ -97,6 +98,13 @@ static inline int kt_svc2(uint32_t n, uint32_t a0, uint32_t a1)
                      :
                      : "r2", "r3", "r4", "r5", "r6", "memory", "cc");
     return (int)r0;
+}
+
+static inline bool kt_streq(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
 }
 
 static inline uint64_t kt_ms(uint64_t ms)

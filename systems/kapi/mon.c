@@ -107,6 +107,7 @@ static const struct crash_step steps[] = {
     { KT_CRASH_UDF_THUMB, FB_FAULT_UNDEFINED, "udf in Thumb state" },
     { KT_CRASH_LDRD, FB_FAULT_ALIGNMENT, "ldrd from an address 2 mod 4" },
     { KT_CRASH_LDM, FB_FAULT_ALIGNMENT, "ldm from an address 1 mod 4" },
+    { KT_CRASH_EXIT, FB_FAULT_EXITED, "pd_exit(42)" },
 };
 
 static void check_crash(const struct crash_step *s, const struct fb_event *ev)
@@ -147,6 +148,11 @@ static void check_crash(const struct crash_step *s, const struct fb_event *ev)
                  "unaligned ldm -> FB_FAULT_ALIGNMENT at its address and pc",
                  "pd %u kind %u addr %p pc %p, want addr %p pc %p", pd, kind, (void *)addr,
                  (void *)pc, (void *)data, (void *)insn);
+        break;
+    case KT_CRASH_EXIT:
+        KT_CHECK(pd == KT_PD_CRASH && kind == FB_FAULT_EXITED && st == 42,
+                 "pd_exit(42) -> its monitor gets FB_FAULT_EXITED with status 42",
+                 "pd %u kind %u status %u", pd, kind, st);
         break;
     default:
         break;
