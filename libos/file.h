@@ -68,12 +68,18 @@ struct file {
 /* Descriptors.  All take libos's file lock themselves. */
 struct file *libos_file_new(const struct file_ops *ops, int flags, void *priv);  /* refs = 1; NULL: ENFILE */
 int libos_fd_install(struct file *f, int min_fd, int cloexec);  /* lowest free fd >= min_fd; takes over the
-                                                                  caller's reference; -EMFILE */
+                                                                  caller's reference; -EMFILE (then the
+                                                                  caller still holds it) */
+/* Install at exactly fd (dup2/dup3), closing what was there; takes over the
+ * caller's reference.  fd or -EBADF (out of range: the reference stays). */
+int libos_fd_install_at(struct file *f, int fd, int cloexec);
+void libos_file_get(struct file *f);    /* one more reference to a file already held */
 struct file *libos_fd_get(int fd);      /* a new reference, or NULL (EBADF) */
 void libos_file_put(struct file *f);    /* drop a reference; release on the last */
 int libos_fd_close(int fd);             /* 0 or -EBADF */
 int libos_fd_get_cloexec(int fd);       /* 0/1, or -EBADF */
 int libos_fd_set_cloexec(int fd, int on);
+unsigned libos_files_in_use(void);      /* pool slots taken (tests, leak checks) */
 
 /* Whole pages for libos's own buffers (pipe rings, tmpfs data), from the
  * same page allocator as mmap: zeroed, page-aligned, NULL when out of memory. */
@@ -84,7 +90,8 @@ void libos_pages_free(void *p, size_t len);
 uint32_t libos_change_seq(void);
 void libos_file_changed(void);
 /* Sleep until the counter moves from `seen` or the deadline (CNTVCT ticks,
- * 0 = none) passes: 0, or -ETIMEDOUT. */
+ * 0 = none) passes: 0, or -ETIMEDOUT (or -EINTR, once the kernel can
+ * interrupt a wait).  No kernel call when nobody waits. */
 long libos_wait_change(uint32_t seen, uint64_t deadline);
 
 #endif

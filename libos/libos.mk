@@ -7,6 +7,7 @@
 #   make libos                    build/libos/libos.a + crt1.o (+ musl)
 #   make build/images/hello-posix.img
 #   make hello-posix-run          boot it; passes if it powers off with 0
+#   make posix-files-run          the file system test (archive, tmpfs, /dev, fds)
 #   make libos-check              the svc/__sync_/kuser check on the ELF
 #
 #   $(eval $(call posix_elf,OUT.elf,SOURCES[,EXTRA_CFLAGS[,EXTRA_LDFLAGS]]))
@@ -82,6 +83,48 @@ libos-check: $(B)/posix/hello.elf $(LIBOS)
 hello-posix-run: $(B)/images/hello-posix.img
 	tools/freebeam run $(B)/images/hello-posix.img --timeout 30
 
+# ---- posix-files: the file system (tests/posix/files.c) ----
+# The test archive: a cpio newc archive of tests/posix/files-data (Debian's
+# cpio), embedded with .incbin until images carry an archive region.
+FILES_DATA := $(shell find tests/posix/files-data 2>/dev/null)
+$(B)/posix/files.cpio: $(FILES_DATA)
+	@mkdir -p $(@D)
+	cd tests/posix/files-data && find . | LC_ALL=C sort | \
+	  cpio -o -H newc --quiet --owner=0:0 --reproducible > $(abspath $@).tmp
+	mv $@.tmp $@
+
+$(B)/posixobj/files_archive.o: tests/posix/files_archive.S $(B)/posix/files.cpio
+	@mkdir -p $(@D)
+	$(TCC) $(LIBOS_ARCH) -DARCHIVE='"$(B)/posix/files.cpio"' -c -o $@ $<
+
+$(eval $(call posix_elf,$(B)/posix/files.elf,tests/posix/files.c,,$(B)/posixobj/files_archive.o))
+$(B)/posix/files.elf: $(B)/posixobj/files_archive.o
+
+$(B)/images/posix-files.img: systems/posix-files.config $(B)/posix/files.elf $(B)/kernel/kernel.elf
+	@mkdir -p $(@D)
+	tools/freebeam image systems/posix-files.config -o $@ --kernel $(B)/kernel/kernel.elf \
+	  --search $(B)/posix
+
+.PHONY: posix-files-run
+posix-files-run: $(B)/images/posix-files.img
+	tools/freebeam run $(B)/images/posix-files.img --timeout 30
+
 -include $(LIBOS_OBJS:.o=.d)
 -include $(shell find $(B)/posixobj -name '*.d' 2>/dev/null)
-IMAGES += $(B)/images/hello-posix.img
+IMAGES += $(B)/images/hello-posix.img $(B)/images/posix-files.img
+
+# ---- posix-ipc: pipes, eventfd, poll/select, identity, limits, processes ----
+# tests/posix/ipc.c as a PD (systems/posix-ipc.config); the same source is
+# also built for the host by tests/suites/posix.sh.
+$(eval $(call posix_elf,$(B)/posix/ipc.elf,tests/posix/ipc.c))
+
+$(B)/images/posix-ipc.img: systems/posix-ipc.config $(B)/posix/ipc.elf $(B)/kernel/kernel.elf
+	@mkdir -p $(@D)
+	tools/freebeam image systems/posix-ipc.config -o $@ --kernel $(B)/kernel/kernel.elf \
+	  --search $(B)/posix
+
+.PHONY: posix-ipc-run
+posix-ipc-run: $(B)/images/posix-ipc.img
+	tools/freebeam run $(B)/images/posix-ipc.img --timeout 60
+
+IMAGES += $(B)/images/posix-ipc.img

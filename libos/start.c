@@ -21,6 +21,7 @@
 #include <elf.h>
 #include <string.h>
 #include "kcall.h"
+#include "vfs.h"
 
 #define LIBOS_START_AREA 1024   /* as in crt1.S */
 
@@ -98,6 +99,7 @@ void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd)
     libos_time_init();
     libos_mm_init((uintptr_t)__libos_heap_start,
                   (size_t)(__libos_heap_end - __libos_heap_start), (uintptr_t)_end);
+    libos_files_init();     /* / (tmpfs), /tmp, /dev; fds 0-2 on /dev/console */
 
     /* Vectors first, then strings. */
     uint32_t nwords = 1 + (N_ARGV + 1) + (N_ENVP + 1) + 2 * N_AUX;

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include "kcall.h"
 #include "mm_region.h"
+#include "file.h"
 
 #define PAGE MMR_PAGE
 #define HEAP_MAGIC 0x50414548u     /* "HEAP": the region was used by a previous run */
@@ -137,6 +138,33 @@ void libos_mm_free_locked(uintptr_t addr, size_t len)
     uint32_t first, n;
     if (heap_range(addr, len, &first, &n) == 0)
         mmr_release(&heap, first, n);
+}
+
+/* Pages for libos's own buffers (file.h): the same allocator as mmap, so
+ * they count against the same heap region. */
+void *libos_pages_alloc(size_t len)
+{
+    if (len == 0 || len > (size_t)heap.npages * PAGE)
+        return NULL;
+    uint32_t n = pages_of(len);
+    void *r = NULL;
+    libos_lock(&libos_mm_lock);
+    long p = mmr_alloc(&heap, n, 1);
+    if (p >= 0) {
+        mmr_zero(&heap, (uint32_t)p, n);
+        r = (void *)mmr_addr(&heap, (uint32_t)p);
+    }
+    libos_unlock(&libos_mm_lock);
+    return r;
+}
+
+void libos_pages_free(void *p, size_t len)
+{
+    if (!p || len == 0)
+        return;
+    libos_lock(&libos_mm_lock);
+    libos_mm_free_locked((uintptr_t)p, len);
+    libos_unlock(&libos_mm_lock);
 }
 
 SYSCALL(munmap)

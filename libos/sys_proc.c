@@ -8,7 +8,17 @@
  * (abort()'s SIGABRT, for one) ends it with status 128 + signal, after one
  * console line; a signal whose default is to be ignored, or which is
  * ignored, is dropped; one with a handler is dropped with a line the first
- * time (delivery is not implemented yet).
+ * time (delivery is not implemented yet).  kill on this process (its pid,
+ * 0, or its process group) is tkill of the main thread; any other pid is
+ * -ESRCH.  sigaltstack is recorded per thread and reported back, never
+ * used.
+ *
+ * Processes: there is one.  fork, vfork (musl makes it fork), execve,
+ * wait4 and waitid return -ENOSYS silently: they are expected refusals,
+ * listed in docs/posix.md, and erts's forker never gets that far (below).
+ * socketpair returns -EAFNOSUPPORT until sockets exist; erts's forker
+ * (forker_start) dies at boot on that, so erts needs its small forker
+ * patch (notes/pitfalls.md item 11).
  */
 #include "libos.h"
 #include <signal.h>
@@ -131,7 +141,93 @@ SYSCALL(tkill)
 SYSCALL(tgkill)
 {
     UNUSED_ARGS();
+    if (a <= 0 || b <= 0)
+        return -EINVAL;
+    if ((uint32_t)a != libos_main_tid)
+        return -ESRCH;
     return send_signal(b, c);
+}
+
+SYSCALL(kill)
+{
+    UNUSED_ARGS();
+    long pid = a, sig = b;
+    if (sig < 0 || sig > NSIG_LINUX)
+        return -EINVAL;
+    /* This process: its pid, 0 (its group), -pid (its group: it leads one).
+     * -1 means every process but the caller: there is none. */
+    if (pid == 0 || pid == (long)libos_main_tid || pid == -(long)libos_main_tid)
+        return send_signal((long)libos_main_tid, sig);
+    return -ESRCH;
+}
+
+/* sigaltstack: the ARM stack_t, one per thread (by tid).  Linux clears it
+ * for a new thread; here a thread that reuses a tid sees its predecessor's
+ * until libos_sig_thread_reset(tid) is called at thread creation. */
+struct k_stack {
+    uintptr_t sp;
+    int32_t flags;
+    uint32_t size;
+};
+
+#define LINUX_SS_ONSTACK    1
+#define LINUX_SS_DISABLE    2
+#define LINUX_SS_AUTODISARM (1u << 31)
+#define LINUX_MINSIGSTKSZ   2048
+
+static struct k_stack altstacks[LIBOS_MAX_TID + 1];
+
+hidden void libos_sig_thread_reset(uint32_t tid);
+
+void libos_sig_thread_reset(uint32_t tid)
+{
+    if (tid <= LIBOS_MAX_TID) {
+        altstacks[tid] = (struct k_stack){ 0, 0, 0 };
+        masks[tid] = 0;
+    }
+}
+
+SYSCALL(sigaltstack)
+{
+    UNUSED_ARGS();
+    const struct k_stack *ss = (const struct k_stack *)a;
+    struct k_stack *old = (struct k_stack *)b;
+    uint32_t tid = libos_tid();
+    struct k_stack *mine = &altstacks[tid <= LIBOS_MAX_TID ? tid : 0];
+    struct k_stack prev = *mine;
+    if (prev.size == 0)
+        prev = (struct k_stack){ 0, LINUX_SS_DISABLE, 0 };
+    if (ss) {
+        struct k_stack n;
+        memcpy(&n, ss, sizeof n);
+        uint32_t mode = (uint32_t)n.flags & ~LINUX_SS_AUTODISARM;
+        if (mode != 0 && mode != LINUX_SS_ONSTACK && mode != LINUX_SS_DISABLE)
+            return -EINVAL;
+        if (mode == LINUX_SS_DISABLE) {
+            *mine = (struct k_stack){ 0, 0, 0 };
+        } else {
+            if (n.size < LINUX_MINSIGSTKSZ)
+                return -ENOMEM;
+            *mine = (struct k_stack){ n.sp, (int32_t)((uint32_t)n.flags & LINUX_SS_AUTODISARM), n.size };
+        }
+    }
+    if (old)
+        memcpy(old, &prev, sizeof prev);
+    return 0;
+}
+
+/* ---- processes: there is one ---- */
+
+SYSCALL(no_process)     /* fork, vfork, execve, wait4, waitid */
+{
+    UNUSED_ARGS();
+    return -ENOSYS;
+}
+
+SYSCALL(socketpair)
+{
+    UNUSED_ARGS();
+    return -EAFNOSUPPORT;   /* no sockets yet */
 }
 
 /* ---- scheduling facts ---- */

@@ -3,9 +3,9 @@
 # Idempotent and quiet when everything is already there; never asks questions.
 set -euo pipefail
 pkgs=(make gcc libc6-dev clang llvm libclang-rt-14-dev
-      gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf
+      gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf linux-libc-dev-armhf-cross
       qemu-system-arm gdb-multiarch erlang-base erlang-eunit
-      python3 coreutils dpkg-dev)
+      python3 coreutils dpkg-dev cpio)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -8,7 +8,7 @@
 # test gets its own object directory, so per-test flags never leak.
 #
 # Targets: host-tests (build/host/test_*), host-fuzz (build/fuzz/fuzz_sysimage
-# and its seed corpus build/fuzz/corpus/), host-target-check, host-check (all).
+# and its seed corpus build/fuzz/corpus/, build/fuzz/fuzz_cpio and build/fuzz/cpio-corpus/), host-target-check, host-check (all).
 
 HOSTT_DIR := $(B)/host
 HOSTT_CFLAGS := $(HOST_CFLAGS) -Ikernel -Itests/host -fsanitize=address,undefined \
@@ -69,6 +69,18 @@ $(FUZZ_DIR)/corpus/.seeded: $(FUZZ_DIR)/gen_seeds
 	$(FUZZ_DIR)/gen_seeds $(@D)
 	@touch $@
 
+# ---- libFuzzer target of libos's cpio reader, seeded with a real archive
+# of tests/posix/files-data (Debian's cpio) ----
+$(FUZZ_DIR)/fuzz_cpio: tests/fuzz/fuzz_cpio.c libos/cpio.c libos/cpio.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_cpio.c -o $@
+
+$(FUZZ_DIR)/cpio-corpus/.seeded: $(shell find tests/posix/files-data 2>/dev/null)
+	@mkdir -p $(@D)
+	cd tests/posix/files-data && find . | LC_ALL=C sort | \
+	  cpio -o -H newc --quiet --owner=0:0 --reproducible > $(abspath $(@D))/files.cpio
+	@touch $@
+
 # ---- pure kernel files must build with the target flags, and link on
 # their own (no libgcc helpers such as __aeabi_uldivmod, no libc) ----
 HOST_TCHECK_SRCS := kernel/lib.c kernel/fmt.c kernel/sysimage_check.c
@@ -89,6 +101,7 @@ $(TCHECK_DIR)/all.o: $(TCHECK_OBJS)
 
 .PHONY: host-tests host-fuzz host-target-check host-check
 host-tests: $(addprefix $(HOSTT_DIR)/,$(HOST_TESTS))
-host-fuzz: $(FUZZ_DIR)/fuzz_sysimage $(FUZZ_DIR)/corpus/.seeded
+host-fuzz: $(FUZZ_DIR)/fuzz_sysimage $(FUZZ_DIR)/corpus/.seeded $(FUZZ_DIR)/fuzz_cpio \
+  $(FUZZ_DIR)/cpio-corpus/.seeded
 host-target-check: $(TCHECK_DIR)/all.o
 host-check: host-tests host-fuzz host-target-check

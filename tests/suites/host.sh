@@ -2,7 +2,8 @@
 # tests/suites/host.sh - the host suite: builds (make host-check) and runs
 # every host unit test (build/host/test_*), checks that the pure kernel
 # files compile and link with the target flags, and runs the sysimage
-# fuzzer for a bounded time (FUZZ_SECONDS, default 20).  Ends with exactly
+# fuzzer for a bounded time (FUZZ_SECONDS, default 20) and the cpio one
+# (FUZZ_CPIO_SECONDS, default 10).  Ends with exactly
 # one line "N passed, N failed"; exit status 0 only if nothing failed.
 set -u
 cd "$(dirname "$0")/../.."
@@ -23,7 +24,8 @@ fi
 if build host-tests; then
   for src in tests/host/test_*.c; do
     name=$(basename "$src" .c); bin=build/host/$name
-    out=$("$bin" 2>&1); rc=$?
+    out=$(timeout 300 "$bin" 2>&1); rc=$?   # a hung test is a failure, not a hung suite
+    [ "$rc" -eq 124 ] && echo "host: $name timed out after 300 s"
     printf '%s\n' "$out" | sed 's/^/  /'
     line=$(printf '%s\n' "$out" | grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" | tail -n 1)
     if [ -z "$line" ]; then
@@ -48,6 +50,18 @@ if build host-fuzz; then
     pass=$((pass + 1))
   else
     echo "host: fuzz_sysimage FAILED (log $log, inputs in build/fuzz/artifacts/):"
+    tail -n 40 "$log" | sed 's/^/  /'
+    fail=$((fail + 1))
+  fi
+  csecs=${FUZZ_CPIO_SECONDS:-10}
+  log=build/fuzz/last-cpio-run.log
+  if build/fuzz/fuzz_cpio -max_total_time="$csecs" -timeout=10 -rss_limit_mb=2048 \
+       -print_final_stats=0 -artifact_prefix=build/fuzz/artifacts/ build/fuzz/cpio-corpus \
+       >"$log" 2>&1; then
+    echo "host: fuzz_cpio: ${csecs}s, no crash ($(grep -aEo '^Done [0-9]+ runs' "$log" | tail -n 1))"
+    pass=$((pass + 1))
+  else
+    echo "host: fuzz_cpio FAILED (log $log, inputs in build/fuzz/artifacts/):"
     tail -n 40 "$log" | sed 's/^/  /'
     fail=$((fail + 1))
   fi

@@ -1,0 +1,346 @@
+/*
+ * sys_ident.c - identity and limits: uname, getrlimit (ugetrlimit),
+ * setrlimit, prlimit64, sysinfo, getrandom, getcpu; and what libos knows
+ * of the PD's memory (the main stack, the ranges a system call may copy to
+ * or from: libos_user_ok).
+ *
+ * uname: sysname "Linux" and a release of 6.1 (erts parses it and picks
+ * its clock source from it: notes/pitfalls.md item 13), machine "armv7l",
+ * and a fully qualified nodename (so that erts never spawns inet_gethost:
+ * item 12), from nodename() below, the one place that knows where the name
+ * comes from.
+ *
+ * Limits: RLIMIT_NOFILE is 1024 = LIBOS_MAX_FDS (erts sizes its port and
+ * poll tables from it: item 17) and cannot be raised; RLIMIT_STACK is the
+ * main thread's stack as the image made it, fixed; the others are what a
+ * Debian system reports (mostly RLIM_INFINITY).  setrlimit/prlimit64 record
+ * new values within those ceilings; nothing else enforces them.
+ *
+ * getrandom: NOT CRYPTOGRAPHICALLY SOUND YET.  Until there is an entropy
+ * driver the bytes mix a per-image seed with the counter; under --det
+ * (the counter is the instruction count) they are the same on every run.
+ */
+#include "libos.h"
+#include "file.h"
+#include <elf.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <freebeam/sysimage.h>
+#include "kcall.h"
+#include "timeconv.h"
+
+bool libos_user_ok(const void *p, size_t len, int write);
+
+/* ---- the PD's memory ---- */
+
+extern const Elf32_Ehdr __ehdr_start;               /* start of the program's image */
+extern char _end[];                                  /* end of .bss */
+extern char __libos_heap_start[], __libos_heap_end[];
+extern void (*const __preinit_array_start[])(void);  /* the first writable bytes after TLS */
+
+/* Can the PD read the word at page-aligned a?  A futex wait that cannot
+ * sleep (deadline 1 has passed) answers -EFAULT only for memory the PD
+ * cannot read. */
+static bool page_readable(uintptr_t a)
+{
+    return k_futex_wait((volatile void *)a, 0, 1) != -EFAULT;
+}
+
+/* The main thread's stack: [FB_STACK_TOP - size, FB_STACK_TOP), a guard
+ * page below it and nothing else mapped within FB_STACK_RESERVE
+ * (sysimage.h).  Found once by a binary search over pages: about 12 kernel
+ * calls.  The PD info page will say it directly. */
+static uint32_t main_stack_bytes(void)
+{
+    static uint32_t cached;
+    uint32_t c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (c)
+        return c;
+    uint32_t lo = 1, hi = FB_STACK_RESERVE / FB_PAGE - 1;   /* pages; the top one is in use */
+    while (lo < hi) {
+        uint32_t mid = (lo + hi + 1) / 2;
+        if (page_readable(FB_STACK_TOP - mid * FB_PAGE))
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    c = lo * FB_PAGE;
+    __atomic_store_n(&cached, c, __ATOMIC_RELAXED);
+    return c;
+}
+
+static inline bool inside(uintptr_t a, uintptr_t end, uintptr_t lo, uintptr_t hi)
+{
+    return a >= lo && end <= hi;
+}
+
+/* May a system call read [p, p+len) (write = 0), or write it (write = 1)?
+ * The program's image, the heap region and the main stack are known;
+ * anything else (a region the image maps elsewhere) is probed page by
+ * page, which checks readability only. */
+bool libos_user_ok(const void *p, size_t len, int write)
+{
+    uintptr_t a = (uintptr_t)p, end = a + len;
+    if (len == 0)
+        return true;
+    if (end < a || a < FB_USER_BASE || end > FB_USER_TOP)
+        return false;
+    if (inside(a, end, (uintptr_t)__libos_heap_start, (uintptr_t)__libos_heap_end))
+        return true;
+    uintptr_t image = write ? (uintptr_t)__preinit_array_start : (uintptr_t)&__ehdr_start;
+    if (inside(a, end, image, (uintptr_t)_end))
+        return true;
+    if (inside(a, end, FB_STACK_TOP - main_stack_bytes(), FB_STACK_TOP))
+        return true;
+    for (uintptr_t pg = a & ~(uintptr_t)(FB_PAGE - 1); pg < end; pg += FB_PAGE)
+        if (!page_readable(pg))
+            return false;
+    return true;
+}
+
+/* ---- uname ---- */
+
+/* The host's name: the one place that knows where it comes from.  Fixed
+ * until the image's configuration reaches the PD (the PD info page). */
+static const char *nodename(void)
+{
+    return "freebeam.local";
+}
+
+static void set_field(char *dst, const char *src)
+{
+    size_t n = strlen(src);
+    if (n > 64)
+        n = 64;
+    memset(dst, 0, 65);
+    memcpy(dst, src, n);
+}
+
+SYSCALL(uname)
+{
+    UNUSED_ARGS();
+    struct utsname *u = (struct utsname *)a;
+    if (!libos_user_ok(u, sizeof *u, 1))
+        return -EFAULT;
+    set_field(u->sysname, "Linux");
+    set_field(u->nodename, nodename());
+    set_field(u->release, "6.1.0-freebeam");
+    set_field(u->version, "#1 SMP freebeam libos");
+    set_field(u->machine, "armv7l");
+    set_field(u->domainname, "(none)");
+    return 0;
+}
+
+/* ---- limits ---- */
+
+#define INF64 UINT64_MAX                 /* RLIM64_INFINITY */
+
+struct lim {
+    uint64_t cur, max;
+};
+
+static struct lim limits[RLIMIT_NLIMITS];
+static bool limits_ready;
+static struct libos_lock limits_lock;
+
+/* The caller holds limits_lock. */
+static void limits_init_locked(void)
+{
+    if (limits_ready)
+        return;
+    for (int i = 0; i < RLIMIT_NLIMITS; i++)
+        limits[i] = (struct lim){ INF64, INF64 };
+    uint64_t stack = main_stack_bytes();
+    limits[RLIMIT_STACK] = (struct lim){ stack, stack };
+    limits[RLIMIT_CORE] = (struct lim){ 0, INF64 };
+    limits[RLIMIT_NOFILE] = (struct lim){ LIBOS_MAX_FDS, LIBOS_MAX_FDS };
+    limits[RLIMIT_MEMLOCK] = (struct lim){ 8u << 20, 8u << 20 };
+    limits[RLIMIT_SIGPENDING] = (struct lim){ 1024, 1024 };
+    limits[RLIMIT_MSGQUEUE] = (struct lim){ 819200, 819200 };
+    limits[RLIMIT_NICE] = (struct lim){ 0, 0 };
+    limits[RLIMIT_RTPRIO] = (struct lim){ 0, 0 };
+    limits_ready = true;
+}
+
+/* A hard limit nobody can raise: what libos really has. */
+static uint64_t ceiling(int res)
+{
+    switch (res) {
+    case RLIMIT_NOFILE: return LIBOS_MAX_FDS;
+    case RLIMIT_STACK:  return main_stack_bytes();
+    default:            return INF64;
+    }
+}
+
+static long do_prlimit(long pid, long res, const struct lim *newl, struct lim *oldl)
+{
+    if (pid != 0 && (uint32_t)pid != libos_main_tid && (uint32_t)pid != libos_tid())
+        return -ESRCH;
+    if (res < 0 || res >= RLIMIT_NLIMITS)
+        return -EINVAL;
+    if (newl) {
+        if (newl->cur > newl->max)
+            return -EINVAL;
+        if (newl->max > ceiling((int)res))
+            return -EPERM;
+    }
+    libos_lock(&limits_lock);
+    limits_init_locked();
+    struct lim prev = limits[res];
+    if (newl)
+        limits[res] = *newl;
+    libos_unlock(&limits_lock);
+    if (oldl)
+        *oldl = prev;
+    return 0;
+}
+
+SYSCALL(prlimit64)
+{
+    UNUSED_ARGS();
+    const struct lim *nu = (const struct lim *)c;
+    struct lim *old = (struct lim *)d, n;
+    if (nu) {
+        if (!libos_user_ok(nu, sizeof *nu, 0))
+            return -EFAULT;
+        memcpy(&n, nu, sizeof n);
+    }
+    if (old && !libos_user_ok(old, sizeof *old, 1))
+        return -EFAULT;
+    struct lim o;
+    long r = do_prlimit(a, b, nu ? &n : NULL, &o);
+    if (r == 0 && old)
+        memcpy(old, &o, sizeof o);
+    return r;
+}
+
+/* The old 32-bit calls: RLIM_INFINITY is ~0UL there. */
+SYSCALL(ugetrlimit)
+{
+    UNUSED_ARGS();
+    uint32_t *out = (uint32_t *)b;
+    if (!libos_user_ok(out, 2 * sizeof *out, 1))
+        return -EFAULT;
+    struct lim o;
+    long r = do_prlimit(0, a, NULL, &o);
+    if (r)
+        return r;
+    out[0] = o.cur >= UINT32_MAX ? UINT32_MAX : (uint32_t)o.cur;
+    out[1] = o.max >= UINT32_MAX ? UINT32_MAX : (uint32_t)o.max;
+    return 0;
+}
+
+SYSCALL(setrlimit)
+{
+    UNUSED_ARGS();
+    const uint32_t *in = (const uint32_t *)b;
+    if (!libos_user_ok(in, 2 * sizeof *in, 0))
+        return -EFAULT;
+    struct lim n = { in[0] == UINT32_MAX ? INF64 : in[0], in[1] == UINT32_MAX ? INF64 : in[1] };
+    return do_prlimit(0, a, &n, NULL);
+}
+
+/* ---- sysinfo ---- */
+
+/* Free heap bytes, if the page allocator (sys_mm.c) exports the count;
+ * until it does, sysinfo reports freeram = totalram. */
+extern size_t libos_mm_free_bytes(void) __attribute__((weak));
+
+/* The kernel's struct sysinfo on 32-bit ARM (musl's is longer: its tail
+ * is reserved and left alone). */
+struct k_sysinfo {
+    int32_t uptime;
+    uint32_t loads[3];
+    uint32_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    uint16_t procs, pad;
+    uint32_t totalhigh, freehigh, mem_unit;
+    char reserved[8];
+};
+_Static_assert(sizeof(struct k_sysinfo) == 64, "Linux's 32-bit struct sysinfo");
+
+SYSCALL(sysinfo)
+{
+    UNUSED_ARGS();
+    struct k_sysinfo *si = (struct k_sysinfo *)a;
+    if (!libos_user_ok(si, sizeof *si, 1))
+        return -EFAULT;
+    struct k_sysinfo s;
+    memset(&s, 0, sizeof s);
+    uint64_t ns = tc_ticks_to_ns(libos_ticks(), libos_freq());
+    s.uptime = (int32_t)(ns / TC_NS_PER_S + (ns % TC_NS_PER_S != 0));   /* rounded up, as Linux */
+    s.totalram = (uint32_t)(__libos_heap_end - __libos_heap_start);
+    s.freeram = libos_mm_free_bytes ? (uint32_t)libos_mm_free_bytes() : s.totalram;
+    s.procs = 1;
+    s.mem_unit = 1;
+    memcpy(si, &s, sizeof s);
+    return 0;
+}
+
+/* ---- getrandom: NOT CRYPTOGRAPHICALLY SOUND (see the top) ---- */
+
+static inline uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* The per-image seed: a hash of the program's ELF and program headers and
+ * of its layout, until the image's configuration carries a real seed (the
+ * PD info page). */
+static uint64_t image_seed(void)
+{
+    const unsigned char *p = (const unsigned char *)&__ehdr_start;
+    size_t n = __ehdr_start.e_phoff + (size_t)__ehdr_start.e_phnum * __ehdr_start.e_phentsize;
+    uint64_t h = 0xcbf29ce484222325ull;                 /* FNV-1a */
+    for (size_t i = 0; i < n && i < FB_PAGE; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return mix64(h ^ (uintptr_t)_end ^ ((uint64_t)(uintptr_t)__libos_heap_end << 32));
+}
+
+static uint64_t rnd_state;          /* a Weyl sequence, stepped atomically */
+
+SYSCALL(getrandom)
+{
+    UNUSED_ARGS();
+    unsigned char *buf = (unsigned char *)a;
+    size_t len = (size_t)b;
+    unsigned flags = (unsigned)c;
+    if (flags & ~(unsigned)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+        return -EINVAL;
+    if ((flags & GRND_INSECURE) && (flags & GRND_RANDOM))
+        return -EINVAL;
+    if (len > 0x7ffff000u)
+        len = 0x7ffff000u;
+    if (!libos_user_ok(buf, len, 1))
+        return -EFAULT;
+    static uint64_t seed;
+    if (!__atomic_load_n(&seed, __ATOMIC_RELAXED))
+        __atomic_store_n(&seed, image_seed() | 1, __ATOMIC_RELAXED);
+    const uint64_t gamma = 0x9e3779b97f4a7c15ull;
+    size_t blocks = (len + 7) / 8;
+    uint64_t s = __atomic_fetch_add(&rnd_state, gamma * blocks, __ATOMIC_RELAXED);
+    uint64_t t = libos_ticks();
+    for (size_t i = 0; i < len; i += 8) {
+        s += gamma;
+        uint64_t z = mix64(s ^ seed) ^ mix64(t + i);
+        size_t k = len - i < 8 ? len - i : 8;
+        memcpy(buf + i, &z, k);
+    }
+    return (long)len;
+}
+
+SYSCALL(getcpu)
+{
+    UNUSED_ARGS();
+    unsigned *cpu = (unsigned *)a, *node = (unsigned *)b;
+    if ((cpu && !libos_user_ok(cpu, sizeof *cpu, 1)) || (node && !libos_user_ok(node, sizeof *node, 1)))
+        return -EFAULT;
+    if (cpu)
+        *cpu = 0;
+    if (node)
+        *node = 0;
+    return 0;
+}

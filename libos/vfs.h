@@ -1,0 +1,104 @@
+/*
+ * vfs.h - libos's file system (private to libos): one tree of nodes per
+ * file system, a mount table looked up by path, and the path walk.
+ *
+ * File systems: tmpfs (writable, data in libos pages), read-only cpio
+ * archives (data left in the archive blob) and the devices of /dev.  All
+ * share `struct vnode`; the differences are the fs's read-only flag, where
+ * the data lives (cap == 0: outside, not ours) and dev_ops for devices.
+ *
+ * Mounts: a mount puts the root of a file system at an absolute,
+ * canonical path ("/", "/tmp", "/data").  While walking, each directory
+ * entry reached is first looked up in the mount table by its full path
+ * (so a mount is found by its path, the longest prefix of what is being
+ * resolved, whether or not the directory below it exists), then among the
+ * directory's children.  `..` from a mount's root goes to the parent of
+ * the mount's path.  At start `/` is a tmpfs holding /tmp and /dev, both
+ * also mounted at their own paths, so they stay visible when an archive is
+ * later mounted over `/`.
+ *
+ * One lock (vfs_lock) guards every tree, every node and tmpfs data; device
+ * I/O runs without it.  No symbolic links, no hard links (nlink of a file
+ * is 1 until it is unlinked), no permission checks (every caller is root).
+ */
+#ifndef LIBOS_VFS_H
+#define LIBOS_VFS_H
+
+#include "file.h"
+#include <sys/stat.h>
+
+struct vfs_fs {
+    uint32_t dev;           /* st_dev */
+    bool ro;                /* writes give EROFS */
+};
+
+struct vnode {
+    struct vnode *parent;   /* the directory holding it (itself for a root) */
+    struct vnode *child;    /* a directory's first entry */
+    struct vnode *next;     /* the next entry of the parent */
+    struct vfs_fs *fs;
+    const char *name;       /* namelen bytes, not NUL-terminated in archives */
+    uint32_t namelen;
+    uint32_t mode;          /* S_IFMT | permissions */
+    uint32_t nlink;         /* 0: removed from its directory */
+    uint32_t opens;         /* open files and the cwd that hold it */
+    uint32_t nchild;
+    bool name_owned;        /* name from vfs_small_alloc */
+    uint64_t ino;
+    uint64_t size;
+    uint8_t *data;          /* file bytes; [size, cap) is always zero */
+    size_t cap;             /* bytes of data we own (libos pages); 0: not ours */
+    int64_t atime_ns, mtime_ns, ctime_ns;
+    const struct file_ops *dev_ops;   /* character devices */
+    uint32_t rdev;
+};
+
+#define VFS_MAX_MOUNTS 16
+
+extern struct libos_lock vfs_lock;
+
+/* Start: the root tmpfs with /tmp and /dev and its devices (vfs_dev.c),
+ * fds 0-2 on /dev/console. */
+void libos_files_init(void);
+
+/* Mount a cpio newc archive (read-only, the data stays in the blob, which
+ * must live as long as the program) at `where`, an absolute path; the
+ * directory is created on the tmpfs below if missing.  0, -EINVAL (a
+ * malformed archive: nothing mounted), -ENOMEM, -EBUSY (mount table full). */
+int libos_mount_archive(const void *blob, size_t len, const char *where);
+
+/* Devices (vfs_dev.c).  Every device's file_ops has .release =
+ * vfs_dev_release (that is how a device file is told from a pipe's). */
+void vfs_dev_init(struct vnode *devdir);
+void vfs_dev_release(struct file *f);
+struct vnode *vfs_dev_node(struct vnode *dir, const char *name, uint32_t mode, uint32_t rdev,
+                           const struct file_ops *ops);
+long vfs_console_write(const void *buf, size_t len);
+
+/* Small blocks (nodes, names) from libos pages; never returned to mmap. */
+void *vfs_small_alloc(size_t n);
+void vfs_small_free(void *p, size_t n);
+
+int64_t vfs_now_ns(void);
+
+/* ---- for the system calls (sys_file*.c) ---- */
+bool vfs_is_vnode_file(const struct file *f);
+struct vnode *vfs_file_node(const struct file *f);     /* NULL if not a vnode file */
+void vfs_stat_node(const struct vnode *n, struct libos_stat *st);
+long vfs_file_fstat(struct file *f, struct libos_stat *st);   /* a vnode file's node */
+
+int vfs_open(int dirfd, const char *path, int flags, uint32_t mode, struct file **out);
+int vfs_stat(int dirfd, const char *path, struct libos_stat *st);
+int vfs_mkdir(int dirfd, const char *path, uint32_t mode);
+int vfs_unlink(int dirfd, const char *path, bool dir);
+int vfs_rename(int odirfd, const char *oldp, int ndirfd, const char *newp);
+int vfs_access(int dirfd, const char *path, int amode);
+int vfs_readlink(int dirfd, const char *path);
+int vfs_chdir(int dirfd, const char *path);       /* path NULL: fchdir(dirfd) */
+long vfs_getcwd(char *buf, size_t size);
+int vfs_truncate(int dirfd, const char *path, uint64_t len);
+int vfs_chmod(int dirfd, const char *path, uint32_t mode);   /* path NULL: fchmod */
+int vfs_statfs(int dirfd, const char *path, bool *ro);       /* path NULL: fstatfs */
+uint32_t vfs_umask(uint32_t mask);
+
+#endif

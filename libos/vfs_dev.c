@@ -1,0 +1,239 @@
+/*
+ * vfs_dev.c - the devices of /dev: null, zero, urandom, console (and tty,
+ * the same console), and descriptors 0-2 opened on the console at start
+ * (erts opens /dev/null until it gets fd 3: notes/pitfalls.md item 18).
+ *
+ * console: writes go to the kernel's debug console (FB_SYS_DEBUG_PUTS);
+ * reads give end of file until a serial driver PD provides input.  It
+ * answers the terminal ioctls musl and erts use: TCGETS/TCSETS/TCSETSW/
+ * TCSETSF (the settings are recorded and reported back, not yet applied),
+ * TIOCGWINSZ (80x24; isatty() asks this) and TIOCSWINSZ; others ENOTTY.
+ *
+ * urandom: NOT cryptographic.  A splitmix64 sequence seeded from the
+ * counter at the first read (fixed under --det); good enough for hash
+ * seeds and temporary names, not for keys.
+ */
+#include "libos.h"
+#include "vfs.h"
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include "kcall.h"
+
+long vfs_console_write(const void *buf, size_t len)
+{
+    const char *p = buf;
+    size_t done = 0;
+    if (len > 0x7fffffffu)
+        len = 0x7fffffffu;
+    while (done < len) {
+        int32_t n = k_debug_puts(p + done, (uint32_t)(len - done));
+        if (n < 0)
+            return done ? (long)done : n;
+        if (n == 0)
+            break;
+        done += (size_t)n;
+    }
+    return (long)done;
+}
+
+static long dev_fstat(struct file *f, struct libos_stat *st)
+{
+    return vfs_file_fstat(f, st);
+}
+
+static int64_t dev_lseek0(struct file *f, int64_t off, int whence)
+{
+    (void)off;
+    (void)whence;
+    f->pos = 0;
+    return 0;
+}
+
+/* ---- null ---- */
+static long null_read(struct file *f, void *buf, size_t len)
+{
+    (void)f; (void)buf; (void)len;
+    return 0;
+}
+
+static long null_write(struct file *f, const void *buf, size_t len)
+{
+    (void)f; (void)buf;
+    return (long)(len > 0x7fffffffu ? 0x7fffffffu : len);
+}
+
+static long null_pread(struct file *f, void *buf, size_t len, uint64_t off)
+{
+    (void)off;
+    return null_read(f, buf, len);
+}
+
+static long null_pwrite(struct file *f, const void *buf, size_t len, uint64_t off)
+{
+    (void)off;
+    return null_write(f, buf, len);
+}
+
+static const struct file_ops null_ops = {
+    .read = null_read, .write = null_write, .pread = null_pread, .pwrite = null_pwrite,
+    .lseek = dev_lseek0, .fstat = dev_fstat, .release = vfs_dev_release,
+};
+
+/* ---- zero ---- */
+static long zero_read(struct file *f, void *buf, size_t len)
+{
+    (void)f;
+    if (len > 0x7fffffffu)
+        len = 0x7fffffffu;
+    memset(buf, 0, len);
+    return (long)len;
+}
+
+static long zero_pread(struct file *f, void *buf, size_t len, uint64_t off)
+{
+    (void)off;
+    return zero_read(f, buf, len);
+}
+
+static const struct file_ops zero_ops = {
+    .read = zero_read, .write = null_write, .pread = zero_pread, .pwrite = null_pwrite,
+    .lseek = dev_lseek0, .fstat = dev_fstat, .release = vfs_dev_release,
+};
+
+/* ---- urandom (not cryptographic: see the top) ---- */
+static uint64_t rnd_state;
+static uint32_t rnd_seeded;
+
+static uint64_t rnd_next(void)
+{
+    if (!__atomic_load_n(&rnd_seeded, __ATOMIC_ACQUIRE)) {
+        uint64_t seed = libos_ticks() * 0x2545f4914f6cdd1dull;
+        uint64_t zero = 0;
+        __atomic_compare_exchange_n(&rnd_state, &zero, seed | 1, false, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED);
+        __atomic_store_n(&rnd_seeded, 1, __ATOMIC_RELEASE);
+    }
+    uint64_t z = __atomic_add_fetch(&rnd_state, 0x9e3779b97f4a7c15ull, __ATOMIC_RELAXED);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static long urandom_read(struct file *f, void *buf, size_t len)
+{
+    (void)f;
+    if (len > 0x2000000u)
+        len = 0x2000000u;       /* Linux returns at most 32 MiB a call */
+    uint8_t *p = buf;
+    for (size_t i = 0; i < len; i += 8) {
+        uint64_t v = rnd_next();
+        memcpy(p + i, &v, len - i < 8 ? len - i : 8);
+    }
+    return (long)len;
+}
+
+static const struct file_ops urandom_ops = {
+    .read = urandom_read, .write = null_write, .lseek = dev_lseek0, .fstat = dev_fstat,
+    .release = vfs_dev_release,
+};
+
+/* ---- console ---- */
+/* The kernel's struct termios (what TCGETS copies): not musl's, which is
+ * larger (NCCS 32 and the speeds). */
+struct ktermios {
+    uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+    uint8_t c_line;
+    uint8_t c_cc[19];
+};
+
+static struct libos_lock tty_lock;
+static struct ktermios tty = {
+    .c_iflag = 0000400 | 0002000,                   /* ICRNL IXON */
+    .c_oflag = 0000001 | 0000004,                   /* OPOST ONLCR */
+    .c_cflag = 0000017 | 0000060 | 0000200,         /* B38400 CS8 CREAD */
+    .c_lflag = 0000001 | 0000002 | 0000010 | 0000020 | 0000040 | 0001000 | 0002000 | 0100000,
+    /* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
+    .c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22 },
+};
+static struct winsize tty_ws = { .ws_row = 24, .ws_col = 80 };
+
+static long console_read(struct file *f, void *buf, size_t len)
+{
+    (void)f; (void)buf; (void)len;
+    return 0;       /* end of file: no console input yet */
+}
+
+static long console_write(struct file *f, const void *buf, size_t len)
+{
+    (void)f;
+    return vfs_console_write(buf, len);
+}
+
+static long console_ioctl(struct file *f, unsigned long req, unsigned long arg)
+{
+    (void)f;
+    void *p = (void *)arg;
+    long r = 0;
+    switch (req) {
+    case TCGETS:
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF:
+    case TIOCGWINSZ:
+    case TIOCSWINSZ:
+        if (!p)
+            return -EFAULT;
+        break;
+    default:
+        return -ENOTTY;
+    }
+    libos_lock(&tty_lock);
+    switch (req) {
+    case TCGETS:
+        memcpy(p, &tty, sizeof tty);
+        break;
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF:
+        memcpy(&tty, p, sizeof tty);
+        break;
+    case TIOCGWINSZ:
+        memcpy(p, &tty_ws, sizeof tty_ws);
+        break;
+    case TIOCSWINSZ:
+        memcpy(&tty_ws, p, sizeof tty_ws);
+        break;
+    }
+    libos_unlock(&tty_lock);
+    return r;
+}
+
+static long console_fsync(struct file *f)
+{
+    (void)f;
+    return 0;
+}
+
+static const struct file_ops console_ops = {
+    .read = console_read, .write = console_write, .ioctl = console_ioctl,
+    .fstat = dev_fstat, .fsync = console_fsync, .release = vfs_dev_release,
+};
+
+#define MKDEV(ma, mi) ((uint32_t)(ma) << 8 | (uint32_t)(mi))
+
+void vfs_dev_init(struct vnode *dev)
+{
+    vfs_dev_node(dev, "null", 0666, MKDEV(1, 3), &null_ops);
+    vfs_dev_node(dev, "zero", 0666, MKDEV(1, 5), &zero_ops);
+    vfs_dev_node(dev, "urandom", 0666, MKDEV(1, 9), &urandom_ops);
+    vfs_dev_node(dev, "random", 0666, MKDEV(1, 8), &urandom_ops);
+    vfs_dev_node(dev, "console", 0620, MKDEV(5, 1), &console_ops);
+    vfs_dev_node(dev, "tty", 0666, MKDEV(5, 0), &console_ops);
+    for (int fd = 0; fd < 3; fd++) {
+        struct file *f;
+        if (vfs_open(AT_FDCWD, "/dev/console", O_RDWR, 0, &f) == 0 &&
+            libos_fd_install_at(f, fd, 0) < 0)
+            libos_file_put(f);
+    }
+}
