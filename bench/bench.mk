@@ -12,3 +12,6 @@ $(eval $(call pd_elf,$(KIPC)/server.elf,bench/kernel-ipc/entry.S bench/kernel-ip
 $(B)/images/kernel-ipc.img: bench/kernel-ipc/kernel-ipc.config $(KIPC_ELFS) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
 	tools/freebeam image bench/kernel-ipc/kernel-ipc.config -o $@ --kernel $(B)/kernel/kernel.elf --search $(KIPC)
+
+# ---- the libos benchmark (bench/libos/run.sh): its own fragment ----
+-include bench/libos.mk

@@ -99,6 +99,16 @@ static inline int32_t k_poweroff(int status)
     return k_call(FB_SYS_POWEROFF, (uint32_t)status, 0, 0, 0, 0);
 }
 
+static inline int32_t k_pd_exit(int status)
+{
+    return k_call(FB_SYS_PD_EXIT, (uint32_t)status, 0, 0, 0, 0);
+}
+
+static inline int32_t k_thread_interrupt(uint32_t tid)
+{
+    return k_call(FB_SYS_THREAD_INTERRUPT, tid, 0, 0, 0, 0);
+}
+
 static inline int32_t k_thread_self(void)
 {
     return k_call(FB_SYS_THREAD_SELF, 0, 0, 0, 0, 0);

@@ -81,6 +81,11 @@ struct libos_lock {
 void libos_lock(struct libos_lock *l);
 void libos_unlock(struct libos_lock *l);
 
+/* ---- the PD info page (start.c) ---- */
+struct fb_pdinfo_map;
+const struct fb_pdinfo_map *libos_region(const char *name);   /* a region by name, or NULL */
+const char *libos_boot_env(const char *key);   /* the description's environment, or NULL */
+
 /* ---- console ---- */
 void libos_write_console(const char *p, size_t len);
 void libos_puts(const char *s);

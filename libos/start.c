@@ -14,8 +14,11 @@
  * linker script loads the headers and gives __ehdr_start), AT_RANDOM, the
  * uids (equal: not a secure-mode program), AT_ENTRY, AT_EXECFN.
  *
- * argv and the environment are fixed for now: the system description has
- * no way to give them yet.
+ * What the PD is comes from its info page (kapi.h, struct fb_pdinfo): its
+ * priority, the region named `heap` that mmap hands out, a region named
+ * `rootfs` (a cpio archive, mounted at /), and argv and the environment from
+ * the system description.  Without them: the linker's heap symbols and a
+ * fixed argv/environment.
  */
 #include "libos.h"
 #include <elf.h>
@@ -23,7 +26,7 @@
 #include "kcall.h"
 #include "vfs.h"
 
-#define LIBOS_START_AREA 1024   /* as in crt1.S */
+#define LIBOS_START_AREA 4096   /* as in crt1.S */
 
 /* Linux's ARM HWCAP bits of a Cortex-A15 (what Linux reports on QEMU's
  * cortex-a15, without EVTSTRM): SWP HALF THUMB FAST_MULT VFP EDSP NEON
@@ -42,11 +45,11 @@ int __libc_start_main(int (*)(int, char **, char **), int, char **, void (*)(voi
                       void (*)(void), void (*)(void));
 
 static const char *const fixed_argv[] = { "program" };
+static const struct fb_pdinfo *const info = (const struct fb_pdinfo *)FB_PDINFO_VADDR;
 static const char *const fixed_envp[] = {
     "PATH=/bin:/usr/bin", "HOME=/", "TERM=vt100", "TZ=UTC0",
 };
 
-#define N_ARGV (sizeof fixed_argv / sizeof fixed_argv[0])
 #define N_ENVP (sizeof fixed_envp / sizeof fixed_envp[0])
 #define N_AUX 17   /* the pairs below and AT_NULL */
 
@@ -81,6 +84,55 @@ static void fill_random(uint8_t out[16])
     }
 }
 
+static int info_ok(void)
+{
+    return info->magic == FB_PDINFO_MAGIC && info->version == FB_PDINFO_VERSION &&
+           info->n_maps <= FB_PDINFO_MAX_MAPS;
+}
+
+static const char *info_str(uint32_t off)
+{
+    return off && off < 4096 ? (const char *)info + off : "";
+}
+
+/* The mapping of the region with this name, or NULL. */
+const struct fb_pdinfo_map *libos_region(const char *name)
+{
+    if (!info_ok())
+        return NULL;
+    for (uint32_t i = 0; i < info->n_maps; i++)
+        if (info->maps[i].kind == FB_MAP_REGION && strcmp(info_str(info->maps[i].name_off), name) == 0)
+            return &info->maps[i];
+    return NULL;
+}
+
+/* The strings of the description's args/env block: argv, "", env. */
+static const char *args_block(uint32_t *len)
+{
+    if (!info_ok() || !info->args_len || info->args_off + info->args_len > 4096)
+        return NULL;
+    *len = info->args_len;
+    return (const char *)info + info->args_off;
+}
+
+/* An environment entry of the description (before main runs too), or NULL. */
+const char *libos_boot_env(const char *key)
+{
+    uint32_t len;
+    const char *p = args_block(&len), *end;
+    if (!p)
+        return NULL;
+    end = p + len;
+    while (p < end && *p)            /* skip argv */
+        p += strlen(p) + 1;
+    p++;
+    size_t kl = strlen(key);
+    for (; p < end && *p; p += strlen(p) + 1)
+        if (strncmp(p, key, kl) == 0 && p[kl] == '=')
+            return p + kl + 1;
+    return NULL;
+}
+
 static __attribute__((noreturn)) void too_small(void)
 {
     libos_puts("libos: the initial stack area is too small\n");
@@ -95,14 +147,42 @@ void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd)
     uint32_t tid = (uint32_t)k_thread_self();
     libos_set_tid(tid);
     libos_main_tid = tid;
-    libos_prio = find_prio(tid);
+    libos_prio = info_ok() ? info->priority : find_prio(tid);
     libos_time_init();
-    libos_mm_init((uintptr_t)__libos_heap_start,
-                  (size_t)(__libos_heap_end - __libos_heap_start), (uintptr_t)_end);
+    const struct fb_pdinfo_map *heap = libos_region("heap");
+    if (heap && (heap->perms & 6) == 6)
+        libos_mm_init(heap->vaddr, heap->size, (uintptr_t)_end);
+    else
+        libos_mm_init((uintptr_t)__libos_heap_start,
+                      (size_t)(__libos_heap_end - __libos_heap_start), (uintptr_t)_end);
     libos_files_init();     /* / (tmpfs), /tmp, /dev; fds 0-2 on /dev/console */
+    const struct fb_pdinfo_map *root = libos_region("rootfs");
+    if (root) {
+        int r = libos_mount_archive((const void *)(uintptr_t)root->vaddr, root->size, "/");
+        if (r < 0)
+            libos_log_num("the rootfs region is not a valid cpio archive; not mounted, error", (unsigned long)-r);
+    }
+
+    /* argv and envp: the description's, or the fixed ones. */
+    const char *argvs[64], *envs[64];
+    size_t n_argv = 0, n_envp = 0;
+    uint32_t alen;
+    const char *p = args_block(&alen);
+    if (p) {
+        const char *end = p + alen;
+        for (; p < end && *p && n_argv < 64; p += strlen(p) + 1)
+            argvs[n_argv++] = p;
+        for (p++; p < end && *p && n_envp < 64; p += strlen(p) + 1)
+            envs[n_envp++] = p;
+    }
+    if (!n_argv)
+        argvs[n_argv++] = fixed_argv[0];
+    if (!n_envp)
+        for (size_t i = 0; i < N_ENVP; i++)
+            envs[n_envp++] = fixed_envp[i];
 
     /* Vectors first, then strings. */
-    uint32_t nwords = 1 + (N_ARGV + 1) + (N_ENVP + 1) + 2 * N_AUX;
+    uint32_t nwords = 1 + (n_argv + 1) + (n_envp + 1) + 2 * N_AUX;
     char *str = (char *)(area + nwords);
     char *end = (char *)top;
     uint32_t *w = area;
@@ -111,24 +191,24 @@ void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd)
     str += 16;
     fill_random(random);
 
-    *w++ = N_ARGV;
+    *w++ = n_argv;
     uint32_t argv0 = 0;
-    for (size_t i = 0; i < N_ARGV; i++) {
-        size_t l = strlen(fixed_argv[i]) + 1;
+    for (size_t i = 0; i < n_argv; i++) {
+        size_t l = strlen(argvs[i]) + 1;
         if (str + l > end)
             too_small();
-        memcpy(str, fixed_argv[i], l);
+        memcpy(str, argvs[i], l);
         if (i == 0)
             argv0 = (uint32_t)(uintptr_t)str;
         *w++ = (uint32_t)(uintptr_t)str;
         str += l;
     }
     *w++ = 0;
-    for (size_t i = 0; i < N_ENVP; i++) {
-        size_t l = strlen(fixed_envp[i]) + 1;
+    for (size_t i = 0; i < n_envp; i++) {
+        size_t l = strlen(envs[i]) + 1;
         if (str + l > end)
             too_small();
-        memcpy(str, fixed_envp[i], l);
+        memcpy(str, envs[i], l);
         *w++ = (uint32_t)(uintptr_t)str;
         str += l;
     }

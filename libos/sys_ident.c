@@ -102,11 +102,13 @@ bool libos_user_ok(const void *p, size_t len, int write)
 
 /* ---- uname ---- */
 
-/* The host's name: the one place that knows where it comes from.  Fixed
- * until the image's configuration reaches the PD (the PD info page). */
+/* The host's name: the one place that knows where it comes from: the
+ * description's environment (FREEBEAM_NODENAME, a fully qualified name),
+ * else freebeam.local. */
 static const char *nodename(void)
 {
-    return "freebeam.local";
+    const char *n = libos_boot_env("FREEBEAM_NODENAME");
+    return n && *n ? n : "freebeam.local";
 }
 
 static void set_field(char *dst, const char *src)

@@ -108,6 +108,8 @@ SYSCALL(rt_sigprocmask)
     return 0;
 }
 
+#define SIGCANCEL_LINUX 33   /* musl's SIGCANCEL (src/internal/pthread_impl.h) */
+
 static int default_ignored(long sig)
 {
     return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
@@ -119,6 +121,10 @@ static long send_signal(long tid, long sig)
         return -EINVAL;
     if (sig == 0)
         return 0;
+    /* musl's pthread_cancel: interrupt the thread's blocking call (it then
+     * returns -EINTR and musl acts on the cancel flag) */
+    if (sig == SIGCANCEL_LINUX)
+        return k_thread_interrupt((uint32_t)tid) == 0 ? 0 : -ESRCH;
     uintptr_t h = actions[sig].handler;
     if (h == (uintptr_t)SIG_IGN || (h == (uintptr_t)SIG_DFL && default_ignored(sig)))
         return 0;

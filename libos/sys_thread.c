@@ -148,10 +148,12 @@ void __libos_unmapself(void *base, size_t size)
     k_thread_exit(&libos_mm_lock.v);
 }
 
+/* The whole PD ends: the kernel stops every thread and tells the monitor
+ * (or, for a PD without one, powers the machine off with the status when the
+ * PD has that right). */
 void libos_exit_group(int status)
 {
-    k_poweroff(status & 0xff);
-    libos_log_num("exit_group without the poweroff right; this thread stops, status", (unsigned long)(status & 0xff));
+    k_pd_exit(status & 0xff);
     for (;;)
         libos_exit_thread();
 }

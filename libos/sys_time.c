@@ -22,6 +22,7 @@
 #define LIBOS_REALTIME_BASE 1577836800ull
 
 static uint32_t freq;
+static uint32_t ns_per_tick;     /* 1e9 / freq when whole, else 0 */
 
 uint64_t libos_ticks(void)
 {
@@ -40,6 +41,7 @@ void libos_time_init(void)
     uint32_t f;
     __asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(f));
     freq = f ? f : 62500000u;
+    ns_per_tick = tc_ns_per_tick(freq);
 }
 
 uint64_t libos_realtime_base_ns(void)
@@ -83,7 +85,7 @@ static int clock_now_ns(long clk, uint64_t *ns)
     int64_t base = clock_base_ns(clk);
     if (base < 0)
         return -EINVAL;
-    *ns = (uint64_t)base + tc_ticks_to_ns(libos_ticks(), freq);
+    *ns = (uint64_t)base + tc_ticks_to_ns_npt(libos_ticks(), freq, ns_per_tick);
     return 0;
 }
 
@@ -95,8 +97,11 @@ SYSCALL(clock_gettime64)
     if (r)
         return r;
     struct ts64 *ts = (struct ts64 *)b;
-    ts->sec = (int64_t)(ns / TC_NS_PER_S);
-    ts->nsec = (int64_t)(ns % TC_NS_PER_S);
+    uint64_t sec;
+    uint32_t nsec;
+    tc_split_ns(ns, &sec, &nsec);
+    ts->sec = (int64_t)sec;
+    ts->nsec = nsec;
     return 0;
 }
 
@@ -108,8 +113,11 @@ SYSCALL(clock_gettime32)
     if (r)
         return r;
     struct ts32 *ts = (struct ts32 *)b;
-    ts->sec = (int32_t)(ns / TC_NS_PER_S);
-    ts->nsec = (int32_t)(ns % TC_NS_PER_S);
+    uint64_t sec;
+    uint32_t nsec;
+    tc_split_ns(ns, &sec, &nsec);
+    ts->sec = (int32_t)sec;
+    ts->nsec = (int32_t)nsec;
     return 0;
 }
 

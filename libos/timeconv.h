@@ -15,6 +15,43 @@
 
 #define TC_NS_PER_S 1000000000ull
 
+/* n / 1e9 without a division (a libgcc call on ARMv7-A): n / 1e9 =
+ * (n >> 9) / 1953125, and for the 55-bit n >> 9 that is exactly
+ * ((n >> 9) * M) >> 75 with M = ceil(2^75 / 1953125) (checked over the
+ * whole range by the bound (M * 1953125 - 2^75) * 2^55 < 2^75). */
+static inline uint64_t tc_div_1e9(uint64_t n)
+{
+    const uint64_t m0 = 0xa09b5a53u, m1 = 0x44b82fu;
+    uint64_t a = n >> 9, a0 = (uint32_t)a, a1 = a >> 32;
+    uint64_t lo = a0 * m0, mid1 = a1 * m0, mid2 = a0 * m1, hi = a1 * m1;
+    uint64_t t = (lo >> 32) + (uint32_t)mid1 + (uint32_t)mid2;
+    uint64_t upper = hi + (mid1 >> 32) + (mid2 >> 32) + (t >> 32);   /* product >> 64 */
+    return upper >> 11;
+}
+
+/* {sec, nsec} of a time in ns. */
+static inline void tc_split_ns(uint64_t ns, uint64_t *sec, uint32_t *nsec)
+{
+    uint64_t s = tc_div_1e9(ns);
+    *sec = s;
+    *nsec = (uint32_t)ns - (uint32_t)s * 1000000000u;
+}
+
+/* ns_per_tick: 1e9 / freq when that is a whole number (62.5 MHz: 16), else
+ * 0; worked out once (tc_ns_per_tick) so reading the clock divides nothing. */
+static inline uint32_t tc_ns_per_tick(uint32_t freq)
+{
+    return TC_NS_PER_S % freq == 0 ? (uint32_t)(TC_NS_PER_S / freq) : 0;
+}
+
+static inline uint64_t tc_ticks_to_ns_npt(uint64_t ticks, uint32_t freq, uint32_t npt)
+{
+    if (npt)
+        return ticks * npt;
+    uint64_t s = ticks / freq, rem = ticks % freq;
+    return s * TC_NS_PER_S + rem * TC_NS_PER_S / freq;
+}
+
 static inline uint64_t tc_ticks_to_ns(uint64_t ticks, uint32_t freq)
 {
     if (TC_NS_PER_S % freq == 0)            /* e.g. 62.5 MHz: 16 ns a tick */

@@ -76,8 +76,35 @@ static void test_abs_deadline(void)
     CHECK(tc_abs_deadline(INT64_MAX, 999999999, 0, QEMU_HZ, &d) == 0 && d > 0);
 }
 
+/* tc_div_1e9 / tc_split_ns against the division they avoid, at the edges
+ * and over a million pseudo-random values spread over every magnitude. */
+static void test_div_1e9(void)
+{
+    static const uint64_t edges[] = { 0, 1, 999999999, 1000000000, 1000000001, 1999999999,
+        UINT64_MAX, UINT64_MAX - 1, 18446744073000000000ull, 18446744073709551000ull,
+        (1ull << 63), (1ull << 32) - 1, (1ull << 32), 1ull << 55, (1ull << 55) * 1000 };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+        bad += tc_div_1e9(edges[i]) != edges[i] / 1000000000u;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 1000000; i++) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        uint64_t n = x >> (i % 64);
+        bad += tc_div_1e9(n) != n / 1000000000u;
+    }
+    CHECK(bad == 0);
+    uint64_t s;
+    uint32_t ns;
+    tc_split_ns(1234567890123456789ull, &s, &ns);
+    CHECK(s == 1234567890ull && ns == 123456789u);
+    CHECK(tc_ns_per_tick(62500000u) == 16 && tc_ns_per_tick(19200000u) == 0);
+    CHECK(tc_ticks_to_ns_npt(1000, 62500000u, 16) == 16000);
+    CHECK(tc_ticks_to_ns_npt(19200000u, 19200000u, 0) == 1000000000u);
+}
+
 int main(void)
 {
+    test_div_1e9();
     test_ticks_to_ns();
     test_ns_to_ticks();
     test_rel_deadline();

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# third_party/erlang/build.sh BUILD_DIR
+#
+# Builds erts for the BEAM PD: Debian's `erlang` source package at exactly
+# the version of the host's erlang-base (whose architecture-independent
+# .beam files the image takes), with Debian's patches and ours
+# (patches/*.patch, each says why), cross-compiled for ARMv7-A hard-float
+# with `tools/freebeam cc` (our musl + libos: an ordinary static freebeam C
+# program) and only the emulator built.
+#
+#   BUILD_DIR/third_party/erlang-VERSION/  the unpacked Debian source, never edited
+#   BUILD_DIR/third_party/erlang-work/     a copy with our patches, configured and built in place
+#                                          (OTP builds inside its tree)
+#   BUILD_DIR/third_party/xbin/            arm-linux-musleabihf-* tool names for configure --host
+#   BUILD_DIR/erts/beam.smp                stripped: what an image takes
+#   BUILD_DIR/erts/beam.smp.unstripped     with symbols and debug info, for gdb
+#   BUILD_DIR/erts/build-times.txt         configure and make wall times
+#
+# A second run with the same patches, script and flags reuses the configured
+# work tree and only relinks (so a new libos.a or libc.a is picked up);
+# FREEBEAM_ERTS_CLEAN=1 forces a fresh copy and configure.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$here/../.." && pwd)
+B=$(mkdir -p "${1:?usage: $0 BUILD_DIR}" && cd "$1" && pwd)
+CROSS=${CROSS:-arm-linux-gnueabihf-}
+HOST=arm-linux-musleabihf              # what configure is told (--host)
+TARGET=arm-unknown-linux-musleabihf     # what OTP's config.sub makes of it
+JOBS=${JOBS:-$(nproc)}
+die() { echo "$0: $*" >&2; exit 1; }
+
+# ---- the version: exactly the host's erlang-base ----
+hostver=$(dpkg-query -W -f='${Version}' erlang-base 2>/dev/null) ||
+  die "erlang-base is not installed (make setup installs it): erts must match its .beam files"
+upstream=${hostver%-*}                 # 1:25.2.3+dfsg (apt-source.sh wants no Debian revision)
+noepoch=${hostver#*:}                  # 25.2.3+dfsg-1+deb12u4 (for folder names)
+src=$B/third_party/erlang-$noepoch
+work=$B/third_party/erlang-work
+xbin=$B/third_party/xbin
+out=$B/erts
+
+# apt-source.sh takes the upstream version and fetches the newest Debian
+# revision of it: check that this is the host's revision too, and keep no
+# tree of another version.
+fetched=$src
+if [ ! -d "$src" ]; then
+  fetched=$src.fetch
+  rm -rf "$fetched"
+  "$ROOT/third_party/apt-source.sh" erlang "$upstream" "$fetched"
+fi
+srcver=$(dpkg-parsechangelog -l "$fetched/debian/changelog" -S Version)
+if [ "$srcver" != "$hostver" ]; then
+  [ "$fetched" = "$src" ] || rm -rf "$fetched"
+  die "the erlang source package is $srcver but the host's erlang-base is $hostver.
+  erts and the host's .beam files must be the same release: install
+  erlang-base=$srcver (and erlang-eunit to match), or use an archive that
+  offers erlang $hostver as its newest $upstream."
+fi
+[ "$fetched" = "$src" ] || mv "$fetched" "$src"
+
+# ---- tool names for --host=arm-linux-musleabihf ----
+# configure looks for arm-linux-musleabihf-ar, -ranlib, -ld...: Debian's
+# arm-linux-gnueabihf binutils under those names.  The compiler is the
+# wrapper itself (CC below); the -gcc name is here for whatever looks it up.
+mkdir -p "$xbin"
+for t in ar ranlib strip nm ld objdump objcopy as readelf size strings addr2line; do
+  p=$(command -v "${CROSS}$t") || die "${CROSS}$t not found (make setup)"
+  ln -sfn "$p" "$xbin/$HOST-$t"
+done
+printf '#!/bin/sh\nexec %q cc "$@"\n' "$ROOT/tools/freebeam" >"$xbin/$HOST-gcc.tmp"
+chmod +x "$xbin/$HOST-gcc.tmp" && mv -f "$xbin/$HOST-gcc.tmp" "$xbin/$HOST-gcc"
+export PATH="$xbin:$PATH"
+
+# The wrapper builds libc.a + libos.a + crt1.o if they are missing: let it
+# happen here, in sight, rather than in configure's first probe.
+echo 'int main(void){return 0;}' >"$B/third_party/.erts-cc-probe.c"
+"$ROOT/tools/freebeam" cc -o "$B/third_party/.erts-cc-probe" "$B/third_party/.erts-cc-probe.c" ||
+  die "tools/freebeam cc cannot link a trivial program: see above"
+rm -f "$B/third_party/.erts-cc-probe" "$B/third_party/.erts-cc-probe.c"
+
+# ---- configure settings ----
+# The answers configure cannot find out when cross-compiling
+# (notes/xcomp-arm-musl-static.conf: checked on musl 1.2.3/ARMv7 under qemu-arm).
+xcomp=(
+  erl_xcomp_bigendian=no erl_xcomp_double_middle_endian=no
+  erl_xcomp_linux_clock_gettime_correction=yes erl_xcomp_linux_nptl=yes
+  erl_xcomp_linux_usable_sigusrx=yes erl_xcomp_linux_usable_sigaltstack=yes
+  erl_xcomp_poll=yes erl_xcomp_putenv_copy=no erl_xcomp_reliable_fpe=no
+  erl_xcomp_getaddrinfo=yes erl_xcomp_clock_gettime_cpu_time=yes
+  erl_xcomp_posix_memalign=yes
+)
+# No JIT (none on 32-bit ARM); kernel poll off (ppoll + pipes: the smaller
+# libos surface, DESIGN.md decision 11); termcap off for now, although line
+# editing will need it (notes/pitfalls.md item 19); no ssl/java/odbc/wx; the
+# builtin zlib.  --build is explicit: config.guess would probe with $CC.
+conf_flags=(
+  --build="$(gcc -dumpmachine | sed 's/-linux-gnu$/-pc-linux-gnu/')" --host=$HOST
+  --disable-jit --disable-kernel-poll --without-termcap
+  --without-ssl --disable-dynamic-ssl-lib --without-javac --without-jinterface
+  --without-odbc --without-wx --enable-builtin-zlib
+  --disable-sharing-preserving --disable-pgo
+  # Applications with configure scripts of their own that the emulator does
+  # not need: skipping them saves their configure runs.
+  --without-common_test --without-crypto --without-megaco --without-snmp
+)
+cc="$ROOT/tools/freebeam cc"
+cflags="-O2 -g"
+ldflags="-static"
+
+# Everything the configured tree depends on (musl's headers too): when it
+# changes, start afresh.
+key=$( { cat "$0"; printf '%s\n' "$hostver" "${xcomp[@]}" "${conf_flags[@]}" "$cc" "$cflags" "$ldflags";
+         for p in "$here"/patches/*.patch; do [ -e "$p" ] && cat "$p"; done
+         find "$B/sysroot/include" -type f | sort | xargs cat; } | sha256sum | cut -c1-16)
+
+t_conf=0
+if [ -n "${FREEBEAM_ERTS_CLEAN:-}" ] || [ ! -f "$work/.freebeam-key" ] || [ "$(cat "$work/.freebeam-key")" != "$key" ]; then
+  rm -rf "$work"
+  cp -a "$src" "$work"
+  for p in "$here"/patches/*.patch; do
+    [ -e "$p" ] || continue
+    echo "erts: applying $(basename "$p")"
+    patch -d "$work" -p1 --batch --forward --quiet <"$p" || die "$(basename "$p") does not apply to erlang $hostver"
+  done
+  t0=$(date +%s)
+  echo "erts: configure (log: $work/configure.log)"
+  ( cd "$work" && export ERL_TOP=$work && env "${xcomp[@]}" CC="$cc" CFLAGS="$cflags" LDFLAGS="$ldflags" \
+      ./configure "${conf_flags[@]}" >configure.log 2>&1 ) ||
+    { tail -n 30 "$work/configure.log" >&2; die "configure failed (log: $work/configure.log)"; }
+  t_conf=$(( $(date +%s) - t0 ))
+  grep -q "^#define ETHR_HAVE_LINUX_FUTEX 1" "$work/erts/include/internal/$TARGET/ethread_header_config.h" ||
+    die "configure found no Linux futexes (<linux/futex.h>): ethread would not use futexes"
+  echo "$key" >"$work/.freebeam-key"
+else
+  echo "erts: reusing the configured tree $work (relinking)"
+fi
+
+# ---- build: the emulator only ----
+# erts/emulator's opt target builds erts/lib_src (ethread, erts_internal),
+# zlib, pcre and ryu, then beam.smp (and erl_child_setup).  Remove the
+# binaries first: OTP's makefiles do not relink when libos.a, libc.a or
+# libethread.a change (notes/erts-spike.md, problem 13).
+bindir=$work/bin/$TARGET
+rm -f "$bindir"/beam.smp "$bindir"/beam.emu
+t0=$(date +%s)
+echo "erts: make (log: $work/build.log)"
+( cd "$work/erts/emulator" && export ERL_TOP=$work &&
+  make -j"$JOBS" opt FLAVOR=smp TYPE=opt TARGET=$TARGET >"$work/build.log" 2>&1 ) ||
+  { tail -n 40 "$work/build.log" >&2; die "make failed (log: $work/build.log)"; }
+t_make=$(( $(date +%s) - t0 ))
+[ -f "$bindir/beam.smp" ] || die "no $bindir/beam.smp after make"
+
+mkdir -p "$out"
+cp -f "$bindir/beam.smp" "$out/beam.smp.unstripped"
+"${CROSS}strip" -o "$out/beam.smp.tmp" "$bindir/beam.smp" && mv -f "$out/beam.smp.tmp" "$out/beam.smp"
+if [ "$t_conf" -gt 0 ]; then
+  printf 'erlang %s\nconfigure_s %s\nmake_s %s\njobs %s\n' "$hostver" "$t_conf" "$t_make" "$JOBS" >"$out/build-times.txt"
+else
+  { grep -v '^relink_s ' "$out/build-times.txt" 2>/dev/null; echo "relink_s $t_make"; } >"$out/build-times.tmp"
+  mv -f "$out/build-times.tmp" "$out/build-times.txt"
+fi
+
+# Nothing that cannot work in a freebeam PD (notes/pitfalls.md items 2-3).
+CROSS=$CROSS "$ROOT/libos/check-program.sh" "$B/libos/libos.a" "$out/beam.smp.unstripped"
+if [ "$t_conf" -gt 0 ]; then how="configure ${t_conf}s, make ${t_make}s on $JOBS jobs"; else how="relinked in ${t_make}s"; fi
+echo "erts $hostver: $out/beam.smp ($(stat -c %s "$out/beam.smp") bytes stripped; $how)"
