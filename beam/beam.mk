@@ -1,0 +1,16 @@
+# beam.mk - the BEAM PD: the OTP root archive (beam/mkroot.sh) and images
+# that boot erts (third_party/erlang.mk) on libos.
+#
+#   make build/images/beam-hello.img   erts boots, prints BEAM_UP, halts
+BEAM_ROOT := $(B)/beam/root.cpio
+
+$(BEAM_ROOT): beam/mkroot.sh
+	@mkdir -p $(@D)
+	beam/mkroot.sh $@
+
+$(B)/images/beam-hello.img: beam/hello.config $(ERTS_BEAM) $(BEAM_ROOT) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
+	@mkdir -p $(@D)
+	tools/freebeam image beam/hello.config -o $@ --kernel $(B)/kernel/kernel.elf \
+	  --search $(ERTS_DIR) --search $(B)/beam
+
+IMAGES += $(B)/images/beam-hello.img
