@@ -255,3 +255,34 @@ SYSCALL(set_robust_list)
     UNUSED_ARGS();
     return 0;   /* recorded by nobody: robust mutexes of dead threads are not recovered */
 }
+
+/* prctl: the thread-name calls erts makes for each of its threads
+ * (PR_SET_NAME, PR_GET_NAME), kept per tid; anything else is EINVAL, as Linux
+ * answers an option it does not know. */
+#define LINUX_PR_SET_NAME 15
+#define LINUX_PR_GET_NAME 16
+static char thread_names[LIBOS_MAX_TID + 1][16];
+
+SYSCALL(prctl)
+{
+    UNUSED_ARGS();
+    uint32_t tid = libos_tid();
+    char *name = tid <= LIBOS_MAX_TID ? thread_names[tid] : NULL;
+    switch (a) {
+    case LINUX_PR_SET_NAME:
+        if (!b)
+            return -EFAULT;
+        if (name) {
+            strncpy(name, (const char *)b, 15);
+            name[15] = 0;
+        }
+        return 0;
+    case LINUX_PR_GET_NAME:
+        if (!b)
+            return -EFAULT;
+        memcpy((char *)b, name ? name : "", 16);
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
