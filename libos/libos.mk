@@ -128,3 +128,29 @@ posix-ipc-run: $(B)/images/posix-ipc.img
 	tools/freebeam run $(B)/images/posix-ipc.img --timeout 60
 
 IMAGES += $(B)/images/posix-ipc.img
+
+# ---- posix-conformance: tests/posix/conformance.c (threads, TLS, memory, ----
+# ---- time, files on the rootfs region and /tmp, pipes, fds, processes)  ----
+# The image's `rootfs` region is a cpio newc archive of
+# tests/posix/conformance-data (Debian's cpio), which libos mounts at /.
+# The same source is also built for the host by tests/suites/posix.sh.
+CONFORMANCE_DATA := $(shell find tests/posix/conformance-data 2>/dev/null)
+$(B)/posix/conformance.cpio: $(CONFORMANCE_DATA)
+	@mkdir -p $(@D)
+	cd tests/posix/conformance-data && find . | LC_ALL=C sort | \
+	  cpio -o -H newc --quiet --owner=0:0 --reproducible > $(abspath $@).tmp
+	mv $@.tmp $@
+
+$(eval $(call posix_elf,$(B)/posix/conformance.elf,tests/posix/conformance.c))
+
+$(B)/images/posix-conformance.img: systems/posix-conformance.config $(B)/posix/conformance.elf \
+  $(B)/posix/conformance.cpio $(B)/kernel/kernel.elf
+	@mkdir -p $(@D)
+	tools/freebeam image systems/posix-conformance.config -o $@ --kernel $(B)/kernel/kernel.elf \
+	  --search $(B)/posix
+
+.PHONY: posix-conformance-run
+posix-conformance-run: $(B)/images/posix-conformance.img
+	tools/freebeam run $(B)/images/posix-conformance.img --timeout 120
+
+IMAGES += $(B)/images/posix-conformance.img

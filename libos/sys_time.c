@@ -176,20 +176,24 @@ SYSCALL(clock_getres32)
     return r;
 }
 
-/* Block the calling thread until the deadline (a counter value, not 0). */
-static void sleep_until(uint64_t deadline)
+/* Block the calling thread until the deadline (a counter value, not 0):
+ * 0, or -EINTR when THREAD_INTERRUPT ends it early (musl's pthread_cancel). */
+static long sleep_until(uint64_t deadline)
 {
     volatile uint32_t word = 0;
     while (libos_ticks() < deadline) {
         int32_t r = k_futex_wait(&word, 0, deadline);
         if (r == -ETIMEDOUT)
             break;
+        if (r == -EINTR)
+            return -EINTR;
     }
+    return 0;
 }
 
-/* clk, flags (TIMER_ABSTIME), request {sec, nsec}; the remainder is
- * always 0 (nothing interrupts a sleep). */
-static long nanosleep_common(long clk, long flags, int64_t sec, int64_t nsec)
+/* clk, flags (TIMER_ABSTIME), request {sec, nsec}: 0, -EINVAL, or -EINTR
+ * with the time left in *left_ns. */
+static long nanosleep_common(long clk, long flags, int64_t sec, int64_t nsec, uint64_t *left_ns)
 {
     int64_t base = clock_base_ns(clk);
     if (base < 0)
@@ -202,19 +206,24 @@ static long nanosleep_common(long clk, long flags, int64_t sec, int64_t nsec)
         : tc_rel_deadline(libos_ticks(), sec, nsec, freq, &deadline);
     if (bad)
         return -EINVAL;
-    sleep_until(deadline);
-    return 0;
+    long r = sleep_until(deadline);
+    uint64_t now = libos_ticks();
+    *left_ns = now < deadline ? tc_ticks_to_ns_npt(deadline - now, freq, ns_per_tick) : 0;
+    return r;
 }
 
 SYSCALL(clock_nanosleep_time64)
 {
     UNUSED_ARGS();
     const struct ts64 *req = (const struct ts64 *)c;
-    long r = nanosleep_common(a, b, req->sec, req->nsec);
-    if (r == 0 && d && !(b & TIMER_ABSTIME)) {
+    uint64_t left, sec;
+    uint32_t nsec;
+    long r = nanosleep_common(a, b, req->sec, req->nsec, &left);
+    if (r == -EINTR && d && !(b & TIMER_ABSTIME)) {
         struct ts64 *rem = (struct ts64 *)d;
-        rem->sec = 0;
-        rem->nsec = 0;
+        tc_split_ns(left, &sec, &nsec);
+        rem->sec = (int64_t)sec;
+        rem->nsec = nsec;
     }
     return r;
 }
@@ -223,11 +232,14 @@ SYSCALL(clock_nanosleep32)
 {
     UNUSED_ARGS();
     const struct ts32 *req = (const struct ts32 *)c;
-    long r = nanosleep_common(a, b, req->sec, req->nsec);
-    if (r == 0 && d && !(b & TIMER_ABSTIME)) {
+    uint64_t left, sec;
+    uint32_t nsec;
+    long r = nanosleep_common(a, b, req->sec, req->nsec, &left);
+    if (r == -EINTR && d && !(b & TIMER_ABSTIME)) {
         struct ts32 *rem = (struct ts32 *)d;
-        rem->sec = 0;
-        rem->nsec = 0;
+        tc_split_ns(left, &sec, &nsec);
+        rem->sec = (int32_t)sec;
+        rem->nsec = (int32_t)nsec;
     }
     return r;
 }
@@ -236,11 +248,14 @@ SYSCALL(nanosleep)
 {
     UNUSED_ARGS();
     const struct ts32 *req = (const struct ts32 *)a;
-    long r = nanosleep_common(CLOCK_MONOTONIC, 0, req->sec, req->nsec);
-    if (r == 0 && b) {
+    uint64_t left, sec;
+    uint32_t nsec;
+    long r = nanosleep_common(CLOCK_MONOTONIC, 0, req->sec, req->nsec, &left);
+    if (r == -EINTR && b) {
         struct ts32 *rem = (struct ts32 *)b;
-        rem->sec = 0;
-        rem->nsec = 0;
+        tc_split_ns(left, &sec, &nsec);
+        rem->sec = (int32_t)sec;
+        rem->nsec = (int32_t)nsec;
     }
     return r;
 }
