@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# `tools/freebeam run-program`: C programs of ours (tests/programs/), built
+# with `tools/freebeam cc`, each run as a one-PD image: exit statuses (exit,
+# return from main, abort, a NULL write), argv and environment, stdout and
+# stderr in order with nothing lost at exit, --files and /tmp, threads, a
+# timed wait under --det; and bad invocations refused before QEMU starts.
+# Ends with `N passed, N failed`.
+set -u
+cd "$(dirname "$0")/../.."
+fb=tools/freebeam
+out_dir=build/run-program-test
+mkdir -p "$out_dir"
+pass=0; fail=0
+ok()  { echo "ok   $*"; pass=$((pass + 1)); }
+bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+
+for src in tests/programs/*.c; do
+  name=$(basename "$src" .c)
+  $fb cc -O2 -Wall -Wextra -Werror -pthread "$src" -o "$out_dir/$name" || bad "cc $src"
+done
+
+# run NAME EXPECTED-STATUS [run-program options and program args...]: output in $out
+run() {
+  local name=$1 want=$2; shift 2
+  local opts=() args=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
+  [ $# -gt 0 ] && shift && args=("$@")
+  out=$($fb run-program --timeout 60 "${opts[@]}" "$out_dir/$name" "${args[@]}" </dev/null 2>&1); rc=$?
+  echo "$out" | sed 's/^/  | /'
+  [ "$rc" -eq "$want" ] && ok "$name: exit status $want" || bad "$name: exit status $rc, expected $want"
+}
+has() { grep -qF -- "$1" <<<"$out" && ok "$2" || bad "$2 (no '$1')"; }
+
+run exit3 3
+run ret 43 -- one two
+run abort 134
+run nullwrite 139
+has "fault: pd program" "nullwrite: the kernel printed the fault record"
+run args 0 -- alpha "two words"
+has "args: argv[0]=args" "args: argv[0] is the program's name"
+has "args: argv[2]=two words" "args: an argument with a space arrives whole"
+has "args: TERM=vt100" "args: the environment has TERM"
+run order 0
+lines=$(grep -E '^order: (out|err) [0-9]+' <<<"$out" | tr -d '\r')
+want=$(for i in $(seq 0 49); do echo "order: out $i"; echo "order: err $i"; done)
+[ "$lines" = "$want" ] && ok "order: stdout and stderr interleave as written" || bad "order: lines out of order"
+has "order: last words without a newline" "order: the last unterminated line is not lost at exit"
+run files 0 --files tests/programs/files-data
+has "files: /greeting.txt says: hello from the archive" "files: a file from --files is read"
+has "files: /tmp/note read back" "files: /tmp is writable"
+run threads 0
+has "threads: 8 joined" "threads: 8 threads joined"
+run timedwait 0 --det
+has "timedwait: ETIMEDOUT after 200000 us" "timedwait: 200 ms lasts exactly 200 ms under --det"
+
+# Refused before QEMU starts, with a reason and a non-zero status.
+refuse() {
+  local what=$1 want=$2; shift 2
+  local o; o=$($fb run-program "$@" 2>&1 </dev/null); local r=$?
+  if [ $r -ne 0 ] && grep -q -- "$want" <<<"$o" && ! grep -q "freebeam kernel" <<<"$o"; then
+    ok "refused: $what"
+  else
+    echo "$o" | sed 's/^/  | /'; bad "refused: $what (status $r)"
+  fi
+}
+refuse "no such file" "no such file" build/no/such/program
+refuse "not an ARM ELF" "not a 32-bit ARM ELF" /bin/true
+printf 'int main(void){return 0;}\n' > "$out_dir/dyn.c"
+arm-linux-gnueabihf-gcc "$out_dir/dyn.c" -o "$out_dir/dyn" 2>/dev/null
+refuse "a dynamically linked ELF" "build it with tools/freebeam cc" "$out_dir/dyn"
+printf 'static char big[200 << 20]; int main(void){ big[1] = 1; return big[1]; }\n' > "$out_dir/big.c"
+$fb cc "$out_dir/big.c" -o "$out_dir/big"
+refuse "a program bigger than the memory given" "needs more memory" --mem 64 "$out_dir/big"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
