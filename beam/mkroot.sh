@@ -1,14 +1,32 @@
 #!/usr/bin/env bash
-# mkroot.sh OUT.cpio [APP...] - the OTP root the BEAM PD boots from, as a
-# cpio "newc" archive that libos mounts read-only at /otp.
+# mkroot.sh [--app DIR]... [--tree SRC:DEST]... OUT.cpio [APP...] - the OTP
+# root the BEAM PD boots from, as a cpio "newc" archive that libos mounts
+# read-only at /otp.
 #
 # The .beam files are architecture independent, so they come from the host's
 # Debian packages (erlang-base and friends, the same version as the erts we
 # cross-build), stripped of debug chunks.  kernel, stdlib and compiler are
 # always in; more applications are named on the command line (eunit, ...).
+# Extra contents (tools/freebeam test-image uses them):
+#   --app DIR       a directory of the user's application (DIR/ebin, and
+#                   DIR/priv, DIR/include if present), as /otp/lib/$(basename DIR);
+#                   its .beam files are stripped like OTP's
+#   --tree SRC:DEST the files under directory SRC as they are, at /otp/DEST
+#                   (e.g. --tree build/x/test:test gives /otp/test/ebin/...)
 # The archive is reproducible: sorted entries, every mtime 0.
 set -euo pipefail
-[ $# -ge 1 ] || { echo "usage: $0 OUT.cpio [APP...]" >&2; exit 2; }
+usage() { echo "usage: $0 [--app DIR]... [--tree SRC:DEST]... OUT.cpio [APP...]" >&2; exit 2; }
+apps=(); trees=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --app) [ $# -ge 2 ] || usage; apps+=("$2"); shift 2 ;;
+    --tree) [ $# -ge 2 ] || usage; [[ $2 == ?*:?* ]] || usage; trees+=("$2"); shift 2 ;;
+    --) shift; break ;;
+    -*) usage ;;
+    *) break ;;
+  esac
+done
+[ $# -ge 1 ] || usage
 out=$1; shift
 otp=${OTP_ROOT:-/usr/lib/erlang}
 stage=$(mktemp -d)
@@ -27,8 +45,25 @@ for app in kernel stdlib compiler "$@"; do
   dst=$root/lib/$(basename "$src")
   mkdir -p "$dst/ebin"
   cp "$src"/ebin/*.beam "$src"/ebin/*.app "$dst/ebin/" 2>/dev/null || cp "$src"/ebin/* "$dst/ebin/"
-  [ -d "$src/priv" ] && cp -r "$src/priv" "$dst/"
+  # -L: Debian links some priv files to other packages (common_test's jquery)
+  [ -d "$src/priv" ] && cp -rL "$src/priv" "$dst/"
   [ -d "$src/include" ] && cp -r "$src/include" "$dst/"
+done
+
+for dir in ${apps[@]+"${apps[@]}"}; do
+  [ -d "$dir/ebin" ] || { echo "$0: --app $dir: no ebin directory" >&2; exit 1; }
+  dst=$root/lib/$(basename "$dir")
+  [ -e "$dst" ] && { echo "$0: --app $dir: $(basename "$dir") is already in the archive" >&2; exit 1; }
+  mkdir -p "$dst"
+  for sub in ebin priv include; do [ -d "$dir/$sub" ] && cp -r "$dir/$sub" "$dst/"; done
+done
+for t in ${trees[@]+"${trees[@]}"}; do
+  src=${t%%:*} dest=${t#*:}
+  [ -d "$src" ] || { echo "$0: --tree $t: $src is not a directory" >&2; exit 1; }
+  case /$dest/ in */../*|*/./*) echo "$0: --tree $t: DEST must be a plain relative path" >&2; exit 1 ;; esac
+  dest=${dest#/}
+  mkdir -p "$root/$dest"
+  cp -r "$src"/. "$root/$dest/"
 done
 
 # Strip debug info and other optional chunks: code loading needs none of them.

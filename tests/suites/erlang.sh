@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Our Erlang tests (erlang/test/*_tests.erl, EUnit) run inside freebeam by
+# `tools/freebeam test-image`, plus checks of test-image itself and of how
+# failures show: a failing module makes it exit non-zero with `0 passed, 1
+# failed`; a Common Test suite runs; erlang:halt("...") prints the reason,
+# writes the crash dump to /tmp and powers off non-zero; halt(abort) too.
+#
+# Prints `ok`/`FAIL` lines for the checks, and ends with one line
+# `N passed, N failed`: the Erlang tests' counts, with each failed check of
+# this script (and a missing Erlang result) added to the failures.
+set -u
+cd "$(dirname "$0")/../.."
+checks_failed=0
+ok()  { echo "ok   $*"; }
+bad() { echo "FAIL $*"; checks_failed=$((checks_failed + 1)); }
+
+# run LOGVAR RCVAR ARGS...: test-image, console shown indented, \r dropped.
+run() {
+  local -n _out=$1 _rc=$2; shift 2
+  tools/freebeam test-image "$@" </dev/null >"$gen/console.log" 2>&1; _rc=$?
+  _out=$(tr -d '\r' <"$gen/console.log")
+  sed 's/^/  | /' <<<"$_out"
+}
+
+gen=$(mkdir -p build/testimage && mktemp -d build/testimage/erlang-suite.XXXXXX) || exit 1
+trap 'rm -rf "$gen"' EXIT
+
+# ---- our tests ----
+run out rc --timeout 300 erlang/test/*_tests.erl
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' <<<"$out" | tail -n 1)
+erl_p=0 erl_f=0
+if [ -n "$line" ]; then
+  erl_p=${line%% passed*}; erl_f=${line#*, }; erl_f=${erl_f%% failed*}
+  ok "erlang/test: result line: $line"
+else
+  bad "erlang/test: no result line (exit status $rc)"
+fi
+if [ "$rc" -eq 0 ] && [ -n "$line" ] && [ "$erl_f" -eq 0 ]; then ok "erlang/test: exit status 0"
+elif [ "$rc" -ne 0 ] && [ -n "$line" ] && [ "$erl_f" -gt 0 ]; then echo "     erlang/test: exit status $rc ($erl_f failed)"
+else bad "erlang/test: exit status $rc does not match the result line"; fi
+grep -q '^FB_LOGGER_MARK error level$' <<<"$out" && ok "logger output on the console" ||
+  bad "no logger output on the console"
+grep -q '^Error in process <[0-9.]*> with exit value:' <<<"$out" && grep -q '^=CRASH REPORT====' <<<"$out" &&
+  ok "error and crash reports on the console" || bad "no error or crash report on the console"
+
+# ---- a failing module: non-zero status, 0 passed, 1 failed ----
+cat >"$gen/fb_fail_tests.erl" <<'EOF'
+-module(fb_fail_tests).
+-include_lib("eunit/include/eunit.hrl").
+fails_test() -> ?assertEqual(2, length(id([x]))).
+id(X) -> X.
+EOF
+run out rc --timeout 120 "$gen/fb_fail_tests.erl"
+[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && ok "failing module: exit status $rc" || bad "failing module: exit status $rc"
+grep -q '^0 passed, 1 failed' <<<"$out" && ok "failing module: 0 passed, 1 failed" ||
+  bad "failing module: no '0 passed, 1 failed' line"
+
+# ---- a Common Test suite with a data directory ----
+mkdir -p "$gen/fb_ct_SUITE_data"
+echo "freebeam data" >"$gen/fb_ct_SUITE_data/hello.txt"
+cat >"$gen/fb_ct_SUITE.erl" <<'EOF'
+-module(fb_ct_SUITE).
+-include_lib("common_test/include/ct.hrl").
+-export([all/0, init_per_suite/1, end_per_suite/1, data_case/1, priv_case/1, skip_case/1]).
+all() -> [data_case, priv_case, skip_case].
+init_per_suite(Config) -> [{fb, 42} | Config].
+end_per_suite(_Config) -> ok.
+data_case(Config) ->
+    42 = ?config(fb, Config),
+    {ok, <<"freebeam data\n">>} = file:read_file(filename:join(?config(data_dir, Config), "hello.txt")).
+priv_case(Config) ->
+    F = filename:join(?config(priv_dir, Config), "x"),
+    ok = file:write_file(F, <<"y">>),
+    {ok, <<"y">>} = file:read_file(F).
+skip_case(_Config) -> {skip, "on purpose"}.
+EOF
+run out rc --timeout 120 "$gen/fb_ct_SUITE.erl"
+[ "$rc" -eq 0 ] && grep -q '^2 passed, 0 failed, 1 skipped' <<<"$out" &&
+  ok "Common Test suite: 2 passed, 0 failed, 1 skipped, status 0" || bad "Common Test suite: status $rc"
+
+# ---- failures are visible: halt with a reason, halt(abort) ----
+cat >"$gen/fb_halt_tests.erl" <<'EOF'
+-module(fb_halt_tests).
+-include_lib("eunit/include/eunit.hrl").
+halt_test() -> erlang:halt("fb_halt_reason: deliberate").
+EOF
+run out rc --timeout 120 "$gen/fb_halt_tests.erl"
+[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && ok "halt(\"...\"): exit status $rc" || bad "halt(\"...\"): exit status $rc"
+grep -q '^fb_halt_reason: deliberate$' <<<"$out" && ok "halt(\"...\"): the reason on the console" ||
+  bad "halt(\"...\"): no reason on the console"
+grep -q '^Crash dump is being written to: /tmp/erl_crash.dump\.\.\..*done' <<<"$out" &&
+  ok "halt(\"...\"): erl_crash.dump written to /tmp" || bad "halt(\"...\"): no crash dump written"
+cat >"$gen/fb_abort_tests.erl" <<'EOF'
+-module(fb_abort_tests).
+-include_lib("eunit/include/eunit.hrl").
+abort_test() -> erlang:halt(abort).
+EOF
+run out rc --timeout 120 "$gen/fb_abort_tests.erl"
+[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && ok "halt(abort): exit status $rc" || bad "halt(abort): exit status $rc"
+
+echo "$erl_p passed, $((erl_f + checks_failed)) failed"
+[ "$erl_f" -eq 0 ] && [ "$checks_failed" -eq 0 ]

@@ -1,0 +1,123 @@
+%% fb_test_runner - runs EUnit modules and Common Test suites inside a
+%% freebeam image (tools/freebeam test-image) and powers the machine off
+%% with the verdict.
+%%
+%% The plan is a file of terms, one per test module, in the order given on
+%% the command line:
+%%     {eunit, foo_tests}.
+%%     {ct, bar_SUITE}.
+%% Each module's result is printed as it ends (`fb_test: MOD: N passed, N
+%% failed, N skipped`), then the totals as the last line before the halt:
+%%     N passed, N failed, N skipped
+%% The status is 0 only if nothing failed (1 otherwise; 2 if the plan could
+%% not be read or the runner itself crashed).  halt/1 powers freebeam off
+%% with that status, which `tools/freebeam run` returns.
+%%
+%% Counting, EUnit: this module is also an eunit_listener.  A test that ends
+%% ok passes, one that ends in an error fails, one skipped is skipped; a
+%% test cancelled (a timeout) and a group cancelled for a reason of its own
+%% (a setup that crashed) count one failure each, so that a broken fixture
+%% can never look green.  Common Test: ct:run_test/1's own counts; the
+%% automatically skipped cases (init_per_* failed) count as failures.
+-module(fb_test_runner).
+-behaviour(eunit_listener).
+
+-export([main/1]).
+-export([start/1, init/1, handle_begin/3, handle_end/3, handle_cancel/3, terminate/2]).
+
+-define(CT_LOGDIR, "/tmp/ct_logs").
+
+main(PlanFile) ->
+    Status = try run_plan(PlanFile)
+             catch C:R:St ->
+                 io:format("fb_test: runner crashed: ~p:~p~n  ~p~n", [C, R, St]),
+                 2
+             end,
+    halt(Status).
+
+run_plan(PlanFile) ->
+    case file:consult(PlanFile) of
+        {ok, Plan} ->
+            T0 = erlang:monotonic_time(millisecond),
+            Counts = [run_item(Item) || Item <- Plan],
+            {P, F, S} = lists:foldl(fun({P1, F1, S1}, {P0, F0, S0}) -> {P0 + P1, F0 + F1, S0 + S1} end,
+                                    {0, 0, 0}, Counts),
+            Ms = erlang:monotonic_time(millisecond) - T0,
+            io:format("fb_test: ~w module(s) in ~w ms~n", [length(Plan), Ms]),
+            io:format("~w passed, ~w failed, ~w skipped~n", [P, F, S]),
+            case F of 0 -> 0; _ -> 1 end;
+        {error, Reason} ->
+            io:format("fb_test: cannot read the plan ~s: ~p~n", [PlanFile, Reason]),
+            2
+    end.
+
+run_item({Kind, Mod}) ->
+    io:format("fb_test: ~s ~w~n", [Kind, Mod]),
+    {P, F, S} = Counts = try run_item(Kind, Mod)
+                         catch C:R:St ->
+                             io:format("fb_test: ~w crashed the runner: ~p:~p~n  ~p~n", [Mod, C, R, St]),
+                             {0, 1, 0}
+                         end,
+    io:format("fb_test: ~w: ~w passed, ~w failed, ~w skipped~n", [Mod, P, F, S]),
+    Counts.
+
+run_item(eunit, Mod) ->
+    Ref = make_ref(),
+    Res = eunit:test(Mod, [{report, {?MODULE, [{owner, self()}, {ref, Ref}]}}]),
+    receive
+        {Ref, {P, F, S}} ->
+            %% eunit said error but no test failed: a module that does not
+            %% load, a generator that crashes...
+            F1 = case {Res, F} of {error, 0} -> 1; _ -> F end,
+            {P, F1, S}
+    after 10000 ->
+        io:format("fb_test: ~w: no counts from EUnit (result ~p)~n", [Mod, Res]),
+        {0, 1, 0}
+    end;
+run_item(ct, Suite) ->
+    ok = filelib:ensure_dir(filename:join(?CT_LOGDIR, "x")),
+    Opts = [{suite, Suite}, {dir, filename:dirname(code:which(Suite))}, {auto_compile, false},
+            {logdir, ?CT_LOGDIR}, {verbosity, 0}],
+    case ct:run_test(Opts) of
+        {Ok, Failed, {UserSkipped, AutoSkipped}} ->
+            {Ok, Failed + AutoSkipped, UserSkipped};
+        Other ->
+            io:format("fb_test: ct:run_test(~p): ~p~n", [Suite, Other]),
+            {0, 1, 0}
+    end.
+
+%% ---- eunit_listener ----
+
+start(Opts) ->
+    eunit_listener:start(?MODULE, Opts).
+
+init(Opts) ->
+    #{owner => proplists:get_value(owner, Opts), ref => proplists:get_value(ref, Opts),
+      pass => 0, fail => 0, skip => 0}.
+
+handle_begin(_Kind, _Data, St) ->
+    St.
+
+handle_end(test, Data, St) ->
+    case proplists:get_value(status, Data) of
+        ok -> bump(pass, St);
+        {skipped, _} -> bump(skip, St);
+        _ -> bump(fail, St)
+    end;
+handle_end(_Group, _Data, St) ->
+    St.
+
+handle_cancel(test, _Data, St) ->
+    bump(fail, St);
+handle_cancel(group, Data, St) ->
+    case proplists:get_value(reason, Data) of
+        undefined -> St;                        % cancelled with its parent
+        _ -> bump(fail, St)
+    end.
+
+terminate(_Result, #{owner := Owner, ref := Ref, pass := P, fail := F, skip := S}) ->
+    Owner ! {Ref, {P, F, S}},
+    ok.
+
+bump(Key, St) ->
+    maps:update_with(Key, fun(N) -> N + 1 end, St).

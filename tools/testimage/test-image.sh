@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# tools/testimage/test-image.sh - `tools/freebeam test-image`: run EUnit test
+# modules and Common Test suites inside a freebeam image (docs/erlang-tests.md).
+#
+#   test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... MODULE_OR_SUITE...
+#
+# Each argument is an Erlang source file (or an already compiled .beam): a
+# name ending in _SUITE is a Common Test suite, anything else an EUnit module.
+# On the host: compile them with erlc (the host's OTP is the image's OTP),
+# build an OTP root archive (beam/mkroot.sh: kernel, stdlib, compiler, eunit,
+# and common_test with what it needs when a suite is given) with the compiled
+# modules and our runner (fb_test_runner) in /otp/test/ebin, write a system
+# description like beam/hello.config whose -eval runs the runner, build the
+# image and boot it.  The runner prints `N passed, N failed, N skipped` and
+# halts with 0 only if nothing failed; that status is ours.  Everything goes
+# to a temporary directory under build/testimage/, removed at the end
+# (--keep IMG copies the image out first).
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+B=$ROOT/build
+me="freebeam test-image"
+
+usage() {
+  echo "usage: freebeam test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... MODULE_OR_SUITE..." >&2
+  exit 2
+}
+die() { echo "$me: $*" >&2; exit 2; }
+
+timeout=300 keep="" mem="" heap_mb=256 files=() envs=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --timeout) [ $# -ge 2 ] || usage; timeout=$2; shift 2 ;;
+    --keep) [ $# -ge 2 ] || usage; keep=$2; shift 2 ;;
+    --mem) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
+    --heap) [ $# -ge 2 ] || usage; heap_mb=$2; shift 2 ;;
+    --env) [ $# -ge 2 ] || usage; [[ $2 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "--env needs KEY=VALUE"
+           envs+=("$2"); shift 2 ;;
+    --) shift; files+=("$@"); break ;;
+    -*) echo "$me: unknown option $1" >&2; usage ;;
+    *) files+=("$1"); shift ;;
+  esac
+done
+[ ${#files[@]} -ge 1 ] || usage
+[[ $timeout =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--timeout needs a number of seconds"
+[ -z "$mem" ] || [[ $mem =~ ^[0-9]+$ ]] || die "--mem needs a number of MB"
+# The heap region is mapped at 0x20000000, below the archive at 0x30000000.
+[[ $heap_mb =~ ^[0-9]+$ ]] && [ "$heap_mb" -ge 32 ] && [ "$heap_mb" -le 256 ] ||
+  die "--heap needs a number of MB from 32 to 256"
+
+# ---- the modules: names, kinds ----
+declare -A seen=()
+plan=() srcs=() beams=() need_ct=0
+for f in "${files[@]}"; do
+  [ -f "$f" ] || die "$f: no such file"
+  case $f in
+    *.erl) mod=$(basename "$f" .erl); srcs+=("$f") ;;
+    *.beam) mod=$(basename "$f" .beam); beams+=("$f") ;;
+    *) die "$f: not an Erlang source (.erl) or module (.beam)" ;;
+  esac
+  [[ $mod =~ ^[a-z][a-zA-Z0-9_]*$ ]] || die "$f: $mod is not a plain module name"
+  [ -z "${seen[$mod]:-}" ] || die "$f: module $mod given twice"
+  seen[$mod]=1
+  case $mod in
+    fb_test_runner) die "$f: fb_test_runner is the runner's own name" ;;
+    *_SUITE) plan+=("{ct, $mod}."); need_ct=1 ;;
+    *) plan+=("{eunit, $mod}.") ;;
+  esac
+done
+
+# ---- what the image is built from ----
+kernel=$B/kernel/kernel.elf erts=$B/erts/beam.smp
+if [ ! -f "$kernel" ] || [ ! -f "$erts" ]; then
+  echo "$me: building the kernel and erts first (make -C $ROOT ${kernel#$ROOT/} ${erts#$ROOT/})" >&2
+  make --no-print-directory -C "$ROOT" "${kernel#$ROOT/}" "${erts#$ROOT/}" >&2 ||
+    { echo "$me: building the kernel or erts failed" >&2; exit 1; }
+fi
+
+mkdir -p "$B/testimage" || exit 1
+work=$(mktemp -d "$B/testimage/run.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
+ebin=$work/test/ebin
+mkdir -p "$ebin" || exit 1
+
+fail() { echo "$me: $*" >&2; exit 1; }
+
+erlc -o "$ebin" "$ROOT/tools/testimage/fb_test_runner.erl" || fail "cannot compile the runner"
+for f in ${srcs[@]+"${srcs[@]}"}; do
+  d=$(dirname "$f")
+  # The usual rebar-like layout: headers next to the source or in ../include.
+  erlc -o "$ebin" -I "$d" -I "$d/../include" -DFREEBEAM "$f" || fail "$f: does not compile"
+done
+for f in ${beams[@]+"${beams[@]}"}; do cp "$f" "$ebin/" || exit 1; done
+printf '%s\n' "${plan[@]}" >"$work/test/plan.eterm"
+
+# A suite's data directory (foo_SUITE_data/ next to its source) goes next to
+# its .beam, where Common Test looks for ?config(data_dir).
+for f in ${srcs[@]+"${srcs[@]}"} ${beams[@]+"${beams[@]}"}; do
+  mod=$(basename "${f%.*}")
+  case $mod in *_SUITE) d=$(dirname "$f")/${mod}_data
+                        [ -d "$d" ] && { cp -rL "$d" "$ebin/" || exit 1; } ;; esac
+done
+
+# A plain ct:run_test/1 loads modules of common_test, kernel and stdlib only
+# (measured in the image); cover, ct_telnet & co would need more.
+apps=(eunit)
+[ $need_ct -eq 1 ] && apps+=(common_test)
+"$ROOT/beam/mkroot.sh" --tree "$work/test:test" "$work/root.cpio" "${apps[@]}" >/dev/null ||
+  fail "cannot build the root archive"
+
+heap=$(printf '16#%X' $((heap_mb * 1024 * 1024)))
+# The environment, as Erlang strings: ours, each KEY given by --env replaced
+# (never twice: erts and libc disagree on which of two wins).
+declare -A env_set=()
+env_all=()
+for e in ${envs[@]+"${envs[@]}"}; do env_set[${e%%=*}]=1; env_all+=("$e"); done
+for e in HOME=/ TERM=vt100 LANG=C.UTF-8 FREEBEAM_NODENAME=freebeam.local ROOTDIR=/otp BINDIR=/otp/bin \
+         EMU=beam PROGNAME=erl ERL_CRASH_DUMP=/tmp/erl_crash.dump; do
+  [ -n "${env_set[${e%%=*}]:-}" ] || env_all+=("$e")
+done
+env_list=""
+for e in "${env_all[@]}"; do
+  e=${e//\\/\\\\}; e=${e//\"/\\\"}
+  env_list+="${env_list:+, }\"$e\""
+done
+cat >"$work/test.config" <<EOF
+%% Generated by tools/freebeam test-image: erts boots from root.cpio, runs
+%% fb_test_runner on /otp/test/plan.eterm and powers off with its verdict.
+{pd, beam, [{elf, "beam.smp"}, {priority, 100}, {stack, 1048576}, {max_threads, 64},
+            {rights, [poweroff]},
+            {args, ["beam", "-S", "1:1", "-SDcpu", "1:1", "-SDio", "1", "-A", "1",
+                    "-sbwt", "none", "-sbwtdcpu", "none", "-sbwtdio", "none",
+                    "--", "-root", "/otp", "-bindir", "/otp/bin", "-progname", "erl",
+                    "--", "-home", "/", "--", "-noshell", "-pa", "/otp/test/ebin",
+                    "-eval", "fb_test_runner:main(\"/otp/test/plan.eterm\")."]},
+            {env, [$env_list]}]}.
+{region, heap, [{size, $heap}]}.
+{region, rootfs, [{file, "root.cpio"}]}.
+{map, beam, heap, [{vaddr, 16#20000000}, {perms, rw}]}.
+{map, beam, rootfs, [{vaddr, 16#30000000}, {perms, r}]}.
+EOF
+
+"$ROOT/tools/freebeam" image "$work/test.config" -o "$work/test.img" --kernel "$kernel" \
+  --search "$B/erts" --search "$work" >/dev/null || fail "cannot build the image"
+if [ -n "$keep" ]; then
+  mkdir -p "$(dirname "$keep")" && cp "$work/test.img" "$keep" || fail "cannot copy the image to $keep"
+  echo "$me: image kept as $keep" >&2
+fi
+
+runargs=(--timeout "$timeout"); [ -n "$mem" ] && runargs+=(--mem "$mem")
+"$ROOT/tools/freebeam" run "$work/test.img" "${runargs[@]}" </dev/null | tee "$work/console.log"
+rc=${PIPESTATUS[0]}
+if ! tr -d '\r' <"$work/console.log" | grep -qE '^[0-9]+ passed, [0-9]+ failed'; then
+  echo "$me: the image printed no result line (exit status $rc)" >&2
+  [ "$rc" -eq 0 ] && rc=1
+fi
+exit "$rc"
