@@ -23,7 +23,7 @@ TARGET_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -nostdinc 
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
 
 # The default image `make run` boots, and the images `make images` builds.
-RUN_IMAGE ?= pingpong
+RUN_IMAGE ?= shell
 IMAGES :=
 
 .PHONY: all setup images test run clean

@@ -2,6 +2,8 @@
 # that boot erts (third_party/erlang.mk) on libos.
 #
 #   make build/images/beam-hello.img   erts boots, prints BEAM_UP, halts
+#   make build/images/shell.img        the Erlang shell on the serial console
+#                                      (serial driver PD + BEAM PD; `make run`)
 BEAM_ROOT := $(B)/beam/root.cpio
 
 $(BEAM_ROOT): beam/mkroot.sh
@@ -14,3 +16,12 @@ $(B)/images/beam-hello.img: beam/hello.config $(ERTS_BEAM) $(BEAM_ROOT) $(B)/ker
 	  --search $(ERTS_DIR) --search $(B)/beam
 
 IMAGES += $(B)/images/beam-hello.img
+
+# The shell: the serial driver PD (drivers/drivers.mk) and the BEAM PD.
+$(B)/images/shell.img: beam/shell.config $(ERTS_BEAM) $(BEAM_ROOT) $(B)/kernel/kernel.elf \
+  $(B)/pds/drivers/serial.elf $(FREEBEAM_TOOLS)
+	@mkdir -p $(@D)
+	tools/freebeam image beam/shell.config -o $@ --kernel $(B)/kernel/kernel.elf \
+	  --search $(ERTS_DIR) --search $(B)/beam --search $(B)/pds/drivers
+
+IMAGES += $(B)/images/shell.img

@@ -114,4 +114,30 @@ static inline int32_t k_thread_self(void)
     return k_call(FB_SYS_THREAD_SELF, 0, 0, 0, 0, 0);
 }
 
+static inline int32_t k_notify(uint32_t ch)
+{
+    return k_call(FB_SYS_NOTIFY, ch, 0, 0, 0, 0);
+}
+
+/* Wait for an event (kapi.h FB_EV_*): io->r[0] = the kind, r[1..6] its
+ * words.  deadline: CNTVCT ticks, 0 = none. */
+static inline void k_recv(struct kregs *io, uint64_t deadline)
+{
+    io->r[0] = (uint32_t)deadline;
+    io->r[1] = (uint32_t)(deadline >> 32);
+    io->r[2] = io->r[3] = io->r[4] = io->r[5] = io->r[6] = 0;
+    k_svc(FB_SYS_RECV, io);
+}
+
+/* Answer the ppcall this thread took with `label` (no message words),
+ * then wait as k_recv. */
+static inline void k_reply_recv(struct kregs *io, uint32_t label, uint64_t deadline)
+{
+    io->r[0] = label;
+    io->r[1] = io->r[2] = io->r[3] = io->r[4] = 0;
+    io->r[5] = (uint32_t)deadline;
+    io->r[6] = (uint32_t)(deadline >> 32);
+    k_svc(FB_SYS_REPLY_RECV, io);
+}
+
 #endif

@@ -18,13 +18,17 @@
  * priority, the region named `heap` that mmap hands out, a region named
  * `rootfs` (a cpio archive, mounted at /), and argv and the environment from
  * the system description.  Without them: the linker's heap symbols and a
- * fixed argv/environment.
+ * fixed argv/environment.  With the regions console_rx/console_tx and
+ * FREEBEAM_CONSOLE_CH, /dev/console is the serial driver's (console.h),
+ * served by the event thread started here (events.h).
  */
 #include "libos.h"
 #include <elf.h>
 #include <string.h>
 #include "kcall.h"
 #include "vfs.h"
+#include "console.h"
+#include "events.h"
 
 #define LIBOS_START_AREA 4096   /* as in crt1.S */
 
@@ -155,6 +159,7 @@ void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd)
     else
         libos_mm_init((uintptr_t)__libos_heap_start,
                       (size_t)(__libos_heap_end - __libos_heap_start), (uintptr_t)_end);
+    libos_console_init();   /* the serial driver's rings, if the PD has them (console.h) */
     libos_files_init();     /* / (tmpfs), /tmp, /dev; fds 0-2 on /dev/console */
     const struct fb_pdinfo_map *root = libos_region("rootfs");
     if (root) {
@@ -162,6 +167,7 @@ void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd)
         if (r < 0)
             libos_log_num("the rootfs region is not a valid cpio archive; not mounted, error", (unsigned long)-r);
     }
+    libos_events_start();   /* the event thread, if a channel has a handler (events.h) */
 
     /* argv and envp: the description's, or the fixed ones. */
     const char *argvs[64], *envs[64];

@@ -3,11 +3,13 @@
  * the same console), and descriptors 0-2 opened on the console at start
  * (erts opens /dev/null until it gets fd 3: notes/pitfalls.md item 18).
  *
- * console: writes go to the kernel's debug console (FB_SYS_DEBUG_PUTS);
- * reads give end of file until a serial driver PD provides input.  It
- * answers the terminal ioctls musl and erts use: TCGETS/TCSETS/TCSETSW/
- * TCSETSF (the settings are recorded and reported back, not yet applied),
- * TIOCGWINSZ (80x24; isatty() asks this) and TIOCSWINSZ; others ENOTTY.
+ * console: the debug console, used when the PD has no serial driver
+ * (console.c replaces it with vfs_console_use when it has one): writes go
+ * to the kernel's debug console (FB_SYS_DEBUG_PUTS) as they are; reads
+ * give end of file.  It answers the terminal ioctls musl and erts use:
+ * TCGETS/TCSETS/TCSETSW/TCSETSF (the settings are recorded and reported
+ * back, not applied), TIOCGWINSZ (80x24; isatty() asks this) and
+ * TIOCSWINSZ; others ENOTTY.
  *
  * urandom: NOT cryptographic.  A splitmix64 sequence seeded from the
  * counter at the first read (fixed under --det); good enough for hash
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include "kcall.h"
+#include "console.h"
 
 long vfs_console_write(const void *buf, size_t len)
 {
@@ -220,6 +223,13 @@ static const struct file_ops console_ops = {
     .fstat = dev_fstat, .fsync = console_fsync, .release = vfs_dev_release,
 };
 
+static const struct file_ops *console_impl = &console_ops;
+
+void vfs_console_use(const struct file_ops *ops)
+{
+    console_impl = ops;
+}
+
 #define MKDEV(ma, mi) ((uint32_t)(ma) << 8 | (uint32_t)(mi))
 
 void vfs_dev_init(struct vnode *dev)
@@ -228,8 +238,8 @@ void vfs_dev_init(struct vnode *dev)
     vfs_dev_node(dev, "zero", 0666, MKDEV(1, 5), &zero_ops);
     vfs_dev_node(dev, "urandom", 0666, MKDEV(1, 9), &urandom_ops);
     vfs_dev_node(dev, "random", 0666, MKDEV(1, 8), &urandom_ops);
-    vfs_dev_node(dev, "console", 0620, MKDEV(5, 1), &console_ops);
-    vfs_dev_node(dev, "tty", 0666, MKDEV(5, 0), &console_ops);
+    vfs_dev_node(dev, "console", 0620, MKDEV(5, 1), console_impl);
+    vfs_dev_node(dev, "tty", 0666, MKDEV(5, 0), console_impl);
     for (int fd = 0; fd < 3; fd++) {
         struct file *f;
         if (vfs_open(AT_FDCWD, "/dev/console", O_RDWR, 0, &f) == 0 &&

@@ -15,6 +15,10 @@
 
 #define IRQ_VTIMER 27u
 
+/* QEMU starts a machine with zero-filled RAM, and nothing but the image and
+ * the device tree (both below the frames palloc hands out) is loaded. */
+#define RAM_ZERO_AT_BOOT 1
+
 void platform_mmu_on(void);
 uint32_t fdt_ram_size(const void *fdt, uint32_t max_len);  /* bytes of RAM, 0 if unknown */
 extern uint32_t ram_size;      /* devices move to their virtual addresses */

@@ -1,0 +1,106 @@
+/*
+ * events.c - the event thread: kernel notifications to libos (events.h).
+ */
+#include "libos.h"
+#include "events.h"
+#include "file.h"
+#include "kcall.h"
+
+#define EV_STACK 8192u
+
+static libos_event_fn handlers[FB_MAX_CHANNELS];
+static uint64_t pending;
+static bool any_handler;
+
+int libos_events_on(unsigned ch, libos_event_fn fn)
+{
+    if (ch >= FB_MAX_CHANNELS)
+        return -EINVAL;
+    handlers[ch] = fn;
+    any_handler = true;
+    return 0;
+}
+
+uint64_t libos_events_take(uint64_t mask)
+{
+    return __atomic_fetch_and(&pending, ~mask, __ATOMIC_SEQ_CST) & mask;
+}
+
+static void run_handlers(uint64_t mask)
+{
+    uint64_t orphans = 0;
+    for (unsigned ch = 0; ch < FB_MAX_CHANNELS && mask; ch++, mask >>= 1) {
+        if (!(mask & 1))
+            continue;
+        if (handlers[ch])
+            handlers[ch](ch);
+        else
+            orphans |= 1ull << ch;
+    }
+    if (orphans)
+        __atomic_fetch_or(&pending, orphans, __ATOMIC_SEQ_CST);
+}
+
+static __attribute__((noreturn, used)) void event_loop(void *arg)
+{
+    (void)arg;
+    libos_set_tid((uint32_t)k_thread_self());
+    /* Once at start: a handler arms its rings (asks for notifications). */
+    uint64_t all = 0;
+    for (unsigned ch = 0; ch < FB_MAX_CHANNELS; ch++)
+        if (handlers[ch])
+            all |= 1ull << ch;
+    run_handlers(all);
+    libos_file_changed();
+
+    struct kregs io;
+    bool reply = false;
+    unsigned logged = 0;
+    for (;;) {
+        if (reply)
+            k_reply_recv(&io, (uint32_t)-ENOSYS, 0);
+        else
+            k_recv(&io, 0);
+        reply = false;
+        int32_t kind = (int32_t)io.r[0];
+        switch (kind) {
+        case FB_EV_NOTIFY:
+            run_handlers((uint64_t)io.r[1] | (uint64_t)io.r[2] << 32);
+            break;
+        case FB_EV_PPCALL:
+            if (!(logged & 1)) {
+                logged |= 1;
+                libos_log_num("no ppcall server in a POSIX PD: answered -ENOSYS, channel", io.r[1]);
+            }
+            reply = true;
+            break;
+        case FB_EV_FAULT:
+            libos_log_num("a PD this PD monitors stopped (fault record ignored), pd", io.r[1]);
+            break;
+        case FB_EV_TIMEOUT:
+        case -EINTR:
+            break;
+        default:
+            libos_log_num("event thread: RECV failed; notifications stop, error", (unsigned long)-kind);
+            k_thread_exit(0);
+        }
+        libos_file_changed();
+    }
+}
+
+int libos_events_start(void)
+{
+    if (!any_handler)
+        return 0;
+    uint8_t *stack = libos_pages_alloc(EV_STACK);
+    if (!stack)
+        return -ENOMEM;
+    int32_t tid = k_thread_create((uintptr_t)event_loop, (uintptr_t)(stack + EV_STACK), 0, 0,
+                                  libos_prio);
+    if (tid < 0) {
+        libos_pages_free(stack, EV_STACK);
+        libos_log_num("cannot start the event thread, error", (unsigned long)-tid);
+        return tid;
+    }
+    return 0;
+}

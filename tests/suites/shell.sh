@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# The Erlang shell on the serial console (beam/shell.config, the image
+# `make run` boots): the serial driver PD, the BEAM PD, libos's console and
+# line discipline.  Drives `tools/freebeam run build/images/shell.img` like
+# a user at a terminal: waits for each prompt before typing the next line
+# (stdin is a pipe, so the bytes go to the guest's serial port as they are;
+# Enter sends CR, as a terminal does), and checks the answers: arithmetic,
+# erase and kill in the line discipline, spawn/receive, a runtime error the
+# shell survives, halt(3) powering off with status 3, and q() with 0.
+# Ends with `N passed, N failed`.  SHELL_TIMEOUT (seconds, default 120)
+# bounds each boot.
+set -u
+cd "$(dirname "$0")/../.."
+img=build/images/shell.img
+if [ ! -f "$img" ]; then
+  make --no-print-directory -s "$img" >/dev/null || { echo "shell: cannot build $img"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+exec python3 - "$img" "${SHELL_TIMEOUT:-120}" <<'EOF'
+import os, re, select, subprocess, sys, time
+
+img, limit = sys.argv[1], float(sys.argv[2])
+passed = failed = 0
+
+def ok(what):
+    global passed
+    passed += 1
+    print("ok   " + what, flush=True)
+
+def bad(what):
+    global failed
+    failed += 1
+    print("FAIL " + what, flush=True)
+
+class Guest:
+    """QEMU with the guest's serial port on our pipes; expect-like."""
+    def __init__(self):
+        self.p = subprocess.Popen(["tools/freebeam", "run", img, "--timeout", str(int(limit))],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT)
+        self.buf = b""      # everything received
+        self.pos = 0        # where the next expect starts looking
+        self.end = time.monotonic() + limit + 10
+
+    def _fill(self, until):
+        fd = self.p.stdout.fileno()
+        while True:
+            left = min(until, self.end) - time.monotonic()
+            if left <= 0:
+                return False
+            r, _, _ = select.select([fd], [], [], left)
+            if not r:
+                return False
+            data = os.read(fd, 4096)
+            if not data:
+                return None     # QEMU exited
+            self.buf += data
+            return True
+
+    def expect(self, pattern, timeout=60):
+        """Wait for the regex (bytes) after the last match; the match or None."""
+        rx = re.compile(pattern, re.S)
+        until = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.buf, self.pos)
+            if m:
+                self.pos = m.end()
+                return m
+            if not self._fill(until):
+                return None
+
+    def send(self, text, pause=0.05):
+        """Type text byte by byte (a terminal's pace, roughly)."""
+        try:
+            for ch in text.encode():
+                self.p.stdin.write(bytes([ch]))
+                self.p.stdin.flush()
+                time.sleep(pause)
+        except BrokenPipeError:
+            pass
+
+    def wait(self, timeout=60):
+        until = time.monotonic() + timeout
+        while self._fill(until):
+            pass
+        try:
+            return self.p.wait(timeout=max(1, until - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            return None
+
+    def dump(self):
+        for line in self.buf.decode("utf-8", "replace").splitlines():
+            print("  | " + line.rstrip("\r"))
+
+PROMPT = rb"(\d+)> "
+
+def step(g, what, line, answer, timeout=60):
+    """Type line + CR; expect the answer, then a prompt."""
+    g.send(line + "\r")
+    if g.expect(answer, timeout) and g.expect(PROMPT, timeout):
+        ok(what)
+        return True
+    bad(what)
+    return False
+
+# ---- run 1: a session that ends with halt(3) ----
+g = Guest()
+if g.expect(rb"Eshell V13[^\r\n]*\r\n", limit) and g.expect(rb"1> ", 30):
+    ok("boot: Eshell V13 banner and the prompt 1>")
+    step(g, "1+2. answers 3 (echoed, CR as Enter, ONLCR)", "1+2.", rb"1\+2\.\r\n3\r\n")
+    step(g, "erase: DEL takes back a character", "2*\x7f+5.", rb"\r\n7\r\n")
+    step(g, "erase: ^H too", "6-\x08*7.", rb"\r\n42\r\n")
+    step(g, "kill: ^U discards the line", "junk(\x1510+1.", rb"\r\n11\r\n")
+    step(g, "spawn/receive at the prompt", 
+         'spawn(fun() -> receive X -> io:format("got ~p~n",[X]) end end) ! hi.',
+         rb"got hi\r\n")
+    step(g, "a runtime error: the shell prints the exception and goes on", "1/0.",
+         rb"exception error: an error occurred when evaluating an arithmetic expression")
+    step(g, "the shell still evaluates after the error", "lists:seq(1,5).",
+         rb"\[1,2,3,4,5\]\r\n")
+    g.send("halt(3).\r")
+    rc = g.wait(60)
+    if rc == 3:
+        ok("halt(3). powers off with status 3")
+    else:
+        bad("halt(3).: exit status %r" % rc)
+else:
+    bad("boot: no Eshell banner and prompt")
+    g.wait(5)
+if failed:
+    g.dump()
+
+# ---- run 2: q(). ends with status 0 ----
+g = Guest()
+if g.expect(rb"1> ", limit):
+    g.send("q().\r")
+    rc = g.wait(60)
+    if rc == 0:
+        ok("q(). powers off with status 0")
+    else:
+        bad("q().: exit status %r" % rc)
+        g.dump()
+else:
+    bad("second boot: no prompt")
+    g.wait(5)
+    g.dump()
+
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
+EOF
