@@ -43,6 +43,7 @@ static struct fb_ring con_rx, con_tx;
 static uint32_t con_ch;
 static struct winsize con_ws = { .ws_row = 24, .ws_col = 80 };
 static bool intr_logged;
+static bool con_active;          /* the console is the serial driver's rings */
 
 /* ---- with con_lock held ---- */
 
@@ -216,8 +217,9 @@ static long con_write(struct file *f, const void *buf, size_t len)
     }
 }
 
-/* Until the driver has taken every byte (TCSETSW, TCSETSF, tcdrain). */
-static long drain(void)
+/* Until the driver has taken every byte (TCSETSW, TCSETSF, tcdrain), or
+ * the deadline (counter ticks, 0 = none) passes: 0, -EINTR, -ETIMEDOUT. */
+static long drain_until(uint64_t deadline)
 {
     for (;;) {
         uint32_t seen = libos_change_seq();
@@ -232,9 +234,24 @@ static long drain(void)
         libos_unlock(&con_lock);
         if (empty)
             return 0;
-        if (libos_wait_change(seen, 0) == -EINTR)
-            return -EINTR;
+        long r = libos_wait_change(seen, deadline);
+        if (r == -EINTR || r == -ETIMEDOUT)
+            return r;
     }
+}
+
+static long drain(void)
+{
+    return drain_until(0);
+}
+
+/* The program is ending: let the driver print what is still in the TX ring
+ * (at most 2 s, in case the driver is gone), so nothing written right before
+ * exit is lost. */
+void libos_console_drain_at_exit(void)
+{
+    if (con_active)
+        (void)drain_until(libos_ticks() + 2ull * libos_freq());
 }
 
 static unsigned con_poll(struct file *f)
@@ -372,5 +389,6 @@ int libos_console_init(void)
     if (libos_events_on(ch, console_event) < 0)
         return 1;
     vfs_console_use(&serial_console_ops);
+    con_active = true;
     return 0;
 }

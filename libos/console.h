@@ -23,4 +23,7 @@ int libos_console_init(void);
  * vfs_dev_init (call before it). */
 void vfs_console_use(const struct file_ops *ops);
 
+/* sys_thread.c, at exit_group: wait (bounded) until the driver took every byte. */
+void libos_console_drain_at_exit(void);
+
 #endif

@@ -14,6 +14,7 @@
  * wakes one waiter (notes/pitfalls.md item 5).
  */
 #include "libos.h"
+#include "console.h"
 #include <sched.h>
 #include <signal.h>
 #include "kcall.h"
@@ -153,6 +154,7 @@ void __libos_unmapself(void *base, size_t size)
  * PD has that right). */
 void libos_exit_group(int status)
 {
+    libos_console_drain_at_exit();
     k_pd_exit(status & 0xff);
     for (;;)
         libos_exit_thread();

@@ -3,7 +3,7 @@
 # with `tools/freebeam cc`, each run as a one-PD image: exit statuses (exit,
 # return from main, abort, a NULL write), argv and environment, stdout and
 # stderr in order with nothing lost at exit, --files and /tmp, threads, a
-# timed wait under --det; and bad invocations refused before QEMU starts.
+# timed wait under --det, a line read from stdin; and bad invocations refused before QEMU starts.
 # Ends with `N passed, N failed`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -52,6 +52,11 @@ run threads 0
 has "threads: 8 joined" "threads: 8 threads joined"
 run timedwait 0 --det
 has "timedwait: ETIMEDOUT after 200000 us" "timedwait: 200 ms lasts exactly 200 ms under --det"
+
+out=$(printf 'a line from stdin\n' | $fb run-program --timeout 60 "$out_dir/readline" 2>&1); rc=$?
+echo "$out" | sed 's/^/  | /'
+[ "$rc" -eq 0 ] && ok "readline: exit status 0" || bad "readline: exit status $rc"
+has "readline: got 'a line from stdin'" "readline: a line typed on stdin reaches the program"
 
 # Refused before QEMU starts, with a reason and a non-zero status.
 refuse() {
