@@ -15,3 +15,29 @@ $(B)/images/kernel-ipc.img: bench/kernel-ipc/kernel-ipc.config $(KIPC_ELFS) $(B)
 
 # ---- the libos benchmark (bench/libos/run.sh): its own fragment ----
 -include bench/libos.mk
+
+# ---- freebeam against Linux+BEAM (bench/beam-vs-linux/run.sh, README.md there) ----
+# The workload is the peer baseline's module, compiled here with the host's erlc.
+BVL := $(B)/bench/beam-vs-linux
+BVL_PEER ?= ../shared/peer
+BVL_BEAMS := $(BVL)/bvl.beam $(BVL)/peer_ring.beam
+
+$(BVL)/bvl.beam: bench/beam-vs-linux/bvl.erl
+	@mkdir -p $(@D)
+	erlc +deterministic -o $(@D) $<
+$(BVL)/peer_ring.beam: $(BVL_PEER)/guest/peer_ring.erl
+	@mkdir -p $(@D)
+	erlc +deterministic -o $(@D) $<
+$(BVL)/bvl-root.cpio: bench/beam-vs-linux/mkroot.sh $(BEAM_ROOT) $(BVL_BEAMS)
+	bench/beam-vs-linux/mkroot.sh $@ $(BEAM_ROOT) $(BVL_BEAMS)
+
+$(eval $(call posix_elf,$(BVL)/bvl-meter.elf,bench/beam-vs-linux/meter.c))
+
+$(B)/images/bvl-up.img $(B)/images/bvl-ring.img: $(B)/images/bvl-%.img: bench/beam-vs-linux/%.config \
+    $(ERTS_BEAM) $(BVL)/bvl-root.cpio $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
+	@mkdir -p $(@D)
+	tools/freebeam image $< -o $@ --kernel $(B)/kernel/kernel.elf --search $(ERTS_DIR) --search $(BVL)
+$(B)/images/bvl-idle.img $(B)/images/bvl-probe.img: $(B)/images/bvl-%.img: bench/beam-vs-linux/%.config $(ERTS_BEAM) $(BVL)/bvl-root.cpio \
+    $(BVL)/bvl-meter.elf $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
+	@mkdir -p $(@D)
+	tools/freebeam image $< -o $@ --kernel $(B)/kernel/kernel.elf --search $(ERTS_DIR) --search $(BVL)

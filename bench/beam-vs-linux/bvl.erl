@@ -1,0 +1,67 @@
+%% bvl: the Erlang side of bench/beam-vs-linux (README.md there).
+%%
+%% up/0   the boot figure: the first line Erlang prints, with the guest's
+%%        CLOCK_MONOTONIC in ns (os:perf_counter/1: erts reads
+%%        clock_gettime(CLOCK_MONOTONIC) for it on both systems), then halt.
+%% ring/0 the workload of ../shared/peer/guest/peer_ring.erl: the same
+%%        peer_ring:run/2 and peer_ring:fib/1, the same output lines.  Its
+%%        main/0 cannot run on freebeam only because it reads
+%%        /proc/timer_list, which freebeam has no need for.
+%% idle/0 BEAM_UP, then an idle BEAM: timer:sleep/1 for IDLE_MS (default
+%%        30000) ms of guest time, then halt.
+-module(bvl).
+-export([up/0, ring/0, idle/0]).
+
+up() ->
+    io:format("BEAM_UP ~p~n", [os:perf_counter(nanosecond)]),
+    %% The same split as the peer's BEAM_VM_ELAPSED_US: erts's start_time
+    %% (set early in erts's init) to now.
+    io:format("BEAM_VM_ELAPSED_US ~p~n",
+              [erlang:convert_time_unit(erlang:monotonic_time() - erlang:system_info(start_time),
+                                        native, microsecond)]),
+    halt(0).
+
+ring() ->
+    io:format("BEAM_UP ~p~n", [os:perf_counter(nanosecond)]),
+    N = 10000, Hops = 100000,
+    [begin
+         {TSpawn, TRing} = peer_ring:run(N, Hops),
+         io:format("RING iter=~p procs=~p hops=~p spawn_us=~p ring_us=~p~n",
+                   [I, N, Hops, TSpawn, TRing])
+     end || I <- [1, 2, 3]],
+    {TFib, F} = timer:tc(peer_ring, fib, [24]),
+    io:format("FIB n=24 result=~p us=~p~n", [F, TFib]),
+    io:format("ERLANG_MEMORY_TOTAL ~p~nPROCESS_COUNT ~p~n",
+              [erlang:memory(total), erlang:system_info(process_count)]),
+    ok.
+
+idle() ->
+    io:format("BEAM_UP ~p~n", [os:perf_counter(nanosecond)]),
+    Ms = case os:getenv("IDLE_MS") of
+             false -> 30000;
+             S -> list_to_integer(S)
+         end,
+    %% On Linux, the window's busy time from /proc/timer_list (README.md):
+    %% three raw reads, parsed only after the window.  Two back to back
+    %% (what the reads themselves cost), then one after the sleep.
+    TL = "/proc/timer_list",
+    case filelib:is_regular(TL) of
+        true ->
+            {ok, A} = file:read_file(TL),
+            {ok, B} = file:read_file(TL),
+            timer:sleep(Ms),
+            {ok, C} = file:read_file(TL),
+            [io:format("TIMER_LIST read=~p now_ns=~p idle_sleeptime_ns=~p~n", [I | tl_times(X)])
+             || {I, X} <- [{1, A}, {2, B}, {3, C}]];
+        false ->
+            timer:sleep(Ms)
+    end,
+    io:format("IDLE_DONE ~p~n", [os:perf_counter(nanosecond)]),
+    halt(0).
+
+%% [now, idle_sleeptime of cpu 0] in ns from /proc/timer_list.
+tl_times(Bin) ->
+    {match, [Now]} = re:run(Bin, "now at ([0-9]+) nsecs", [{capture, all_but_first, list}]),
+    {match, [Idle]} = re:run(Bin, "idle_sleeptime\\s*:\\s*([0-9]+) nsecs",
+                             [{capture, all_but_first, list}]),
+    [list_to_integer(Now), list_to_integer(Idle)].

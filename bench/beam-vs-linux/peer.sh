@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# peer.sh - the Linux+BEAM side of bench/beam-vs-linux (README.md there):
+# the peer baseline of ../shared/peer (Debian's armhf kernel + busybox +
+# erlang-base 25.2.3) rebuilt here and booted in the same QEMU.
+#
+#   peer.sh prepare           build everything below (idempotent), print nothing on stdout
+#   peer.sh boot INITRD MEM_MB APPEND...
+#                             boot the kernel with INITRD (peer|bvl) and -m MEM_MB,
+#                             deterministic flags; the console on stdout
+#
+# Under build/bench-peer/ (shared with bench/libos/linux.sh, which fetches the kernel):
+#   debs/            the peer's armhf packages, fetched once with apt-get download
+#   peer/            a work copy of the peer's build_initramfs.sh and guest/ (as
+#                    its run_peer.sh makes one); its out/initrd.min.cpio.gz is the
+#                    peer's own initramfs, /init and all ("peer")
+#   bvl/initrd.cpio.gz  the same files with our /init (peer-init.sh), /bench/bvl.beam,
+#                    /bench/peer_ring.beam and /bin/cntvct ("bvl")
+# Needs root: dpkg -x of device nodes, mknod and cpio of /dev/console (as the peer's).
+set -euo pipefail
+SELF=$(realpath "$0")
+HERE=$(dirname "$SELF")
+cd "$HERE/../.."
+PEER=${BVL_PEER:-../shared/peer}
+W=build/bench-peer
+BVL=build/bench/beam-vs-linux
+PKGS="busybox-static erlang-base libc6 libtinfo6 zlib1g libstdc++6 libgcc-s1 libsystemd0"
+
+prepare() {
+  # The kernel (vmlinuz and its deb) as bench/libos/linux.sh fetches it.
+  ls "$W"/debs/linux-image-*-armmp_*_armhf.deb >/dev/null 2>&1 || bench/libos/linux.sh </dev/null >/dev/null 2>&1 || true
+  ls "$W"/debs/linux-image-*-armmp_*_armhf.deb >/dev/null 2>&1 ||
+    { echo "peer.sh: no kernel deb in $W/debs (bench/libos/linux.sh fetches it)" >&2; exit 1; }
+  local p missing=()
+  for p in $PKGS; do ls "$W"/debs/${p}_*_armhf.deb >/dev/null 2>&1 || missing+=("$p:armhf"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "peer.sh: apt-get download ${missing[*]}" >&2
+    (cd "$W/debs" && apt-get download "${missing[@]}" >&2)
+  fi
+  # The peer's own initramfs, built by its own script in a work copy.
+  mkdir -p "$W/peer/guest"
+  cp -f "$PEER/build_initramfs.sh" "$W/peer/"
+  cp -f "$PEER/guest/init" "$PEER/guest/peer_ring.erl" "$W/peer/guest/"
+  mkdir -p "$W/peer/debs"
+  for p in "$W"/debs/*_armhf.deb; do ln -sf "$(realpath "$p")" "$W/peer/debs/"; done
+  (cd "$W/peer" && ./build_initramfs.sh >&2)
+  # Ours: the peer's files, our /init, the benchmark's .beam files and cntvct.
+  make --no-print-directory "$BVL/bvl.beam" "$BVL/peer_ring.beam" >&2
+  mkdir -p "$W/bvl"
+  if [ ! -s "$W/bvl/cntvct" ] || [ "$HERE/cntvct.c" -nt "$W/bvl/cntvct" ]; then
+    arm-linux-gnueabihf-gcc -std=c11 -Wall -Wextra -Werror -O2 -march=armv7-a -mfloat-abi=hard \
+      -mfpu=vfpv3-d16 -static -o "$W/bvl/cntvct" "$HERE/cntvct.c"
+  fi
+  local out=$W/bvl/initrd.cpio.gz
+  if [ ! -s "$out" ] || [ -n "$(find "$W/peer/out/initrd.min.cpio" "$HERE/peer-init.sh" "$W/bvl/cntvct" \
+        "$BVL/bvl.beam" "$BVL/peer_ring.beam" "$SELF" -newer "$out" 2>/dev/null)" ]; then
+    local st=$W/bvl/stage
+    rm -rf "$st"; mkdir -p "$st"
+    (cd "$st" && cpio --quiet -i -d -m --no-absolute-filenames) <"$W/peer/out/initrd.min.cpio"
+    cp "$HERE/peer-init.sh" "$st/init"; chmod 755 "$st/init"
+    mkdir -p "$st/bench"; cp "$BVL/bvl.beam" "$BVL/peer_ring.beam" "$st/bench/"
+    cp "$W/bvl/cntvct" "$st/bin/cntvct"
+    find "$st" -exec touch -h -d @1 {} +
+    (cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --reproducible --quiet) >"$W/bvl/initrd.cpio"
+    gzip -n -9 -c "$W/bvl/initrd.cpio" >"$out.tmp" && mv -f "$out.tmp" "$out"
+    rm -rf "$st"
+  fi
+}
+
+boot() {
+  local which=$1 mem=$2; shift 2
+  local initrd
+  case $which in
+    peer) initrd=$W/peer/out/initrd.min.cpio.gz ;;
+    bvl)  initrd=$W/bvl/initrd.cpio.gz ;;
+    *) echo "peer.sh: boot peer|bvl" >&2; exit 2 ;;
+  esac
+  # The peer's det mode (its REPORT.md) plus -nic none, as bench/libos/linux.sh
+  # and tools/freebeam run have (QEMU needs a ROM for the default NIC that
+  # this host lacks).
+  exec timeout --kill-after=5 "${TIMEOUT:-300}" \
+    qemu-system-arm -M virt,dtb-randomness=off -cpu cortex-a15 -m "${mem}M" -nographic -no-reboot -nic none \
+      -kernel "$W/peer/out/vmlinuz" -initrd "$initrd" \
+      -rtc base=2020-01-01T00:00:00,clock=vm -icount shift=0,sleep=off \
+      -append "console=ttyAMA0 quiet panic=-1 $*" </dev/null
+}
+
+case ${1:-} in
+  prepare) prepare ;;
+  boot) shift; boot "$@" ;;
+  *) echo "usage: $0 prepare | boot peer|bvl MEM_MB [APPEND...]" >&2; exit 2 ;;
+esac
