@@ -42,6 +42,7 @@ void kmain(void)
     isb();
     gic_init();
     timer_init();
+    rtc_read_boot_time();
     slice_ticks = timer_us_to_ticks(TIMESLICE_US);
     uint32_t blob = ((uint32_t)_end + FB_PAGE - 1) & ~(FB_PAGE - 1);
     pd_load_all((const void *)blob, FB_RAM_BASE + ram_size - blob);

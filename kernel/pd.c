@@ -66,6 +66,9 @@ static void build_info_page(struct pd *pd, const struct fb_sys_pd *d)
     pi->rights = pd->rights;
     pi->name_off = info_str(page, &used, pd->name, strlen(pd->name) + 1);
     pi->n_maps = pd->nmaps;
+    pi->rtc_seconds = rtc_boot_seconds;
+    pi->rtc_ticks_lo = (uint32_t)rtc_boot_ticks;
+    pi->rtc_ticks_hi = (uint32_t)(rtc_boot_ticks >> 32);
     for (uint32_t i = 0; i < pd->nmaps; i++) {
         const struct seg_map *m = &pd->maps[i];
         struct fb_pdinfo_map *o = &pi->maps[i];

@@ -12,6 +12,13 @@
  *
  * brk never moves: it reports the end of the program's data, which makes
  * musl's malloc use mmap only (notes/pitfalls.md item 10).
+ *
+ * Files (vfs_map.c): a private mapping is anonymous memory with a copy of
+ * the file in it; a shared mapping of a tmpfs file is the file's own pages.
+ * Those pages belong to the file, not to the mapping: munmap, madvise,
+ * MAP_FIXED and mremap ask vfs_map.c which pages of a range they are (only
+ * when some shared file mapping exists: vfs_nmaps).  Lock order: vfs_lock,
+ * then libos_mm_lock.
  */
 #include "libos.h"
 #include <string.h>
@@ -19,6 +26,7 @@
 #include "kcall.h"
 #include "mm_region.h"
 #include "file.h"
+#include "vfs.h"
 
 #define PAGE MMR_PAGE
 #define HEAP_MAGIC 0x50414548u     /* "HEAP": the region was used by a previous run */
@@ -85,23 +93,27 @@ static int heap_range(uintptr_t addr, size_t len, uint32_t *first, uint32_t *n)
     return 0;
 }
 
-static long do_mmap(uintptr_t addr, size_t len, long prot, long flags, long fd)
+static bool any_file_maps(void)
 {
-    if (len == 0 || len > (size_t)heap.npages * PAGE)
-        return len == 0 ? -EINVAL : -ENOMEM;
-    if (prot & PROT_EXEC) {
-        log_once(0, "libos: mmap/mprotect with PROT_EXEC refused (EACCES): the heap is never executable\n");
-        return -EACCES;
-    }
-    if (!(flags & MAP_ANONYMOUS)) {
-        (void)fd;
-        return -EBADF;          /* no files yet */
-    }
+    return __atomic_load_n(&vfs_nmaps, __ATOMIC_RELAXED) != 0;
+}
+
+static long do_mmap_anon(uintptr_t addr, size_t len, long flags)
+{
     uint32_t n = pages_of(len), first;
     long r;
+    bool fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
+    /* MAP_FIXED cannot replace a file's own pages (a shared file mapping). */
+    bool files = fixed && any_file_maps();
+    if (files)
+        libos_lock(&vfs_lock);
     libos_lock(&libos_mm_lock);
-    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+    if (fixed) {
         if (addr & (PAGE - 1)) {
+            r = -EINVAL;
+        } else if (files && (flags & MAP_FIXED) && !(flags & MAP_FIXED_NOREPLACE) &&
+                   vfs_map_overlaps_locked(addr, addr + (uintptr_t)n * PAGE)) {
+            log_once(3, "libos: MAP_FIXED over a shared file mapping refused (EINVAL): munmap it first\n");
             r = -EINVAL;
         } else if (heap_range(addr, len, &first, &n) != 0) {
             log_once(1, "libos: MAP_FIXED outside the heap region refused (ENOMEM)\n");
@@ -124,13 +136,63 @@ static long do_mmap(uintptr_t addr, size_t len, long prot, long flags, long fd)
         }
     }
     libos_unlock(&libos_mm_lock);
+    if (files)
+        libos_unlock(&vfs_lock);
+    return r;
+}
+
+/* A private mapping (or a read-only shared one of an archive file): fresh
+ * pages, then the file's bytes from off; zero past its end. */
+static long map_copy(struct file *fp, uintptr_t addr, size_t len, long flags, uint64_t off)
+{
+    if (!fp->ops->pread)
+        return -ENODEV;
+    long r = do_mmap_anon(addr, len, flags);
+    if (r < 0 && r > -4096)
+        return r;
+    uint8_t *p = (uint8_t *)(uintptr_t)r;
+    size_t done = 0;
+    while (done < len) {
+        long k = fp->ops->pread(fp, p + done, len - done, off + done);
+        if (k <= 0)
+            break;              /* end of file: the rest stays zero */
+        done += (size_t)k;
+    }
+    return r;
+}
+
+static long do_mmap(uintptr_t addr, size_t len, long prot, long flags, long fd, uint64_t off)
+{
+    if (len == 0 || len > (size_t)heap.npages * PAGE)
+        return len == 0 ? -EINVAL : -ENOMEM;
+    if (prot & PROT_EXEC) {
+        log_once(0, "libos: mmap/mprotect with PROT_EXEC refused (EACCES): the heap is never executable\n");
+        return -EACCES;
+    }
+    if (flags & MAP_ANONYMOUS)
+        return do_mmap_anon(addr, len, flags);
+    struct file *fp = libos_fd_get((int)fd);
+    if (!fp)
+        return -EBADF;
+    long r = vfs_map_kind(fp, prot, flags);
+    uintptr_t fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) ? addr : 0;
+    if (r == VFS_MAP_ANON)
+        r = do_mmap_anon(addr, len, flags);
+    else if (r == VFS_MAP_COPY)
+        r = map_copy(fp, addr, len, flags, off);
+    else if (r == VFS_MAP_SHARED && (fixed & (PAGE - 1)))
+        r = -EINVAL;
+    else if (r == VFS_MAP_SHARED)
+        r = vfs_map_shared(fp, off, len, fixed);
+    libos_file_put(fp);
     return r;
 }
 
 SYSCALL(mmap2)
 {
-    UNUSED_ARGS();
-    return do_mmap((uintptr_t)a, (size_t)b, c, d, e);
+    /* f: the offset in 4096-byte units (musl refuses an unaligned one with
+     * EINVAL before it gets here). */
+    return do_mmap((uintptr_t)a, (size_t)b, c, d, e, (uint64_t)(uint32_t)f * PAGE);
 }
 
 void libos_mm_free_locked(uintptr_t addr, size_t len)
@@ -175,6 +237,22 @@ SYSCALL(munmap)
     if ((addr & (PAGE - 1)) || len == 0)
         return -EINVAL;
     uint32_t first, n;
+    if (any_file_maps()) {
+        /* Release the pages that are the mapping's own; take one layer of
+         * shared file mapping off the others (they stay the file's). */
+        libos_lock(&vfs_lock);
+        libos_lock(&libos_mm_lock);
+        int where = heap_range(addr, len, &first, &n);
+        uintptr_t s = addr, e = addr + (uintptr_t)pages_of(len) * PAGE, gs, ge;
+        if (where == 0)
+            for (; vfs_map_gap_locked(s, e, &gs, &ge); s = ge)
+                mmr_release(&heap, (uint32_t)mmr_page_of(&heap, gs), (uint32_t)((ge - gs) / PAGE));
+        libos_unlock(&libos_mm_lock);
+        if (where == 0)
+            vfs_unmap_locked(addr, e);
+        libos_unlock(&vfs_lock);
+        return where == -2 ? -EINVAL : 0;
+    }
     libos_lock(&libos_mm_lock);
     int where = heap_range(addr, len, &first, &n);
     if (where == 0)
@@ -198,6 +276,15 @@ SYSCALL(mremap)
     }
     uint32_t first, on, nn = pages_of(new_len);
     long r;
+    if (any_file_maps() && old_len) {
+        libos_lock(&vfs_lock);
+        if (vfs_map_overlaps_locked(old, old + (uintptr_t)pages_of(old_len) * PAGE)) {
+            r = vfs_remap_locked(old, old_len, new_len);
+            libos_unlock(&vfs_lock);
+            return r;
+        }
+        libos_unlock(&vfs_lock);
+    }
     libos_lock(&libos_mm_lock);
     if (old_len == 0 || heap_range(old, old_len, &first, &on) != 0) {
         r = -EFAULT;
@@ -245,16 +332,56 @@ SYSCALL(madvise)
     if (addr & (PAGE - 1))
         return -EINVAL;
     if (c == MADV_DONTNEED && b) {
-        /* Linux: private anonymous pages read as zero afterwards. */
+        /* Linux: private anonymous pages read as zero afterwards; a shared
+         * file mapping reads the file again (here: it is the file). */
         uint32_t first, n;
+        bool files = any_file_maps();
+        if (files)
+            libos_lock(&vfs_lock);
         libos_lock(&libos_mm_lock);
         if (heap_range(addr, (size_t)b, &first, &n) == 0) {
-            mmr_mark_dirty(&heap, first, n);
-            mmr_zero(&heap, first, n);
+            uintptr_t s = addr, e = addr + (uintptr_t)n * PAGE, gs = s, ge = e;
+            while (files ? vfs_map_gap_locked(s, e, &gs, &ge) : s < e) {
+                uint32_t p = (uint32_t)mmr_page_of(&heap, gs), k = (uint32_t)((ge - gs) / PAGE);
+                mmr_mark_dirty(&heap, p, k);
+                mmr_zero(&heap, p, k);
+                s = ge;
+            }
         }
         libos_unlock(&libos_mm_lock);
+        if (files)
+            libos_unlock(&vfs_lock);
     }
     return 0;
+}
+
+/* The mapping is the file (shared) or a copy nobody writes back (private):
+ * nothing to write.  Linux's checks: an unaligned address, unknown flags,
+ * or MS_ASYNC with MS_SYNC give EINVAL; a range with unmapped heap pages
+ * gives ENOMEM. */
+SYSCALL(msync)
+{
+    UNUSED_ARGS();
+    uintptr_t addr = (uintptr_t)a;
+    size_t len = (size_t)b;
+    if ((addr & (PAGE - 1)) || (c & ~(long)(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
+        ((c & MS_ASYNC) && (c & MS_SYNC)))
+        return -EINVAL;
+    if (len == 0)
+        return 0;
+    if (len > ~addr)
+        return -ENOMEM;
+    uint32_t first, n;
+    long r = 0;
+    libos_lock(&libos_mm_lock);
+    int where = heap_range(addr, len, &first, &n);
+    if (where == -2)
+        r = -ENOMEM;
+    for (uint32_t i = 0; where == 0 && i < n && r == 0; i++)
+        if (mmr_is_free(&heap, first + i, 1))
+            r = -ENOMEM;
+    libos_unlock(&libos_mm_lock);
+    return r;
 }
 
 SYSCALL(brk)

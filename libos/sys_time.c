@@ -5,8 +5,9 @@
  * deadline: nobody wakes it, so it ends at the deadline.
  *
  * Clocks: MONOTONIC, MONOTONIC_RAW, MONOTONIC_COARSE, BOOTTIME: the counter
- * since power on.  REALTIME(_COARSE): LIBOS_REALTIME_BASE plus that (no RTC
- * is read yet).  The CPU-time clocks (process, thread) are approximated by
+ * since power on.  REALTIME(_COARSE): the real-time clock the kernel read at
+ * boot (the info page) plus that, or LIBOS_REALTIME_BASE (2020-01-01) on a
+ * board without one.  The CPU-time clocks (process, thread) are approximated by
  * the monotonic clock.
  *
  * musl passes the 32-bit calls (clock_gettime32 & co) a {long, long}
@@ -16,6 +17,7 @@
 #include "libos.h"
 #include <time.h>
 #include "kcall.h"
+#include <freebeam/kapi.h>
 #include "timeconv.h"
 
 /* 2020-01-01T00:00:00Z, the date `tools/freebeam run --det` gives QEMU. */
@@ -42,11 +44,29 @@ void libos_time_init(void)
     __asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(f));
     freq = f ? f : 62500000u;
     ns_per_tick = tc_ns_per_tick(freq);
+    (void)libos_realtime_base_ns();     /* once, before any other thread exists */
 }
+
+/* CLOCK_REALTIME at counter 0, in ns: from the real-time clock the kernel
+ * read at boot (info page), else LIBOS_REALTIME_BASE.  Worked out once, by
+ * libos_time_init, while the program has one thread. */
+static uint64_t realtime_base;
 
 uint64_t libos_realtime_base_ns(void)
 {
-    return LIBOS_REALTIME_BASE * TC_NS_PER_S;
+    if (realtime_base)
+        return realtime_base;
+    const struct fb_pdinfo *pi = (const struct fb_pdinfo *)FB_PDINFO_VADDR;
+    uint64_t base = LIBOS_REALTIME_BASE * TC_NS_PER_S;
+    if (pi->magic == FB_PDINFO_MAGIC && pi->version == FB_PDINFO_VERSION && pi->rtc_seconds) {
+        uint64_t at = ((uint64_t)pi->rtc_ticks_hi << 32) | pi->rtc_ticks_lo;
+        uint64_t rtc_ns = (uint64_t)pi->rtc_seconds * TC_NS_PER_S;
+        uint64_t since = tc_ticks_to_ns_npt(at, freq, ns_per_tick);
+        if (rtc_ns > since)
+            base = rtc_ns - since;
+    }
+    realtime_base = base;
+    return base;
 }
 
 struct ts64 {
@@ -65,7 +85,7 @@ static int64_t clock_base_ns(long clk)
     switch (clk) {
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
-        return (int64_t)(LIBOS_REALTIME_BASE * TC_NS_PER_S);
+        return (int64_t)libos_realtime_base_ns();
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_MONOTONIC_COARSE:

@@ -104,8 +104,8 @@ static void node_free_data_locked(struct vnode *n)
 /* Free a node nobody reaches any more (removed, not open). */
 static void node_maybe_free_locked(struct vnode *n)
 {
-    if (n->nlink || n->opens)
-        return;
+    if (n->nlink || n->opens || n->maps)
+        return;             /* a shared mapping keeps the file, as on Linux */
     node_free_data_locked(n);
     if (n->name_owned)
         vfs_small_free((void *)n->name, n->namelen + 1);
@@ -521,15 +521,21 @@ int vfs_stat(int dirfd, const char *path, struct libos_stat *st)
 
 /* ---- tmpfs and archive files ---- */
 static long node_fstat_impl(struct file *f, struct libos_stat *st);
-static int grow_locked(struct vnode *n, uint64_t need)
+
+/* Growth past the capacity of a pinned file (vfs.h, "file mappings"). */
+static int pinned_full_locked(void)
 {
-    if (need <= n->cap)
-        return 0;
-    if (need > 0x40000000u)
-        return -EFBIG;
-    size_t cap = n->cap ? n->cap : 4096;
-    while (cap < need)
-        cap *= 2;
+    static bool said;
+    if (!said) {
+        said = true;
+        libos_puts("libos: a tmpfs file cannot grow past its capacity while it is mapped shared (EFBIG)\n");
+    }
+    return -EFBIG;
+}
+
+/* Move the data to a fresh run of cap bytes (not pinned). */
+static int move_data_locked(struct vnode *n, size_t cap)
+{
     uint8_t *d = libos_pages_alloc(cap);
     if (!d)
         return -ENOSPC;
@@ -541,6 +547,50 @@ static int grow_locked(struct vnode *n, uint64_t need)
     return 0;
 }
 
+static int grow_locked(struct vnode *n, uint64_t need)
+{
+    if (need <= n->cap)
+        return 0;
+    if (need > 0x40000000u)
+        return -EFBIG;
+    if (n->maps)
+        return pinned_full_locked();
+    size_t cap = n->cap ? n->cap : 4096;
+    while (cap < need)
+        cap *= 2;
+    return move_data_locked(n, cap);
+}
+
+/* A pinned file's [size, upto) may hold bytes stored through a mapping:
+ * zero them before they become part of the file. */
+static void expose_locked(struct vnode *n, uint64_t upto)
+{
+    if (n->maps && upto > n->size)
+        memset(n->data + n->size, 0, (size_t)(upto - n->size));
+}
+
+int vfs_reserve_locked(struct vnode *n, uint64_t end)
+{
+    if (end <= n->cap)
+        return 0;
+    if (n->maps || end > 0x40000000u) {
+        if (n->maps)
+            libos_puts("libos: mmap MAP_SHARED past the capacity of a tmpfs file that is already mapped "
+                       "(ENOMEM): map its largest range first\n");
+        return -ENOMEM;
+    }
+    return move_data_locked(n, (size_t)end) ? -ENOMEM : 0;
+}
+
+void vfs_unpin_locked(struct vnode *n)
+{
+    if (!n->maps || --n->maps)
+        return;
+    if (n->cap > n->size && (n->nlink || n->opens))     /* restore "[size, cap) is zero" */
+        memset(n->data + n->size, 0, (size_t)(n->cap - n->size));
+    node_maybe_free_locked(n);
+}
+
 static int truncate_locked(struct vnode *n, uint64_t len)
 {
     if (n->fs->ro)
@@ -550,7 +600,7 @@ static int truncate_locked(struct vnode *n, uint64_t len)
     if (!S_ISREG(n->mode))
         return -EINVAL;
     if (len < n->size) {
-        if (len == 0)
+        if (len == 0 && !n->maps)
             node_free_data_locked(n);
         else
             memset(n->data + len, 0, (size_t)(n->size - len));
@@ -558,6 +608,7 @@ static int truncate_locked(struct vnode *n, uint64_t len)
         int r = grow_locked(n, len);
         if (r)
             return r;
+        expose_locked(n, len);
     }
     n->size = len;
     n->mtime_ns = n->ctime_ns = vfs_now_ns();
@@ -587,9 +638,15 @@ static long node_pwrite_locked(struct vnode *n, const void *buf, size_t len, uin
         return 0;
     if (off + len > 0x40000000u)
         return -EFBIG;
+    if (n->maps && off + len > n->cap) {
+        if (off >= n->cap)
+            return pinned_full_locked();
+        len = (size_t)(n->cap - off);      /* a short write up to the capacity */
+    }
     int r = grow_locked(n, off + len);
     if (r)
         return r;
+    expose_locked(n, off);
     memcpy(n->data + off, buf, len);
     if (off + len > n->size)
         n->size = off + len;

@@ -46,11 +46,13 @@ struct vnode {
     bool name_owned;        /* name from vfs_small_alloc */
     uint64_t ino;
     uint64_t size;
-    uint8_t *data;          /* file bytes; [size, cap) is always zero */
+    uint8_t *data;          /* file bytes; [size, cap) is zero (unless mapped shared: below) */
     size_t cap;             /* bytes of data we own (libos pages); 0: not ours */
     int64_t atime_ns, mtime_ns, ctime_ns;
     const struct file_ops *dev_ops;   /* character devices */
     uint32_t rdev;
+    uint32_t maps;          /* shared mappings of a tmpfs file (vfs_map.c): while
+                               non-zero its data is pinned (never moves or is freed) */
 };
 
 #define VFS_MAX_MOUNTS 16
@@ -100,5 +102,62 @@ int vfs_truncate(int dirfd, const char *path, uint64_t len);
 int vfs_chmod(int dirfd, const char *path, uint32_t mode);   /* path NULL: fchmod */
 int vfs_statfs(int dirfd, const char *path, bool *ro);       /* path NULL: fstatfs */
 uint32_t vfs_umask(uint32_t mask);
+
+/* ---- file mappings (vfs_map.c; the tmpfs side in vfs.c) ----
+ *
+ * A shared mapping of a tmpfs file IS the file's data: mmap returns
+ * data + offset.  While a file has shared mappings (n->maps > 0) its data is
+ * pinned: it never moves to a bigger run and is never freed (truncating
+ * to 0 zeroes it, unlinking and closing keeps the node).  Mapping reserves
+ * the file's capacity up to the mapping's end (moving the data there if it
+ * is not pinned yet); growth beyond the capacity of a pinned file fails
+ * with EFBIG (one console line): a write is cut short at the capacity.
+ * [size, cap) may hold bytes stored through a mapping, so growth of a
+ * pinned file zeroes what it exposes; the last unmap zeroes [size, cap). */
+
+/* Make n's data cover [0, end) (end a multiple of the page size), moving
+ * it to a run of exactly end bytes if needed: 0, or -ENOMEM (pinned and
+ * too small: the data cannot move, one console line; out of memory; past
+ * tmpfs's 1 GiB file size). */
+int vfs_reserve_locked(struct vnode *n, uint64_t end);
+/* One shared mapping of n fewer (maps--); on the last the data is unpinned
+ * and n freed if nothing else holds it. */
+void vfs_unpin_locked(struct vnode *n);
+
+#define VFS_MAX_MAPS 256        /* shared file mapping records (Linux: ENOMEM beyond) */
+extern uint32_t vfs_nmaps;      /* records in use; read without the lock as a hint */
+
+enum vfs_map_kind { VFS_MAP_ANON = 1, VFS_MAP_COPY, VFS_MAP_SHARED };
+/* What mmap(prot, flags) of open file f must do: VFS_MAP_ANON (/dev/zero:
+ * anonymous memory), VFS_MAP_COPY (fresh pages holding a copy of the file:
+ * MAP_PRIVATE, or a read-only MAP_SHARED of an archive file, which never
+ * changes), VFS_MAP_SHARED (the tmpfs file's own pages: vfs_map_shared), or
+ * -EACCES (not open for reading; shared, writable and not O_RDWR, or
+ * O_APPEND, or an archive file), -ENODEV (a directory, pipe, other device),
+ * -EINVAL (neither MAP_SHARED nor MAP_PRIVATE). */
+long vfs_map_kind(struct file *f, long prot, long flags);
+/* A shared mapping of f's [off, off + len): its address (data + off), or
+ * -errno.  fixed != 0 (MAP_FIXED): only that very address is possible
+ * (-EINVAL otherwise). */
+long vfs_map_shared(struct file *f, uint64_t off, size_t len, uintptr_t fixed);
+
+/* The heap side (sys_mm.c), all under vfs_lock.  Addresses are page aligned. */
+/* Does [s, e) overlap the data of a file mapped shared?  (The file's
+ * whole data run counts, not only the mapped part: a page unmapped from
+ * the middle of a mapping is still the file's.) */
+bool vfs_map_overlaps_locked(uintptr_t s, uintptr_t e);
+/* The first part [*gs, *ge) of [s, e) that is no data of a file mapped
+ * shared (heap pages of their own): false when there is none. */
+bool vfs_map_gap_locked(uintptr_t s, uintptr_t e, uintptr_t *gs, uintptr_t *ge);
+/* munmap: take one layer of shared mapping off every page of [s, e) (two
+ * mmaps of the same file range return the same address: each munmap of it
+ * drops one).  Records are trimmed or split; the last one of a file unpins
+ * it.  Takes libos_mm_lock (through the page allocator) when a file's data
+ * is freed: call it without that lock. */
+void vfs_unmap_locked(uintptr_t s, uintptr_t e);
+/* mremap of a range [old, old + old_len) that overlaps a shared record: it
+ * must be one whole record; shrinking trims it, growing extends it in place
+ * within the file's capacity.  The address, or -EINVAL / -ENOMEM. */
+long vfs_remap_locked(uintptr_t old, size_t old_len, size_t new_len);
 
 #endif

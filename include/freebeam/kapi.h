@@ -76,7 +76,7 @@
  * from the start of the page. */
 #define FB_PDINFO_VADDR   0x3fff0000u   /* = FB_STACK_TOP: just above the main stack */
 #define FB_PDINFO_MAGIC   0x49504246u   /* "FBPI" */
-#define FB_PDINFO_VERSION 1u
+#define FB_PDINFO_VERSION 2u
 #define FB_PDINFO_MAX_MAPS 32
 
 #define FB_MAP_SEGMENT 1u   /* a PT_LOAD segment of the PD's ELF */
@@ -95,6 +95,9 @@ struct fb_pdinfo {
     unsigned int name_off;                  /* the PD's name */
     unsigned int args_off, args_len;        /* argv strings, one empty string, env strings */
     unsigned int n_maps;
+    unsigned int rtc_seconds;               /* the real-time clock at boot, seconds since
+                                               1970 (0: the board has none) ... */
+    unsigned int rtc_ticks_lo, rtc_ticks_hi;/* ... read when CNTVCT had this value */
     struct fb_pdinfo_map maps[FB_PDINFO_MAX_MAPS];
     /* strings follow, NUL-terminated, up to the end of the page */
 };

@@ -58,6 +58,14 @@ echo "$out" | sed 's/^/  | /'
 [ "$rc" -eq 0 ] && ok "readline: exit status 0" || bad "readline: exit status $rc"
 has "readline: got 'a line from stdin'" "readline: a line typed on stdin reaches the program"
 
+# mmap of files: private (archive, tmpfs, /dev/zero) and shared (tmpfs), coherent with read/write (mmap.c).
+run mmap 0 --files tests/programs/files-data
+has "mmap: ok   two shared mappings of one file see each other's stores" "mmap: two shared mappings of a file see each other"
+has "mmap: ok   tmpfs file, shared: a store is seen by pread()" "mmap: a shared mapping is coherent with read/write"
+has "mmap: ok   archive file: MAP_SHARED with PROT_WRITE gives EACCES" "mmap: shared writable of an archive file is refused"
+has "mmap: ok   freebeam: a write at the capacity gives EFBIG" "mmap: a mapped tmpfs file does not move"
+has "mmap: all 50 checks passed" "mmap: a file mapped shared and private (50 checks)"
+
 # Refused before QEMU starts, with a reason and a non-zero status.
 refuse() {
   local what=$1 want=$2; shift 2

@@ -11,6 +11,7 @@
 #define GICC_OFF   0x10000u
 #define UART_PA    0x09000000u
 #define UART_VA    0xf9000000u
+#define RTC_VA     (UART_VA + 0x10000u)   /* PL031, in the UART's section (PA 0x09010000) */
 #define RAM_SIZE   0x08000000u   /* 128 MiB: assumed when no device tree says more */
 
 #define IRQ_VTIMER 27u
@@ -21,6 +22,9 @@
 
 void platform_mmu_on(void);
 uint32_t fdt_ram_size(const void *fdt, uint32_t max_len);  /* bytes of RAM, 0 if unknown */
-extern uint32_t ram_size;      /* devices move to their virtual addresses */
+extern uint32_t ram_size;
+void rtc_read_boot_time(void);
+extern uint32_t rtc_boot_seconds;
+extern uint64_t rtc_boot_ticks;      /* devices move to their virtual addresses */
 
 #endif
