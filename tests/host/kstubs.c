@@ -129,6 +129,8 @@ int kstub_rq_is(struct tcb *const *want, unsigned n)
 /* ---- what pd.c needs besides the logic above (its tests never load an
  * image, so these only count or refuse) ---- */
 uint32_t ram_size = 0x08000000u;
+uint32_t rtc_boot_seconds;          /* kernel/plat/qemu-virt/rtc.c: no RTC in host tests */
+uint64_t rtc_boot_ticks;
 unsigned kstub_irq_resets;
 struct pd *kstub_irq_reset_pd;
 
