@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# tools/release/release.sh - `tools/freebeam image --app DIR...` and
+# `tools/freebeam image --release DIR`: an image that boots the user's own
+# OTP applications (docs/releases.md).
+#
+#   image (--app DIR... | --release DIR) -o OUT.img [--start APP]... [--name NAME]
+#         [--vsn VSN] [--sys-config FILE] [--shell] [--heap MB] [--env KEY=VALUE]...
+#         [--arg ARG]... [--kernel KERNEL.elf] [--workdir DIR]
+#
+# Steps: tools/release/fb_release.erl reads the applications (or the
+# release), follows their dependencies into the host's OTP and makes the
+# .rel and the boot script with systools (--app), or checks the release's
+# boot script (--release); beam/mkroot.sh makes the OTP root archive
+# (kernel, stdlib, compiler, the host applications needed, the user's,
+# stripped; the boot script under /otp/releases/VSN/); a system description
+# like beam/hello.config (or beam/shell.config with --shell) boots erts with
+# `-boot /otp/releases/VSN/NAME`; `tools/freebeam image` builds the image.
+# Exit status: 0 built, 1 refused (a reason on stderr, no image written),
+# 2 bad usage.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+B=$ROOT/build
+me="freebeam image"
+
+usage() {
+  cat >&2 <<'USAGE'
+usage: freebeam image --app DIR... -o OUT.img [--start APP]... [--name NAME] [--vsn VSN] [OPTIONS]
+       freebeam image --release DIR -o OUT.img [OPTIONS]
+options: --sys-config FILE  --shell  --heap MB  --env KEY=VALUE  --arg ARG
+         --kernel KERNEL.elf  --workdir DIR          (docs/releases.md)
+USAGE
+  exit 2
+}
+bad_usage() { echo "$me: $*" >&2; usage; }
+refuse() { echo "$me: $*" >&2; exit 1; }
+
+apps=() release="" out="" starts=() name="" vsn="" sysconfig="" shell=0 heap_mb=128
+envs=() args=() kernel="" workdir=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --app|--release|-o|--start|--name|--vsn|--sys-config|--heap|--env|--arg|--kernel|--workdir)
+      [ $# -ge 2 ] || bad_usage "$1 needs a value" ;;&
+    --app) apps+=("$2"); shift 2 ;;
+    --release) [ -z "$release" ] || bad_usage "--release given twice"; release=$2; shift 2 ;;
+    -o) out=$2; shift 2 ;;
+    --start) starts+=("$2"); shift 2 ;;
+    --name) name=$2; shift 2 ;;
+    --vsn) vsn=$2; shift 2 ;;
+    --sys-config) sysconfig=$2; shift 2 ;;
+    --shell) shell=1; shift ;;
+    --heap) heap_mb=$2; shift 2 ;;
+    --env) [[ $2 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || bad_usage "--env needs KEY=VALUE"
+           envs+=("$2"); shift 2 ;;
+    --arg) [ -n "$2" ] || bad_usage "--arg needs a non-empty argument"; args+=("$2"); shift 2 ;;
+    --kernel) kernel=$2; shift 2 ;;
+    --workdir) workdir=$2; shift 2 ;;
+    -*) bad_usage "unknown option $1" ;;
+    *) bad_usage "unexpected argument $1 (a system description cannot be combined with --app or --release)" ;;
+  esac
+done
+[ -n "$out" ] || bad_usage "need -o OUT.img"
+if [ -n "$release" ]; then
+  [ ${#apps[@]} -eq 0 ] || bad_usage "--app and --release cannot be combined"
+  [ ${#starts[@]} -eq 0 ] && [ -z "$name" ] && [ -z "$vsn" ] ||
+    bad_usage "--start, --name and --vsn are for --app (a release says them itself)"
+else
+  [ ${#apps[@]} -ge 1 ] || bad_usage "need --app DIR or --release DIR"
+fi
+[[ $heap_mb =~ ^[0-9]+$ ]] && [ "$heap_mb" -ge 32 ] && [ "$heap_mb" -le 256 ] ||
+  bad_usage "--heap needs a number of MB from 32 to 256"
+# NAME and VSN become file names under /otp/releases/.
+[ -z "$name" ] || [[ $name =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*$ ]] ||
+  bad_usage "--name: letters, digits, _ . - only"
+[ -z "$vsn" ] || [[ $vsn =~ ^[A-Za-z0-9_][A-Za-z0-9_.+-]*$ ]] ||
+  bad_usage "--vsn: letters, digits, _ . + - only"
+for s in ${starts[@]+"${starts[@]}"}; do
+  [[ $s =~ ^[a-z][A-Za-z0-9_]*$ ]] || bad_usage "--start $s: not an application name"
+done
+[ -z "$sysconfig" ] || [ -f "$sysconfig" ] || refuse "--sys-config $sysconfig: no such file"
+
+# ---- what the image is built from: the kernel, erts, the serial driver ----
+need=()
+[ -n "$kernel" ] || { kernel=$B/kernel/kernel.elf; [ -f "$kernel" ] || need+=("${kernel#$ROOT/}"); }
+[ -f "$kernel" ] || [ ${#need[@]} -gt 0 ] || refuse "--kernel $kernel: no such file"
+erts=$B/erts/beam.smp serial=$B/pds/drivers/serial.elf
+[ -f "$erts" ] || need+=("${erts#$ROOT/}")
+[ $shell -eq 0 ] || [ -f "$serial" ] || need+=("${serial#$ROOT/}")
+
+# ---- the work directory ----
+if [ -n "$workdir" ]; then
+  if [ -e "$workdir" ]; then
+    [ -d "$workdir" ] && [ -z "$(ls -A "$workdir")" ] || refuse "--workdir $workdir: exists and is not an empty directory"
+  fi
+  mkdir -p "$workdir" || refuse "--workdir $workdir: cannot create it"
+  work=$(cd "$workdir" && pwd)
+else
+  mkdir -p "$B/release" || exit 1
+  work=$(mktemp -d "$B/release/image.XXXXXX") || exit 1
+  trap 'rm -rf "$work"' EXIT
+fi
+
+# ---- the helper: compiled into build/tools/release/ebin when stale ----
+ebin=$B/tools/release/ebin src=$ROOT/tools/release/fb_release.erl
+if [ ! -e "$ebin/fb_release.beam" ] || [ "$src" -nt "$ebin/fb_release.beam" ]; then
+  mkdir -p "$ebin" || exit 1
+  tmp=$(mktemp -d "$ebin.tmp.XXXXXX") || exit 1
+  erlc -o "$tmp" "$src" || { rm -rf "$tmp"; refuse "cannot compile $src"; }
+  mv -f "$tmp/fb_release.beam" "$ebin/" && rmdir "$tmp"
+fi
+otp=${OTP_ROOT:-/usr/lib/erlang}
+helper() { erl -noshell -noinput -pa "$ebin" -s fb_release main -extra "$@"; }
+
+abs() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
+absdir() { if [ -d "$1" ]; then (cd "$1" && pwd); else echo "$1"; fi; }
+[ -z "$sysconfig" ] || sysconfig=$(abs "$sysconfig")
+if [ -n "$release" ]; then
+  helper release "$work" "$otp" "$(absdir "$release")" "$sysconfig" || exit 1
+else
+  dirs=()
+  for d in "${apps[@]}"; do dirs+=("$(absdir "$d")"); done
+  # "@": the default, the first application's name and version.
+  starts_csv=$(IFS=,; echo "${starts[*]+"${starts[*]}"}")
+  helper apps "$work" "$otp" "${name:-@}" "${vsn:-@}" "$sysconfig" "$starts_csv" "${dirs[@]}" || exit 1
+fi
+
+# ---- the OTP root archive ----
+host_apps=() app_args=() boot="" config="" relname="" relvsn=""
+while read -r kind a b; do   # app: a = APP-VSN, b = the directory (may hold spaces)
+  case $kind in
+    host) host_apps+=("$a") ;;
+    app) dst=$work/lib/$a
+         mkdir -p "$dst" || exit 1
+         # -L: the archive holds files, not links to the host's file system.
+         for sub in ebin priv include; do
+           [ -d "$b/$sub" ] && { cp -rL "$b/$sub" "$dst/" || refuse "cannot copy $b/$sub"; }
+         done
+         app_args+=(--app "$dst") ;;
+    boot) boot=$a ;;
+    config) config=$a ;;
+    release) relname=$a relvsn=$b ;;
+  esac
+done <"$work/plan"
+[ -n "$boot" ] && [ -n "$relname" ] || refuse "internal error: no boot script planned"
+
+"$ROOT/beam/mkroot.sh" ${app_args[@]+"${app_args[@]}"} --tree "$work/releases:releases" \
+  "$work/root.cpio" ${host_apps[@]+"${host_apps[@]}"} >/dev/null || refuse "cannot build the root archive"
+
+# ---- the system description ----
+heap=$(printf '16#%X' $((heap_mb * 1024 * 1024)))
+estr() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
+declare -A env_set=()
+env_all=()
+for e in ${envs[@]+"${envs[@]}"}; do env_set[${e%%=*}]=1; env_all+=("$e"); done
+defaults=(HOME=/ TERM=vt100 LANG=C.UTF-8 FREEBEAM_NODENAME=freebeam.local ROOTDIR=/otp BINDIR=/otp/bin
+          EMU=beam PROGNAME=erl ERL_CRASH_DUMP=/tmp/erl_crash.dump)
+[ $shell -eq 1 ] && defaults+=(FREEBEAM_CONSOLE_CH=0)
+for e in "${defaults[@]}"; do [ -n "${env_set[${e%%=*}]:-}" ] || env_all+=("$e"); done
+env_list=""
+for e in "${env_all[@]}"; do env_list+="${env_list:+, }$(estr "$e")"; done
+erl_args='"-boot", '$(estr "$boot")
+[ -z "$config" ] || erl_args+=', "-config", '$(estr "$config")
+[ $shell -eq 1 ] || erl_args+=', "-noshell"'
+for a in ${args[@]+"${args[@]}"}; do erl_args+=", $(estr "$a")"; done
+
+{
+  echo "%% Generated by tools/freebeam image for the release $relname $relvsn (docs/releases.md)."
+  if [ $shell -eq 1 ]; then
+    echo "%% As beam/shell.config: the serial driver PD, the BEAM PD with the shell on the console."
+    echo '{pd, serial, [{elf, "serial.elf"}, {priority, 200}]}.'
+  else
+    echo "%% As beam/hello.config: the BEAM PD alone, -noshell."
+  fi
+  cat <<EOF
+{pd, beam, [{elf, "beam.smp"}, {priority, 100}, {stack, 1048576}, {max_threads, 64},
+            {rights, [poweroff]},
+            {args, ["beam", "-S", "1:1", "-SDcpu", "1:1", "-SDio", "1", "-A", "1",
+                    "-sbwt", "none", "-sbwtdcpu", "none", "-sbwtdio", "none",
+                    "--", "-root", "/otp", "-bindir", "/otp/bin", "-progname", "erl",
+                    "--", "-home", "/", "--", $erl_args]},
+            {env, [$env_list]}]}.
+{region, heap, [{size, $heap}]}.
+{region, rootfs, [{file, "root.cpio"}]}.
+{map, beam, heap, [{vaddr, 16#20000000}, {perms, rw}]}.
+{map, beam, rootfs, [{vaddr, 16#30000000}, {perms, r}]}.
+EOF
+  if [ $shell -eq 1 ]; then
+    cat <<'EOF'
+{region, uart, [{size, 4096}, {paddr, 16#09000000}]}.         % PL011 of QEMU virt
+{region, console_rx, [{size, 4096}]}.                         % ring: driver -> BEAM
+{region, console_tx, [{size, 4096}]}.                         % ring: BEAM -> driver
+{map, beam, console_rx, [{vaddr, 16#2ff00000}, {perms, rw}]}.
+{map, beam, console_tx, [{vaddr, 16#2ff01000}, {perms, rw}]}.
+{map, serial, uart, [{vaddr, 16#20000000}, {perms, rw}]}.
+{map, serial, console_rx, [{vaddr, 16#20100000}, {perms, rw}]}.
+{map, serial, console_tx, [{vaddr, 16#20101000}, {perms, rw}]}.
+{channel, {serial, 0}, {beam, 0}}.
+{irq, 33, {serial, 1}}.                                       % PL011, level
+EOF
+  fi
+} >"$work/system.config" || exit 1
+
+# ---- the image ----
+if [ ${#need[@]} -gt 0 ]; then
+  echo "$me: building ${need[*]} first (make -C $ROOT ${need[*]})" >&2
+  make --no-print-directory -C "$ROOT" "${need[@]}" >&2 || refuse "building ${need[*]} failed"
+fi
+echo "release: $relname $relvsn (boot $boot.boot${config:+, config $config.config})"
+"$ROOT/tools/freebeam" image "$work/system.config" -o "$out" --kernel "$kernel" \
+  --search "$B/erts" --search "$B/pds/drivers" --search "$work"
