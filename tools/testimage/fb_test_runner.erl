@@ -63,7 +63,10 @@ run_item({Kind, Mod}) ->
 
 run_item(eunit, Mod) ->
     Ref = make_ref(),
-    Res = eunit:test(Mod, [{report, {?MODULE, [{owner, self()}, {ref, Ref}]}}]),
+    %% EUnit's default of 5 s a test is wall time; under QEMU's emulation a
+    %% busy host can stretch a heavy test past it.  The module as a whole gets
+    %% 300 s instead (test-image's own --timeout still bounds the image).
+    Res = eunit:test({timeout, 300, Mod}, [{report, {?MODULE, [{owner, self()}, {ref, Ref}]}}]),
     receive
         {Ref, {P, F, S}} ->
             %% eunit said error but no test failed: a module that does not
