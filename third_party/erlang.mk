@@ -16,7 +16,7 @@
 ERTS_DIR := $(B)/erts
 ERTS_BEAM := $(ERTS_DIR)/beam.smp
 ERTS_OURS := third_party/erlang/build.sh $(wildcard third_party/erlang/patches/*.patch) \
-  third_party/apt-source.sh tools/freebeam libos/program.ld
+  third_party/apt-source.sh tools/freebeam libos/program.ld beam/termcap/termcap.c beam/termcap/termcap.h
 
 $(ERTS_BEAM): $(ERTS_OURS) $(LIBOS) $(LIBOS_CRT1) $(MUSL_STAMP)
 	CROSS=$(CROSS) third_party/erlang/build.sh $(B)

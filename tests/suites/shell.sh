@@ -7,20 +7,39 @@
 # Enter sends CR, as a terminal does), and checks the answers: arithmetic,
 # erase and kill in the line discipline, spawn/receive, a runtime error the
 # shell survives, halt(3) powering off with status 3, and q() with 0.
+# Line editing (erts's tty_sl driver over beam/termcap, TERM=vt100 from
+# beam/shell.config): cursor left and right (ESC [ D, ESC [ C) with
+# insertion mid-line, DEL mid-line, ^A, up-arrow history (ESC [ A), and ^C
+# interrupting a blocked evaluation.  First, beam/termcap's host unit test
+# (beam/termcap/test_termcap.c, built with the host's cc).
 # Ends with `N passed, N failed`.  SHELL_TIMEOUT (seconds, default 120)
-# bounds each boot.
+# bounds each boot; SHELL_IMG tests another image than
+# build/images/shell.img (which is built only when missing).
 set -u
 cd "$(dirname "$0")/../.."
-img=build/images/shell.img
-if [ ! -f "$img" ]; then
+img=${SHELL_IMG:-build/images/shell.img}
+if [ -z "${SHELL_IMG:-}" ] && [ ! -f "$img" ]; then
   make --no-print-directory -s "$img" >/dev/null || { echo "shell: cannot build $img"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-exec python3 - "$img" "${SHELL_TIMEOUT:-120}" <<'EOF'
+# beam/termcap on the host: what tgetent gives erts for each TERM.
+tc_pass=0; tc_fail=0
+tc_bin=build/termcap/host/test_termcap
+mkdir -p "$(dirname "$tc_bin")"
+if ${HOSTCC:-cc} -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+     -Itests/host -Ibeam/termcap beam/termcap/test_termcap.c beam/termcap/termcap.c -o "$tc_bin" &&
+   out=$("$tc_bin" 2>&1) && printf '%s\n' "$out" | grep -qE '^test_termcap: [0-9]+ passed, 0 failed$'; then
+  echo "ok   termcap: host unit test ($(printf '%s\n' "$out" | tail -n 1))"; tc_pass=1
+else
+  printf '%s\n' "${out:-}" | sed 's/^/  | /'
+  echo "FAIL termcap: host unit test"; tc_fail=1
+fi
+
+exec python3 - "$img" "${SHELL_TIMEOUT:-120}" "$tc_pass" "$tc_fail" <<'EOF'
 import os, re, select, subprocess, sys, time
 
 img, limit = sys.argv[1], float(sys.argv[2])
-passed = failed = 0
+passed, failed = int(sys.argv[3]), int(sys.argv[4])
 
 def ok(what):
     global passed
@@ -112,6 +131,25 @@ if g.expect(rb"Eshell V13[^\r\n]*\r\n", limit) and g.expect(rb"1> ", 30):
     step(g, "erase: DEL takes back a character", "2*\x7f+5.", rb"\r\n7\r\n")
     step(g, "erase: ^H too", "6-\x08*7.", rb"\r\n42\r\n")
     step(g, "kill: ^U discards the line", "junk(\x1510+1.", rb"\r\n11\r\n")
+    # Line editing: erts's tty_sl driver, possible only with termcap.  The
+    # answers prove the edits: unedited, each line would be a syntax error.
+    LEFT, RIGHT, UP = "\x1b[D", "\x1b[C", "\x1b[A"
+    step(g, "cursor left: 12. <- <- 3 Enter inserts mid-line: 132",
+         "12." + LEFT + LEFT + "3", rb"\r\n132\r\n")
+    step(g, "cursor right: ac <- b -> . gives abc",
+         "ac" + LEFT + "b" + RIGHT + ".", rb"\r\nabc\r\n")
+    step(g, "backspace mid-line: 1234. <- <- DEL gives 124",
+         "1234." + LEFT + LEFT + "\x7f", rb"\r\n124\r\n")
+    step(g, "^A goes to the line's start: 2*3. ^A 1+ gives 7", "2*3.\x01" + "1+", rb"\r\n7\r\n")
+    step(g, "up-arrow recalls the previous expression", UP, rb"> 1\+2\*3\.\r\n7\r\n")
+    step(g, "up-arrow twice, then edited: ^A - gives -124", UP + UP + "\x01-", rb"\r\n-124\r\n")
+    g.send("receive after infinity -> ok end.\r")
+    time.sleep(1)
+    g.send("\x03")         # no Enter: user_drv acts on the byte
+    if g.expect(rb"exception exit: killed", 30) and g.expect(PROMPT, 30):
+        ok("^C interrupts a blocked evaluation (user_drv; no signals in a PD)")
+    else:
+        bad("^C interrupts a blocked evaluation")
     step(g, "spawn/receive at the prompt", 
          'spawn(fun() -> receive X -> io:format("got ~p~n",[X]) end end) ! hi.',
          rb"got hi\r\n")

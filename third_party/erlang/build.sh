@@ -12,6 +12,8 @@
 #   BUILD_DIR/third_party/erlang-work/     a copy with our patches, configured and built in place
 #                                          (OTP builds inside its tree)
 #   BUILD_DIR/third_party/xbin/            arm-linux-musleabihf-* tool names for configure --host
+#   BUILD_DIR/termcap/libtermcap.a         beam/termcap (ours): the termcap erts's tty_sl
+#                                          driver uses for line editing in the shell
 #   BUILD_DIR/erts/beam.smp                stripped: what an image takes
 #   BUILD_DIR/erts/beam.smp.unstripped     with symbols and debug info, for gdb
 #   BUILD_DIR/erts/build-times.txt         configure and make wall times
@@ -78,6 +80,19 @@ echo 'int main(void){return 0;}' >"$B/third_party/.erts-cc-probe.c"
   die "tools/freebeam cc cannot link a trivial program: see above"
 rm -f "$B/third_party/.erts-cc-probe" "$B/third_party/.erts-cc-probe.c"
 
+# ---- termcap: beam/termcap, ours ----
+# erts's line-editing driver (tty_sl) needs tgetent/tgetstr/tputs and a
+# description of the terminal; a PD has no terminal database, so the few
+# terminals it may meet are compiled into the library (beam/termcap/termcap.h).
+# Built on every run (it is small): a change only relinks beam.smp.
+tcdir=$B/termcap
+mkdir -p "$tcdir"
+"$ROOT/tools/freebeam" cc -O2 -g -std=c11 -Wall -Wextra -Werror -ffunction-sections -fdata-sections \
+  -c "$ROOT/beam/termcap/termcap.c" -o "$tcdir/termcap.o.tmp" || die "beam/termcap/termcap.c does not compile"
+mv -f "$tcdir/termcap.o.tmp" "$tcdir/termcap.o"
+rm -f "$tcdir/libtermcap.a.tmp"
+"${CROSS}ar" rcD "$tcdir/libtermcap.a.tmp" "$tcdir/termcap.o" && mv -f "$tcdir/libtermcap.a.tmp" "$tcdir/libtermcap.a"
+
 # ---- configure settings ----
 # The answers configure cannot find out when cross-compiling
 # (notes/xcomp-arm-musl-static.conf: checked on musl 1.2.3/ARMv7 under qemu-arm).
@@ -88,14 +103,18 @@ xcomp=(
   erl_xcomp_poll=yes erl_xcomp_putenv_copy=no erl_xcomp_reliable_fpe=no
   erl_xcomp_getaddrinfo=yes erl_xcomp_clock_gettime_cpu_time=yes
   erl_xcomp_posix_memalign=yes
+  # configure looks for tgetent in -ltinfo, -lncurses, -lcurses, -ltermcap
+  # in that order: only ours (-ltermcap, found through LDFLAGS' -L) may
+  # answer, never a library of the host's that the cross linker can see.
+  ac_cv_lib_tinfo_tgetent=no ac_cv_lib_ncurses_tgetent=no ac_cv_lib_curses_tgetent=no
 )
 # No JIT (none on 32-bit ARM); kernel poll off (ppoll + pipes: the smaller
-# libos surface, DESIGN.md decision 11); termcap off for now, although line
-# editing will need it (notes/pitfalls.md item 19); no ssl/java/odbc/wx; the
+# libos surface, DESIGN.md decision 11); termcap on, ours (above: line
+# editing in the shell, notes/pitfalls.md item 19); no ssl/java/odbc/wx; the
 # builtin zlib.  --build is explicit: config.guess would probe with $CC.
 conf_flags=(
   --build="$(gcc -dumpmachine | sed 's/-linux-gnu$/-pc-linux-gnu/')" --host=$HOST
-  --disable-jit --disable-kernel-poll --without-termcap
+  --disable-jit --disable-kernel-poll --with-termcap
   --without-ssl --disable-dynamic-ssl-lib --without-javac --without-jinterface
   --without-odbc --without-wx --enable-builtin-zlib
   --disable-sharing-preserving --disable-pgo
@@ -105,7 +124,7 @@ conf_flags=(
 )
 cc="$ROOT/tools/freebeam cc"
 cflags="-O2 -g"
-ldflags="-static"
+ldflags="-static -L$tcdir"
 
 # Everything the configured tree depends on (musl's headers too): when it
 # changes, start afresh.
@@ -130,6 +149,9 @@ if [ -n "${FREEBEAM_ERTS_CLEAN:-}" ] || [ ! -f "$work/.freebeam-key" ] || [ "$(c
   t_conf=$(( $(date +%s) - t0 ))
   grep -q "^#define ETHR_HAVE_LINUX_FUTEX 1" "$work/erts/include/internal/$TARGET/ethread_header_config.h" ||
     die "configure found no Linux futexes (<linux/futex.h>): ethread would not use futexes"
+  grep -q "^#define HAVE_TERMCAP 1" "$work/erts/$TARGET/config.h" &&
+    grep -q "^LIBS[[:space:]]*+=[[:space:]]*-ltermcap " "$work/erts/emulator/$TARGET/Makefile" ||
+    die "configure did not take beam/termcap (-ltermcap) for termcap: no line editing (see configure.log)"
   echo "$key" >"$work/.freebeam-key"
 else
   echo "erts: reusing the configured tree $work (relinking)"
