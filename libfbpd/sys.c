@@ -18,8 +18,8 @@ int fb_notify(unsigned ch)
 
 struct fb_msg fb_ppcall(unsigned ch, struct fb_msg msg)
 {
-    struct fb_regs io = { { ch, msg.label, msg.mr[0], msg.mr[1], msg.mr[2], msg.mr[3], 0 } };
-    fb__svc(FB_SYS_PPCALL, &io);
+    struct fb_kregs io = { { ch, msg.label, msg.mr[0], msg.mr[1], msg.mr[2], msg.mr[3], 0 } };
+    fb_ksvc(FB_SYS_PPCALL, &io);
     struct fb_msg r = { io.r[0], { io.r[1], io.r[2], io.r[3], io.r[4] } };
     return r;
 }
@@ -29,7 +29,7 @@ int fb_irq_ack(unsigned ch)
     return (int)fb__sys4(FB_SYS_IRQ_ACK, ch, 0, 0, 0);
 }
 
-static struct fb_event to_event(const struct fb_regs *io)
+static struct fb_event to_event(const struct fb_kregs *io)
 {
     struct fb_event ev = { io->r[0], { io->r[1], io->r[2], io->r[3], io->r[4], io->r[5], io->r[6] } };
     return ev;
@@ -37,16 +37,16 @@ static struct fb_event to_event(const struct fb_regs *io)
 
 struct fb_event fb_wait(uint64_t deadline)
 {
-    struct fb_regs io = { { LO(deadline), HI(deadline), 0, 0, 0, 0, 0 } };
-    fb__svc(FB_SYS_RECV, &io);
+    struct fb_kregs io = { { LO(deadline), HI(deadline), 0, 0, 0, 0, 0 } };
+    fb_ksvc(FB_SYS_RECV, &io);
     return to_event(&io);
 }
 
 struct fb_event fb_reply_wait(struct fb_msg reply, uint64_t deadline)
 {
-    struct fb_regs io = { { reply.label, reply.mr[0], reply.mr[1], reply.mr[2], reply.mr[3],
+    struct fb_kregs io = { { reply.label, reply.mr[0], reply.mr[1], reply.mr[2], reply.mr[3],
                             LO(deadline), HI(deadline) } };
-    fb__svc(FB_SYS_REPLY_RECV, &io);
+    fb_ksvc(FB_SYS_REPLY_RECV, &io);
     return to_event(&io);
 }
 
@@ -76,9 +76,9 @@ int fb_thread_create(void (*fn)(void *), void *arg, void *stack_top, uintptr_t t
     sp -= 2;
     sp[0] = (uint32_t)(uintptr_t)fn;
     sp[1] = (uint32_t)(uintptr_t)arg;
-    struct fb_regs io = { { (uint32_t)(uintptr_t)fb__thread_tramp, (uint32_t)(uintptr_t)sp,
+    struct fb_kregs io = { { (uint32_t)(uintptr_t)fb__thread_tramp, (uint32_t)(uintptr_t)sp,
                             (uint32_t)(uintptr_t)arg, tls, prio, 0, 0 } };
-    fb__svc(FB_SYS_THREAD_CREATE, &io);
+    fb_ksvc(FB_SYS_THREAD_CREATE, &io);
     return (int)io.r[0];
 }
 

@@ -53,7 +53,7 @@ static __attribute__((noreturn, used)) void event_loop(void *arg)
     run_handlers(all);
     libos_file_changed();
 
-    struct kregs io;
+    struct fb_kregs io;
     bool reply = false;
     unsigned logged = 0;
     for (;;) {

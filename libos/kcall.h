@@ -1,50 +1,30 @@
 /*
  * kcall.h - how libos enters the freebeam kernel (private to libos).
  *
- * The kapi.h convention: `svc #0`, call number in r7, arguments r0-r6,
- * results r0-r6.  Every register r0-r7 is both input and output so that
- * nothing the kernel leaves behind surprises the compiler.  r7 is the Thumb
- * frame pointer: libos is built with -fomit-frame-pointer, and gcc refuses
- * (rather than miscompiles) any caller that would need r7.
- *
- * libos keeps its own copy of this tiny layer rather than linking libfbpd:
- * libfbpd brings its own _start, string functions and event loop, which
- * clash with musl's in one program.  These inline functions are the only
- * `svc` sites of a POSIX program (third_party/musl/check.sh proves it).
+ * The svc instruction itself is include/freebeam/ksvc.h, shared with
+ * libfbpd; libos does not link libfbpd (its _start, string functions and
+ * event loop would clash with musl's in one program), so the typed wrappers
+ * are its own.  These inline functions are the only `svc` sites of a POSIX
+ * program (libos/check-program.sh proves it).  Built with
+ * -fomit-frame-pointer: r7 carries the call number.
  */
 #ifndef LIBOS_KCALL_H
 #define LIBOS_KCALL_H
 
 #include <stdint.h>
 #include <freebeam/kapi.h>
+#include <freebeam/ksvc.h>
 
-struct kregs {
-    uint32_t r[7];
-};
-
-static inline __attribute__((always_inline)) void k_svc(uint32_t n, struct kregs *io)
+/* The shared svc instruction (include/freebeam/ksvc.h), under libos's name. */
+static inline __attribute__((always_inline)) void k_svc(uint32_t n, struct fb_kregs *io)
 {
-    register uint32_t r0 __asm__("r0") = io->r[0];
-    register uint32_t r1 __asm__("r1") = io->r[1];
-    register uint32_t r2 __asm__("r2") = io->r[2];
-    register uint32_t r3 __asm__("r3") = io->r[3];
-    register uint32_t r4 __asm__("r4") = io->r[4];
-    register uint32_t r5 __asm__("r5") = io->r[5];
-    register uint32_t r6 __asm__("r6") = io->r[6];
-    register uint32_t r7 __asm__("r7") = n;
-    __asm__ volatile("svc #0"
-                     : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5),
-                       "+r"(r6), "+r"(r7)
-                     :
-                     : "memory", "cc");
-    io->r[0] = r0; io->r[1] = r1; io->r[2] = r2; io->r[3] = r3;
-    io->r[4] = r4; io->r[5] = r5; io->r[6] = r6;
+    fb_ksvc(n, io);
 }
 
 static inline __attribute__((always_inline)) int32_t k_call(uint32_t n, uint32_t a0, uint32_t a1,
                                                              uint32_t a2, uint32_t a3, uint32_t a4)
 {
-    struct kregs io = { { a0, a1, a2, a3, a4, 0, 0 } };
+    struct fb_kregs io = { { a0, a1, a2, a3, a4, 0, 0 } };
     k_svc(n, &io);
     return (int32_t)io.r[0];
 }
@@ -121,7 +101,7 @@ static inline int32_t k_notify(uint32_t ch)
 
 /* Wait for an event (kapi.h FB_EV_*): io->r[0] = the kind, r[1..6] its
  * words.  deadline: CNTVCT ticks, 0 = none. */
-static inline void k_recv(struct kregs *io, uint64_t deadline)
+static inline void k_recv(struct fb_kregs *io, uint64_t deadline)
 {
     io->r[0] = (uint32_t)deadline;
     io->r[1] = (uint32_t)(deadline >> 32);
@@ -131,7 +111,7 @@ static inline void k_recv(struct kregs *io, uint64_t deadline)
 
 /* Answer the ppcall this thread took with `label` (no message words),
  * then wait as k_recv. */
-static inline void k_reply_recv(struct kregs *io, uint32_t label, uint64_t deadline)
+static inline void k_reply_recv(struct fb_kregs *io, uint32_t label, uint64_t deadline)
 {
     io->r[0] = label;
     io->r[1] = io->r[2] = io->r[3] = io->r[4] = 0;
