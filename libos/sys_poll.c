@@ -123,6 +123,7 @@ static unsigned fd_ready(int fd)
     return m;
 }
 
+
 /* ---- poll ---- */
 
 static long poll_scan(struct pollfd *fds, unsigned long n)
@@ -186,6 +187,26 @@ struct ts64 {
     int64_t sec, nsec;
 };
 
+/* The time left, written back as Linux does for ppoll/pselect6 (both
+ * timespec layouts). */
+static void put_left32(struct ts32 *ts, struct pwait *w)
+{
+    uint64_t sec;
+    uint32_t nsec;
+    tc_split_ns(pwait_left_ns(w), &sec, &nsec);
+    ts->sec = (int32_t)sec;
+    ts->nsec = (int32_t)nsec;
+}
+
+static void put_left64(struct ts64 *ts, struct pwait *w)
+{
+    uint64_t sec;
+    uint32_t nsec;
+    tc_split_ns(pwait_left_ns(w), &sec, &nsec);
+    ts->sec = (int64_t)sec;
+    ts->nsec = nsec;
+}
+
 static long ppoll_common(long a, long b, long sigmask, long sigsetsize, struct pwait *w)
 {
     if (sigmask && sigsetsize != 8)
@@ -205,11 +226,8 @@ SYSCALL(ppoll)          /* 32-bit timespec */
             return -EINVAL;
     }
     long r = ppoll_common(a, b, d, e, &w);
-    if (ts && !w.once && r >= 0) {
-        uint64_t left = pwait_left_ns(&w);
-        ts->sec = (int32_t)(left / TC_NS_PER_S);
-        ts->nsec = (int32_t)(left % TC_NS_PER_S);
-    }
+    if (ts && !w.once && r >= 0)
+        put_left32(ts, &w);
     return r;
 }
 
@@ -225,11 +243,8 @@ SYSCALL(ppoll_time64)
             return -EINVAL;
     }
     long r = ppoll_common(a, b, d, e, &w);
-    if (ts && !w.once && r >= 0) {
-        uint64_t left = pwait_left_ns(&w);
-        ts->sec = (int64_t)(left / TC_NS_PER_S);
-        ts->nsec = (int64_t)(left % TC_NS_PER_S);
-    }
+    if (ts && !w.once && r >= 0)
+        put_left64(ts, &w);
     return r;
 }
 
@@ -344,9 +359,11 @@ SYSCALL(_newselect)
     }
     long r = do_select(a, sets, &w);
     if (tv && !w.once && r >= 0) {
-        uint64_t left = pwait_left_ns(&w);
-        tv->sec = (int32_t)(left / TC_NS_PER_S);
-        tv->usec = (int32_t)(left % TC_NS_PER_S / 1000);
+        uint64_t sec;
+        uint32_t nsec;
+        tc_split_ns(pwait_left_ns(&w), &sec, &nsec);
+        tv->sec = (int32_t)sec;
+        tv->usec = (int32_t)(nsec / 1000);
     }
     return r;
 }
@@ -365,11 +382,8 @@ SYSCALL(pselect6)       /* 32-bit timespec */
             return -EINVAL;
     }
     long r = do_select(a, sets, &w);
-    if (ts && !w.once && r >= 0) {
-        uint64_t left = pwait_left_ns(&w);
-        ts->sec = (int32_t)(left / TC_NS_PER_S);
-        ts->nsec = (int32_t)(left % TC_NS_PER_S);
-    }
+    if (ts && !w.once && r >= 0)
+        put_left32(ts, &w);
     return r;
 }
 
@@ -386,10 +400,7 @@ SYSCALL(pselect6_time64)
             return -EINVAL;
     }
     long r = do_select(a, sets, &w);
-    if (ts && !w.once && r >= 0) {
-        uint64_t left = pwait_left_ns(&w);
-        ts->sec = (int64_t)(left / TC_NS_PER_S);
-        ts->nsec = (int64_t)(left % TC_NS_PER_S);
-    }
+    if (ts && !w.once && r >= 0)
+        put_left64(ts, &w);
     return r;
 }

@@ -148,8 +148,11 @@ SYSCALL(gettimeofday32)
     clock_now_ns(CLOCK_REALTIME, &ns);
     if (a) {
         int32_t *tv = (int32_t *)a;
-        tv[0] = (int32_t)(ns / TC_NS_PER_S);
-        tv[1] = (int32_t)(ns % TC_NS_PER_S / 1000);
+        uint64_t sec;
+        uint32_t nsec;
+        tc_split_ns(ns, &sec, &nsec);
+        tv[0] = (int32_t)sec;
+        tv[1] = (int32_t)(nsec / 1000);
     }
     if (b) {
         int32_t *tz = (int32_t *)b;
