@@ -32,6 +32,9 @@ all: images
 setup:
 	@tools/setup.sh
 
+# tools.mk first: image rules of the other fragments name $(FREEBEAM_TOOLS)
+# as a prerequisite, which make expands when it reads them.
+-include tools/tools.mk
 -include third_party/third_party.mk
 -include libos/libos.mk
 -include third_party/erlang.mk
@@ -40,7 +43,6 @@ setup:
 -include libfbpd/libfbpd.mk
 -include drivers/drivers.mk
 -include systems/systems.mk
--include tools/tools.mk
 -include tests/host/host.mk
 -include bench/bench.mk
 

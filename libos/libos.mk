@@ -68,20 +68,26 @@ $(1): $(patsubst %,$(B)/posixobj/%.o,$(2)) $(POSIX_DEPS)
 	  $(POSIX_LDFLAGS) $(4) $(POSIX_LIBS)
 endef
 
+# $(call posix_image,NAME,FILES,TIMEOUT): build/images/NAME.img from
+# systems/NAME.config and FILES (found in build/posix), in IMAGES, and a
+# `NAME-run` target that boots it with TIMEOUT seconds.
+define posix_image
+$(B)/images/$(1).img: systems/$(1).config $(2) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
+	@mkdir -p $$(@D)
+	tools/freebeam image systems/$(1).config -o $$@ --kernel $(B)/kernel/kernel.elf --search $(B)/posix
+.PHONY: $(1)-run
+$(1)-run: $(B)/images/$(1).img
+	tools/freebeam run $(B)/images/$(1).img --timeout $(3)
+IMAGES += $(B)/images/$(1).img
+endef
+
 # ---- hello-posix: the walking skeleton ----
 $(eval $(call posix_elf,$(B)/posix/hello.elf,tests/posix/hello.c))
+$(eval $(call posix_image,hello-posix,$(B)/posix/hello.elf,30))
 
-$(B)/images/hello-posix.img: systems/hello-posix.config $(B)/posix/hello.elf $(B)/kernel/kernel.elf
-	@mkdir -p $(@D)
-	tools/freebeam image systems/hello-posix.config -o $@ --kernel $(B)/kernel/kernel.elf \
-	  --search $(B)/posix
-
-.PHONY: libos-check hello-posix-run
+.PHONY: libos-check
 libos-check: $(B)/posix/hello.elf $(LIBOS)
 	CROSS=$(CROSS) libos/check-program.sh $(LIBOS) $(B)/posix/hello.elf
-
-hello-posix-run: $(B)/images/hello-posix.img
-	tools/freebeam run $(B)/images/hello-posix.img --timeout 30
 
 # ---- posix-files: the file system (tests/posix/files.c) ----
 # The test archive: a cpio newc archive of tests/posix/files-data (Debian's
@@ -100,34 +106,17 @@ $(B)/posixobj/files_archive.o: tests/posix/files_archive.S $(B)/posix/files.cpio
 $(eval $(call posix_elf,$(B)/posix/files.elf,tests/posix/files.c,,$(B)/posixobj/files_archive.o))
 $(B)/posix/files.elf: $(B)/posixobj/files_archive.o
 
-$(B)/images/posix-files.img: systems/posix-files.config $(B)/posix/files.elf $(B)/kernel/kernel.elf
-	@mkdir -p $(@D)
-	tools/freebeam image systems/posix-files.config -o $@ --kernel $(B)/kernel/kernel.elf \
-	  --search $(B)/posix
-
-.PHONY: posix-files-run
-posix-files-run: $(B)/images/posix-files.img
-	tools/freebeam run $(B)/images/posix-files.img --timeout 30
+$(eval $(call posix_image,posix-files,$(B)/posix/files.elf,30))
 
 -include $(LIBOS_OBJS:.o=.d)
 -include $(shell find $(B)/posixobj -name '*.d' 2>/dev/null)
-IMAGES += $(B)/images/hello-posix.img $(B)/images/posix-files.img
 
 # ---- posix-ipc: pipes, eventfd, poll/select, identity, limits, processes ----
 # tests/posix/ipc.c as a PD (systems/posix-ipc.config); the same source is
 # also built for the host by tests/suites/posix.sh.
 $(eval $(call posix_elf,$(B)/posix/ipc.elf,tests/posix/ipc.c))
 
-$(B)/images/posix-ipc.img: systems/posix-ipc.config $(B)/posix/ipc.elf $(B)/kernel/kernel.elf
-	@mkdir -p $(@D)
-	tools/freebeam image systems/posix-ipc.config -o $@ --kernel $(B)/kernel/kernel.elf \
-	  --search $(B)/posix
-
-.PHONY: posix-ipc-run
-posix-ipc-run: $(B)/images/posix-ipc.img
-	tools/freebeam run $(B)/images/posix-ipc.img --timeout 60
-
-IMAGES += $(B)/images/posix-ipc.img
+$(eval $(call posix_image,posix-ipc,$(B)/posix/ipc.elf,60))
 
 # ---- posix-conformance: tests/posix/conformance.c (threads, TLS, memory, ----
 # ---- time, files on the rootfs region and /tmp, pipes, fds, processes)  ----
@@ -143,14 +132,4 @@ $(B)/posix/conformance.cpio: $(CONFORMANCE_DATA)
 
 $(eval $(call posix_elf,$(B)/posix/conformance.elf,tests/posix/conformance.c))
 
-$(B)/images/posix-conformance.img: systems/posix-conformance.config $(B)/posix/conformance.elf \
-  $(B)/posix/conformance.cpio $(B)/kernel/kernel.elf
-	@mkdir -p $(@D)
-	tools/freebeam image systems/posix-conformance.config -o $@ --kernel $(B)/kernel/kernel.elf \
-	  --search $(B)/posix
-
-.PHONY: posix-conformance-run
-posix-conformance-run: $(B)/images/posix-conformance.img
-	tools/freebeam run $(B)/images/posix-conformance.img --timeout 120
-
-IMAGES += $(B)/images/posix-conformance.img
+$(eval $(call posix_image,posix-conformance,$(B)/posix/conformance.elf $(B)/posix/conformance.cpio,120))
