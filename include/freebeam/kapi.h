@@ -68,15 +68,18 @@
 #define FB_MSG_WORDS       4   /* message words each way in a ppcall */
 
 /* ---- the PD info page ----
- * Every PD has one read-only page at FB_PDINFO_VADDR, written by the kernel
- * at boot: who the PD is, what its address space holds (so a runtime can find
- * its heap or its file archive by region name, and check pointers), and its
- * arguments and environment from the system description.  The main thread
- * starts with r0 = the PD index and r1 = FB_PDINFO_VADDR.  All offsets are
- * from the start of the page. */
+ * Every PD has a read-only info area of FB_PDINFO_BYTES at FB_PDINFO_VADDR,
+ * written by the kernel at boot: who the PD is, what its address space holds
+ * (so a runtime can find its heap or its file archive by region name, and
+ * check pointers), its channels by name (and the queue region of each, if
+ * any), every PD of the system by name (so a monitor can name the PDs it
+ * controls), and its arguments and environment from the system description.
+ * The main thread starts with r0 = the PD index and r1 = FB_PDINFO_VADDR.
+ * All offsets are from the start of the area. */
 #define FB_PDINFO_VADDR   0x3fff0000u   /* = FB_STACK_TOP: just above the main stack */
+#define FB_PDINFO_BYTES   8192u         /* two pages */
 #define FB_PDINFO_MAGIC   0x49504246u   /* "FBPI" */
-#define FB_PDINFO_VERSION 2u
+#define FB_PDINFO_VERSION 3u
 #define FB_PDINFO_MAX_MAPS 32
 
 #define FB_MAP_SEGMENT 1u   /* a PT_LOAD segment of the PD's ELF */
@@ -89,6 +92,29 @@ struct fb_pdinfo_map {
     unsigned int name_off;                  /* region name, 0 for other kinds */
 };
 
+/* One channel end of this PD (an irq is listed too, as kind FB_CHAN_IRQ). */
+#define FB_CHAN_PD  1u    /* a channel to another PD */
+#define FB_CHAN_IRQ 2u    /* an interrupt delivered on this channel id */
+#define FB_CHAN_NO_QUEUE 0xffffffffu
+struct fb_pdinfo_chan {
+    unsigned int id;        /* this PD's channel id, 0..FB_MAX_CHANNELS-1 */
+    unsigned int kind;      /* FB_CHAN_PD or FB_CHAN_IRQ */
+    unsigned int peer;      /* FB_CHAN_PD: the other end's PD index; FB_CHAN_IRQ: the irq number */
+    unsigned int name_off;  /* the channel's name from the description, 0: unnamed */
+    unsigned int queue_map; /* index into maps[] of the queue-pair region of this
+                               channel (include/freebeam/queue.h), or FB_CHAN_NO_QUEUE */
+    unsigned int queue_end; /* 0: this PD is the channel's first end (end A), 1: end B */
+    unsigned int queue_depth, queue_slot;   /* descriptors per direction (a power of two)
+                                               and bytes per message slot; 0 without a queue */
+};
+
+/* One PD of the system, by index (pds_off[i] describes PD i). */
+#define FB_PD_NO_MONITOR 0xffffffffu
+struct fb_pdinfo_pd {
+    unsigned int name_off;  /* its name */
+    unsigned int monitor;   /* index of its monitor PD, or FB_PD_NO_MONITOR */
+};
+
 struct fb_pdinfo {
     unsigned int magic, version;
     unsigned int pd, priority, max_threads, rights;
@@ -99,7 +125,9 @@ struct fb_pdinfo {
                                                1970 (0: the board has none) ... */
     unsigned int rtc_ticks_lo, rtc_ticks_hi;/* ... read when CNTVCT had this value */
     struct fb_pdinfo_map maps[FB_PDINFO_MAX_MAPS];
-    /* strings follow, NUL-terminated, up to the end of the page */
+    unsigned int n_chans, chans_off;        /* struct fb_pdinfo_chan[n_chans], by id ascending */
+    unsigned int n_pds, pds_off;            /* struct fb_pdinfo_pd[n_pds], by PD index */
+    /* the tables and strings (NUL-terminated) follow, up to FB_PDINFO_BYTES */
 };
 
 /* ---- errors (negated in r0) : Linux errno values ---- */
