@@ -5,6 +5,7 @@
 #include "events.h"
 #include "file.h"
 #include "kcall.h"
+#include "native.h"
 
 #define EV_STACK 8192u
 
@@ -19,6 +20,16 @@ int libos_events_on(unsigned ch, libos_event_fn fn)
     handlers[ch] = fn;
     any_handler = true;
     return 0;
+}
+
+void libos_events_want(void)
+{
+    any_handler = true;
+}
+
+bool libos_events_has(unsigned ch)
+{
+    return ch < FB_MAX_CHANNELS && handlers[ch];
 }
 
 uint64_t libos_events_take(uint64_t mask)
@@ -75,7 +86,7 @@ static __attribute__((noreturn, used)) void event_loop(void *arg)
             reply = true;
             break;
         case FB_EV_FAULT:
-            libos_log_num("a PD this PD monitors stopped (fault record ignored), pd", io.r[1]);
+            libos_pd_event(io.r[1], io.r[2], io.r[3], io.r[4], io.r[5], io.r[6]);
             break;
         case FB_EV_TIMEOUT:
         case -EINTR:

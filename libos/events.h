@@ -15,11 +15,12 @@
  * handler therefore must not run any musl code that touches TLS (errno,
  * locks of stdio, malloc): only libos code and musl's string functions.
  * A ppcall to the PD is answered with label -ENOSYS; a fault record of a PD
- * this PD monitors is logged on the console.
+ * this PD monitors goes to /dev/pd (dev_pd.c: logged, kept for readers).
  */
 #ifndef LIBOS_EVENTS_H
 #define LIBOS_EVENTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef void (*libos_event_fn)(unsigned ch);
@@ -27,6 +28,11 @@ typedef void (*libos_event_fn)(unsigned ch);
 /* Before libos_events_start: call fn in the event thread whenever channel
  * ch is notified (and once when the thread starts).  0 or -EINVAL. */
 int libos_events_on(unsigned ch, libos_event_fn fn);
+/* Before libos_events_start: start the thread even if no channel has a
+ * handler (this PD monitors others: their fault records must be taken). */
+void libos_events_want(void);
+/* Is a handler registered for channel ch? */
+bool libos_events_has(unsigned ch);
 /* Start the event thread if any channel has a handler: 0, or the kernel's
  * error (the handlers will then never run). */
 int libos_events_start(void);

@@ -52,6 +52,8 @@ struct file_ops {
     long (*fsync)(struct file *f);
     /* Readiness now: a mask of POLLIN, POLLOUT, POLLHUP, POLLERR.  Must not block. */
     unsigned (*poll)(struct file *f);
+    /* Devices: a file of this kind was just opened (its state set up). */
+    void (*opened)(struct file *f);
     /* The last descriptor to it closed. */
     void (*release)(struct file *f);
 };

@@ -94,6 +94,17 @@ static inline int32_t k_thread_self(void)
     return k_call(FB_SYS_THREAD_SELF, 0, 0, 0, 0, 0);
 }
 
+/* Stop / restart a PD this PD monitors (needs FB_RIGHT_PD_CONTROL): 0 | -EPERM */
+static inline int32_t k_pd_stop(uint32_t pd)
+{
+    return k_call(FB_SYS_PD_STOP, pd, 0, 0, 0, 0);
+}
+
+static inline int32_t k_pd_restart(uint32_t pd)
+{
+    return k_call(FB_SYS_PD_RESTART, pd, 0, 0, 0, 0);
+}
+
 static inline int32_t k_notify(uint32_t ch)
 {
     return k_call(FB_SYS_NOTIFY, ch, 0, 0, 0, 0);

@@ -85,6 +85,9 @@ void libos_unlock(struct libos_lock *l);
 struct fb_pdinfo_map;
 const struct fb_pdinfo_map *libos_region(const char *name);   /* a region by name, or NULL */
 const char *libos_boot_env(const char *key);   /* the description's environment, or NULL */
+struct fb_pdinfo;
+const struct fb_pdinfo *libos_info(void);      /* the info area, or NULL if it is not one we know */
+const char *libos_info_str(uint32_t off);      /* a string of it; "" if off is 0 or outside */
 
 /* ---- console ---- */
 void libos_write_console(const char *p, size_t len);
@@ -107,6 +110,7 @@ void libos_mm_free_locked(uintptr_t addr, size_t len);
 /* ---- threads (sys_thread.c) ---- */
 extern volatile uint32_t *libos_clear_tid[LIBOS_MAX_TID + 1];
 __attribute__((noreturn)) void libos_exit_thread(void);
-__attribute__((noreturn)) void libos_exit_group(int status);
+__attribute__((noreturn)) void libos_exit_group(int status);   /* exit: done */
+__attribute__((noreturn)) void libos_die(int status);          /* killed: the monitor decides */
 
 #endif

@@ -96,7 +96,17 @@ static int info_ok(void)
 
 static const char *info_str(uint32_t off)
 {
-    return off && off < 4096 ? (const char *)info + off : "";
+    return off && off < FB_PDINFO_BYTES ? (const char *)info + off : "";
+}
+
+const struct fb_pdinfo *libos_info(void)
+{
+    return info_ok() ? info : NULL;
+}
+
+const char *libos_info_str(uint32_t off)
+{
+    return info_str(off);
 }
 
 /* The mapping of the region with this name, or NULL. */
@@ -113,7 +123,7 @@ const struct fb_pdinfo_map *libos_region(const char *name)
 /* The strings of the description's args/env block: argv, "", env. */
 static const char *args_block(uint32_t *len)
 {
-    if (!info_ok() || !info->args_len || info->args_off + info->args_len > 4096)
+    if (!info_ok() || !info->args_len || info->args_off + info->args_len > FB_PDINFO_BYTES)
         return NULL;
     *len = info->args_len;
     return (const char *)info + info->args_off;
@@ -140,7 +150,7 @@ const char *libos_boot_env(const char *key)
 static __attribute__((noreturn)) void too_small(void)
 {
     libos_puts("libos: the initial stack area is too small\n");
-    libos_exit_group(127);
+    libos_die(127);
 }
 
 hidden __attribute__((noreturn, used)) void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd);
@@ -248,5 +258,5 @@ void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd)
 
     char **argv = (char **)(area + 1);
     __libc_start_main(main, (int)area[0], argv, 0, 0, 0);
-    libos_exit_group(127);      /* __libc_start_main does not return */
+    libos_die(127);      /* __libc_start_main does not return */
 }

@@ -130,7 +130,7 @@ static long send_signal(long tid, long sig)
         return 0;
     if (h == (uintptr_t)SIG_DFL || sig == SIGKILL) {
         libos_log_num("terminated by signal", (unsigned long)sig);
-        libos_exit_group(128 + (int)sig);
+        libos_die(128 + (int)sig);
     }
     static uint64_t logged;
     if (!(__atomic_fetch_or(&logged, 1ull << (sig - 1), __ATOMIC_RELAXED) & (1ull << (sig - 1))))

@@ -87,7 +87,7 @@ int __libos_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *pti
         return tid == -EPERM || tid == -EINVAL ? -EINVAL : -EAGAIN;
     if ((uint32_t)tid > LIBOS_MAX_TID) {        /* cannot happen with today's kernel */
         libos_log_num("kernel tid out of range:", (unsigned long)tid);
-        libos_exit_group(134);
+        libos_die(134);
     }
     b->tid = (uint32_t)tid;
     libos_clear_tid[tid] = (flags & CLONE_CHILD_CLEARTID) ? (volatile uint32_t *)ctid : 0;
@@ -149,15 +149,30 @@ void __libos_unmapself(void *base, size_t size)
     k_thread_exit(&libos_mm_lock.v);
 }
 
-/* The whole PD ends: the kernel stops every thread and tells the monitor
- * (or, for a PD without one, powers the machine off with the status when the
- * PD has that right). */
-void libos_exit_group(int status)
+/* The whole PD ends because it died (a fatal signal: abort()): the kernel
+ * stops every thread and tells the monitor, which may restart it (the root
+ * monitor restarts the BEAM); a PD without a monitor powers the machine off
+ * with the status when it has that right. */
+void libos_die(int status)
 {
     libos_console_drain_at_exit();
     k_pd_exit(status & 0xff);
     for (;;)
         libos_exit_thread();
+}
+
+/* The whole PD ends because it asked to (exit, erlang:halt): a PD with the
+ * poweroff right powers the machine off with the status, even when it has a
+ * monitor (the monitor restarts PDs that die, not those that are done);
+ * others end as libos_die does. */
+void libos_exit_group(int status)
+{
+    const struct fb_pdinfo *in = libos_info();
+    if (in && (in->rights & FB_RIGHT_POWEROFF)) {
+        libos_console_drain_at_exit();
+        k_poweroff(status & 0xff);
+    }
+    libos_die(status);
 }
 
 SYSCALL(exit_group)

@@ -917,6 +917,8 @@ int vfs_open(int dirfd, const char *path, int flags, uint32_t mode, struct file 
     n->opens++;
     libos_unlock(&vfs_lock);
     walk_done(&w);
+    if (ops->opened)
+        ops->opened(f);
     *out = f;
     return 0;
 fail:
@@ -1505,6 +1507,20 @@ void libos_files_init(void)
 }
 
 /* For vfs_dev.c: create a device node in dir. */
+struct vnode *vfs_dev_subdir(struct vnode *dir, const char *name)
+{
+    libos_lock(&vfs_lock);
+    struct vnode *n = child_find_locked(dir, name, (uint32_t)strlen(name));
+    if (!n && (n = node_new_locked(dir->fs, S_IFDIR | 0755))) {
+        n->name = name;         /* a string literal */
+        n->namelen = (uint32_t)strlen(name);
+        n->nlink = 2;
+        child_add_locked(dir, n);
+    }
+    libos_unlock(&vfs_lock);
+    return n && is_dir(n) ? n : NULL;
+}
+
 struct vnode *vfs_dev_node(struct vnode *dir, const char *name, uint32_t mode, uint32_t rdev,
                            const struct file_ops *ops)
 {

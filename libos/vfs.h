@@ -75,6 +75,8 @@ void vfs_dev_init(struct vnode *devdir);
 void vfs_dev_release(struct file *f);
 struct vnode *vfs_dev_node(struct vnode *dir, const char *name, uint32_t mode, uint32_t rdev,
                            const struct file_ops *ops);
+/* A directory of devices below dir (found or made); NULL without memory. */
+struct vnode *vfs_dev_subdir(struct vnode *dir, const char *name);
 long vfs_console_write(const void *buf, size_t len);
 
 /* Small blocks (nodes, names) from libos pages; never returned to mmap. */

@@ -22,6 +22,7 @@
 #include <sys/ioctl.h>
 #include "kcall.h"
 #include "console.h"
+#include "native.h"
 
 long vfs_console_write(const void *buf, size_t len)
 {
@@ -240,6 +241,7 @@ void vfs_dev_init(struct vnode *dev)
     vfs_dev_node(dev, "random", 0666, MKDEV(1, 8), &urandom_ops);
     vfs_dev_node(dev, "console", 0620, MKDEV(5, 1), console_impl);
     vfs_dev_node(dev, "tty", 0666, MKDEV(5, 0), console_impl);
+    libos_native_init(dev);     /* /dev/chan, /dev/pd (native.h) */
     for (int fd = 0; fd < 3; fd++) {
         struct file *f;
         if (vfs_open(AT_FDCWD, "/dev/console", O_RDWR, 0, &f) == 0 &&
