@@ -32,7 +32,9 @@
  *   - data reads before head (release), head before data overwrite (acquire);
  *   - the request/answer handshake is Dekker's: "write my index, full fence,
  *     read your request" against "write my request, full fence, read your
- *     index", so at least one side sees the other: no lost wake-up.
+ *     index", so at least one side sees the other: no lost wake-up (the
+ *     handshake and the word accessors are handshake.h, shared with the
+ *     descriptor queue, queue.h).
  * Indices from the other side are never trusted for memory safety: every
  * access is masked into the data area and a count that cannot be is clamped,
  * so a corrupt peer yields wrong bytes, never a stray access.
@@ -42,6 +44,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <freebeam/handshake.h>
 
 #define FB_RING_LINE 64u                         /* Cortex-A15 cache line */
 #define FB_RING_CTRL_BYTES (2u * FB_RING_LINE)
@@ -68,23 +71,6 @@ struct fb_ring {
     uint32_t size;   /* power of two */
     uint32_t mask;   /* size - 1 */
 };
-
-/* ---- the primitives: single-writer words and fences ---- */
-static inline uint32_t fb_ring__get(const uint32_t *p)
-{
-    return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
-static inline void fb_ring__set(uint32_t *p, uint32_t v)
-{
-    __atomic_store_n(p, v, __ATOMIC_RELAXED);
-}
-
-/* A full barrier (store-load included): `dmb ish` on ARMv7. */
-static inline void fb_ring__fence(void)
-{
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
 
 /* The data area size for a region of `region_bytes`: the largest power of
  * two that fits after the control block (0 if the region is too small). */
@@ -118,8 +104,8 @@ static inline bool fb_ring_attach(struct fb_ring *r, void *base, uint32_t region
 /* Bytes the producer may write now. */
 static inline uint32_t fb_ring_free(const struct fb_ring *r)
 {
-    uint32_t used = fb_ring__get(&r->c->tail) - fb_ring__get(&r->c->head);
-    fb_ring__fence();   /* acquire: the consumer's reads of that space are done */
+    uint32_t used = fb_shm_get(&r->c->tail) - fb_shm_get(&r->c->head);
+    fb_shm_fence();   /* acquire: the consumer's reads of that space are done */
     return used >= r->size ? 0 : r->size - used;
 }
 
@@ -131,14 +117,14 @@ static inline uint32_t fb_ring_write(struct fb_ring *r, const void *src, uint32_
         n = room;
     if (n == 0)
         return 0;
-    uint32_t tail = fb_ring__get(&r->c->tail);
+    uint32_t tail = fb_shm_get(&r->c->tail);
     uint32_t at = tail & r->mask, first = r->size - at;
     if (first > n)
         first = n;
     __builtin_memcpy(r->data + at, src, first);
     __builtin_memcpy(r->data, (const uint8_t *)src + first, n - first);
-    fb_ring__fence();   /* release: the bytes before the index that shows them */
-    fb_ring__set(&r->c->tail, tail + n);
+    fb_shm_fence();   /* release: the bytes before the index that shows them */
+    fb_shm_set(&r->c->tail, tail + n);
     return n;
 }
 
@@ -146,12 +132,7 @@ static inline uint32_t fb_ring_write(struct fb_ring *r, const void *src, uint32_
  * the request is now answered and the caller must notify it. */
 static inline bool fb_ring_notify_data(struct fb_ring *r)
 {
-    fb_ring__fence();   /* our tail store before reading its request */
-    uint32_t req = fb_ring__get(&r->c->data_req);
-    if (req == fb_ring__get(&r->c->data_ack))
-        return false;
-    fb_ring__set(&r->c->data_ack, req);
-    return true;
+    return fb_hs_answer(&r->c->data_req, &r->c->data_ack);
 }
 
 /* The ring was full: ask for a notification when space frees (the
@@ -161,17 +142,14 @@ static inline bool fb_ring_notify_data(struct fb_ring *r)
  * notification may still come). */
 static inline bool fb_ring_want_space(struct fb_ring *r)
 {
-    uint32_t req = fb_ring__get(&r->c->space_req);
-    if (req == fb_ring__get(&r->c->space_ack))
-        fb_ring__set(&r->c->space_req, req + 1);
-    fb_ring__fence();   /* our request before reading its head */
+    fb_hs_ask(&r->c->space_req, &r->c->space_ack);
     return fb_ring_free(r) == 0;
 }
 
 /* Record n overrun events: data lost before it reached the ring. */
 static inline void fb_ring_add_overruns(struct fb_ring *r, uint32_t n)
 {
-    fb_ring__set(&r->c->overruns, fb_ring__get(&r->c->overruns) + n);
+    fb_shm_set(&r->c->overruns, fb_shm_get(&r->c->overruns) + n);
 }
 
 /* ---- consumer side ---- */
@@ -179,8 +157,8 @@ static inline void fb_ring_add_overruns(struct fb_ring *r, uint32_t n)
 /* Bytes the consumer may read now (clamped to the ring size). */
 static inline uint32_t fb_ring_used(const struct fb_ring *r)
 {
-    uint32_t used = fb_ring__get(&r->c->tail) - fb_ring__get(&r->c->head);
-    fb_ring__fence();   /* acquire: the producer's bytes are visible */
+    uint32_t used = fb_shm_get(&r->c->tail) - fb_shm_get(&r->c->head);
+    fb_shm_fence();   /* acquire: the producer's bytes are visible */
     return used > r->size ? r->size : used;
 }
 
@@ -190,7 +168,7 @@ static inline uint32_t fb_ring_used(const struct fb_ring *r)
 static inline uint32_t fb_ring_peek(const struct fb_ring *r, const uint8_t **p)
 {
     uint32_t used = fb_ring_used(r);
-    uint32_t at = fb_ring__get(&r->c->head) & r->mask;
+    uint32_t at = fb_shm_get(&r->c->head) & r->mask;
     *p = r->data + at;
     return used < r->size - at ? used : r->size - at;
 }
@@ -198,8 +176,8 @@ static inline uint32_t fb_ring_peek(const struct fb_ring *r, const uint8_t **p)
 /* Give n bytes (at most what peek/used said) back to the producer. */
 static inline void fb_ring_consume(struct fb_ring *r, uint32_t n)
 {
-    fb_ring__fence();   /* release: our reads of the bytes before we free them */
-    fb_ring__set(&r->c->head, fb_ring__get(&r->c->head) + n);
+    fb_shm_fence();   /* release: our reads of the bytes before we free them */
+    fb_shm_set(&r->c->head, fb_shm_get(&r->c->head) + n);
 }
 
 /* Copy out up to n bytes and free them; returns how many. */
@@ -224,12 +202,7 @@ static inline uint32_t fb_ring_read(struct fb_ring *r, void *dst, uint32_t n)
  * which case the request is now answered and the caller must notify it. */
 static inline bool fb_ring_notify_space(struct fb_ring *r)
 {
-    fb_ring__fence();   /* our head store before reading its request */
-    uint32_t req = fb_ring__get(&r->c->space_req);
-    if (req == fb_ring__get(&r->c->space_ack))
-        return false;
-    fb_ring__set(&r->c->space_ack, req);
-    return true;
+    return fb_hs_answer(&r->c->space_req, &r->c->space_ack);
 }
 
 /* The ring was empty: ask for a notification when data arrives.  Returns
@@ -237,17 +210,14 @@ static inline bool fb_ring_notify_space(struct fb_ring *r)
  * appeared meanwhile (read again; a spurious notification may still come). */
 static inline bool fb_ring_want_data(struct fb_ring *r)
 {
-    uint32_t req = fb_ring__get(&r->c->data_req);
-    if (req == fb_ring__get(&r->c->data_ack))
-        fb_ring__set(&r->c->data_req, req + 1);
-    fb_ring__fence();   /* our request before reading its tail */
+    fb_hs_ask(&r->c->data_req, &r->c->data_ack);
     return fb_ring_used(r) == 0;
 }
 
 /* Overrun events the producer reported (data lost before the ring). */
 static inline uint32_t fb_ring_overruns(const struct fb_ring *r)
 {
-    return fb_ring__get(&r->c->overruns);
+    return fb_shm_get(&r->c->overruns);
 }
 
 #endif

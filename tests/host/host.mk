@@ -8,7 +8,8 @@
 # test gets its own object directory, so per-test flags never leak.
 #
 # Targets: host-tests (build/host/test_*), host-fuzz (build/fuzz/fuzz_sysimage
-# and its seed corpus build/fuzz/corpus/, build/fuzz/fuzz_cpio and build/fuzz/cpio-corpus/), host-target-check, host-check (all).
+# and its seed corpus build/fuzz/corpus/, build/fuzz/fuzz_cpio and build/fuzz/cpio-corpus/,
+# build/fuzz/fuzz_queue and build/fuzz/queue-corpus/), host-target-check, host-check (all).
 
 HOSTT_DIR := $(B)/host
 HOSTT_CFLAGS := $(HOST_CFLAGS) -Ikernel -Itests/host -fsanitize=address,undefined \
@@ -81,6 +82,23 @@ $(FUZZ_DIR)/cpio-corpus/.seeded: $(shell find tests/posix/files-data 2>/dev/null
 	  cpio -o -H newc --quiet --owner=0:0 --reproducible > $(abspath $(@D))/files.cpio
 	@touch $@
 
+# ---- libFuzzer target of the descriptor queue's consumer side
+# (include/freebeam/queue.h), seeded with valid queue pairs ----
+QFUZZ_DEPS := tests/fuzz/queue_input.h include/freebeam/queue.h include/freebeam/handshake.h
+
+$(FUZZ_DIR)/fuzz_queue: tests/fuzz/fuzz_queue.c $(QFUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_queue.c -o $@
+
+$(FUZZ_DIR)/gen_queue_seeds: tests/fuzz/gen_queue_seeds.c $(QFUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) tests/fuzz/gen_queue_seeds.c -o $@
+
+$(FUZZ_DIR)/queue-corpus/.seeded: $(FUZZ_DIR)/gen_queue_seeds
+	@mkdir -p $(@D)
+	$(FUZZ_DIR)/gen_queue_seeds $(@D)
+	@touch $@
+
 # ---- pure kernel files must build with the target flags, and link on
 # their own (no libgcc helpers such as __aeabi_uldivmod, no libc) ----
 HOST_TCHECK_SRCS := kernel/lib.c kernel/fmt.c kernel/sysimage_check.c
@@ -102,6 +120,6 @@ $(TCHECK_DIR)/all.o: $(TCHECK_OBJS)
 .PHONY: host-tests host-fuzz host-target-check host-check
 host-tests: $(addprefix $(HOSTT_DIR)/,$(HOST_TESTS))
 host-fuzz: $(FUZZ_DIR)/fuzz_sysimage $(FUZZ_DIR)/corpus/.seeded $(FUZZ_DIR)/fuzz_cpio \
-  $(FUZZ_DIR)/cpio-corpus/.seeded
+  $(FUZZ_DIR)/cpio-corpus/.seeded $(FUZZ_DIR)/fuzz_queue $(FUZZ_DIR)/queue-corpus/.seeded
 host-target-check: $(TCHECK_DIR)/all.o
 host-check: host-tests host-fuzz host-target-check

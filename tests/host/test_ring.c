@@ -8,13 +8,12 @@
  * wake-up is lost (a wait that times out is a failure, not a hang).
  */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <time.h>
 #include <freebeam/ring.h>
 #include "check.h"
+#include "notif.h"
 
 static _Alignas(64) uint8_t region[4096];
 
@@ -167,39 +166,6 @@ static void handshake(void)
 
 /* ---- the two-thread stress test ---- */
 
-/* An emulated kernel notification: a pending bit that merges, a waiter. */
-struct notif {
-    pthread_mutex_t m;
-    pthread_cond_t cv;
-    int pending;
-    unsigned long sent;
-};
-
-static void notif_signal(struct notif *n)
-{
-    pthread_mutex_lock(&n->m);
-    n->pending = 1;
-    n->sent++;
-    pthread_cond_signal(&n->cv);
-    pthread_mutex_unlock(&n->m);
-}
-
-/* Returns 0, or -1 if nothing came within 5 s (a lost wake-up). */
-static int notif_wait(struct notif *n)
-{
-    struct timespec dl;
-    clock_gettime(CLOCK_REALTIME, &dl);
-    dl.tv_sec += 5;
-    int rc = 0;
-    pthread_mutex_lock(&n->m);
-    while (!n->pending && rc != ETIMEDOUT)
-        rc = pthread_cond_timedwait(&n->cv, &n->m, &dl);
-    int ok = n->pending;
-    n->pending = 0;
-    pthread_mutex_unlock(&n->m);
-    return ok ? 0 : -1;
-}
-
 struct stress {
     _Alignas(64) uint8_t mem[FB_RING_CTRL_BYTES + 2048];
     uint32_t region_bytes;
@@ -208,15 +174,6 @@ struct stress {
     unsigned long waits_p, waits_c, lost_p, lost_c, bad_bytes;
     uint64_t received;
 };
-
-static uint32_t xorshift(uint32_t *s)
-{
-    uint32_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *s = x;
-}
 
 /* The byte stream: byte i of it, from a counter mixed so that a shifted,
  * repeated or dropped run never matches by chance. */
@@ -294,15 +251,9 @@ static void stress(uint32_t region_bytes, uint64_t total)
     memset(s, 0, sizeof *s);
     s->region_bytes = region_bytes;
     s->total = total;
-    pthread_mutex_init(&s->to_cons.m, NULL);
-    pthread_cond_init(&s->to_cons.cv, NULL);
-    pthread_mutex_init(&s->to_prod.m, NULL);
-    pthread_cond_init(&s->to_prod.cv, NULL);
-    pthread_t tp, tc;
-    CHECK(pthread_create(&tc, NULL, consumer, s) == 0);
-    CHECK(pthread_create(&tp, NULL, producer, s) == 0);
-    pthread_join(tp, NULL);   /* a side that lost a wake-up gives up after 5 s */
-    pthread_join(tc, NULL);
+    notif_init(&s->to_cons);
+    notif_init(&s->to_prod);
+    CHECK(run_pair(producer, consumer, s) == 0);
     struct fb_ring r;
     CHECK(fb_ring_attach(&r, s->mem, region_bytes));
     printf("  stress: ring %u bytes, %llu bytes through, waits p %lu c %lu, notifications "

@@ -2,8 +2,9 @@
 # tests/suites/host.sh - the host suite: builds (make host-check) and runs
 # every host unit test (build/host/test_*), checks that the pure kernel
 # files compile and link with the target flags, and runs the sysimage
-# fuzzer for a bounded time (FUZZ_SECONDS, default 20) and the cpio one
-# (FUZZ_CPIO_SECONDS, default 10).  Ends with exactly
+# fuzzer for a bounded time (FUZZ_SECONDS, default 20), the cpio one
+# (FUZZ_CPIO_SECONDS, default 10) and the descriptor queue's
+# (FUZZ_QUEUE_SECONDS, default 10).  Ends with exactly
 # one line "N passed, N failed"; exit status 0 only if nothing failed.
 set -u
 cd "$(dirname "$0")/../.."
@@ -39,32 +40,25 @@ if build host-tests; then
   done
 fi
 
+# fuzz NAME SECONDS CORPUS: a bounded libFuzzer run; a crash is a failure
+fuzz() {
+  local log=build/fuzz/last-$1-run.log
+  if build/fuzz/"$1" -max_total_time="$2" -timeout=10 -rss_limit_mb=2048 \
+       -print_final_stats=0 -artifact_prefix=build/fuzz/artifacts/ "$3" >"$log" 2>&1; then
+    echo "host: $1: ${2}s, no crash ($(grep -aEo '^Done [0-9]+ runs' "$log" | tail -n 1))"
+    pass=$((pass + 1))
+  else
+    echo "host: $1 FAILED (log $log, inputs in build/fuzz/artifacts/):"
+    tail -n 40 "$log" | sed 's/^/  /'
+    fail=$((fail + 1))
+  fi
+}
+
 if build host-fuzz; then
-  secs=${FUZZ_SECONDS:-20}
   mkdir -p build/fuzz/artifacts
-  log=build/fuzz/last-run.log
-  if build/fuzz/fuzz_sysimage -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-       -print_final_stats=0 -artifact_prefix=build/fuzz/artifacts/ build/fuzz/corpus \
-       >"$log" 2>&1; then
-    echo "host: fuzz_sysimage: ${secs}s, no crash ($(grep -aEo '^Done [0-9]+ runs' "$log" | tail -n 1))"
-    pass=$((pass + 1))
-  else
-    echo "host: fuzz_sysimage FAILED (log $log, inputs in build/fuzz/artifacts/):"
-    tail -n 40 "$log" | sed 's/^/  /'
-    fail=$((fail + 1))
-  fi
-  csecs=${FUZZ_CPIO_SECONDS:-10}
-  log=build/fuzz/last-cpio-run.log
-  if build/fuzz/fuzz_cpio -max_total_time="$csecs" -timeout=10 -rss_limit_mb=2048 \
-       -print_final_stats=0 -artifact_prefix=build/fuzz/artifacts/ build/fuzz/cpio-corpus \
-       >"$log" 2>&1; then
-    echo "host: fuzz_cpio: ${csecs}s, no crash ($(grep -aEo '^Done [0-9]+ runs' "$log" | tail -n 1))"
-    pass=$((pass + 1))
-  else
-    echo "host: fuzz_cpio FAILED (log $log, inputs in build/fuzz/artifacts/):"
-    tail -n 40 "$log" | sed 's/^/  /'
-    fail=$((fail + 1))
-  fi
+  fuzz fuzz_sysimage "${FUZZ_SECONDS:-20}" build/fuzz/corpus
+  fuzz fuzz_cpio "${FUZZ_CPIO_SECONDS:-10}" build/fuzz/cpio-corpus
+  fuzz fuzz_queue "${FUZZ_QUEUE_SECONDS:-10}" build/fuzz/queue-corpus
 fi
 
 finish
