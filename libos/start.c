@@ -96,7 +96,7 @@ static int info_ok(void)
 
 static const char *info_str(uint32_t off)
 {
-    return off && off < 4096 ? (const char *)info + off : "";
+    return off && off < FB_PDINFO_BYTES ? (const char *)info + off : "";
 }
 
 /* The mapping of the region with this name, or NULL. */
@@ -113,7 +113,7 @@ const struct fb_pdinfo_map *libos_region(const char *name)
 /* The strings of the description's args/env block: argv, "", env. */
 static const char *args_block(uint32_t *len)
 {
-    if (!info_ok() || !info->args_len || info->args_off + info->args_len > 4096)
+    if (!info_ok() || !info->args_len || info->args_off + info->args_len > FB_PDINFO_BYTES)
         return NULL;
     *len = info->args_len;
     return (const char *)info + info->args_off;
