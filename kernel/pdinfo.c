@@ -11,8 +11,9 @@
  * FB_MAX_CHANNELS ids, a PD entry for each of FB_MAX_PDS PDs, the largest
  * argument block, and a name of at most FB_MAX_NAME characters (plus NUL)
  * for each PD, each map but the stack and the info area (they have none)
- * and each channel end (the PD's own name reuses its PD table entry's).  The checker (sysimage_check.c) holds the blob to
- * these limits, and add_map to FB_PDINFO_MAX_MAPS.
+ * and each channel end (the PD's own name reuses its PD table entry's).
+ * The checker (sysimage_check.c) holds the blob to these limits, and
+ * add_map holds a PD to FB_PDINFO_MAX_MAPS maps.
  */
 #define NAME_BYTES (FB_MAX_NAME + 1u)
 _Static_assert(sizeof(struct fb_pdinfo) + FB_MAX_CHANNELS * sizeof(struct fb_pdinfo_chan) +
