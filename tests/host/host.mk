@@ -53,7 +53,7 @@ FUZZ_DIR := $(B)/fuzz
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Ikernel -Itests/host \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_SRCS := tests/fuzz/fuzz_sysimage.c kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
+FUZZ_SRCS := tests/fuzz/fuzz_sysimage.c kernel/sysimage_check.c kernel/pdinfo.c kernel/fmt.c tests/host/sysblob.c
 SEED_SRCS := tests/fuzz/gen_seeds.c kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
 FUZZ_HDRS := $(wildcard include/freebeam/*.h kernel/*.h tests/host/*.h)
 

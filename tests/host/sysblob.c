@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <freebeam/kapi.h>
+#include "kernel.h"
 #include "sysblob.h"
 #include "sysimage_check.h"
 
@@ -318,4 +319,43 @@ int sysblob_view_broken(const void *blob, uint32_t len, const struct fb_sysimage
         if (img->irqs[i].pd >= h->n_pds || img->irqs[i].id > 62)
             return 12;
     return 0;
+}
+
+/* ---- a PD as the loader makes it ---- */
+
+static int add(struct pd *pd, struct seg_map m)
+{
+    if (pd->nmaps >= PD_MAX_MAPS)
+        return -1;
+    pd->maps[pd->nmaps++] = m;
+    return 0;
+}
+
+int sysblob_make_pd(const struct fb_sysimage *img, uint32_t i, struct pd *pd)
+{
+    const struct fb_sys_pd *d = &img->pds[i];
+    const struct fb_pd_layout *lay = &img->layout[i];
+    memset(pd, 0, sizeof *pd);
+    pd->index = i;
+    pd->name = fb_sysimage_str(img, d->name);
+    pd->prio = d->priority;
+    pd->max_threads = d->max_threads;
+    pd->rights = d->rights;
+    for (uint32_t s = 0; s < lay->n_segs; s++)
+        if (add(pd, (struct seg_map){ .vaddr = lay->segs[s].vaddr & ~(FB_PAGE - 1), .size = lay->segs[s].memsz,
+                                      .perms = lay->segs[s].perms, .kind = FB_MAP_SEGMENT }))
+            return -1;
+    if (add(pd, (struct seg_map){ .vaddr = FB_STACK_TOP - d->stack_bytes, .size = d->stack_bytes,
+                                  .perms = FB_PERM_R | FB_PERM_W, .kind = FB_MAP_STACK }))
+        return -1;
+    for (uint32_t m = 0; m < img->hdr->n_maps; m++) {
+        const struct fb_sys_map *mp = &img->maps[m];
+        if (mp->pd == i &&
+            add(pd, (struct seg_map){ .vaddr = mp->vaddr, .size = img->regions[mp->region].size,
+                                      .perms = mp->perms, .kind = FB_MAP_REGION, .region = (uint8_t)mp->region,
+                                      .name = fb_sysimage_str(img, img->regions[mp->region].name) }))
+            return -1;
+    }
+    return add(pd, (struct seg_map){ .vaddr = FB_PDINFO_VADDR, .size = FB_PDINFO_BYTES, .perms = FB_PERM_R,
+                                     .kind = FB_MAP_INFO });
 }

@@ -91,4 +91,10 @@ struct fb_sysimage;
  * 0 if all hold, else a number naming the first broken one. */
 int sysblob_view_broken(const void *blob, uint32_t len, const struct fb_sysimage *img);
 
+struct pd;
+/* The PD as kernel/pd.c's load_pd makes it from a checked view (its index,
+ * name, limits and maps: segments, stack, regions in map order, then the
+ * info area), for kernel/pdinfo.c; -1 if it has more maps than a PD may. */
+int sysblob_make_pd(const struct fb_sysimage *img, uint32_t i, struct pd *pd);
+
 #endif

@@ -26,34 +26,11 @@ static const char *str(uint32_t off)
 static const struct fb_pdinfo_chan *chans(void) { return (const void *)(area + INFO->chans_off); }
 static const struct fb_pdinfo_pd *pdtab(void) { return (const void *)(area + INFO->pds_off); }
 
-/* The PD as load_pd makes it: two segments, the stack, its regions in map
- * order, then the info area. */
-static void make_pd(struct pd *pd, uint32_t i)
-{
-    memset(pd, 0, sizeof *pd);
-    pd->index = i;
-    pd->name = fb_sysimage_str(&img, img.pds[i].name);
-    pd->prio = img.pds[i].priority;
-    pd->max_threads = img.pds[i].max_threads;
-    pd->rights = img.pds[i].rights;
-    pd->maps[pd->nmaps++] = (struct seg_map){ .vaddr = SB_TEXT_VA, .size = 0x1000, .perms = 5, .kind = FB_MAP_SEGMENT };
-    pd->maps[pd->nmaps++] = (struct seg_map){ .vaddr = SB_DATA_VA, .size = 0x2000, .perms = 6, .kind = FB_MAP_SEGMENT };
-    pd->maps[pd->nmaps++] = (struct seg_map){ .vaddr = FB_STACK_TOP - 0x4000, .size = 0x4000, .perms = 6,
-                                              .kind = FB_MAP_STACK };
-    for (uint32_t m = 0; m < img.hdr->n_maps; m++)
-        if (img.maps[m].pd == i)
-            pd->maps[pd->nmaps++] = (struct seg_map){
-                .vaddr = img.maps[m].vaddr, .size = img.regions[img.maps[m].region].size,
-                .perms = img.maps[m].perms, .kind = FB_MAP_REGION, .region = (uint8_t)img.maps[m].region,
-                .name = fb_sysimage_str(&img, img.regions[img.maps[m].region].name) };
-    pd->maps[pd->nmaps++] = (struct seg_map){ .vaddr = FB_PDINFO_VADDR, .size = FB_PDINFO_BYTES, .perms = 4,
-                                              .kind = FB_MAP_INFO };
-}
-
 static int write_for(uint32_t i)
 {
     static struct pd pd;
-    make_pd(&pd, i);
+    if (!CHECK(sysblob_make_pd(&img, i, &pd) == 0))
+        return -1;
     const char *why = "unset";
     memset(area, 0xee, sizeof area);
     int r = pdinfo_write(area, &img, &pd, &why);
@@ -80,7 +57,7 @@ static void reference(void)
     if (!CHECK(fb_sysimage_check(B.words, B.len, &img, NULL, 0) == 0))
         return;
 
-    /* ping: maps text, data, stack, shared, uart, q, info; ids 0 (pp), 1 (ctl, queue, end A), 2 (irq 33) */
+    /* ping: maps text, data, stack, shared, uart, q, info (sysblob_make_pd); ids 0 (pp), 1 (ctl, queue, end A), 2 (irq 33) */
     CHECK(write_for(0) == 0);
     common(0, "ping");
     CHECK(INFO->priority == 100 && INFO->max_threads == 4 && INFO->n_maps == 7);
