@@ -65,10 +65,12 @@ struct seg_map {                /* one mapped, contiguous range of a PD */
     uint32_t src_skew;          /* where they start inside the first page */
     uint8_t restore;            /* 1: zero/recopy on restart */
     uint8_t kind;               /* FB_MAP_* */
+    uint8_t region;             /* FB_MAP_REGION: the region's index in the blob */
     const char *name;           /* region name, or NULL */
 };
 
-#define PD_MAX_MAPS FB_PDINFO_MAX_MAPS   /* segments, stack, regions, info page */
+#define PD_MAX_MAPS FB_PDINFO_MAX_MAPS   /* segments, stack, regions, info area */
+_Static_assert(FB_MAX_REGIONS <= 256, "seg_map.region holds a region index");
 
 struct pd {
     const char *name;

@@ -6,6 +6,7 @@
  */
 #include "kernel.h"
 #include "lib.h"
+#include "pdinfo.h"
 #include "sysimage_check.h"
 #include "plat/qemu-virt/platform.h"
 
@@ -38,51 +39,20 @@ static void restore_map(const struct seg_map *m)
         memcpy((void *)(m->paddr + m->src_skew), blob + m->src_off, m->src_len);
 }
 
-/* Append a string to the info page's string area; its offset, or 0 if full. */
-static uint32_t info_str(uint8_t *page, uint32_t *used, const char *str, uint32_t len)
+/* The read-only area that tells the PD about itself (kapi.h, fb_pdinfo):
+ * mapped before it is written, so that its own entry is in the map list. */
+static void build_info_area(struct pd *pd)
 {
-    if (len > FB_PAGE - *used)
-        return 0;
-    uint32_t off = *used;
-    memcpy(page + off, str, len);
-    *used += len;
-    return off;
-}
-
-/* The read-only page that tells the PD about itself (kapi.h, fb_pdinfo). */
-static void build_info_page(struct pd *pd, const struct fb_sys_pd *d)
-{
-    uint32_t pa = palloc(FB_PAGE, FB_PAGE);
-    if (!pa || add_map(pd, FB_PDINFO_VADDR, FB_PAGE, pa, FB_PERM_R, 0, FB_MAP_INFO, NULL))
-        panic("pd %s: cannot make its info page", pd->name);
-    uint8_t *page = (uint8_t *)pa;
-    struct fb_pdinfo *pi = (struct fb_pdinfo *)page;
-    uint32_t used = sizeof *pi;
-    pi->magic = FB_PDINFO_MAGIC;
-    pi->version = FB_PDINFO_VERSION;
-    pi->pd = pd->index;
-    pi->priority = pd->prio;
-    pi->max_threads = pd->max_threads;
-    pi->rights = pd->rights;
-    pi->name_off = info_str(page, &used, pd->name, strlen(pd->name) + 1);
-    pi->n_maps = pd->nmaps;
+    uint32_t pa = palloc(FB_PDINFO_BYTES, FB_PAGE);
+    if (!pa || add_map(pd, FB_PDINFO_VADDR, FB_PDINFO_BYTES, pa, FB_PERM_R, 0, FB_MAP_INFO, NULL))
+        panic("pd %s: cannot make its info area", pd->name);
+    const char *why;
+    if (pdinfo_write((uint8_t *)pa, &img, pd, &why))
+        panic("pd %s: %s do not fit in its %u-byte info area", pd->name, why, FB_PDINFO_BYTES);
+    struct fb_pdinfo *pi = (struct fb_pdinfo *)pa;
     pi->rtc_seconds = rtc_boot_seconds;
     pi->rtc_ticks_lo = (uint32_t)rtc_boot_ticks;
     pi->rtc_ticks_hi = (uint32_t)(rtc_boot_ticks >> 32);
-    for (uint32_t i = 0; i < pd->nmaps; i++) {
-        const struct seg_map *m = &pd->maps[i];
-        struct fb_pdinfo_map *o = &pi->maps[i];
-        o->vaddr = m->vaddr; o->size = m->size; o->perms = m->perms; o->kind = m->kind;
-        o->name_off = m->name ? info_str(page, &used, m->name, strlen(m->name) + 1) : 0;
-        if (m->name && !o->name_off)
-            panic("pd %s: its info page has no room for region names", pd->name);
-    }
-    if (d->args_len) {
-        pi->args_off = info_str(page, &used, (const char *)blob + d->args_off, d->args_len);
-        pi->args_len = d->args_len;
-        if (!pi->args_off)
-            panic("pd %s: its arguments do not fit in its info page", pd->name);
-    }
 }
 
 static int start_main_thread(struct pd *pd)
@@ -153,8 +123,9 @@ static void load_pd(uint32_t i, const uint32_t *region_pa)
         const char *rname = fb_sysimage_str(&img, rg->name);
         if (add_map(pd, mp->vaddr, rg->size, region_pa[mp->region], mp->perms, dev, FB_MAP_REGION, rname))
             panic("pd %s: cannot map region %s (more than %d mappings?)", pd->name, rname, PD_MAX_MAPS);
+        pd->maps[pd->nmaps - 1].region = (uint8_t)mp->region;
     }
-    build_info_page(pd, d);
+    build_info_area(pd);
 }
 
 int pd_load_all(const void *b, uint32_t avail)

@@ -4,10 +4,10 @@
  *
  * Rules: no read outside [blob, blob + avail); no integer overflow (sums of
  * 32-bit values are done in 64 bits); the first problem found is reported
- * as one line and the check stops.  Order: header, tables, strings, names,
- * PDs (their arguments and ELF), monitors, regions (and their initial
- * data), maps, channels, IRQs, so that later messages can name the PDs and
- * regions they refer to.
+ * as one line and the check stops.  Order: header, tables, strings, names
+ * (of PDs, regions and channels), PDs (their arguments and ELF), monitors,
+ * regions (and their initial data), maps, channels (and their queue pairs),
+ * IRQs, so that later messages can name the PDs and regions they refer to.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -88,6 +88,14 @@ __attribute__((format(printf, 3, 4)))
 static int regfail(struct ck *c, uint32_t i, const char *fmt, ...)
 {
     FAIL_WITH(prefix(c, "region %u (%s): ", i, str(c, c->img->regions[i].name)));
+}
+
+/* "channel 4 (ping_q): ..." or "channel 4: ..." - once its ends are valid. */
+__attribute__((format(printf, 3, 4)))
+static int chfail(struct ck *c, uint32_t i, const char *fmt, ...)
+{
+    uint32_t name = c->img->channels[i].name;
+    FAIL_WITH(name ? prefix(c, "channel %u (%s): ", i, str(c, name)) : prefix(c, "channel %u: ", i));
 }
 
 /* "map 3 (pd ping, region uart): ..." - once its pd and region are valid. */
@@ -183,33 +191,45 @@ static int check_name(struct ck *c, const char *kind, uint32_t i, uint32_t off)
     const char *s = c->img->strings + off;
     if (!*s)
         return fail(c, "%s %u: empty name", kind, i);
-    for (; *s; s++)
+    uint32_t len = 0;
+    for (; *s; s++, len++)
         if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
             return fail(c, "%s %u: name has a non-printable byte 0x%02x",
                         kind, i, (unsigned)(unsigned char)*s);
+    if (len > FB_MAX_NAME)
+        return fail(c, "%s %u: name of %u characters is longer than %u", kind, i, len, FB_MAX_NAME);
     return 0;
 }
 
+/* Names of one kind: each checked, no two the same.  at(img, i) is the name
+ * offset of entry i; optional: offset 0 means "no name" for this kind. */
+static int check_kind_names(struct ck *c, const char *kind, uint32_t n, int optional,
+                            uint32_t (*at)(const struct fb_sysimage *, uint32_t))
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (!(optional && at(c->img, i) == 0) && check_name(c, kind, i, at(c->img, i)))
+            return -1;
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t j = i + 1; j < n; j++) {
+            uint32_t oi = at(c->img, i), oj = at(c->img, j);
+            if (optional && (oi == 0 || oj == 0))
+                continue;
+            if (!strcmp(str(c, oi), str(c, oj)))
+                return fail(c, "%s %u and %s %u have the same name \"%s\"", kind, i, kind, j, str(c, oi));
+        }
+    return 0;
+}
+
+static uint32_t pd_name(const struct fb_sysimage *img, uint32_t i) { return img->pds[i].name; }
+static uint32_t region_name(const struct fb_sysimage *img, uint32_t i) { return img->regions[i].name; }
+static uint32_t channel_name(const struct fb_sysimage *img, uint32_t i) { return img->channels[i].name; }
+
 static int check_names(struct ck *c)
 {
-    const struct fb_sysimage *img = c->img;
-    for (uint32_t i = 0; i < c->h->n_pds; i++)
-        if (check_name(c, "pd", i, img->pds[i].name))
-            return -1;
-    for (uint32_t i = 0; i < c->h->n_regions; i++)
-        if (check_name(c, "region", i, img->regions[i].name))
-            return -1;
-    for (uint32_t i = 0; i < c->h->n_pds; i++)
-        for (uint32_t j = i + 1; j < c->h->n_pds; j++)
-            if (!strcmp(str(c, img->pds[i].name), str(c, img->pds[j].name)))
-                return fail(c, "pd %u and pd %u have the same name \"%s\"",
-                            i, j, str(c, img->pds[i].name));
-    for (uint32_t i = 0; i < c->h->n_regions; i++)
-        for (uint32_t j = i + 1; j < c->h->n_regions; j++)
-            if (!strcmp(str(c, img->regions[i].name), str(c, img->regions[j].name)))
-                return fail(c, "region %u and region %u have the same name \"%s\"",
-                            i, j, str(c, img->regions[i].name));
-    return 0;
+    const struct fb_sys_header *h = c->h;
+    return check_kind_names(c, "pd", h->n_pds, 0, pd_name) ||
+           check_kind_names(c, "region", h->n_regions, 0, region_name) ||
+           check_kind_names(c, "channel", h->n_channels, 1, channel_name) ? -1 : 0;
 }
 
 static int check_elf(struct ck *c, uint32_t i)
@@ -460,6 +480,54 @@ static int claim(struct ck *c, uint64_t *used, uint32_t pd, uint32_t id,
     return 0;
 }
 
+/* The one map of a queue region by one end of channel i: read-write. */
+static int check_queue_map(struct ck *c, uint32_t i, uint32_t pd, uint32_t region)
+{
+    uint32_t n = 0, perms = 0;
+    for (uint32_t m = 0; m < c->h->n_maps; m++)
+        if (c->img->maps[m].pd == pd && c->img->maps[m].region == region) {
+            n++;
+            perms = c->img->maps[m].perms;
+        }
+    const char *pname = str(c, c->img->pds[pd].name), *rname = str(c, c->img->regions[region].name);
+    if (n != 1)
+        return chfail(c, i, "pd %s maps queue region %s %u times, not exactly once", pname, rname, n);
+    if (!(perms & FB_PERM_W))
+        return chfail(c, i, "pd %s maps queue region %s read-only", pname, rname);
+    return 0;
+}
+
+/* No queue (FB_NO_REGION, depth 0, slot 0), or a RAM region of its own that
+ * both ends map read-write, each half big enough (sysimage.h). */
+static int check_queue(struct ck *c, uint32_t i)
+{
+    const struct fb_sys_channel *ch = &c->img->channels[i];
+    uint32_t r = ch->queue_region, depth = ch->queue_depth, slot = ch->queue_slot;
+    if (r == FB_NO_REGION) {
+        if (depth || slot)
+            return chfail(c, i, "queue depth %u and slot %u without a queue region", depth, slot);
+        return 0;
+    }
+    if (r >= c->h->n_regions)
+        return chfail(c, i, "queue region %u is not a region", r);
+    const struct fb_sys_region *rg = &c->img->regions[r];
+    const char *rname = str(c, rg->name);
+    if (rg->flags & FB_REGION_DEVICE)
+        return chfail(c, i, "queue region %s is device memory", rname);
+    if (depth < 1 || depth > FB_QUEUE_MAX_DEPTH || (depth & (depth - 1)))
+        return chfail(c, i, "queue depth %u is not a power of two in 1..%u", depth, FB_QUEUE_MAX_DEPTH);
+    if (slot < 8 || slot > FB_QUEUE_MAX_SLOT || (slot & 7u))
+        return chfail(c, i, "queue slot %u is not a multiple of 8 in 8..%u", slot, FB_QUEUE_MAX_SLOT);
+    uint64_t need = FB_QUEUE_HEAD_BYTES + (uint64_t)depth * (FB_QUEUE_DESC_BYTES + slot);
+    if (rg->size / 2 < need)
+        return chfail(c, i, "queue region %s: a half of %u bytes is less than the %llu that depth %u "
+                      "and slot %u need", rname, rg->size / 2, (unsigned long long)need, depth, slot);
+    for (uint32_t j = 0; j < i; j++)
+        if (c->img->channels[j].queue_region == r)
+            return chfail(c, i, "queue region %s already carries the queue of channel %u", rname, j);
+    return check_queue_map(c, i, ch->pd_a, r) || check_queue_map(c, i, ch->pd_b, r) ? -1 : 0;
+}
+
 static int check_channels_irqs(struct ck *c)
 {
     const struct fb_sysimage *img = c->img;
@@ -478,7 +546,7 @@ static int check_channels_irqs(struct ck *c)
             return fail(c, "channel %u: id %u above %u", i,
                         ch->id_a > MAX_CH_ID ? ch->id_a : ch->id_b, MAX_CH_ID);
         if (claim(c, used, ch->pd_a, ch->id_a, "channel", i) ||
-            claim(c, used, ch->pd_b, ch->id_b, "channel", i))
+            claim(c, used, ch->pd_b, ch->id_b, "channel", i) || check_queue(c, i))
             return -1;
     }
     for (uint32_t i = 0; i < c->h->n_irqs; i++) {

@@ -89,6 +89,15 @@ uint32_t fb_clock_freq(void);
 uint64_t fb_clock_ns(void);
 uint64_t fb_ns_to_ticks(uint64_t ns);
 
+/* ---- the info area (kapi.h, struct fb_pdinfo) ---- */
+const struct fb_pdinfo *fb_info(void);      /* NULL if its magic or version is not ours */
+const char *fb_info_str(unsigned off);      /* a string of the area; "" for 0 or outside */
+/* This PD's channel end (or irq) with that name in the description, or NULL. */
+const struct fb_pdinfo_chan *fb_channel_by_name(const char *name);
+int fb_pd_by_name(const char *name);        /* a PD's index, or -1 */
+/* Where the channel's queue region is mapped in this PD; NULL without a queue. */
+void *fb_map_vaddr(const struct fb_pdinfo_chan *chan);
+
 /* ---- console ---- */
 void fb_puts(const char *s);            /* as is, no newline added */
 /* %s %c %d %u %x %p, l (32-bit long) and ll (64-bit: %llu %lld %llx),

@@ -20,8 +20,9 @@
 #include <stdint.h>
 
 #define FB_SYS_MAGIC    0x59534246u  /* "FBSY" as little-endian bytes */
-#define FB_SYS_VERSION  2u
+#define FB_SYS_VERSION  3u
 #define FB_NO_PD        0xffffffffu  /* fb_sys_pd.monitor when the PD has none */
+#define FB_NO_REGION    0xffffffffu  /* fb_sys_channel.queue_region: no queue */
 
 /* Physical layout of QEMU virt as the kernel uses it. */
 #define FB_KERNEL_PADDR 0x40200000u  /* the kernel ELF is linked and loaded here: QEMU puts the device tree below it */
@@ -46,6 +47,18 @@
 #define FB_MAX_SEGMENTS     8   /* PT_LOAD segments per PD ELF */
 #define FB_PAGE          4096u
 #define FB_MAX_ARGS_BYTES 2048u  /* argv + environment of one PD */
+#define FB_MAX_NAME        24u   /* characters of a PD, region or channel name (NUL
+                                    not counted): bounds each PD's info area (kapi.h) */
+
+/* A channel's queue pair (include/freebeam/queue.h): its region is split in
+ * two halves, the first carrying A->B, the second B->A.  Each half holds a
+ * FB_QUEUE_HEAD_BYTES header, `depth` descriptors of FB_QUEUE_DESC_BYTES and
+ * `depth` message slots of `slot` bytes, so it needs
+ * FB_QUEUE_HEAD_BYTES + depth * (FB_QUEUE_DESC_BYTES + slot) bytes. */
+#define FB_QUEUE_HEAD_BYTES 128u
+#define FB_QUEUE_DESC_BYTES  16u
+#define FB_QUEUE_MAX_DEPTH 4096u  /* depth: a power of two, 1..this */
+#define FB_QUEUE_MAX_SLOT 65536u  /* slot: a multiple of 8, 8..this */
 
 /* Permissions, the same bit values as ELF p_flags. Never W and X together. */
 #define FB_PERM_X 1u
@@ -106,6 +119,13 @@ struct fb_sys_map {
 struct fb_sys_channel {
     uint32_t pd_a, id_a;   /* one end: PD index and its channel id (0..62) */
     uint32_t pd_b, id_b;   /* the other end */
+    uint32_t name;         /* string offset, unique among channels; 0: unnamed
+                              (offset 0 is always the first PD's name) */
+    uint32_t queue_region; /* region index of the channel's queue pair, or
+                              FB_NO_REGION: a RAM region that pd_a and pd_b
+                              each map exactly once, read-write */
+    uint32_t queue_depth;  /* descriptors per direction; 0 without a queue */
+    uint32_t queue_slot;   /* bytes per message slot; 0 without a queue */
 };
 
 struct fb_sys_irq {

@@ -303,6 +303,49 @@ static void interrupt_checks(void)
 
 /* ---- the info page ---- */
 
+/* Channels by name (systems/kapi.config), their queue, the PD table. */
+static void channel_table_checks(void)
+{
+    const struct fb_pdinfo *pi = fb_info();
+    KT_CHECK(pi && pi->n_chans == 3 && pi->n_pds == 5, "info area: 3 channel ends, 5 PDs",
+             "info %p chans %u pds %u", (const void *)pi, pi ? pi->n_chans : 0, pi ? pi->n_pds : 0);
+    if (!pi)
+        return;
+    const struct fb_pdinfo_chan *c = (const void *)((const char *)pi + pi->chans_off);
+    KT_CHECK(c[0].id == KT_BASIC_MON && c[1].id == KT_BASIC_SERVER && c[2].id == KT_BASIC_DRV,
+             "info area: channel ends by id ascending", "%u %u %u", c[0].id, c[1].id, c[2].id);
+    KT_CHECK(c[1].name_off == 0 && c[1].kind == FB_CHAN_PD && c[1].peer == KT_PD_SERVER &&
+             c[1].queue_map == FB_CHAN_NO_QUEUE && fb_map_vaddr(&c[1]) == NULL,
+             "info area: the unnamed channel to server, no queue", "name %u peer %u queue %u",
+             c[1].name_off, c[1].peer, c[1].queue_map);
+    const struct fb_pdinfo_chan *m = fb_channel_by_name("mon_basic");
+    KT_CHECK(m == &c[0] && m->peer == KT_PD_MON && m->queue_map == FB_CHAN_NO_QUEUE && m->queue_depth == 0,
+             "fb_channel_by_name(mon_basic): id 0, peer mon, no queue", "%p", (const void *)m);
+    const struct fb_pdinfo_chan *q = fb_channel_by_name("basic_drv");
+    KT_CHECK(q == &c[2] && q->kind == FB_CHAN_PD && q->peer == KT_PD_DRV && q->queue_end == 0 &&
+             q->queue_depth == KT_Q_DEPTH && q->queue_slot == KT_Q_SLOT,
+             "fb_channel_by_name(basic_drv): peer drv, end A, depth 8, slot 256", "end %u depth %u slot %u",
+             q ? q->queue_end : 9, q ? q->queue_depth : 0, q ? q->queue_slot : 0);
+    const struct fb_pdinfo_map *qm = q && q->queue_map < pi->n_maps ? &pi->maps[q->queue_map] : NULL;
+    KT_CHECK(qm && kt_streq(fb_info_str(qm->name_off), "basic_q") && qm->size == 8192 &&
+             qm->perms == (FB_PERM_R | FB_PERM_W) && fb_map_vaddr(q) == (void *)KT_BASIC_Q_VADDR,
+             "the queue map: region basic_q, 8 KiB, rw, at its address in this PD", "map %u",
+             q ? q->queue_map : 99);
+    KT_CHECK(fb_channel_by_name("basic") == NULL && fb_channel_by_name("") == NULL &&
+             fb_channel_by_name("basic_dr") == NULL, "fb_channel_by_name: unknown names -> NULL", "%d", 0);
+    KT_CHECK(fb_pd_by_name("mon") == KT_PD_MON && fb_pd_by_name("server") == KT_PD_SERVER &&
+             fb_pd_by_name("basic") == KT_PD_BASIC && fb_pd_by_name("nope") == -1,
+             "fb_pd_by_name: mon 0, server 4, basic 1, nope -1", "%d", fb_pd_by_name("server"));
+    const struct fb_pdinfo_pd *p = (const void *)((const char *)pi + pi->pds_off);
+    KT_CHECK(p[KT_PD_BASIC].monitor == KT_PD_MON && p[KT_PD_DRV].monitor == FB_PD_NO_MONITOR &&
+             p[KT_PD_MON].monitor == FB_PD_NO_MONITOR && p[KT_PD_SERVER].monitor == KT_PD_MON &&
+             kt_streq(fb_info_str(p[KT_PD_CRASH].name_off), "crash"),
+             "info area: the PD table's names and monitors", "basic's monitor %u", p[KT_PD_BASIC].monitor);
+    /* the queue region is really shared: drv checks this word */
+    if (fb_map_vaddr(q))
+        *(volatile uint32_t *)fb_map_vaddr(q) = KT_Q_MARK;
+}
+
 static void info_checks(void)
 {
     const struct fb_pdinfo *pi = (const struct fb_pdinfo *)FB_PDINFO_VADDR;
@@ -332,6 +375,11 @@ static void info_checks(void)
         args = page[pi->args_off + i] == want[i];
     KT_CHECK(args, "info page: argv and environment from the description", "args_len %u", pi->args_len);
     KT_EQ(kt_svc2(FB_SYS_DEBUG_PUTS, FB_PDINFO_VADDR, 0), 0, "the info page is mapped");
+    uint8_t last = *(const volatile uint8_t *)(FB_PDINFO_VADDR + FB_PDINFO_BYTES - 1);  /* faults if not mapped */
+    KT_CHECK(last == 0 || last >= 0x20, "the info area's last byte (of two pages) reads", "%u", last);
+    KT_EQ(kt_svc2(FB_SYS_DEBUG_PUTS, FB_PDINFO_VADDR + FB_PDINFO_BYTES, 1), -FB_EFAULT,
+          "the byte after the info area is not");
+    channel_table_checks();
     KT_EQ(fb_futex_wake((volatile uint32_t *)FB_PDINFO_VADDR, 1), 0, "futex_wake on the info page (read-only) -> 0 woken");
 }
 

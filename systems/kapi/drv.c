@@ -12,6 +12,26 @@
 #define RTC ((volatile uint32_t *)0x20100000u)
 enum { RTCDR = 0, RTCMR = 1, RTCLR = 2, RTCCR = 3, RTCIMSC = 4, RTCRIS = 5, RTCMIS = 6, RTCICR = 7 };
 
+/* Its end of channel basic_drv (end B) and its irq in the info area; basic
+ * (which ran first) left a mark in the shared queue region. */
+static void info_checks(void)
+{
+    const struct fb_pdinfo_chan *q = fb_channel_by_name("basic_drv");
+    KT_CHECK(q && q->id == KT_DRV_BASIC && q->peer == KT_PD_BASIC && q->queue_end == 1 &&
+             q->queue_depth == KT_Q_DEPTH && q->queue_slot == KT_Q_SLOT &&
+             fb_map_vaddr(q) == (void *)KT_DRV_Q_VADDR,
+             "drv: fb_channel_by_name(basic_drv): end B, depth 8, slot 256, its own queue address",
+             "%p", q ? fb_map_vaddr(q) : NULL);
+    KT_CHECK(q && *(volatile uint32_t *)KT_DRV_Q_VADDR == KT_Q_MARK,
+             "drv: the queue region holds basic's mark (one region, two addresses)", "%x",
+             *(volatile uint32_t *)KT_DRV_Q_VADDR);
+    const struct fb_pdinfo *pi = fb_info();
+    const struct fb_pdinfo_chan *c = pi ? (const void *)((const char *)pi + pi->chans_off) : NULL;
+    KT_CHECK(c && pi->n_chans == 3 && c[1].id == KT_DRV_IRQ && c[1].kind == FB_CHAN_IRQ && c[1].peer == 34 &&
+             c[1].name_off == 0, "drv: its irq is in the channel table (kind irq, number 34)", "%u",
+             pi ? pi->n_chans : 0);
+}
+
 /* Arm the alarm `secs` seconds ahead and wait for its notification. */
 static bool alarm_round(unsigned round, uint32_t secs)
 {
@@ -48,6 +68,7 @@ void init(void)
         if (ev.kind == FB_EV_NOTIFY && (ev.w[0] & (1u << KT_DRV_MON)))
             break;
     }
+    info_checks();
     RTC[RTCIMSC] = 0;
     RTC[RTCICR] = 1;
     fb_printf("# kapi: drv: RTC reads %u s, control %x\n", RTC[RTCDR], RTC[RTCCR]);

@@ -28,6 +28,7 @@
 #define KT_BASIC_DRV   2   /* basic -> drv (priority 100, equal: ppcall refused) */
 #define KT_DRV_MON     0
 #define KT_DRV_IRQ     1   /* the PL031 RTC's interrupt, INTID 34 */
+#define KT_DRV_BASIC   2   /* drv -> basic: channel basic_drv, with a queue pair */
 #define KT_CRASH_MON   0
 
 #define KT_PRIO_BASIC  100
@@ -50,6 +51,12 @@ enum kt_crash_mode {
 /* The shared region `board`, mapped at KT_BOARD_VADDR in mon, basic, drv
  * and crash.  It survives the crash PD's restarts. */
 #define KT_BOARD_VADDR 0x20000000u
+/* The queue pair of channel basic_drv (region basic_q, 8 KiB): where each end maps it. */
+#define KT_BASIC_Q_VADDR 0x20200000u
+#define KT_DRV_Q_VADDR   0x20400000u
+#define KT_Q_DEPTH 8u
+#define KT_Q_SLOT  256u
+#define KT_Q_MARK  0x51554555u   /* basic writes it at the start of the queue region, drv reads it */
 struct kt_board {
     volatile uint32_t passed, failed;
     volatile uint32_t mon_tid;       /* a tid of another PD, for basic */

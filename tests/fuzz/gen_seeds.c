@@ -2,7 +2,8 @@
  * gen_seeds.c - writes the fuzzer's seed corpus: the reference blob, the
  * minimal blob, and a few valid variants (so the fuzzer starts from inputs
  * that reach the deepest checks: eight segments, no arguments or region
- * data, arguments and data at their limits).  Each seed is checked before it is
+ * data, arguments and data at their limits, queue pairs and channel names
+ * at their limits).  Each seed is checked before it is
  * written: a seed that is not accepted is a bug in the builder.
  * Usage: gen_seeds DIR
  */
@@ -73,5 +74,20 @@ int main(int argc, char **argv)
     sb_region(&b, 0)->data_off = sb_append(&b, NULL, 0x2000);
     sb_region(&b, 0)->data_len = 0x2000;
     bad |= write_seed(argv[1], "args-data-at-limit");
+    /* queues: the deepest one in a region just big enough, and a second one
+     * with the smallest slot; names of FB_MAX_NAME characters */
+    sysblob_build(&b);
+    struct fb_sys_channel *c = sb_channel(&b, 0);
+    c[1].queue_depth = FB_QUEUE_MAX_DEPTH;
+    c[1].queue_slot = 8;
+    sb_region(&b, 2)->size = 2 * 0x19000;        /* 128 + 4096 * 24 = 98432 <= 0x19000 */
+    sb_map(&b, 1)->perms = FB_PERM_R | FB_PERM_W;
+    c[0].queue_region = 0;
+    c[0].queue_depth = 1;
+    c[0].queue_slot = 8;
+    uint32_t long_name = sb_append(&b, "abcdefghijklmnopqrstuvwx", 25) - sb_hdr(&b)->strings_off;
+    sb_hdr(&b)->strings_len = long_name + 25;
+    c[2].name = long_name;
+    bad |= write_seed(argv[1], "queues-names-at-limit");
     return bad;
 }

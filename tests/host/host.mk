@@ -20,6 +20,7 @@ HOST_TESTS := $(patsubst tests/host/%.c,%,$(wildcard tests/host/test_*.c))
 # Kernel (and helper) sources each test links with, besides its own file.
 test_fmt_SRCS := kernel/fmt.c
 test_sysimage_SRCS := kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
+test_pdinfo_SRCS := kernel/pdinfo.c kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
 # The kernel's pure logic: each test links only what it needs; the ones that
 # reach thread.c/ipc.c get the whole set and tests/host/kstubs.c (pds, cur,
 # timer_now, power_off, ...).
@@ -33,7 +34,7 @@ test_kipc_SRCS := $(KLOGIC_SRCS)
 test_krights_SRCS := $(KLOGIC_SRCS)
 # pd.c's stop/fault/restart (never pd_load_all): it casts between uint32_t and
 # pointers, which is exact on the target only.  pds/npds come from pd.c here.
-test_kpd_SRCS := $(KLOGIC_SRCS) kernel/pd.c kernel/sysimage_check.c kernel/fmt.c
+test_kpd_SRCS := $(KLOGIC_SRCS) kernel/pd.c kernel/pdinfo.c kernel/sysimage_check.c kernel/fmt.c
 test_kpd_CFLAGS := -Wno-int-to-pointer-cast -Wno-pointer-to-int-cast -DKSTUBS_WITH_PD_C
 
 host_objs = $(patsubst %.c,$(HOSTT_DIR)/obj/$(1)/%.o,tests/host/$(1).c $($(1)_SRCS))
@@ -53,7 +54,7 @@ FUZZ_DIR := $(B)/fuzz
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude -Ikernel -Itests/host \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_SRCS := tests/fuzz/fuzz_sysimage.c kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
+FUZZ_SRCS := tests/fuzz/fuzz_sysimage.c kernel/sysimage_check.c kernel/pdinfo.c kernel/fmt.c tests/host/sysblob.c
 SEED_SRCS := tests/fuzz/gen_seeds.c kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
 FUZZ_HDRS := $(wildcard include/freebeam/*.h kernel/*.h tests/host/*.h)
 

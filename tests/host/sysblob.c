@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <freebeam/kapi.h>
+#include "kernel.h"
 #include "sysblob.h"
 #include "sysimage_check.h"
 
@@ -139,10 +140,10 @@ uint32_t sysblob_build(struct sysblob *b)
     struct fb_sys_header *h = sb_hdr(b);
     h->n_pds = SB_NPD;
     h->pds_off = take(&w, SB_NPD * sizeof(struct fb_sys_pd));
-    h->n_regions = 2;
-    h->regions_off = take(&w, 2 * sizeof(struct fb_sys_region));
-    h->n_maps = 3;
-    h->maps_off = take(&w, 3 * sizeof(struct fb_sys_map));
+    h->n_regions = 3;
+    h->regions_off = take(&w, 3 * sizeof(struct fb_sys_region));
+    h->n_maps = 5;
+    h->maps_off = take(&w, 5 * sizeof(struct fb_sys_map));
     h->n_channels = 3;
     h->channels_off = take(&w, 3 * sizeof(struct fb_sys_channel));
     h->n_irqs = 2;
@@ -154,6 +155,9 @@ uint32_t sysblob_build(struct sysblob *b)
     uint32_t n_root = add_str(&w, h->strings_off, &slen, "root");
     uint32_t n_shared = add_str(&w, h->strings_off, &slen, "shared");
     uint32_t n_uart = add_str(&w, h->strings_off, &slen, "uart");
+    uint32_t n_q = add_str(&w, h->strings_off, &slen, "q");
+    uint32_t n_pp = add_str(&w, h->strings_off, &slen, "pp");
+    uint32_t n_ctl = add_str(&w, h->strings_off, &slen, "ctl");
     h->strings_len = slen;
     w.at = h->strings_off + slen;
 
@@ -174,6 +178,7 @@ uint32_t sysblob_build(struct sysblob *b)
     struct fb_sys_region *r = sb_region(b, 0);
     r[0] = (struct fb_sys_region){ n_shared, 0x2000, 0, 0, 0, 0 };
     r[1] = (struct fb_sys_region){ n_uart, 0x1000, 0x09000000, FB_REGION_DEVICE, 0, 0 };
+    r[2] = (struct fb_sys_region){ n_q, SB_Q_SIZE, 0, 0, 0, 0 };
     r[0].data_len = SB_DATA_LEN;
     r[0].data_off = take(&w, SB_DATA_LEN);
     for (uint32_t k = 0; k < SB_DATA_LEN; k++)
@@ -182,10 +187,12 @@ uint32_t sysblob_build(struct sysblob *b)
     m[0] = (struct fb_sys_map){ 0, 0, 0x100000, FB_PERM_R | FB_PERM_W };
     m[1] = (struct fb_sys_map){ 1, 0, 0x100000, FB_PERM_R };
     m[2] = (struct fb_sys_map){ 0, 1, 0x300000, FB_PERM_R | FB_PERM_W };
+    m[3] = (struct fb_sys_map){ 0, 2, SB_Q_VA_PING, FB_PERM_R | FB_PERM_W };
+    m[4] = (struct fb_sys_map){ 2, 2, SB_Q_VA_ROOT, FB_PERM_R | FB_PERM_W };
     struct fb_sys_channel *c = sb_channel(b, 0);
-    c[0] = (struct fb_sys_channel){ 0, 0, 1, 0 };
-    c[1] = (struct fb_sys_channel){ 0, 1, 2, 5 };
-    c[2] = (struct fb_sys_channel){ 1, 62, 2, 62 };
+    c[0] = (struct fb_sys_channel){ 0, 0, 1, 0, n_pp, FB_NO_REGION, 0, 0 };
+    c[1] = (struct fb_sys_channel){ 0, 1, 2, 5, n_ctl, 2, SB_Q_DEPTH, SB_Q_SLOT };
+    c[2] = (struct fb_sys_channel){ 1, 62, 2, 62, 0, FB_NO_REGION, 0, 0 };
     struct fb_sys_irq *q = sb_irq(b, 0);
     q[0] = (struct fb_sys_irq){ 33, 0, 2, 0 };
     q[1] = (struct fb_sys_irq){ 1019, 1, 1, FB_IRQ_EDGE };
@@ -281,12 +288,74 @@ int sysblob_view_broken(const void *blob, uint32_t len, const struct fb_sysimage
     for (uint32_t i = 0; i < h->n_maps; i++)
         if (img->maps[i].pd >= h->n_pds || img->maps[i].region >= h->n_regions)
             return 10;
-    for (uint32_t i = 0; i < h->n_channels; i++)
-        if (img->channels[i].pd_a >= h->n_pds || img->channels[i].pd_b >= h->n_pds ||
-            img->channels[i].id_a > 62 || img->channels[i].id_b > 62)
+    for (uint32_t i = 0; i < h->n_channels; i++) {
+        const struct fb_sys_channel *ch = &img->channels[i];
+        if (ch->pd_a >= h->n_pds || ch->pd_b >= h->n_pds || ch->id_a > 62 || ch->id_b > 62)
             return 11;
+        if (ch->name && fb_sysimage_str(img, ch->name)[0] == '\0')
+            return 15;
+        if (ch->queue_region == FB_NO_REGION)
+            continue;
+        /* a queue: RAM, halves big enough, one read-write map in each end */
+        uint32_t d = ch->queue_depth, s = ch->queue_slot;
+        if (ch->queue_region >= h->n_regions || d == 0 || d > 4096 || (d & (d - 1)) ||
+            s < 8 || s > 65536 || s % 8)
+            return 16;
+        const struct fb_sys_region *r = &img->regions[ch->queue_region];
+        if ((r->flags & FB_REGION_DEVICE) || r->size / 2 < 128 + (uint64_t)d * (16 + s))
+            return 16;
+        uint32_t na = 0, nb = 0;
+        for (uint32_t m = 0; m < h->n_maps; m++) {
+            const struct fb_sys_map *mp = &img->maps[m];
+            if (mp->region != ch->queue_region || !(mp->perms & FB_PERM_W))
+                continue;
+            na += mp->pd == ch->pd_a;
+            nb += mp->pd == ch->pd_b;
+        }
+        if (na != 1 || nb != 1)
+            return 17;
+    }
     for (uint32_t i = 0; i < h->n_irqs; i++)
         if (img->irqs[i].pd >= h->n_pds || img->irqs[i].id > 62)
             return 12;
     return 0;
+}
+
+/* ---- a PD as the loader makes it ---- */
+
+static int add(struct pd *pd, struct seg_map m)
+{
+    if (pd->nmaps >= PD_MAX_MAPS)
+        return -1;
+    pd->maps[pd->nmaps++] = m;
+    return 0;
+}
+
+int sysblob_make_pd(const struct fb_sysimage *img, uint32_t i, struct pd *pd)
+{
+    const struct fb_sys_pd *d = &img->pds[i];
+    const struct fb_pd_layout *lay = &img->layout[i];
+    memset(pd, 0, sizeof *pd);
+    pd->index = i;
+    pd->name = fb_sysimage_str(img, d->name);
+    pd->prio = d->priority;
+    pd->max_threads = d->max_threads;
+    pd->rights = d->rights;
+    for (uint32_t s = 0; s < lay->n_segs; s++)
+        if (add(pd, (struct seg_map){ .vaddr = lay->segs[s].vaddr & ~(FB_PAGE - 1), .size = lay->segs[s].memsz,
+                                      .perms = lay->segs[s].perms, .kind = FB_MAP_SEGMENT }))
+            return -1;
+    if (add(pd, (struct seg_map){ .vaddr = FB_STACK_TOP - d->stack_bytes, .size = d->stack_bytes,
+                                  .perms = FB_PERM_R | FB_PERM_W, .kind = FB_MAP_STACK }))
+        return -1;
+    for (uint32_t m = 0; m < img->hdr->n_maps; m++) {
+        const struct fb_sys_map *mp = &img->maps[m];
+        if (mp->pd == i &&
+            add(pd, (struct seg_map){ .vaddr = mp->vaddr, .size = img->regions[mp->region].size,
+                                      .perms = mp->perms, .kind = FB_MAP_REGION, .region = (uint8_t)mp->region,
+                                      .name = fb_sysimage_str(img, img->regions[mp->region].name) }))
+            return -1;
+    }
+    return add(pd, (struct seg_map){ .vaddr = FB_PDINFO_VADDR, .size = FB_PDINFO_BYTES, .perms = FB_PERM_R,
+                                     .kind = FB_MAP_INFO });
 }

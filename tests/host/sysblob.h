@@ -16,11 +16,14 @@
  *             phdrs 4..9 PT_NULL (spare slots for tests)
  *   region 0 shared (RAM, 0x2000, initial data: SB_DATA_LEN bytes
  *            sb_data_byte(0..), after the arguments),
- *   region 1 uart (device 0x09000000, 0x1000, no data)
+ *   region 1 uart (device 0x09000000, 0x1000, no data),
+ *   region 2 q (RAM, SB_Q_SIZE, no data: a queue pair)
  *   map 0 ping/shared 0x100000 RW, map 1 pong/shared 0x100000 R,
- *   map 2 ping/uart 0x300000 RW
- *   channel 0 ping:0 <-> pong:0, channel 1 ping:1 <-> root:5,
- *   channel 2 pong:62 <-> root:62
+ *   map 2 ping/uart 0x300000 RW, map 3 ping/q SB_Q_VA_PING RW,
+ *   map 4 root/q SB_Q_VA_ROOT RW
+ *   channel 0 "pp" ping:0 <-> pong:0, channel 1 "ctl" ping:1 <-> root:5
+ *   with its queue in region 2 (SB_Q_DEPTH, SB_Q_SLOT: the halves exactly
+ *   full), channel 2 unnamed pong:62 <-> root:62
  *   irq entry 0: 33 -> ping:2 level, irq entry 1: 1019 -> pong:1 edge
  */
 #ifndef FB_TEST_SYSBLOB_H
@@ -43,6 +46,11 @@
 #define SB_ARGS_PING "ping\0-v\0\0TERM=vt100\0HOME=/"
 #define SB_ARGS_PONG "\0X=1"
 #define SB_DATA_LEN 300u
+#define SB_Q_SIZE    0x4000u
+#define SB_Q_VA_PING 0x400000u
+#define SB_Q_VA_ROOT 0x500000u
+#define SB_Q_DEPTH   16u
+#define SB_Q_SLOT    488u    /* 128 + 16 * (16 + 488) = 8192 = SB_Q_SIZE / 2 */
 
 struct sysblob {
     uint32_t words[SB_CAP / 4];     /* 4-byte aligned storage */
@@ -82,5 +90,11 @@ struct fb_sysimage;
 /* Invariants a checked view must satisfy (for the fuzzer and the tests):
  * 0 if all hold, else a number naming the first broken one. */
 int sysblob_view_broken(const void *blob, uint32_t len, const struct fb_sysimage *img);
+
+struct pd;
+/* The PD as kernel/pd.c's load_pd makes it from a checked view (its index,
+ * name, limits and maps: segments, stack, regions in map order, then the
+ * info area), for kernel/pdinfo.c; -1 if it has more maps than a PD may. */
+int sysblob_make_pd(const struct fb_sysimage *img, uint32_t i, struct pd *pd);
 
 #endif

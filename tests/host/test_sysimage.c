@@ -84,7 +84,7 @@ static void valid_blob(void)
     keep = B;
     CHECK(fb_sysimage_check(keep.words, keep.len, &img, err, sizeof err) == 0);
     CHECK(img.hdr == (const void *)keep.words);
-    CHECK(img.hdr->n_pds == 3 && img.hdr->n_regions == 2 && img.hdr->n_maps == 3);
+    CHECK(img.hdr->n_pds == 3 && img.hdr->n_regions == 3 && img.hdr->n_maps == 5);
     CHECK_STR(fb_sysimage_str(&img, img.pds[0].name), "ping");
     CHECK_STR(fb_sysimage_str(&img, img.pds[1].name), "pong");
     CHECK_STR(fb_sysimage_str(&img, img.pds[2].name), "root");
@@ -92,6 +92,11 @@ static void valid_blob(void)
     CHECK_STR(fb_sysimage_str(&img, img.hdr->strings_len), "?");
     CHECK(img.regions[1].paddr == 0x09000000 && img.maps[2].vaddr == 0x300000);
     CHECK(img.channels[2].id_a == 62 && img.irqs[1].irq == 1019);
+    CHECK_STR(fb_sysimage_str(&img, img.channels[0].name), "pp");
+    CHECK_STR(fb_sysimage_str(&img, img.channels[1].name), "ctl");
+    CHECK(img.channels[2].name == 0 && img.channels[2].queue_region == FB_NO_REGION);
+    CHECK(img.channels[1].queue_region == 2 && img.channels[1].queue_depth == SB_Q_DEPTH &&
+          img.channels[1].queue_slot == SB_Q_SLOT);
     for (uint32_t i = 0; i < SB_NPD; i++) {
         const struct fb_pd_layout *lay = &img.layout[i];
         const uint8_t *base = (const uint8_t *)keep.words;
@@ -134,8 +139,8 @@ static void header_rules(void)
     CHECK(run(sizeof(struct fb_sys_header) - 1) == -1 && strstr(err, "truncated"));
     CHECK(run(0) == -1 && strstr(err, "truncated"));
     REFUSE("magic", H->magic ^= 1);
-    REFUSE("unsupported version 1 (expected 2)", H->version = 1);
-    REFUSE("unsupported version 3", H->version = 3);
+    REFUSE("unsupported version 2 (expected 3)", H->version = 2);
+    REFUSE("unsupported version 4", H->version = 4);
     REFUSE("total_len", H->total_len = B.len + 4);
     REFUSE("total_len", H->total_len = sizeof(struct fb_sys_header) - 4);
     REFUSE("total_len", H->total_len = 0xffffffffu);
@@ -165,7 +170,8 @@ static void table_rules(void)
     REFUSE("irq table (offset", H->n_irqs = 32, H->irqs_off = B.len - 16 * 31);
     /* an empty table may sit anywhere inside */
     ACCEPT(H->n_irqs = 0, H->irqs_off = 0);
-    ACCEPT(H->n_maps = 0, H->maps_off = B.len);
+    ACCEPT(H->n_maps = 0, H->maps_off = B.len,                    /* (the queue needs maps) */
+           CHAN(1)->queue_region = FB_NO_REGION, CHAN(1)->queue_depth = 0, CHAN(1)->queue_slot = 0);
     REFUSE("map table (offset", H->n_maps = 0, H->maps_off = B.len + 4);
 }
 
@@ -345,7 +351,7 @@ static void region_rules(void)
 static void map_rules(void)
 {
     REFUSE("map 1: pd 3 is not a PD", MAP(1)->pd = 3);
-    REFUSE("map 2: region 2 is not a region", MAP(2)->region = 2);
+    REFUSE("map 2: region 3 is not a region", MAP(2)->region = 3);
     REFUSE("map 0 (pd ping, region shared): address 0x100800 is not page aligned",
            MAP(0)->vaddr += 0x800);
     REFUSE("map 0 (pd ping, region shared): range [0x0, 0x2000) outside the user window",
@@ -396,6 +402,55 @@ static void channel_irq_rules(void)
     ACCEPT(CHAN(1)->id_b = 0);                                    /* root's own 0 */
 }
 
+/* Channel names (their own name space) and queue pairs. */
+static void channel_name_queue_rules(void)
+{
+    REFUSE("channel 2: name offset", CHAN(2)->name = H->strings_len);
+    REFUSE("channel 1: empty name", CHAN(1)->name = H->strings_len - 1);
+    REFUSE("channel 0: name has a non-printable byte 0x09",
+           sb_bytes(&B)[H->strings_off + CHAN(0)->name + 1] = '\t');
+    REFUSE("channel 0 and channel 1 have the same name \"pp\"", CHAN(1)->name = CHAN(0)->name);
+    REFUSE("channel 0 and channel 2 have the same name", CHAN(2)->name = CHAN(0)->name);
+    REFUSE("pd 0: name of 25 characters is longer than 24",
+           PD(0)->name = sb_append(&B, "abcdefghijklmnopqrstuvwxy", 26) - H->strings_off,
+           H->strings_len = PD(0)->name + 26);
+    ACCEPT(PD(0)->name = sb_append(&B, "abcdefghijklmnopqrstuvwx", 25) - H->strings_off,
+           H->strings_len = PD(0)->name + 25);
+    ACCEPT(CHAN(0)->name = PD(0)->name);                          /* like a PD: fine */
+    ACCEPT(CHAN(0)->name = 0, CHAN(1)->name = 0);                 /* two unnamed */
+
+    REFUSE("channel 0 (pp): queue depth 4 and slot 0 without a queue region", CHAN(0)->queue_depth = 4);
+    REFUSE("channel 2: queue depth 0 and slot 8 without", CHAN(2)->queue_slot = 8);
+    REFUSE("channel 1 (ctl): queue region 3 is not a region", CHAN(1)->queue_region = 3);
+    REFUSE("queue region 4294967294 is not a region", CHAN(1)->queue_region = 0xfffffffeu);
+    REFUSE("channel 1 (ctl): queue region uart is device memory", CHAN(1)->queue_region = 1);
+    REFUSE("queue depth 0 is not a power of two in 1..4096", CHAN(1)->queue_depth = 0);
+    REFUSE("queue depth 12 is not a power of two", CHAN(1)->queue_depth = 12);
+    REFUSE("queue depth 8192 is not", CHAN(1)->queue_depth = 8192);
+    REFUSE("queue depth 2147483648 is not", CHAN(1)->queue_depth = 0x80000000u);
+    REFUSE("queue slot 0 is not a multiple of 8 in 8..65536", CHAN(1)->queue_slot = 0);
+    REFUSE("queue slot 4 is not", CHAN(1)->queue_slot = 4);
+    REFUSE("queue slot 492 is not", CHAN(1)->queue_slot = 492);
+    REFUSE("queue slot 65544 is not", CHAN(1)->queue_depth = 1, CHAN(1)->queue_slot = 65544);
+    REFUSE("queue region q: a half of 8192 bytes is less than the 8320 that depth 16 and slot 496 need",
+           CHAN(1)->queue_slot = 496);
+    REFUSE("less than the 268501120 that depth 4096 and slot 65536",
+           CHAN(1)->queue_depth = 4096, CHAN(1)->queue_slot = 65536);
+    ACCEPT(CHAN(1)->queue_depth = 1, CHAN(1)->queue_slot = 8);
+    ACCEPT(CHAN(1)->queue_depth = 32, CHAN(1)->queue_slot = 232);  /* 128 + 32 * 248 = 8064 */
+    ACCEPT(REG(2)->size = 0x40000, CHAN(1)->queue_depth = 1, CHAN(1)->queue_slot = 65536);
+    REFUSE("channel 1 (ctl): pd root maps queue region q 0 times, not exactly once", MAP(4)->region = 0);
+    REFUSE("pd ping maps queue region q 2 times", MAP(2)->region = 2, MAP(2)->vaddr = 0x600000);
+    REFUSE("pd root maps queue region q read-only", MAP(4)->perms = FB_PERM_R);
+    REFUSE("pd ping maps queue region q read-only", MAP(3)->perms = FB_PERM_R | FB_PERM_X);
+    REFUSE("channel 2: queue region q already carries the queue of channel 1",
+           CHAN(2)->queue_region = 2, CHAN(2)->queue_depth = 1, CHAN(2)->queue_slot = 8);
+    REFUSE("channel 0 (pp): pd pong maps queue region shared read-only",
+           CHAN(0)->queue_region = 0, CHAN(0)->queue_depth = 1, CHAN(0)->queue_slot = 8);
+    ACCEPT(MAP(1)->perms = FB_PERM_R | FB_PERM_W,                 /* now both rw */
+           CHAN(0)->queue_region = 0, CHAN(0)->queue_depth = 1, CHAN(0)->queue_slot = 8);
+}
+
 /* The message buffer: any size, always terminated, never overrun. */
 static void error_buffer(void)
 {
@@ -432,7 +487,10 @@ static void random_corruption(unsigned rounds)
             (uint32_t)(&PD(0)->args_off - B.words), (uint32_t)(&PD(1)->args_len - B.words),
             (uint32_t)(&PD(2)->args_off - B.words), (uint32_t)(&PD(2)->args_len - B.words),
             (uint32_t)(&REG(0)->data_off - B.words), (uint32_t)(&REG(0)->data_len - B.words),
-            (uint32_t)(&REG(1)->data_off - B.words), (uint32_t)(&REG(1)->data_len - B.words) };
+            (uint32_t)(&REG(1)->data_off - B.words), (uint32_t)(&REG(1)->data_len - B.words),
+            (uint32_t)(&CHAN(0)->name - B.words), (uint32_t)(&CHAN(1)->queue_region - B.words),
+            (uint32_t)(&CHAN(1)->queue_depth - B.words), (uint32_t)(&CHAN(1)->queue_slot - B.words),
+            (uint32_t)(&CHAN(2)->queue_region - B.words) };
         const uint32_t args_at[2] = { PD(0)->args_off, PD(1)->args_off };
         const uint32_t args_len[2] = { PD(0)->args_len, PD(1)->args_len };
         unsigned edits = 1 + (unsigned)(r % 4);
@@ -482,6 +540,7 @@ int main(void)
     region_rules();
     map_rules();
     channel_irq_rules();
+    channel_name_queue_rules();
     error_buffer();
     random_corruption(100000);
     return check_report("test_sysimage");

@@ -53,7 +53,7 @@ args:   .word 0x20026, 3
 ASM
 cat > "$T/blobcheck.S" <<'ASM'
 @ a stand-in kernel: exit 0 if the blob of sys/demo.config sits at the first
-@ page after _end (version 2, pds[0]'s ELF, its arguments "ping" "-v" ""
+@ page after _end (version 3, pds[0]'s ELF, its arguments "ping" "-v" ""
 @ "TERM=vt100", regions[0] of one page holding buf.bin's "FBDATA"), else
 @ exit 7 (semihosting SYS_EXIT_EXTENDED)
 .arm
@@ -68,7 +68,7 @@ _start: ldr r2, =_end
         cmp r0, r3
         bne 1f
         ldr r0, [r2, #4]        @ version
-        cmp r0, #2
+        cmp r0, #3
         bne 1f
         ldr r4, [r2, #16]       @ pds_off
         add r4, r4, r2          @ pds[0]

@@ -3,8 +3,9 @@
 %% blobs field by field against these values).
 
 -define(FB_SYS_MAGIC, 16#59534246).
--define(FB_SYS_VERSION, 2).
+-define(FB_SYS_VERSION, 3).
 -define(FB_NO_PD, 16#ffffffff).
+-define(FB_NO_REGION, 16#ffffffff).
 
 -define(FB_RAM_BASE, 16#40000000).
 -define(FB_USER_BASE, 16#00001000).
@@ -24,6 +25,14 @@
 -define(FB_MAX_PRIO, 254).
 -define(FB_PAGE, 4096).
 -define(FB_MAX_ARGS_BYTES, 2048).
+-define(FB_MAX_NAME, 24).
+
+%% A channel's queue pair: each half of its region holds a header, depth
+%% descriptors and depth slots.
+-define(FB_QUEUE_HEAD_BYTES, 128).
+-define(FB_QUEUE_DESC_BYTES, 16).
+-define(FB_QUEUE_MAX_DEPTH, 4096).
+-define(FB_QUEUE_MAX_SLOT, 65536).
 
 -define(FB_PERM_X, 1).
 -define(FB_PERM_W, 2).
@@ -40,7 +49,7 @@
 -define(PD_SIZE, 40).
 -define(REGION_SIZE, 24).
 -define(MAP_SIZE, 16).
--define(CHANNEL_SIZE, 16).
+-define(CHANNEL_SIZE, 32).
 -define(IRQ_SIZE, 16).
 
 %% ELF constants.

@@ -1,5 +1,6 @@
 %% fb_blob - encode a checked system description (with its PD ELF files) as
-%% the system blob of include/freebeam/sysimage.h: header, tables, strings,
+%% the system blob of include/freebeam/sysimage.h: header, tables, strings
+%% (PD, region, then channel names),
 %% then each PD's ELF verbatim, each PD's argument block, each RAM region's
 %% initial contents, every part 4-byte aligned.  An empty argument block or
 %% region contents takes no room and is encoded as offset 0, length 0.
@@ -8,7 +9,7 @@
 -include("fb_abi.hrl").
 
 encode(#{pds := Pds, regions := Regions, maps := Maps, channels := Chans, irqs := Irqs}) ->
-    {Strings, PdNames, RegNames} = strings(Pds, Regions),
+    {Strings, PdNames, RegNames, ChNames} = strings(Pds, Regions, Chans),
     PdsOff = ?HDR_SIZE,
     RegOff = PdsOff + length(Pds) * ?PD_SIZE,
     MapOff = RegOff + length(Regions) * ?REGION_SIZE,
@@ -34,7 +35,11 @@ encode(#{pds := Pds, regions := Regions, maps := Maps, channels := Chans, irqs :
               || {{N, DOff}, #{size := Sz, paddr := Pa, device := Dev, data := D}}
                      <- lists:zip(lists:zip(RegNames, DataOffs), Regions)],
     MapTab = [u32s([Pd, R, V, P]) || #{pd := Pd, region := R, vaddr := V, perms := P} <- Maps],
-    ChTab = [u32s([A, Ia, B, Ib]) || #{ends := [{A, Ia}, {B, Ib}]} <- Chans],
+    ChTab = [u32s([A, Ia, B, Ib, N | case Q of
+                                         none -> [?FB_NO_REGION, 0, 0];
+                                         {R, D, S} -> [R, D, S]
+                                     end])
+             || {N, #{ends := [{A, Ia}, {B, Ib}], queue := Q}} <- lists:zip(ChNames, Chans)],
     IrqTab = [u32s([N, Pd, Id, case E of true -> ?FB_IRQ_EDGE; false -> 0 end])
               || #{irq := N, ends := [{Pd, Id}], edge := E} <- Irqs],
     Blob = iolist_to_binary([Header, PdTab, RegTab, MapTab, ChTab, IrqTab,
@@ -43,15 +48,19 @@ encode(#{pds := Pds, regions := Regions, maps := Maps, channels := Chans, irqs :
     End = byte_size(Blob),
     Blob.
 
-%% One NUL-terminated string per PD name, then per region name.
-strings(Pds, Regions) ->
+%% One NUL-terminated string per PD name, then per region name, then per
+%% channel name; an unnamed channel gets offset 0 (the first PD's name is
+%% there, so no channel name is ever at 0).
+strings(Pds, Regions, Chans) ->
     {Offs, Acc} = lists:mapfoldl(
-                    fun(#{name := N}, Acc) ->
+                    fun(#{name := {}}, Acc) -> {0, Acc};
+                       (#{name := N}, Acc) ->
                             B = atom_to_binary(N, utf8),
                             {byte_size(Acc), <<Acc/binary, B/binary, 0>>}
-                    end, <<>>, Pds ++ Regions),
-    {PdOffs, RegOffs} = lists:split(length(Pds), Offs),
-    {Acc, PdOffs, RegOffs}.
+                    end, <<>>, Pds ++ Regions ++ Chans),
+    {PdOffs, Rest} = lists:split(length(Pds), Offs),
+    {RegOffs, ChOffs} = lists:split(length(Regions), Rest),
+    {Acc, PdOffs, RegOffs, ChOffs}.
 
 %% Each binary at the next 4-byte aligned offset; an empty one at offset 0.
 place(Bins, Start) ->

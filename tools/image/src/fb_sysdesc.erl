@@ -91,10 +91,13 @@ shape(C, {map, Pd, Region, Opts}) ->
         fail(C, "vaddr ~s is outside ~s..~s", [hex(V), hex(?FB_USER_BASE), hex(?FB_MAP_TOP)]),
     {map, C#{pd => Pd, region => Region, vaddr => V, perms => perms(C, required(C, O, perms))}};
 shape(C, {channel, A, B}) ->
-    {Pa, _} = EA = chan_end(C, A),
-    {Pb, _} = EB = chan_end(C, B),
-    Pa =/= Pb orelse fail(C, "both ends are in pd ~p", [Pa]),
-    {channel, C#{ends => [EA, EB]}};
+    channel(C, {}, A, B, []);
+shape(C, {channel, Name, A, B}) ->
+    name(C, Name),
+    channel(C, Name, A, B, []);
+shape(C, {channel, Name, A, B, Opts}) ->
+    name(C, Name),
+    channel(C, Name, A, B, Opts);
 shape(C, {irq, N, End}) ->
     shape(C, {irq, N, End, []});
 shape(C, {irq, N, End, Opts}) ->
@@ -111,18 +114,44 @@ shape(C, T) when is_tuple(T), tuple_size(T) > 0 ->
     case element(1, T) of
         K when K =:= pd; K =:= region -> fail(C, "expected {~p, Name, Options}", [K]);
         map -> fail(C, "expected {map, Pd, Region, Options}", []);
-        channel -> fail(C, "expected {channel, {Pd, Id}, {Pd, Id}}", []);
+        channel -> fail(C, "expected {channel, [Name,] {Pd, Id}, {Pd, Id}} or "
+                        "{channel, Name, {Pd, Id}, {Pd, Id}, [{queue, Region, Options}]}", []);
         irq -> fail(C, "expected {irq, Number, {Pd, Id}} or {irq, Number, {Pd, Id}, [edge|level]}", []);
         K -> fail(C, "unknown term kind ~p", [K])
     end;
 shape(C, _) ->
     fail(C, "unknown term kind", []).
 
-%% Names end up in the kernel's one-line console messages: printable ASCII.
+%% A channel: its ends, its name ({}: unnamed; any atom may name one) and its queue pair (none,
+%% or {Region, Depth, Slot}; pass 2 checks the region).
+channel(C, Name, A, B, Opts) ->
+    {Pa, _} = EA = chan_end(C, A),
+    {Pb, _} = EB = chan_end(C, B),
+    Pa =/= Pb orelse fail(C, "both ends are in pd ~p", [Pa]),
+    Queue = case Opts of
+                [] -> none;
+                [{queue, Region, QOpts}] -> queue(C, Region, QOpts);
+                _ -> fail(C, "channel options must be [] or [{queue, Region, [{depth, D}, {slot, Bytes}]}]", [])
+            end,
+    {channel, C#{ends => [EA, EB], name => Name, queue => Queue}}.
+
+queue(C, Region, QOpts) ->
+    name(C, Region),
+    O = options(C, QOpts, [depth, slot]),
+    D = int(C, "queue depth", required(C, O, depth), 1, ?FB_QUEUE_MAX_DEPTH),
+    D band (D - 1) =:= 0 orelse fail(C, "queue depth ~b is not a power of two", [D]),
+    S = int(C, "queue slot", required(C, O, slot), 8, ?FB_QUEUE_MAX_SLOT),
+    S rem 8 =:= 0 orelse fail(C, "queue slot ~b is not a multiple of 8", [S]),
+    {Region, D, S}.
+
+%% Names end up in the kernel's one-line console messages: printable ASCII,
+%% short enough for every PD's info area (kapi.h).
 name(C, N) when is_atom(N) ->
     S = atom_to_list(N),
     S =/= [] andalso lists:all(fun(Ch) -> Ch >= 16#20 andalso Ch =< 16#7e end, S) orelse
-        fail(C, "name ~0p must be non-empty printable ASCII", [N]);
+        fail(C, "name ~0p must be non-empty printable ASCII", [N]),
+    length(S) =< ?FB_MAX_NAME orelse
+        fail(C, "name ~0p is longer than ~b characters", [N, ?FB_MAX_NAME]);
 name(C, N) -> fail(C, "name ~0p must be an atom", [N]).
 
 %% The PD's argv and environment as the blob holds them: each argument
@@ -251,7 +280,9 @@ link(File, Items) ->
     no_monitor_cycle(Pds1),
     Maps1 = maps_(Maps, PdIx, RegIx),
     {Chans, Irqs} = links(Links, PdIx),
-    #{pds => Pds1, regions => Regions, maps => Maps1, channels => Chans, irqs => Irqs}.
+    index(channel, [X || X = #{name := N} <- Chans, N =/= {}]),
+    Chans1 = queues(Chans, RegIx, Maps1),
+    #{pds => Pds1, regions => Regions, maps => Maps1, channels => Chans1, irqs => Irqs}.
 
 limit(Kind, Xs, Max) when length(Xs) > Max ->
     fail(lists:nth(Max + 1, Xs), "more than ~b ~p terms", [Max, Kind]);
@@ -328,6 +359,37 @@ links(Links, PdIx) ->
                                          end;
                                      _ -> Irqs
                                  end,
-                         {X#{ends := Ends1}, {Ids1, Irqs1}}
+                         {X#{ends := Ends1, end_names => Ends}, {Ids1, Irqs1}}
                  end, {#{}, #{}}, Links),
     {[X || X <- Out, not maps:is_key(irq, X)], [X || X <- Out, maps:is_key(irq, X)]}.
+
+%% Each queue: a RAM region no other channel's queue uses, halves big enough
+%% for depth and slot, mapped exactly once read-write by each end.  Becomes
+%% {RegionIndex, Depth, Slot}.
+queues(Chans, RegIx, Maps) ->
+    {Out, _} = lists:mapfoldl(
+                 fun(X = #{queue := none}, Used) -> {X, Used};
+                    (X = #{queue := {RN, D, S}, ends := Ends}, Used) ->
+                         {R, #{size := Size, device := Dev}} = lookup(X, region, RN, RegIx),
+                         Dev andalso fail(X, "queue region ~p is device memory", [RN]),
+                         case maps:find(R, Used) of
+                             {ok, L} -> fail(X, "queue region ~p already carries a queue (line ~b)", [RN, L]);
+                             error -> ok
+                         end,
+                         Need = ?FB_QUEUE_HEAD_BYTES + D * (?FB_QUEUE_DESC_BYTES + S),
+                         Size div 2 >= Need orelse
+                             fail(X, "queue region ~p: a half of ~b bytes is less than the ~b that "
+                                  "depth ~b and slot ~b need", [RN, Size div 2, Need, D, S]),
+                         [queue_map(X, Pd, PdName, R, RN, Maps)
+                          || {{Pd, _}, {PdName, _}} <- lists:zip(Ends, maps:get(end_names, X))],
+                         {X#{queue := {R, D, S}}, Used#{R => maps:get(line, X)}}
+                 end, #{}, Chans),
+    Out.
+
+queue_map(X, Pd, PdName, R, RN, Maps) ->
+    case [P || #{pd := MPd, region := MR, perms := P} <- Maps, MPd =:= Pd, MR =:= R] of
+        [P] -> P band ?FB_PERM_W =/= 0 orelse
+                   fail(X, "pd ~p maps queue region ~p read-only", [PdName, RN]);
+        L -> fail(X, "pd ~p maps queue region ~p ~b times, not exactly once", [PdName, RN, length(L)])
+    end.
+

@@ -4,6 +4,7 @@
 -include("fb_assert.hrl").
 
 -define(NO_PD, 16#ffffffff).
+-define(NO_REGION, 16#ffffffff).
 -define(FULL,
 "%% a full system; comments and 16# numbers are fine\n"
 "{pd, ping, [{elf, \"a.elf\"}, {priority, 100}, {stack, 16384}, {max_threads, 4},\n"
@@ -70,10 +71,10 @@ blob_header_test() ->
     {_, Img, _} = build(?FULL),
     {_, B} = blob(Img),
     D = fb_test_lib:decode_blob(B),
-    ?assertMatch(#{magic := 16#59534246, version := 2, reserved := [0, 0]}, D),
+    ?assertMatch(#{magic := 16#59534246, version := 3, reserved := [0, 0]}, D),
     ?assertEqual(byte_size(B), maps:get(total_len, D)),
     ?assertEqual(0, byte_size(B) rem 4),
-    ?assertEqual([68, 68 + 3 * 40, 188 + 2 * 24, 236 + 4 * 16, 300 + 2 * 16, 332 + 3 * 16],
+    ?assertEqual([68, 68 + 3 * 40, 188 + 2 * 24, 236 + 4 * 16, 300 + 2 * 32, 364 + 3 * 16],
                  maps:get(offsets, D)),
     ?assertEqual(<<"ping", 0, "pong", 0, "root", 0, "shared_buf", 0, "uart", 0>>, maps:get(strings, D)).
 
@@ -104,8 +105,34 @@ blob_tables_test() ->
     ?assertEqual(["shared_buf", "uart"], [fb_test_lib:string_at(S, element(1, X)) || X <- R]),
     ?assertEqual([{0, 0, 16#20000000, 6}, {1, 0, 16#20000000, 4},
                   {1, 1, 16#21000000, 6}, {2, 0, 16#22000000, 5}], M),
-    ?assertEqual([{0, 0, 1, 0}, {1, 62, 2, 1}], C),
+    ?assertEqual([{0, 0, 1, 0, 0, ?NO_REGION, 0, 0}, {1, 62, 2, 1, 0, ?NO_REGION, 0, 0}], C),
     ?assertEqual([{33, 1, 5, 0}, {34, 2, 2, 1}, {35, 2, 3, 0}], I).
+
+%% Named channels and queue pairs: names after the region names, the
+%% queue's region index, depth and slot; unnamed channels keep offset 0.
+%% The queue fits exactly: 128 + 16 * (16 + 488) = 8192 = half of q.
+-define(QUEUES,
+"{pd, a, [{elf, \"a.elf\"}, {priority, 1}]}.\n"
+"{pd, b, [{elf, \"a.elf\"}, {priority, 1}]}.\n"
+"{region, other, [{size, 4096}]}.\n"
+"{region, q, [{size, 16#4000}]}.\n"
+"{map, a, q, [{vaddr, 16#20000000}, {perms, rw}]}.\n"
+"{map, b, other, [{vaddr, 16#20000000}, {perms, r}]}.\n"
+"{map, b, q, [{vaddr, 16#30000000}, {perms, rw}]}.\n"
+"{channel, {a, 0}, {b, 0}}.\n"
+"{channel, ctl, {a, 1}, {b, 2}}.\n"
+"{channel, data, {b, 3}, {a, 4}, [{queue, q, [{depth, 16}, {slot, 488}]}]}.\n"
+"{channel, a, {a, 5}, {b, 5}}.   % channel names have their own name space\n").
+
+blob_named_channels_test() ->
+    {_, Img, _} = build(?QUEUES),
+    {_, B} = blob(Img),
+    #{channels := C, strings := S} = fb_test_lib:decode_blob(B),
+    ?assertEqual(<<"a", 0, "b", 0, "other", 0, "q", 0, "ctl", 0, "data", 0, "a", 0>>, S),
+    ?assertMatch([{0, 0, 1, 0, 0, ?NO_REGION, 0, 0}, {0, 1, 1, 2, _, ?NO_REGION, 0, 0},
+                  {1, 3, 0, 4, _, 1, 16, 488}, {0, 5, 1, 5, _, ?NO_REGION, 0, 0}], C),
+    ?assertEqual(["ctl", "data", "a"], [fb_test_lib:string_at(S, element(5, X)) || X <- tl(C)]),
+    ?assertNotEqual(0, element(5, lists:last(C))).
 
 minimal_test() ->
     {_, Img, Msg} = build("{pd, only, [{elf, \"a.elf\"}, {priority, 0}]}.\n"),

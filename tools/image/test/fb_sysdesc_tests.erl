@@ -187,3 +187,64 @@ region_file_size_used_by_maps_test() ->
                        "{map, a, fs, [{vaddr, 16#20000000}, {perms, r}]}.\n"
                        "{map, a, buf, [{vaddr, 16#20001000}, {perms, rw}]}.\n", 7,
                        "overlaps the map of fs at 16#20000000 (line 6)", [{"fs.bin", binary:copy(<<1>>, 4097)}]).
+
+%% ---- named channels and queue pairs ----
+%% buf (8192 bytes: halves of 4096) mapped rw by a and b; the channel term is line 7.
+-define(QBASE, ?BASE ++ "{map, a, buf, [{vaddr, 16#20000000}, {perms, rw}]}.\n"
+                        "{map, b, buf, [{vaddr, 16#20000000}, {perms, rw}]}.\n").
+q(Queue, Reason) ->
+    fb_test_lib:refuse(?QBASE ++ "{channel, qc, {a, 0}, {b, 0}, [" ++ Queue ++ "]}.\n", 7, Reason).
+q_ok(Extra) ->
+    ?assertMatch({0, _, _}, fb_test_lib:image(fb_test_lib:scratch(), ?QBASE ++ Extra)).
+
+channel_name_not_atom_test() -> bad("{channel, \"c\", {a, 0}, {b, 0}}.\n", "name \"c\" must be an atom").
+channel_name_too_long_test() ->
+    bad("{channel, abcdefghijklmnopqrstuvwxy, {a, 0}, {b, 0}}.\n", "name abcdefghijklmnopqrstuvwxy is longer than 24 characters").
+pd_name_too_long_test() ->
+    bad("{pd, abcdefghijklmnopqrstuvwxy, [{elf, \"a.elf\"}, {priority, 1}]}.\n", "is longer than 24 characters").
+channel_name_24_ok_test() -> q_ok("{channel, abcdefghijklmnopqrstuvwx, {a, 0}, {b, 0}}.\n").
+channel_duplicate_name_test() ->
+    fb_test_lib:refuse(?BASE ++ "{channel, c, {a, 0}, {b, 0}}.\n{channel, c, {a, 1}, {b, 1}}.\n", 6,
+                       "duplicate channel name c (first at line 5)").
+channel_named_like_pd_test() -> q_ok("{channel, a, {a, 0}, {b, 0}}.\n{channel, buf, {a, 1}, {b, 1}}.\n").
+channel_named_none_test() -> q_ok("{channel, none, {a, 0}, {b, 0}}.\n{channel, {a, 1}, {b, 1}}.\n").
+channel_bad_options_test() -> bad("{channel, c, {a, 0}, {b, 0}, [{depth, 4}]}.\n", "channel options must be []").
+channel_two_queues_test() ->
+    q("{queue, buf, [{depth, 4}, {slot, 8}]}, {queue, buf, [{depth, 4}, {slot, 8}]}", "channel options must be []").
+channel_wrong_arity_test() -> bad("{channel, c, {a, 0}, {b, 0}, [], x}.\n", "expected {channel, [Name,] {Pd, Id}, {Pd, Id}}").
+queue_ok_test() -> q_ok("{channel, qc, {a, 0}, {b, 0}, [{queue, buf, [{slot, 8}, {depth, 64}]}]}.\n").
+queue_unknown_region_test() -> q("{queue, nope, [{depth, 4}, {slot, 8}]}", "unknown region nope").
+queue_device_region_test() ->
+    fb_test_lib:refuse(?BASE ++ "{channel, qc, {a, 0}, {b, 0}, [{queue, dev, [{depth, 4}, {slot, 8}]}]}.\n", 5,
+                       "queue region dev is device memory").
+queue_depth_missing_test() -> q("{queue, buf, [{slot, 8}]}", "option depth is required").
+queue_slot_missing_test() -> q("{queue, buf, [{depth, 4}]}", "option slot is required").
+queue_unknown_option_test() -> q("{queue, buf, [{depth, 4}, {slot, 8}, {prio, 1}]}", "unknown option prio").
+queue_depth_zero_test() -> q("{queue, buf, [{depth, 0}, {slot, 8}]}", "queue depth 0 is outside 1..4096").
+queue_depth_too_big_test() -> q("{queue, buf, [{depth, 8192}, {slot, 8}]}", "queue depth 8192 is outside 1..4096").
+queue_depth_not_pow2_test() -> q("{queue, buf, [{depth, 12}, {slot, 8}]}", "queue depth 12 is not a power of two").
+queue_slot_small_test() -> q("{queue, buf, [{depth, 4}, {slot, 4}]}", "queue slot 4 is outside 8..65536").
+queue_slot_big_test() -> q("{queue, buf, [{depth, 1}, {slot, 65544}]}", "queue slot 65544 is outside 8..65536").
+queue_slot_not_multiple_test() -> q("{queue, buf, [{depth, 4}, {slot, 12}]}", "queue slot 12 is not a multiple of 8").
+%% a half of buf is 4096 bytes: 128 + 16 * (16 + 232) = 4096 fits, slot 240 does not
+queue_exact_fit_test() -> q_ok("{channel, qc, {a, 0}, {b, 0}, [{queue, buf, [{depth, 16}, {slot, 232}]}]}.\n").
+queue_too_small_test() ->
+    q("{queue, buf, [{depth, 16}, {slot, 240}]}",
+      "queue region buf: a half of 4096 bytes is less than the 4224 that depth 16 and slot 240 need").
+queue_not_mapped_test() ->
+    fb_test_lib:refuse(?BASE ++ "{map, a, buf, [{vaddr, 16#20000000}, {perms, rw}]}.\n"
+                       "{channel, qc, {a, 0}, {b, 0}, [{queue, buf, [{depth, 4}, {slot, 8}]}]}.\n", 6,
+                       "pd b maps queue region buf 0 times, not exactly once").
+queue_mapped_twice_test() ->
+    fb_test_lib:refuse(?QBASE ++ "{map, a, buf, [{vaddr, 16#21000000}, {perms, rw}]}.\n"
+                       "{channel, qc, {a, 0}, {b, 0}, [{queue, buf, [{depth, 4}, {slot, 8}]}]}.\n", 8,
+                       "pd a maps queue region buf 2 times, not exactly once").
+queue_read_only_test() ->
+    fb_test_lib:refuse(?BASE ++ "{map, a, buf, [{vaddr, 16#20000000}, {perms, rw}]}.\n"
+                       "{map, b, buf, [{vaddr, 16#20000000}, {perms, r}]}.\n"
+                       "{channel, qc, {a, 0}, {b, 0}, [{queue, buf, [{depth, 4}, {slot, 8}]}]}.\n", 7,
+                       "pd b maps queue region buf read-only").
+queue_region_shared_test() ->
+    fb_test_lib:refuse(?QBASE ++ "{channel, qc, {a, 0}, {b, 0}, [{queue, buf, [{depth, 4}, {slot, 8}]}]}.\n"
+                       "{channel, qd, {a, 1}, {b, 1}, [{queue, buf, [{depth, 4}, {slot, 8}]}]}.\n", 8,
+                       "queue region buf already carries a queue (line 7)").

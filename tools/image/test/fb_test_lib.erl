@@ -94,7 +94,7 @@ decode_blob(B) ->
     #{magic => Magic, version => Ver, total_len => Total, reserved => [R0, R1],
       offsets => [PO, RO, MO, CO, IO, SO], strings => binary:part(B, SO, SL),
       pds => Tab(PO, NP, 10), regions => Tab(RO, NR, 6), maps => Tab(MO, NM, 4),
-      channels => Tab(CO, NC, 4), irqs => Tab(IO, NI, 4)}.
+      channels => Tab(CO, NC, 8), irqs => Tab(IO, NI, 4)}.
 
 %% The Len bytes at Off (as a pd's args_off/args_len or a region's
 %% data_off/data_len give them), checked to lie inside the blob.
