@@ -62,3 +62,20 @@ void *fb_map_vaddr(const struct fb_pdinfo_chan *chan)
         return NULL;
     return (void *)(uintptr_t)pi->maps[chan->queue_map].vaddr;
 }
+
+const char *fb_arg(unsigned i)
+{
+    const struct fb_pdinfo *pi = fb_info();
+    if (!pi || !pi->args_len || pi->args_off >= FB_PDINFO_BYTES ||
+        pi->args_len > FB_PDINFO_BYTES - pi->args_off)
+        return NULL;
+    const char *p = (const char *)pi + pi->args_off, *end = p + pi->args_len;
+    for (; p < end && *p; i--) {
+        if (i == 0)
+            return p;
+        while (p < end && *p)
+            p++;
+        p++;
+    }
+    return NULL;
+}

@@ -70,6 +70,13 @@ void fb_poweroff(int status)
     fb__sys4(FB_SYS_POWEROFF, (uint32_t)status, 0, 0, 0);
 }
 
+void fb_pd_exit(int status)
+{
+    fb__sys4(FB_SYS_PD_EXIT, (uint32_t)status, 0, 0, 0);
+    for (;;)
+        ;   /* not reached: the kernel stopped this PD */
+}
+
 int fb_thread_create(void (*fn)(void *), void *arg, void *stack_top, uintptr_t tls, unsigned prio)
 {
     uint32_t *sp = (uint32_t *)((uintptr_t)stack_top & ~(uintptr_t)7);

@@ -227,11 +227,6 @@ static long pdf_fstat(struct file *f, struct libos_stat *st)
     return vfs_file_fstat(f, st);
 }
 
-static const struct file_ops pd_ops = {
-    .opened = pdf_opened, .read = pdf_read, .ioctl = pdf_ioctl, .poll = pdf_poll,
-    .fstat = pdf_fstat, .release = vfs_dev_release,
-};
-
 /* A new file starts after the records that exist now. */
 static void pdf_opened(struct file *f)
 {
@@ -239,6 +234,11 @@ static void pdf_opened(struct file *f)
     f->pos = pds[file_pd(f)].seq;
     libos_unlock(&pd_lock);
 }
+
+static const struct file_ops pd_ops = {
+    .opened = pdf_opened, .read = pdf_read, .ioctl = pdf_ioctl, .poll = pdf_poll,
+    .fstat = pdf_fstat, .release = vfs_dev_release,
+};
 
 void libos_pd_devices(struct vnode *devdir)
 {

@@ -55,6 +55,9 @@ int fb_pd_restart(unsigned pd);
 int fb_pd_stop(unsigned pd);
 unsigned fb_pd_self(void);
 void fb_poweroff(int status);   /* returns only without the right */
+/* End this PD with a status: its monitor receives an exit record (without
+ * one, a PD with the poweroff right powers the machine off). */
+void fb_pd_exit(int status) __attribute__((noreturn));
 
 /* ---- threads ---- */
 /* Start fn(arg) on a new thread of this PD; stack_top is the end of its
@@ -97,6 +100,8 @@ const struct fb_pdinfo_chan *fb_channel_by_name(const char *name);
 int fb_pd_by_name(const char *name);        /* a PD's index, or -1 */
 /* Where the channel's queue region is mapped in this PD; NULL without a queue. */
 void *fb_map_vaddr(const struct fb_pdinfo_chan *chan);
+/* The PD's argument i from the description (argv[0] is 0), or NULL. */
+const char *fb_arg(unsigned i);
 
 /* ---- console ---- */
 void fb_puts(const char *s);            /* as is, no newline added */
