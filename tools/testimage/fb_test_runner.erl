@@ -6,12 +6,19 @@
 %% the command line:
 %%     {eunit, foo_tests}.
 %%     {ct, bar_SUITE}.
-%% Each module's result is printed as it ends (`fb_test: MOD: N passed, N
-%% failed, N skipped`), then the totals as the last line before the halt:
+%% Each module's start is printed (`fb_test: eunit MOD`) and its result as
+%% it ends (`fb_test: MOD: N passed, N failed, N skipped`): test-image reads
+%% them to tell which module was running when a module took the VM down, and
+%% boots again with main(Plan, First) to run the modules after it.  Then the
+%% end of the run (`fb_test: N module(s) in T ms`) and the totals as the last
+%% line before the halt:
 %%     N passed, N failed, N skipped
-%% The status is 0 only if nothing failed (1 otherwise; 2 if the plan could
-%% not be read or the runner itself crashed).  halt/1 powers freebeam off
-%% with that status, which `tools/freebeam run` returns.
+%% (a run that starts at module First > 1 counts only part of the plan: its
+%% totals say so, `fb_test: modules First..N: ...`, and test-image prints the
+%% totals of the whole plan).  The status is 0 only if nothing failed (1
+%% otherwise; 2 if the plan could not be read or the runner itself crashed).
+%% halt/1 powers freebeam off with that status, which `tools/freebeam run`
+%% returns.
 %%
 %% Counting, EUnit: this module is also an eunit_listener.  A test that ends
 %% ok passes, one that ends in an error fails, one skipped is skipped; a
@@ -22,30 +29,42 @@
 -module(fb_test_runner).
 -behaviour(eunit_listener).
 
--export([main/1]).
+-export([main/1, main/2]).
 -export([start/1, init/1, handle_begin/3, handle_end/3, handle_cancel/3, terminate/2]).
 
 -define(CT_LOGDIR, "/tmp/ct_logs").
 
 main(PlanFile) ->
-    Status = try run_plan(PlanFile)
+    main(PlanFile, 1).
+
+%% Runs the plan's modules from the First-th (1-based) on.
+main(PlanFile, First) ->
+    Status = try run_plan(PlanFile, First)
              catch C:R:St ->
                  io:format("fb_test: runner crashed: ~p:~p~n  ~p~n", [C, R, St]),
                  2
              end,
     halt(Status).
 
-run_plan(PlanFile) ->
+run_plan(PlanFile, First) ->
     case file:consult(PlanFile) of
-        {ok, Plan} ->
+        {ok, Plan} when First >= 1, First =< length(Plan) ->
             T0 = erlang:monotonic_time(millisecond),
-            Counts = [run_item(Item) || Item <- Plan],
+            Run = lists:nthtail(First - 1, Plan),
+            Counts = [run_item(Item) || Item <- Run],
             {P, F, S} = lists:foldl(fun({P1, F1, S1}, {P0, F0, S0}) -> {P0 + P1, F0 + F1, S0 + S1} end,
                                     {0, 0, 0}, Counts),
             Ms = erlang:monotonic_time(millisecond) - T0,
-            io:format("fb_test: ~w module(s) in ~w ms~n", [length(Plan), Ms]),
-            io:format("~w passed, ~w failed, ~w skipped~n", [P, F, S]),
+            io:format("fb_test: ~w module(s) in ~w ms~n", [length(Run), Ms]),
+            case First of
+                1 -> io:format("~w passed, ~w failed, ~w skipped~n", [P, F, S]);
+                _ -> io:format("fb_test: modules ~w..~w: ~w passed, ~w failed, ~w skipped~n",
+                               [First, length(Plan), P, F, S])
+            end,
             case F of 0 -> 0; _ -> 1 end;
+        {ok, Plan} ->
+            io:format("fb_test: no module ~w in a plan of ~w~n", [First, length(Plan)]),
+            2;
         {error, Reason} ->
             io:format("fb_test: cannot read the plan ~s: ~p~n", [PlanFile, Reason]),
             2
