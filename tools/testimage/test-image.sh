@@ -197,6 +197,7 @@ while :; do
                          on && /^Crash dump is being written to:/ { if (prev != "") slogan = prev }
                          on && NF { prev = $0 }
                          END { print (slogan != "" ? slogan : prev) }' "$work/boot.log")
+  [ -n "$why" ] || why="(nothing on the console)"
   crashed=$((crashed + 1))
   if [ "$rc" -eq 124 ]; then
     echo "fb_test: $mod did not end before the run's timeout: $why"
