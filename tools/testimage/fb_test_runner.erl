@@ -82,10 +82,7 @@ run_item({Kind, Mod}) ->
 
 run_item(eunit, Mod) ->
     Ref = make_ref(),
-    %% EUnit's default of 5 s a test is wall time; under QEMU's emulation a
-    %% busy host can stretch a heavy test past it.  The module as a whole gets
-    %% 300 s instead (test-image's own --timeout still bounds the image).
-    Res = eunit:test({timeout, 300, Mod}, [{report, {?MODULE, [{owner, self()}, {ref, Ref}]}}]),
+    Res = eunit:test(eunit_tests(Mod), [{report, {?MODULE, [{owner, self()}, {ref, Ref}]}}]),
     receive
         {Ref, {P, F, S}} ->
             %% eunit said error but no test failed: a module that does not
@@ -107,6 +104,20 @@ run_item(ct, Suite) ->
             io:format("fb_test: ct:run_test(~p): ~p~n", [Suite, Other]),
             {0, 1, 0}
     end.
+
+%% The module's tests as EUnit finds them (exported, arity 0: `*_test` a
+%% test, `*_test_` a generator), each simple test with a timeout of 300 s
+%% instead of EUnit's 5 s: that is wall time, and under QEMU's emulation a
+%% busy host stretches a heavy test past it.  A `{timeout, ...}` given
+%% inside a generator is kept.  (EUnit's own timeout around a group does
+%% not reach the tests in it.)  test-image's --timeout still bounds the run.
+eunit_tests(Mod) ->
+    Tests = [case lists:suffix("_test_", atom_to_list(F)) of
+                 true -> {generator, Mod, F};
+                 false -> {timeout, 300, {Mod, F}}
+             end || {F, 0} <- Mod:module_info(exports),
+                    lists:suffix("_test", atom_to_list(F)) orelse lists:suffix("_test_", atom_to_list(F))],
+    {"module '" ++ atom_to_list(Mod) ++ "'", Tests}.
 
 %% ---- eunit_listener ----
 
