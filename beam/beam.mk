@@ -6,7 +6,9 @@
 #                                      (serial driver PD + BEAM PD; `make run`)
 BEAM_ROOT := $(B)/beam/root.cpio
 
-$(BEAM_ROOT): beam/mkroot.sh
+# musl's stamp: its source (and copyright file) is fetched before the
+# archive's /otp/NOTICES is written (tools/notices.sh).
+$(BEAM_ROOT): beam/mkroot.sh tools/notices.sh LICENSE $(MUSL_STAMP)
 	@mkdir -p $(@D)
 	beam/mkroot.sh $@
 

@@ -13,6 +13,7 @@
 #                   its .beam files are stripped like OTP's
 #   --tree SRC:DEST the files under directory SRC as they are, at /otp/DEST
 #                   (e.g. --tree build/x/test:test gives /otp/test/ebin/...)
+# /otp/NOTICES holds the licence notices of what the image holds (tools/notices.sh).
 # The archive is reproducible: sorted entries, every mtime 0.
 set -euo pipefail
 usage() { echo "usage: $0 [--app DIR]... [--tree SRC:DEST]... OUT.cpio [APP...]" >&2; exit 2; }
@@ -65,6 +66,9 @@ for t in ${trees[@]+"${trees[@]}"}; do
   mkdir -p "$root/$dest"
   cp -r "$src"/. "$root/$dest/"
 done
+
+# The licence notices of what the image holds, readable in it as /otp/NOTICES.
+"$(dirname "$0")/../tools/notices.sh" "$root/NOTICES"
 
 # Strip debug info and other optional chunks: code loading needs none of them.
 erl -noshell -noinput -eval '

@@ -25,6 +25,15 @@ archive_read_test() ->
     {ok, [{application, kernel, Props}]} = file:consult(filename:join(filename:dirname(Beam), "kernel.app")),
     ?assertEqual(proplists:get_value(vsn, Props), element(3, lists:keyfind(kernel, 1, application:loaded_applications()))).
 
+%% The licence notices of what the image holds (tools/notices.sh), for the
+%% user to read: each component by name, and the Apache License text.
+notices_test() ->
+    {ok, Text} = file:read_file("/otp/NOTICES"),
+    [?assertMatch({_, _}, binary:match(Text, Name), Name)
+     || Name <- [<<"freebeam (the kernel, libos">>, <<"Erlang/OTP 25.2.3">>, <<"musl 1.2.3">>,
+                 <<"Upstream-Name: musl">>, <<"erts/emulator/zlib">>,
+                 <<"TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION">>]].
+
 archive_is_read_only_test() ->
     ?assertMatch({error, _}, file:write_file("/otp/fb_should_not_exist", <<"x">>)),
     ?assertEqual({error, enoent}, file:read_file("/otp/lib/no_such_file")).

@@ -55,7 +55,8 @@ run out rc --timeout 120 "$gen/fb_fail_tests.erl"
 grep -q '^0 passed, 1 failed' <<<"$out" && ok "failing module: 0 passed, 1 failed" ||
   bad "failing module: no '0 passed, 1 failed' line"
 
-# ---- a Common Test suite with a data directory ----
+# ---- Common Test: a suite with a data directory; an OTP-style test directory ----
+# (a suite, its data directory and a helper module given with --helper)
 mkdir -p "$gen/fb_ct_SUITE_data"
 echo "freebeam data" >"$gen/fb_ct_SUITE_data/hello.txt"
 cat >"$gen/fb_ct_SUITE.erl" <<'EOF'
@@ -74,29 +75,87 @@ priv_case(Config) ->
     {ok, <<"y">>} = file:read_file(F).
 skip_case(_Config) -> {skip, "on purpose"}.
 EOF
-run out rc --timeout 120 "$gen/fb_ct_SUITE.erl"
-[ "$rc" -eq 0 ] && grep -q '^2 passed, 0 failed, 1 skipped' <<<"$out" &&
+mkdir -p "$gen/otp/fb_otp_SUITE_data"
+echo "otp data" >"$gen/otp/fb_otp_SUITE_data/in.txt"
+cat >"$gen/otp/fb_otp_helper.erl" <<'EOF'
+-module(fb_otp_helper).
+-export([read/2]).
+read(Config, Name) -> file:read_file(filename:join(proplists:get_value(data_dir, Config), Name)).
+EOF
+cat >"$gen/otp/fb_otp_SUITE.erl" <<'EOF'
+-module(fb_otp_SUITE).
+-include_lib("common_test/include/ct.hrl").
+-export([all/0, suite/0, helper_case/1, timetrap_case/1]).
+suite() -> [{timetrap, {minutes, 1}}].
+all() -> [helper_case, timetrap_case].
+helper_case(Config) -> {ok, <<"otp data\n">>} = fb_otp_helper:read(Config, "in.txt").
+timetrap_case(_Config) -> ct:timetrap({seconds, 30}), ok.
+EOF
+run out rc --timeout 120 "$gen/fb_ct_SUITE.erl" --helper "$gen/otp/fb_otp_helper.erl" "$gen/otp/fb_otp_SUITE.erl"
+[ "$rc" -eq 0 ] && grep -q '^fb_test: fb_ct_SUITE: 2 passed, 0 failed, 1 skipped$' <<<"$out" &&
   ok "Common Test suite: 2 passed, 0 failed, 1 skipped, status 0" || bad "Common Test suite: status $rc"
+grep -q '^fb_test: fb_otp_SUITE: 2 passed, 0 failed, 0 skipped$' <<<"$out" &&
+  ok "OTP-style suite with a data directory and a --helper module: 2 passed" ||
+  bad "OTP-style suite with a --helper module: not 2 passed"
+grep -q 'fb_otp_helper$' <<<"$out" && bad "--helper: fb_otp_helper was run as a test module" ||
+  ok "--helper: the helper module is not run as a test module"
+[ "$(grep . <<<"$out" | tail -n 1)" = "4 passed, 0 failed, 1 skipped" ] &&
+  ok "Common Test: last line '4 passed, 0 failed, 1 skipped'" || bad "Common Test: wrong last line"
 
-# ---- failures are visible: halt with a reason, halt(abort) ----
+# ---- modules that take the VM down: reported as crashed, the others still count ----
+# In plan order: a passing module, one that exhausts memory, one that halts
+# with a reason, one that aborts, and a passing module after them (the run
+# boots four times).  Each crash is one failure, with its reason; the
+# passing modules' tests count; the totals are the last line.
+for m in fb_pass_a fb_pass_b; do
+  cat >"$gen/${m}_tests.erl" <<EOF
+-module(${m}_tests).
+-include_lib("eunit/include/eunit.hrl").
+one_test() -> ?assertEqual(4, 2 + 2).
+two_test() -> ?assertEqual("ab", "a" ++ "b").
+EOF
+done
+cat >"$gen/fb_oom_tests.erl" <<'EOF'
+-module(fb_oom_tests).
+-include_lib("eunit/include/eunit.hrl").
+%% A binary that doubles until erts cannot allocate it: erts ends the VM.
+oom_test() -> ?assertEqual(never, grow(<<1:8192>>)).
+grow(B) -> grow(<<B/binary, B/binary>>).
+EOF
 cat >"$gen/fb_halt_tests.erl" <<'EOF'
 -module(fb_halt_tests).
 -include_lib("eunit/include/eunit.hrl").
 halt_test() -> erlang:halt("fb_halt_reason: deliberate").
 EOF
-run out rc --timeout 120 "$gen/fb_halt_tests.erl"
-[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && ok "halt(\"...\"): exit status $rc" || bad "halt(\"...\"): exit status $rc"
-grep -q '^fb_halt_reason: deliberate$' <<<"$out" && ok "halt(\"...\"): the reason on the console" ||
-  bad "halt(\"...\"): no reason on the console"
-grep -q '^Crash dump is being written to: /tmp/erl_crash.dump\.\.\..*done' <<<"$out" &&
-  ok "halt(\"...\"): erl_crash.dump written to /tmp" || bad "halt(\"...\"): no crash dump written"
 cat >"$gen/fb_abort_tests.erl" <<'EOF'
 -module(fb_abort_tests).
 -include_lib("eunit/include/eunit.hrl").
 abort_test() -> erlang:halt(abort).
 EOF
-run out rc --timeout 120 "$gen/fb_abort_tests.erl"
-[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && ok "halt(abort): exit status $rc" || bad "halt(abort): exit status $rc"
+run out rc --timeout 300 "$gen"/fb_pass_a_tests.erl "$gen"/fb_oom_tests.erl "$gen"/fb_halt_tests.erl \
+  "$gen"/fb_abort_tests.erl "$gen"/fb_pass_b_tests.erl
+[ "$rc" -eq 1 ] && ok "crashing modules: exit status 1" || bad "crashing modules: exit status $rc, expected 1"
+crashed() {  # MODULE PATTERN-OF-REASON WHAT
+  grep -qE "^fb_test: $1 crashed the VM \(exit status [0-9]+\): .*$2" <<<"$out" &&
+    ok "crashing modules: $1 reported as crashed: $3" || bad "crashing modules: no '$1 crashed the VM' line naming $3"
+}
+crashed fb_oom_tests "Cannot (re)?allocate [0-9]+ bytes of memory" "out of memory"
+crashed fb_halt_tests "fb_halt_reason: deliberate$" "its halt reason"
+crashed fb_abort_tests "abort|SIGABRT|signal 6" "the abort"
+grep -qE '^fb_test: fb_abort_tests crashed the VM \(exit status 134\)' <<<"$out" &&
+  ok "crashing modules: abort() ends the VM with status 134" || bad "crashing modules: abort() did not give 134"
+grep -q '^fb_halt_reason: deliberate$' <<<"$out" && ok "halt(\"...\"): the reason on the console" ||
+  bad "halt(\"...\"): no reason on the console"
+grep -q '^Crash dump is being written to: /tmp/erl_crash.dump\.\.\..*done' <<<"$out" &&
+  ok "halt(\"...\"): erl_crash.dump written to /tmp" || bad "halt(\"...\"): no crash dump written"
+for m in fb_pass_a fb_pass_b; do
+  grep -q "^fb_test: ${m}_tests: 2 passed, 0 failed, 0 skipped$" <<<"$out" &&
+    ok "crashing modules: ${m}_tests ran, its 2 tests counted" || bad "crashing modules: ${m}_tests did not count"
+done
+last=$(grep . <<<"$out" | tail -n 1)
+[ "$last" = "4 passed, 3 failed, 0 skipped" ] &&
+  ok "crashing modules: last line '4 passed, 3 failed, 0 skipped'" || bad "crashing modules: last line '$last'"
+
 
 echo "$erl_p passed, $((erl_f + checks_failed)) failed"
 [ "$erl_f" -eq 0 ] && [ "$checks_failed" -eq 0 ]

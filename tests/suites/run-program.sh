@@ -78,9 +78,19 @@ refuse() {
 }
 refuse "no such file" "no such file" build/no/such/program
 refuse "not an ARM ELF" "not a 32-bit ARM ELF" /bin/true
-printf 'int main(void){return 0;}\n' > "$out_dir/dyn.c"
-arm-linux-gnueabihf-gcc "$out_dir/dyn.c" -o "$out_dir/dyn" 2>/dev/null
-refuse "a dynamically linked ELF" "build it with tools/freebeam cc" "$out_dir/dyn"
+# Dynamically linked programs, made without any C library (a fresh machine
+# has no ARM glibc): a one-function shared library of our own, a program
+# linked against it non-PIE (an executable with PT_INTERP and PT_DYNAMIC) and
+# PIE (an ELF of type DYN).  Each must meet its own refusal.
+printf 'int dyn_answer(void) { return 42; }\n' > "$out_dir/libdyn.c"
+printf 'int dyn_answer(void);\nvoid _start(void) { for (;;) dyn_answer(); }\n' > "$out_dir/dyn.c"
+dyncc() { arm-linux-gnueabihf-gcc -nostdlib "$@" || bad "cannot build the dynamically linked test programs"; }
+dyncc -shared -fPIC "$out_dir/libdyn.c" -o "$out_dir/libdyn.so"
+dyncc -no-pie "$out_dir/dyn.c" -L"$out_dir" -ldyn -o "$out_dir/dyn"
+dyncc -pie -fPIE "$out_dir/dyn.c" -L"$out_dir" -ldyn -o "$out_dir/dyn-pie"
+arm-linux-gnueabihf-readelf -lW "$out_dir/dyn" | grep -q '^ *INTERP ' || bad "the dynamically linked test program has no PT_INTERP"
+refuse "a dynamically linked executable (PT_INTERP)" "dynamically linked; freebeam runs static programs" "$out_dir/dyn"
+refuse "a position-independent executable (ELF type DYN)" "not a static executable (ELF type DYN" "$out_dir/dyn-pie"
 printf 'static char big[200 << 20]; int main(void){ big[1] = 1; return big[1]; }\n' > "$out_dir/big.c"
 $fb cc "$out_dir/big.c" -o "$out_dir/big"
 refuse "a program bigger than the memory given" "needs more memory" --mem 64 "$out_dir/big"

@@ -154,6 +154,11 @@ rm -rf "$ROOT/build/tools/ebin"   # the command must compile itself
 check "image: exit 0" test $rc -eq 0
 check "image: one line on success" grep -qE "^image: $T/out/demo.img \([0-9]+ bytes, 2 PDs\)$" "$T/out.txt"
 check "image: compiled build/tools/ebin" test -f "$ROOT/build/tools/ebin/fb_main.beam"
+# The licence notices next to the image, naming each component it can hold.
+for what in "freebeam (the kernel, libos" "Erlang/OTP 25.2.3" "Upstream-Name: musl" \
+            "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION"; do
+  check "image: demo.img.notices names '$what'" grep -qF "$what" "$T/out/demo.img.notices"
+done
 "$FB" run "$T/out/demo.img" --timeout 20 >/dev/null 2>&1
 check "image boots: the kernel finds the blob, the PD ELF, its arguments and the region data" test $? -eq 0
 sed -i 's/{priority, 150}/{priority, 255}/' "$T/sys/demo.config"
@@ -162,6 +167,7 @@ check "image refuses: exit 1" test $rc -eq 1
 check "image refuses: FILE:LINE: TERM: reason" \
   grep -qF "$T/sys/demo.config:2: {pd,pong,[...]}: priority 255 is outside 0..254" "$T/err"
 check "image refuses: no image written" test ! -e "$T/out/bad.img"
+check "image refuses: no notices written" test ! -e "$T/out/bad.img.notices"
 "$FB" image >/dev/null 2>&1; check "image without arguments: exit 2" test $? -eq 2
 
 finish

@@ -6,12 +6,19 @@
 %% the command line:
 %%     {eunit, foo_tests}.
 %%     {ct, bar_SUITE}.
-%% Each module's result is printed as it ends (`fb_test: MOD: N passed, N
-%% failed, N skipped`), then the totals as the last line before the halt:
+%% Each module's start is printed (`fb_test: eunit MOD`) and its result as
+%% it ends (`fb_test: MOD: N passed, N failed, N skipped`): test-image reads
+%% them to tell which module was running when a module took the VM down, and
+%% boots again with main(Plan, First) to run the modules after it.  Then the
+%% end of the run (`fb_test: N module(s) in T ms`) and the totals as the last
+%% line before the halt:
 %%     N passed, N failed, N skipped
-%% The status is 0 only if nothing failed (1 otherwise; 2 if the plan could
-%% not be read or the runner itself crashed).  halt/1 powers freebeam off
-%% with that status, which `tools/freebeam run` returns.
+%% (a run that starts at module First > 1 counts only part of the plan: its
+%% totals say so, `fb_test: modules First..N: ...`, and test-image prints the
+%% totals of the whole plan).  The status is 0 only if nothing failed (1
+%% otherwise; 2 if the plan could not be read or the runner itself crashed).
+%% halt/1 powers freebeam off with that status, which `tools/freebeam run`
+%% returns.
 %%
 %% Counting, EUnit: this module is also an eunit_listener.  A test that ends
 %% ok passes, one that ends in an error fails, one skipped is skipped; a
@@ -22,30 +29,42 @@
 -module(fb_test_runner).
 -behaviour(eunit_listener).
 
--export([main/1]).
+-export([main/1, main/2]).
 -export([start/1, init/1, handle_begin/3, handle_end/3, handle_cancel/3, terminate/2]).
 
 -define(CT_LOGDIR, "/tmp/ct_logs").
 
 main(PlanFile) ->
-    Status = try run_plan(PlanFile)
+    main(PlanFile, 1).
+
+%% Runs the plan's modules from the First-th (1-based) on.
+main(PlanFile, First) ->
+    Status = try run_plan(PlanFile, First)
              catch C:R:St ->
                  io:format("fb_test: runner crashed: ~p:~p~n  ~p~n", [C, R, St]),
                  2
              end,
     halt(Status).
 
-run_plan(PlanFile) ->
+run_plan(PlanFile, First) ->
     case file:consult(PlanFile) of
-        {ok, Plan} ->
+        {ok, Plan} when First >= 1, First =< length(Plan) ->
             T0 = erlang:monotonic_time(millisecond),
-            Counts = [run_item(Item) || Item <- Plan],
+            Run = lists:nthtail(First - 1, Plan),
+            Counts = [run_item(Item) || Item <- Run],
             {P, F, S} = lists:foldl(fun({P1, F1, S1}, {P0, F0, S0}) -> {P0 + P1, F0 + F1, S0 + S1} end,
                                     {0, 0, 0}, Counts),
             Ms = erlang:monotonic_time(millisecond) - T0,
-            io:format("fb_test: ~w module(s) in ~w ms~n", [length(Plan), Ms]),
-            io:format("~w passed, ~w failed, ~w skipped~n", [P, F, S]),
+            io:format("fb_test: ~w module(s) in ~w ms~n", [length(Run), Ms]),
+            case First of
+                1 -> io:format("~w passed, ~w failed, ~w skipped~n", [P, F, S]);
+                _ -> io:format("fb_test: modules ~w..~w: ~w passed, ~w failed, ~w skipped~n",
+                               [First, length(Plan), P, F, S])
+            end,
             case F of 0 -> 0; _ -> 1 end;
+        {ok, Plan} ->
+            io:format("fb_test: no module ~w in a plan of ~w~n", [First, length(Plan)]),
+            2;
         {error, Reason} ->
             io:format("fb_test: cannot read the plan ~s: ~p~n", [PlanFile, Reason]),
             2
@@ -63,10 +82,7 @@ run_item({Kind, Mod}) ->
 
 run_item(eunit, Mod) ->
     Ref = make_ref(),
-    %% EUnit's default of 5 s a test is wall time; under QEMU's emulation a
-    %% busy host can stretch a heavy test past it.  The module as a whole gets
-    %% 300 s instead (test-image's own --timeout still bounds the image).
-    Res = eunit:test({timeout, 300, Mod}, [{report, {?MODULE, [{owner, self()}, {ref, Ref}]}}]),
+    Res = eunit:test(eunit_tests(Mod), [{report, {?MODULE, [{owner, self()}, {ref, Ref}]}}]),
     receive
         {Ref, {P, F, S}} ->
             %% eunit said error but no test failed: a module that does not
@@ -88,6 +104,20 @@ run_item(ct, Suite) ->
             io:format("fb_test: ct:run_test(~p): ~p~n", [Suite, Other]),
             {0, 1, 0}
     end.
+
+%% The module's tests as EUnit finds them (exported, arity 0: `*_test` a
+%% test, `*_test_` a generator), each simple test with a timeout of 300 s
+%% instead of EUnit's 5 s: that is wall time, and under QEMU's emulation a
+%% busy host stretches a heavy test past it.  A `{timeout, ...}` given
+%% inside a generator is kept.  (EUnit's own timeout around a group does
+%% not reach the tests in it.)  test-image's --timeout still bounds the run.
+eunit_tests(Mod) ->
+    Tests = [case lists:suffix("_test_", atom_to_list(F)) of
+                 true -> {generator, Mod, F};
+                 false -> {timeout, 300, {Mod, F}}
+             end || {F, 0} <- Mod:module_info(exports),
+                    lists:suffix("_test", atom_to_list(F)) orelse lists:suffix("_test_", atom_to_list(F))],
+    {"module '" ++ atom_to_list(Mod) ++ "'", Tests}.
 
 %% ---- eunit_listener ----
 

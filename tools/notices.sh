@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# tools/notices.sh OUT - the licence notices a freebeam image must carry,
+# written to OUT (a plain text file).  beam/mkroot.sh puts it in every OTP
+# root archive as /otp/NOTICES; `tools/freebeam image` writes it next to
+# every image as IMAGE.notices.
+#
+# What an image can hold, and where its notice comes from:
+#   freebeam (kernel, libos, libfbpd, drivers)  LICENSE of this repository
+#   Erlang/OTP (erts in beam.smp, the .beam files; erts carries zlib, PCRE
+#     and an MD5 of its own)   Debian's copyright file of the erlang source
+#     package the build fetched (build/third_party/erlang-*/debian/copyright),
+#     else that of the host's erlang-base, whose .beam files the archive holds
+#   musl (linked into every PD built with libos: beam.smp, `freebeam cc`
+#     programs)   Debian's copyright file of the musl source package the
+#     build fetched (build/third_party/musl-*/debian/copyright); a build that
+#     never fetched musl has no PD that contains it
+# The Apache License 2.0 text is given whole once (LICENSE): Debian's files
+# refer to it by name.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+B=$ROOT/build
+[ $# -eq 1 ] || { echo "usage: $0 OUT" >&2; exit 2; }
+out=$1
+
+first() { local f; for f in "$@"; do [ -f "$f" ] && { echo "$f"; return 0; }; done; return 1; }
+erlang=$(first "$B"/third_party/erlang-[0-9]*/debian/copyright /usr/share/doc/erlang-base/copyright) ||
+  { echo "$0: no copyright file for Erlang/OTP (make setup installs erlang-base)" >&2; exit 1; }
+musl=$(first "$B"/third_party/musl-[0-9]*/debian/copyright) || musl=""
+[ -f "$ROOT/LICENSE" ] || { echo "$0: $ROOT/LICENSE is missing" >&2; exit 1; }
+
+section() { printf '\n==== %s ====\n\n' "$1"; }
+tmp=$out.tmp.$$
+{
+  echo "Notices for a freebeam image: the software it contains and the licences it comes under."
+  echo
+  echo "- freebeam (the kernel, libos, libfbpd, the drivers): Apache License 2.0 (text at the end)."
+  echo "- Erlang/OTP 25.2.3 (erts in the BEAM PD, the .beam files of its archive): Apache License 2.0;"
+  echo "  erts contains zlib (Zlib licence), PCRE (BSD-3-clause) and an MD5 (RSA): Debian's copyright file below."
+  [ -n "$musl" ] && echo "- musl 1.2.3 (the C library of every PD built with libos): MIT licence: Debian's copyright file below."
+  section "Erlang/OTP: Debian's copyright file of the erlang source package"
+  cat "$erlang"
+  if [ -n "$musl" ]; then
+    section "musl: Debian's copyright file of the musl source package"
+    cat "$musl"
+  fi
+  section "freebeam, Erlang/OTP: the Apache License 2.0"
+  cat "$ROOT/LICENSE"
+} >"$tmp"
+mv -f "$tmp" "$out"
