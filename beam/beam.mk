@@ -6,9 +6,10 @@
 #                                      (serial driver PD + BEAM PD; `make run`)
 BEAM_ROOT := $(B)/beam/root.cpio
 
-$(BEAM_ROOT): beam/mkroot.sh
+# Every OTP root holds the freebeam application (erlang/erlang.mk).
+$(BEAM_ROOT): beam/mkroot.sh $(FREEBEAM_APP_FILES)
 	@mkdir -p $(@D)
-	beam/mkroot.sh $@
+	FREEBEAM_APP=$(FREEBEAM_APP_DIR) beam/mkroot.sh $@
 
 $(B)/images/beam-hello.img: beam/hello.config $(ERTS_BEAM) $(BEAM_ROOT) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
