@@ -38,6 +38,7 @@ setup:
 -include third_party/third_party.mk
 -include libos/libos.mk
 -include third_party/erlang.mk
+-include erlang/erlang.mk
 -include beam/beam.mk
 -include kernel/kernel.mk
 -include libfbpd/libfbpd.mk

@@ -7,10 +7,11 @@
 BEAM_ROOT := $(B)/beam/root.cpio
 
 # musl's stamp: its source (and copyright file) is fetched before the
-# archive's /otp/NOTICES is written (tools/notices.sh).
-$(BEAM_ROOT): beam/mkroot.sh tools/notices.sh LICENSE $(MUSL_STAMP)
+# archive's /otp/NOTICES is written (tools/notices.sh).  Every OTP root holds
+# the freebeam application (erlang/erlang.mk).
+$(BEAM_ROOT): beam/mkroot.sh tools/notices.sh LICENSE $(MUSL_STAMP) $(FREEBEAM_APP_FILES)
 	@mkdir -p $(@D)
-	beam/mkroot.sh $@
+	FREEBEAM_APP=$(FREEBEAM_APP_DIR) beam/mkroot.sh $@
 
 $(B)/images/beam-hello.img: beam/hello.config $(ERTS_BEAM) $(BEAM_ROOT) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)

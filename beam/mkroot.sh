@@ -7,6 +7,9 @@
 # Debian packages (erlang-base and friends, the same version as the erts we
 # cross-build), stripped of debug chunks.  kernel, stdlib and compiler are
 # always in; more applications are named on the command line (eunit, ...).
+# The freebeam application (erlang/, compiled by `make freebeam-app`) is
+# always in too, as /otp/lib/freebeam-VSN: from $FREEBEAM_APP if set, else
+# from build/erlang/freebeam-VSN of this tree (VSN: erlang/src/freebeam.app.src).
 # Extra contents (tools/freebeam test-image uses them):
 #   --app DIR       a directory of the user's application (DIR/ebin, and
 #                   DIR/priv, DIR/include if present), as /otp/lib/$(basename DIR);
@@ -30,6 +33,13 @@ done
 [ $# -ge 1 ] || usage
 out=$1; shift
 otp=${OTP_ROOT:-/usr/lib/erlang}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if [ -z "${FREEBEAM_APP:-}" ]; then
+  FREEBEAM_APP=$here/../build/erlang/freebeam-$("$here/../erlang/app-vsn.sh")
+fi
+[ -f "$FREEBEAM_APP/ebin/freebeam.app" ] ||
+  { echo "$0: no freebeam application at $FREEBEAM_APP (make freebeam-app)" >&2; exit 1; }
+apps=("$FREEBEAM_APP" ${apps[@]+"${apps[@]}"})
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 root=$stage/otp

@@ -210,7 +210,7 @@ static long chf_ioctl(struct file *f, unsigned long req, unsigned long arg)
         return -EFAULT;
     *p = (struct fbdev_chan_info){ .queue = c->queue, .depth = c->queue ? c->ci->queue_depth : 0,
                                    .slot = c->queue ? c->ci->queue_slot : 0,
-                                   .peer_pd = c->ci->peer, .id = c->ci->id };
+                                   .peer_pd = c->ci->peer };
     return 0;
 }
 

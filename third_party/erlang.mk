@@ -9,6 +9,9 @@
 #   make erts         build/erts/beam.smp (stripped) + beam.smp.unstripped
 #   make erts-check   the svc/__sync_/kuser check on the linked emulator
 #
+# The freebeam application's NIF (erlang/c_src/) is linked into beam.smp
+# (build.sh builds build/erlang/nif/freebeam_nif.a): a change to it relinks.
+#
 # Needs B, CROSS (top Makefile), LIBOS, LIBOS_CRT1 (libos/libos.mk) and
 # MUSL_STAMP (third_party/third_party.mk).  About 3-4 minutes on 2 cores
 # the first time; afterwards a libos or libc change only relinks.
@@ -16,7 +19,8 @@
 ERTS_DIR := $(B)/erts
 ERTS_BEAM := $(ERTS_DIR)/beam.smp
 ERTS_OURS := third_party/erlang/build.sh $(wildcard third_party/erlang/patches/*.patch) \
-  third_party/apt-source.sh tools/freebeam libos/program.ld beam/termcap/termcap.c beam/termcap/termcap.h
+  third_party/apt-source.sh tools/freebeam libos/program.ld beam/termcap/termcap.c beam/termcap/termcap.h \
+  $(wildcard erlang/c_src/*.c erlang/c_src/*.h) include/freebeam/fbdev.h include/freebeam/kapi.h
 
 $(ERTS_BEAM): $(ERTS_OURS) $(LIBOS) $(LIBOS_CRT1) $(MUSL_STAMP)
 	CROSS=$(CROSS) third_party/erlang/build.sh $(B)

@@ -70,6 +70,9 @@ check "archive: the app's .beam files are stripped (debug_info before, none afte
   [ "$(dbgi "$app/ebin/hello_server.beam")" = yes -a "$(dbgi "$T/cpio/otp/lib/hello_app-0.1.0/ebin/hello_server.beam")" = no ]
 check "archive: kernel and stdlib of the host, compiler too" \
   [ -d "$T/cpio/otp/lib/kernel-$kvsn" -a -d "$T/cpio/otp/lib/stdlib-$svsn" -a -n "$(ls -d "$T"/cpio/otp/lib/compiler-* 2>/dev/null)" ]
+fbvsn=$(erlang/app-vsn.sh)
+check "archive: the freebeam application (in every image)" \
+  [ -f "$T/cpio/otp/lib/freebeam-$fbvsn/ebin/freebeam.app" -a -f "$T/cpio/otp/lib/freebeam-$fbvsn/ebin/freebeam_nif.beam" ]
 
 if [ -f "$T/hello.img" ]; then
   "$FB" run "$T/hello.img" --timeout 120 </dev/null >"$T/hello.log" 2>&1; rc=$?
@@ -147,6 +150,20 @@ loaded_only() { [ "$rc" -eq 0 ] && grep -q '{dep_app,"1",load}' "$T/depwork2/rel
                 grep -q '{sasl,"[0-9.]*",load}' "$T/depwork2/releases/1/dep_app.rel"; }
 check "--start hello_app: dep_app and the sasl it needs only loaded" loaded_only
 
+# An application that needs freebeam: found in the image's own root, started
+# by the boot script, never copied as a second application.
+fbu=$T/fbuser_app
+mkdir -p "$fbu/ebin" && cat >"$fbu/ebin/fbuser_app.app" <<'EOF'
+{application, fbuser_app, [{description, "needs freebeam"}, {vsn, "1"}, {modules, []}, {registered, []},
+                           {applications, [kernel, stdlib, freebeam]}]}.
+EOF
+out=$("$FB" image --app "$fbu" -o "$T/fbuser.img" --workdir "$T/fbuwork" 2>&1); rc=$?
+echo "$out" | show
+fbu_built() { [ "$rc" -eq 0 ] && [ -f "$T/fbuser.img" ] && grep -q "{freebeam,\"$fbvsn\"}" "$T/fbuwork/releases/1/fbuser_app.rel"; }
+check "needs freebeam: built, freebeam started by the .rel" fbu_built
+check "needs freebeam: one freebeam in the archive" \
+  [ "$(cpio -t <"$T/fbuwork/root.cpio" 2>/dev/null | grep -c '^otp/lib/freebeam-[^/]*$')" = 1 ]
+
 # ---- 5. bad inputs: status 1, a clear message, no image ----
 refused() {  # NAME PATTERN ARGS...: exit 1, PATTERN on stderr, no image
   local name=$1 pat=$2; shift 2
@@ -177,6 +194,8 @@ mkdir -p "$T/missmod/ebin" && cat >"$T/missmod/ebin/missmod.app" <<'EOF'
 EOF
 refused "a module named in the .app without its .beam" "module missmod_server (named in ebin/missmod.app) has no ebin/missmod_server.beam" \
   --app "$T/missmod"
+mkdir -p "$T/ownfb/ebin" && cp "$ROOT/erlang/src/freebeam.app.src" "$T/ownfb/ebin/freebeam.app"
+refused "an --app named freebeam (the image has its own)" "freebeam is always in the image" --app "$T/ownfb"
 refused "--start of an application not given" "--start nope: not one of the applications given with --app" \
   --app "$app" --start nope
 refused "a directory that is no release" "--release $T/noapp: no releases/ directory: not an OTP release" \

@@ -14,6 +14,8 @@
 #   BUILD_DIR/third_party/xbin/            arm-linux-musleabihf-* tool names for configure --host
 #   BUILD_DIR/termcap/libtermcap.a         beam/termcap (ours): the termcap erts's tty_sl
 #                                          driver uses for line editing in the shell
+#   BUILD_DIR/erlang/nif/freebeam_nif.a    erlang/c_src/freebeam_nif.c, the freebeam
+#                                          application's NIF, linked into beam.smp
 #   BUILD_DIR/erts/beam.smp                stripped: what an image takes
 #   BUILD_DIR/erts/beam.smp.unstripped     with symbols and debug info, for gdb
 #   BUILD_DIR/erts/build-times.txt         configure and make wall times
@@ -93,6 +95,19 @@ mv -f "$tcdir/termcap.o.tmp" "$tcdir/termcap.o"
 rm -f "$tcdir/libtermcap.a.tmp"
 "${CROSS}ar" rcD "$tcdir/libtermcap.a.tmp" "$tcdir/termcap.o" && mv -f "$tcdir/libtermcap.a.tmp" "$tcdir/libtermcap.a"
 
+# ---- the freebeam application's NIF: a static NIF ----
+# There is no dynamic loading, so the NIF is linked into beam.smp:
+# configure's --enable-static-nifs takes the .a, and erts's make_driver_tab
+# names the init function after the archive's base name (freebeam_nif.a ->
+# freebeam_nif_nif_init, what ERL_NIF_INIT(freebeam_nif, ...) defines under
+# -DSTATIC_ERLANG_NIF).  erlang:load_nif/2 from the module freebeam_nif then
+# finds it by the module's name.  The archive's path is part of the configure
+# key below, its contents are not: it is compiled after configure (it needs
+# the configured erl_int_sizes_config.h) on every run, and beam.smp is
+# always relinked.
+nifdir=$B/erlang/nif
+nif_a=$nifdir/freebeam_nif.a
+
 # ---- configure settings ----
 # The answers configure cannot find out when cross-compiling
 # (notes/xcomp-arm-musl-static.conf: checked on musl 1.2.3/ARMv7 under qemu-arm).
@@ -121,6 +136,7 @@ conf_flags=(
   # Applications with configure scripts of their own that the emulator does
   # not need: skipping them saves their configure runs.
   --without-common_test --without-crypto --without-megaco --without-snmp
+  --enable-static-nifs="$nif_a"
 )
 cc="$ROOT/tools/freebeam cc"
 cflags="-O2 -g"
@@ -156,6 +172,16 @@ if [ -n "${FREEBEAM_ERTS_CLEAN:-}" ] || [ ! -f "$work/.freebeam-key" ] || [ "$(c
 else
   echo "erts: reusing the configured tree $work (relinking)"
 fi
+
+# ---- the NIF archive (see above), against the configured tree's erl_nif.h ----
+mkdir -p "$nifdir"
+"$ROOT/tools/freebeam" cc -O2 -g -std=c11 -Wall -Wextra -Werror -ffunction-sections -fdata-sections \
+  -DSTATIC_ERLANG_NIF -I"$ROOT/include" -I"$work/erts/emulator/beam" -I"$work/erts/include/$TARGET" \
+  -c "$ROOT/erlang/c_src/freebeam_nif.c" -o "$nifdir/freebeam_nif.o.tmp" ||
+  die "erlang/c_src/freebeam_nif.c does not compile"
+mv -f "$nifdir/freebeam_nif.o.tmp" "$nifdir/freebeam_nif.o"
+rm -f "$nif_a.tmp"
+"${CROSS}ar" rcD "$nif_a.tmp" "$nifdir/freebeam_nif.o" && mv -f "$nif_a.tmp" "$nif_a"
 
 # ---- build: the emulator only ----
 # erts/emulator's opt target builds erts/lib_src (ethread, erts_internal),

@@ -32,6 +32,9 @@
 -export([main/0]).
 
 -define(ALWAYS, [kernel, stdlib, compiler]).   % beam/mkroot.sh adds these from the host
+%% beam/mkroot.sh also adds the freebeam application (erlang/ of this tree)
+%% from $FREEBEAM_APP (release.sh sets it): found there, never copied.
+-define(IN_ROOT, [freebeam | ?ALWAYS]).
 
 main() ->
     Code = try run(init:get_plain_arguments()) of
@@ -98,7 +101,7 @@ apps(Work, Otp, Name, Vsn, SysConfig, Starts, Dirs) ->
     end,
     Config = sys_config(SysConfig, RelDir),
     Plan = [["host ", atom_to_list(N)] || N <- Order, not (maps:get(N, All))#app.user,
-                                           not lists:member(N, ?ALWAYS)]
+                                           not lists:member(N, ?IN_ROOT)]
         ++ [["app ", name_vsn(A), " ", A#app.src] || A <- Users]
         ++ [["boot /otp/releases/", RelVsn, "/", RelName]]
         ++ config_line(Config, RelVsn)
@@ -130,6 +133,8 @@ read_user_app(Dir) ->
     lists:member(A#app.name, [erts | ?ALWAYS]) andalso
         refuse("--app ~ts: ~s always comes from the host's OTP (the version the image's erts runs)",
                [Dir, A#app.name]),
+    A#app.name =:= freebeam andalso
+        refuse("--app ~ts: freebeam is always in the image (the one built with its erts)", [Dir]),
     check_modules(Dir, Ebin, A, AppFile),
     A#app{src = Dir, user = true}.
 
@@ -194,6 +199,12 @@ closure([N | T], Users, Otp, Acc) ->
 available(N, Users, Otp) ->
     lists:keymember(N, #app.name, Users) orelse host_app_file(N, Otp) =/= none.
 
+host_app_file(freebeam, _Otp) ->
+    F = filename:join([os:getenv("FREEBEAM_APP", "/nonexistent"), "ebin", "freebeam.app"]),
+    case filelib:is_regular(F) of
+        true -> F;
+        false -> none
+    end;
 host_app_file(N, Otp) ->
     S = atom_to_list(N),
     case lists:reverse(lists:sort(filelib:wildcard(filename:join([Otp, "lib", S ++ "-*", "ebin", S ++ ".app"])))) of
@@ -252,7 +263,8 @@ release(Work, Otp, Dir, SysConfig) ->
     {script, {RelName, ScriptVsn}, Instrs} = Script,
     Paths = lists:usort(lists:append([P || {path, P} <- Instrs])),
     LibDirs = [lib_dir(BootFile, P) || P <- Paths],
-    Host = #{kernel => host_vsn(kernel, Otp), stdlib => host_vsn(stdlib, Otp), compiler => host_vsn(compiler, Otp)},
+    Host = #{kernel => host_vsn(kernel, Otp), stdlib => host_vsn(stdlib, Otp), compiler => host_vsn(compiler, Otp),
+             freebeam => host_vsn(freebeam, Otp)},
     Plan = lists:append([lib_plan(BootFile, Dir, Otp, Host, L) || L <- lists:usort(LibDirs)]),
     [begin
          Src = filename:join([Dir, "lib", NV]),
@@ -348,6 +360,9 @@ lib_plan(BootFile, Dir, Otp, Host, NV) ->
              end,
     if
         NV =:= HostNV -> [];                        % beam/mkroot.sh adds it
+        Atom =:= freebeam ->
+            refuse("~ts: the release holds ~ts, but this image's erts is linked with ~ts's NIF: "
+                   "make the release with this tree's freebeam", [BootFile, NV, HostNV]);
         HostNV =/= none, Atom =/= compiler ->
             refuse("~ts: the release is made for ~ts, but freebeam's erts runs the host's OTP ~s "
                    "(~ts): make the release with the host's Erlang",

@@ -12,7 +12,7 @@
 # release), follows their dependencies into the host's OTP and makes the
 # .rel and the boot script with systools (--app), or checks the release's
 # boot script (--release); beam/mkroot.sh makes the OTP root archive
-# (kernel, stdlib, compiler, the host applications needed, the user's,
+# (kernel, stdlib, compiler, freebeam, the host applications needed, the user's,
 # stripped; the boot script under /otp/releases/VSN/); a system description
 # like beam/hello.config (or beam/shell.config with --shell) boots erts with
 # `-boot /otp/releases/VSN/NAME`; `tools/freebeam image` builds the image.
@@ -107,6 +107,11 @@ else
   work=$(mktemp -d "$B/release/image.XXXXXX") || exit 1
   trap 'rm -rf "$work"' EXIT
 fi
+
+# ---- the freebeam application, in every OTP root (beam/mkroot.sh) ----
+# Up to date each time; fb_release resolves a dependency on it there.
+make -s --no-print-directory -C "$ROOT" freebeam-app >&2 || refuse "building the freebeam application failed"
+export FREEBEAM_APP=$B/erlang/freebeam-$("$ROOT/erlang/app-vsn.sh")
 
 # ---- the helper: compiled into build/tools/release/ebin when stale ----
 ebin=$B/tools/release/ebin src=$ROOT/tools/release/fb_release.erl

@@ -8,7 +8,8 @@
 # Each argument is an Erlang source file (or an already compiled .beam): a
 # name ending in _SUITE is a Common Test suite, anything else an EUnit module.
 # On the host: compile them with erlc (the host's OTP is the image's OTP),
-# build an OTP root archive (beam/mkroot.sh: kernel, stdlib, compiler, eunit,
+# build an OTP root archive (beam/mkroot.sh: kernel, stdlib, compiler, the
+# freebeam application, eunit,
 # and common_test with what it needs when a suite is given) with the compiled
 # modules and our runner (fb_test_runner) in /otp/test/ebin, write a system
 # description like beam/hello.config whose -eval runs the runner, build the
@@ -86,6 +87,11 @@ if [ ! -f "$kernel" ] || [ ! -f "$erts" ]; then
   make --no-print-directory -C "$ROOT" "${kernel#$ROOT/}" "${erts#$ROOT/}" >&2 ||
     { echo "$me: building the kernel or erts failed" >&2; exit 1; }
 fi
+
+# The freebeam application every OTP root holds (beam/mkroot.sh): brought
+# up to date each time (a few erlc runs at most).
+make -s --no-print-directory -C "$ROOT" freebeam-app >&2 ||
+  { echo "$me: building the freebeam application failed" >&2; exit 1; }
 
 mkdir -p "$B/testimage" || exit 1
 work=$(mktemp -d "$B/testimage/run.XXXXXX") || exit 1
