@@ -7,6 +7,8 @@
 %%   {freebeam_notify, Ch}            notifications of a bare channel (one
 %%                                    message per wake-up, however many)
 %%   {freebeam_reset, Ch}             the peer PD restarted (ECONNRESET)
+%%   {freebeam_error, Ch, eproto}     the peer broke the queue (logged; nothing
+%%                                    of it is delivered as data)
 %%   {freebeam_closed, Ch, Reason}    the relay gave up (the channel is closed)
 %% send/2 and notify/1 write from the calling process.  send/2 never waits:
 %% a full queue is {error, full} (the caller retries; never a silent drop).
@@ -129,6 +131,14 @@ drain(Owner, #freebeam_channel{fd = Fd, kind = Kind} = Ch, ReadSize, N) ->
         {error, econnreset} ->
             Owner ! {freebeam_reset, Ch},
             drain(Owner, Ch, ReadSize, N - 1);
+        {error, eproto} ->
+            %% The peer broke the queue: nothing of it is data.  The device is
+            %% readable again once the peer notifies (it may repair the queue)
+            %% or is restarted; until then the select stays quiet.
+            logger:error("freebeam_channel ~p: the peer PD broke the queue (eproto); its contents "
+                         "are not delivered", [Ch#freebeam_channel.name]),
+            Owner ! {freebeam_error, Ch, eproto},
+            ok;
         eof -> {error, eof};
         {error, _} = Error -> Error
     end.

@@ -173,7 +173,10 @@ env_list=""
 for e in "${env_all[@]}"; do env_list+="${env_list:+, }$(estr "$e")"; done
 erl_args='"-boot", '$(estr "$boot")
 [ -z "$config" ] || erl_args+=', "-config", '$(estr "$config")
-[ $shell -eq 1 ] || erl_args+=', "-noshell"'
+# With the serial console, the freebeam application starts at boot and
+# supervises the serial driver PD (docs/native-components.md).
+if [ $shell -eq 1 ]; then erl_args+=', "-s", "freebeam", "-freebeam", "supervise", "[serial]"'
+else erl_args+=', "-noshell"'; fi
 for a in ${args[@]+"${args[@]}"}; do erl_args+=", $(estr "$a")"; done
 
 {
