@@ -337,6 +337,19 @@ static int load(ErlNifEnv *env, void **priv_data, ERL_NIF_TERM load_info) {
   return 0;
 }
 
+/* fault_for_test(null_write): writes through a NULL pointer, as a buggy NIF
+ * would, so that tests can see the BEAM PD fault and its root monitor
+ * restart it (docs/native-components.md).  Anything else: badarg. */
+static ERL_NIF_TERM nif_fault_for_test(ErlNifEnv *env, int argc, const ERL_NIF_TERM argv[]) {
+  (void)argc;
+  char what[16];
+  if (!enif_get_atom(env, argv[0], what, sizeof what, ERL_NIF_LATIN1) || strcmp(what, "null_write") != 0)
+    return enif_make_badarg(env);
+  volatile int *volatile null = NULL;
+  *null = 1;
+  return atom_ok;
+}
+
 static ErlNifFunc nif_funcs[] = {
   {"info", 0, nif_info, 0},
   {"constants", 0, nif_constants, 0},
@@ -348,6 +361,7 @@ static ErlNifFunc nif_funcs[] = {
   {"select_read", 1, nif_select_read, 0},
   {"select_write", 1, nif_select_write, 0},
   {"pipe", 0, nif_pipe, 0},
+  {"fault_for_test", 1, nif_fault_for_test, 0},
 };
 
 ERL_NIF_INIT(freebeam_nif, nif_funcs, load, NULL, NULL, NULL)

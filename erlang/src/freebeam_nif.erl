@@ -9,7 +9,7 @@
 %% {error, closed} on a closed resource; a bad argument raises badarg.
 -module(freebeam_nif).
 -export([info/0, constants/0, fd_open/2, fd_read/2, fd_write/2, fd_ioctl/3, fd_close/1,
-         select_read/1, select_write/1, pipe/0]).
+         select_read/1, select_write/1, pipe/0, fault_for_test/1]).
 -on_load(init/0).
 
 -type fd() :: reference().
@@ -61,3 +61,9 @@ select_write(_Fd) -> erlang:nif_error(not_loaded).
 %% A pipe (read end, write end): for tests of the select machinery.
 -spec pipe() -> {ok, fd(), fd()} | {error, posix()}.
 pipe() -> erlang:nif_error(not_loaded).
+
+%% For tests of the BEAM PD's supervision: fault_for_test(null_write) writes
+%% through a NULL pointer in the NIF, as a buggy NIF would; the BEAM PD
+%% faults and its root monitor restarts it (docs/native-components.md).
+-spec fault_for_test(null_write) -> no_return().
+fault_for_test(_What) -> erlang:nif_error(not_loaded).
