@@ -1,7 +1,8 @@
 /*
  * kernel.h - the kernel's objects: protection domains and threads, and the
- * functions that the rest of the kernel calls on them.  All objects are
- * static arrays sized at compile time; nothing is allocated after boot.
+ * functions that the rest of the kernel calls on them.  PDs are a static
+ * array; each PD's threads are a table of max_threads TCBs taken from RAM
+ * when the PD is loaded at boot.  Nothing is allocated after boot.
  */
 #ifndef KERNEL_H
 #define KERNEL_H
@@ -11,7 +12,6 @@
 #include <freebeam/kapi.h>
 #include <freebeam/sysimage.h>
 
-#define MAX_THREADS   256     /* all PDs together */
 #define NPRIO         (FB_MAX_PRIO + 1)
 #define TIMESLICE_US  5000
 
@@ -37,13 +37,15 @@ enum tstate {
 };
 
 struct pd;
+struct tcb;
+extern struct tcb *cur;         /* the thread running (or about to run) in user mode */
 
 struct tcb {
     struct ctx ctx;             /* must stay first: the entry code saves here */
     struct vfp_state vfp;
     uint32_t tpidruro, tpidrurw;
     struct pd *pd;
-    uint32_t tid;               /* index + 1: unique, non-zero */
+    uint32_t tid;               /* pd->tid_base + slot + 1: unique, non-zero */
     uint8_t state;
     uint8_t prio;
     struct tcb *next, *prev;    /* run queue, futex queue or call queue */
@@ -54,6 +56,7 @@ struct tcb {
     struct tcb *callee;         /* T_CALL_REPLY: the thread serving us */
     struct pd *callee_pd;       /* T_CALL_SEND: the PD whose call queue holds us */
     uint8_t interrupted;        /* THREAD_INTERRUPT came while it was not waiting */
+    uint64_t cpu_ticks;         /* CPU time used, in counter ticks (cputime.c) */
 };
 
 /* A doubly linked FIFO of threads. */
@@ -78,6 +81,10 @@ struct pd {
     uint32_t asid;
     uint32_t *l1;               /* TTBR0 table: 1024 entries (TTBCR.N = 2) */
     uint32_t prio, max_threads, nthreads, rights;
+    struct tcb *tcbs;           /* its max_threads TCBs (slot i has tid tid_base + i + 1) */
+    uint32_t tid_base;          /* the tids of all PDs before this one */
+    struct tcb *free_tcbs;      /* its free TCBs, linked by next */
+    uint64_t cpu_ticks;         /* CPU time of all its threads, exited ones too */
     struct pd *monitor;
     uint32_t entry;
     int running;                /* 0: stopped (faulted or stopped by its monitor) */
@@ -96,8 +103,6 @@ struct pd {
 
 extern struct pd pds[FB_MAX_PDS];
 extern uint32_t npds;
-extern struct tcb tcbs[MAX_THREADS];
-extern struct tcb *cur;         /* the thread running (or about to run) in user mode */
 
 /* sched.c */
 void sched_add(struct tcb *t);          /* make runnable: tail of its queue */
@@ -123,6 +128,7 @@ void futex_dequeue(struct tcb *t);
 struct tcb *futex_take(const struct pd *pd, uint32_t addr);  /* first waiter or NULL */
 
 /* thread.c */
+void thread_pool_init(struct pd *pd, struct tcb *pool, uint32_t tid_base);  /* all free */
 struct tcb *thread_alloc(struct pd *pd);
 void thread_init_user(struct tcb *t, uint32_t entry, uint32_t sp, uint32_t r0, uint32_t tls, uint32_t prio);
 void thread_make_runnable(struct tcb *t);
@@ -131,6 +137,21 @@ void thread_wake(struct tcb *t, uint32_t r0);
 int thread_interrupt(struct tcb *t);     /* wake a futex/recv wait with -EINTR, or mark it */
 void thread_detach(struct tcb *t);       /* off every queue; state unchanged */
 void thread_free(struct tcb *t);
+
+/* cputime.c: CPU time, charged to the running thread and its PD at each switch */
+extern uint64_t cpu_stretch_start;      /* when cur began running (its current stretch) */
+static inline void cpu_charge(uint64_t now)   /* cur has run until now; the next stretch starts */
+{
+    if (cur) {                          /* inline: it is on every switch */
+        uint64_t ran = now - cpu_stretch_start;
+        cur->cpu_ticks += ran;
+        cur->pd->cpu_ticks += ran;
+    }
+    cpu_stretch_start = now;
+}
+void cpu_resume(uint64_t now);          /* after idle: the next stretch starts now */
+uint64_t cpu_thread_ticks(const struct tcb *t, uint64_t now);
+uint64_t cpu_pd_ticks(const struct pd *pd, uint64_t now);
 
 /* ipc.c */
 int ev_deliver(struct tcb *t);           /* put a pending event in t's registers; 1 if one was */

@@ -1,8 +1,9 @@
 /*
  * main.c - boot (kmain) and the one path back to user mode (kernel_exit):
  * expire timeouts, rotate the time slice, pick the highest-priority thread,
- * idle in WFI when there is none, switch address space, VFP and TLS
- * registers, and program the timer for the next deadline.
+ * idle in WFI when there is none, charge CPU time (cputime.c), switch
+ * address space, VFP and TLS registers, and program the timer for the
+ * next deadline.
  */
 #include "kernel.h"
 #include "arch/armv7/cpu.h"
@@ -94,16 +95,22 @@ void kernel_exit(void)
     if (cur && cur->state == T_RUNNABLE && now >= slice_end && sched_has_peer(cur))
         sched_rotate(cur);
     struct tcb *next = sched_pick();
-    while (!next) {
-        timer_set(timeout_next());
-        wfi();
-        irq_handle_pending();
-        now = timer_now();
-        expire(now);
-        next = sched_pick();
+    if (!next) {
+        cpu_charge(now);                /* idle time is nobody's */
+        do {
+            timer_set(timeout_next());
+            wfi();
+            irq_handle_pending();
+            now = timer_now();
+            expire(now);
+            next = sched_pick();
+        } while (!next);
+        cpu_resume(now);
     }
-    if (next != cur)
+    if (next != cur) {
+        cpu_charge(now);
         switch_to(next, now);
+    }
     uint64_t dl = timeout_next();
     if (sched_has_peer(cur) && (!dl || slice_end < dl))
         dl = slice_end;

@@ -67,7 +67,17 @@ static int start_main_thread(struct pd *pd)
     return 0;
 }
 
-static void load_pd(uint32_t i, const uint32_t *region_pa)
+/* The PD's thread table, from RAM; tids follow those of the PDs before it. */
+static void alloc_threads(struct pd *pd, uint32_t tid_base)
+{
+    uint32_t bytes = pd->max_threads * (uint32_t)sizeof(struct tcb);
+    uint32_t pa = palloc((bytes + FB_PAGE - 1) & ~(FB_PAGE - 1), 64);
+    if (!pa)
+        panic("pd %s: out of memory for its %u threads", pd->name, (unsigned)pd->max_threads);
+    thread_pool_init(pd, (struct tcb *)pa, tid_base);
+}
+
+static void load_pd(uint32_t i, const uint32_t *region_pa, uint32_t tid_base)
 {
     struct pd *pd = &pds[i];
     const struct fb_sys_pd *d = &img.pds[i];
@@ -80,6 +90,7 @@ static void load_pd(uint32_t i, const uint32_t *region_pa)
     pd->rights = d->rights;
     pd->entry = lay->entry;
     pd->monitor = d->monitor == FB_NO_PD ? NULL : &pds[d->monitor];
+    alloc_threads(pd, tid_base);
     for (uint32_t c = 0; c < FB_MAX_CHANNELS; c++)
         pd->ch[c].peer = -1;
     pd->l1 = mmu_new_space();
@@ -146,8 +157,11 @@ int pd_load_all(const void *b, uint32_t avail)
         if (rg->data_len)
             memcpy((void *)region_pa[r], blob + rg->data_off, rg->data_len);
     }
-    for (uint32_t i = 0; i < npds; i++)
-        load_pd(i, region_pa);
+    uint32_t tid_base = 0;
+    for (uint32_t i = 0; i < npds; i++) {
+        load_pd(i, region_pa, tid_base);
+        tid_base += pds[i].max_threads;
+    }
     for (uint32_t c = 0; c < img.hdr->n_channels; c++) {
         const struct fb_sys_channel *ch = &img.channels[c];
         pds[ch->pd_a].ch[ch->id_a].peer = (int16_t)ch->pd_b;
@@ -170,9 +184,10 @@ int pd_load_all(const void *b, uint32_t avail)
 void pd_stop(struct pd *pd)
 {
     pd->running = 0;
-    for (uint32_t i = 0; i < MAX_THREADS; i++)
-        if (tcbs[i].state != T_FREE && tcbs[i].pd == pd)
-            thread_free(&tcbs[i]);
+    for (uint32_t i = 0; i < pd->max_threads; i++)
+        if (pd->tcbs[i].state != T_FREE)
+            thread_free(&pd->tcbs[i]);
+    thread_pool_init(pd, pd->tcbs, pd->tid_base);   /* the next main thread gets the first tid */
     struct tcb *c;
     while ((c = pd->callq.head))
         ipc_abort_caller(c);
@@ -184,6 +199,7 @@ void pd_stop(struct pd *pd)
 int pd_restart(struct pd *pd)
 {
     pd_stop(pd);
+    pd->cpu_ticks = 0;                  /* a fresh start, like a new process */
     for (uint32_t i = 0; i < pd->nmaps; i++)
         if (pd->maps[i].restore)
             restore_map(&pd->maps[i]);

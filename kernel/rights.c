@@ -14,8 +14,9 @@ struct pd *pd_child(const struct pd *caller, uint32_t index)
 
 struct tcb *thread_of_pd(const struct pd *pd, uint32_t tid)
 {
-    if (tid == 0 || tid > MAX_THREADS)
+    uint32_t slot = tid - pd->tid_base - 1;     /* wraps for tids below the PD's */
+    if (tid == 0 || slot >= pd->max_threads)
         return NULL;
-    struct tcb *t = &tcbs[tid - 1];
-    return (t->state != T_FREE && t->pd == pd) ? t : NULL;
+    struct tcb *t = &pd->tcbs[slot];
+    return t->state != T_FREE ? t : NULL;
 }

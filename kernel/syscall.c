@@ -112,6 +112,23 @@ static void sys_futex_wait(struct tcb *t)
     futex_enqueue(t, addr);
 }
 
+/* r0 = 0, r1,r2 = a CPU-time figure in counter ticks. */
+static void put_ticks(struct tcb *t, uint64_t ticks)
+{
+    t->ctx.r[0] = 0;
+    t->ctx.r[1] = (uint32_t)ticks;
+    t->ctx.r[2] = (uint32_t)(ticks >> 32);
+}
+
+static void sys_thread_cpu(struct tcb *t)
+{
+    struct tcb *x = t->ctx.r[0] ? thread_of_pd(t->pd, t->ctx.r[0]) : t;
+    if (!x)
+        t->ctx.r[0] = (uint32_t)-FB_ESRCH;
+    else
+        put_ticks(t, cpu_thread_ticks(x, timer_now()));
+}
+
 void syscall_dispatch(struct tcb *t)
 {
     uint32_t *r = t->ctx.r;
@@ -156,6 +173,8 @@ void syscall_dispatch(struct tcb *t)
         break;
     }
     case FB_SYS_PD_EXIT:      pd_exit(t, r[0]); break;
+    case FB_SYS_THREAD_CPU:   sys_thread_cpu(t); break;
+    case FB_SYS_PD_CPU:       put_ticks(t, cpu_pd_ticks(pd, timer_now())); break;
     default:
         pd_fault(t, FB_FAULT_BAD_SYSCALL, 0, r[7]);
         break;

@@ -1,5 +1,8 @@
 /*
- * thread.c - the thread pool and thread state changes.  Every state has
+ * thread.c - each PD's thread table and thread state changes.  A PD's
+ * TCBs are one table of max_threads taken at boot (pd.c); its free ones
+ * are a list, so creating a thread and finding one by tid (rights.c) take
+ * constant time however many threads a PD may have.  Every state has
  * exactly one place a thread can be linked from (run queue, futex queue, a
  * PD's call queue, a PD's receiver slot), and thread_detach undoes it, so a
  * thread can be stopped from any state without leaving a dangling link.
@@ -7,25 +10,35 @@
 #include "kernel.h"
 #include "lib.h"
 
-struct tcb tcbs[MAX_THREADS];
 struct tcb *vfp_owner;
+
+/* Every TCB of the PD free, listed lowest tid first: the main thread of a
+ * PD (started first, at boot and at each restart) has its lowest tid. */
+void thread_pool_init(struct pd *pd, struct tcb *pool, uint32_t tid_base)
+{
+    pd->tcbs = pool;
+    pd->tid_base = tid_base;
+    pd->nthreads = 0;
+    pd->free_tcbs = NULL;
+    for (uint32_t i = pd->max_threads; i-- > 0;) {
+        pool[i].state = T_FREE;
+        pool[i].next = pd->free_tcbs;
+        pd->free_tcbs = &pool[i];
+    }
+}
 
 struct tcb *thread_alloc(struct pd *pd)
 {
-    if (pd->nthreads >= pd->max_threads)
+    struct tcb *t = pd->free_tcbs;
+    if (!t || pd->nthreads >= pd->max_threads)
         return NULL;
-    for (uint32_t i = 0; i < MAX_THREADS; i++) {
-        struct tcb *t = &tcbs[i];
-        if (t->state != T_FREE)
-            continue;
-        memset(t, 0, sizeof *t);
-        t->pd = pd;
-        t->tid = i + 1;
-        t->state = T_STOPPED;
-        pd->nthreads++;
-        return t;
-    }
-    return NULL;
+    pd->free_tcbs = t->next;
+    memset(t, 0, sizeof *t);
+    t->pd = pd;
+    t->tid = pd->tid_base + (uint32_t)(t - pd->tcbs) + 1;
+    t->state = T_STOPPED;
+    pd->nthreads++;
+    return t;
 }
 
 void thread_init_user(struct tcb *t, uint32_t entry, uint32_t sp, uint32_t r0, uint32_t tls, uint32_t prio)
@@ -107,6 +120,8 @@ void thread_free(struct tcb *t)
         ipc_abort_caller(t->caller);
     t->caller = NULL;
     t->state = T_FREE;
+    t->next = t->pd->free_tcbs;
+    t->pd->free_tcbs = t;
     t->pd->nthreads--;
     if (vfp_owner == t)
         vfp_owner = NULL;

@@ -110,6 +110,16 @@ static inline int32_t k_notify(uint32_t ch)
     return k_call(FB_SYS_NOTIFY, ch, 0, 0, 0, 0);
 }
 
+/* CPU time in counter ticks: of thread tid of this PD (0: the caller), or
+ * of the whole PD (FB_SYS_PD_CPU).  0, or -ESRCH for an unknown tid. */
+static inline int32_t k_cpu_ticks(uint32_t call, uint32_t tid, uint64_t *ticks)
+{
+    struct fb_kregs io = { { tid, 0, 0, 0, 0, 0, 0 } };
+    k_svc(call, &io);
+    *ticks = ((uint64_t)io.r[2] << 32) | io.r[1];
+    return (int32_t)io.r[0];
+}
+
 /* Wait for an event (kapi.h FB_EV_*): io->r[0] = the kind, r[1..6] its
  * words.  deadline: CNTVCT ticks, 0 = none. */
 static inline void k_recv(struct fb_kregs *io, uint64_t deadline)

@@ -69,9 +69,18 @@ static inline uint32_t libos_get_tp(void)
     return v;
 }
 
-#define LIBOS_MAX_TID 256   /* kernel tids are 1..MAX_THREADS of the kernel */
-
 extern uint32_t libos_main_tid;   /* also the pid */
+
+/* libos's per-thread tables have a slot per thread the PD may have.  The
+ * kernel gives a PD's threads the tids main tid .. main tid + max_threads - 1
+ * (the main thread has the lowest); the main thread's slot is 1, and slot 0
+ * stands for a tid outside that range (none, with the kernel's rule). */
+#define LIBOS_MAX_THREADS 4096  /* = FB_MAX_THREADS_PD (include/freebeam/sysimage.h) */
+static inline uint32_t libos_slot(uint32_t tid)
+{
+    uint32_t slot = tid - libos_main_tid + 1;
+    return slot <= LIBOS_MAX_THREADS ? slot : 0;
+}
 extern uint32_t libos_prio;       /* the PD's priority: every thread runs at it */
 
 /* ---- a futex mutex for libos itself: 0 free, 1 held, 2 held + waiters ---- */
@@ -99,6 +108,10 @@ void libos_log_num(const char *what, unsigned long n);
 uint64_t libos_ticks(void);
 uint32_t libos_freq(void);
 uint64_t libos_realtime_base_ns(void);   /* CLOCK_REALTIME at counter 0 */
+uint64_t libos_ticks_to_ns(uint64_t ticks);
+/* CPU-time clocks (sys_cputime.c) */
+bool libos_is_cpu_clock(long clk);
+int libos_cpu_clock_ticks(long clk, uint64_t *ticks);     /* 0 or -EINVAL */
 void libos_time_init(void);
 
 /* ---- memory (sys_mm.c) ---- */
@@ -108,7 +121,7 @@ extern struct libos_lock libos_mm_lock;
 void libos_mm_free_locked(uintptr_t addr, size_t len);
 
 /* ---- threads (sys_thread.c) ---- */
-extern volatile uint32_t *libos_clear_tid[LIBOS_MAX_TID + 1];
+extern volatile uint32_t *libos_clear_tid[LIBOS_MAX_THREADS + 1];   /* by libos_slot */
 __attribute__((noreturn)) void libos_exit_thread(void);
 __attribute__((noreturn)) void libos_exit_group(int status);   /* exit: done */
 __attribute__((noreturn)) void libos_die(int status);          /* killed: the monitor decides */

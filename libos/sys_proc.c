@@ -59,7 +59,7 @@ struct k_sigaction {
 };
 
 static struct k_sigaction actions[NSIG_LINUX + 1];
-static uint64_t masks[LIBOS_MAX_TID + 1];
+static uint64_t masks[LIBOS_MAX_THREADS + 1];    /* by libos_slot */
 static struct libos_lock sig_lock;
 
 SYSCALL(rt_sigaction)
@@ -89,8 +89,7 @@ SYSCALL(rt_sigprocmask)
     uint64_t *old = (uint64_t *)c;
     if (d != 8)
         return -EINVAL;
-    uint32_t tid = libos_tid();
-    uint64_t *m = tid <= LIBOS_MAX_TID ? &masks[tid] : &masks[0];
+    uint64_t *m = &masks[libos_slot(libos_tid())];
     uint64_t prev = *m;
     if (set) {
         uint64_t s;
@@ -181,15 +180,16 @@ struct k_stack {
 #define LINUX_SS_AUTODISARM (1u << 31)
 #define LINUX_MINSIGSTKSZ   2048
 
-static struct k_stack altstacks[LIBOS_MAX_TID + 1];
+static struct k_stack altstacks[LIBOS_MAX_THREADS + 1];
 
 hidden void libos_sig_thread_reset(uint32_t tid);
 
 void libos_sig_thread_reset(uint32_t tid)
 {
-    if (tid <= LIBOS_MAX_TID) {
-        altstacks[tid] = (struct k_stack){ 0, 0, 0 };
-        masks[tid] = 0;
+    uint32_t slot = libos_slot(tid);
+    if (slot) {
+        altstacks[slot] = (struct k_stack){ 0, 0, 0 };
+        masks[slot] = 0;
     }
 }
 
@@ -198,8 +198,7 @@ SYSCALL(sigaltstack)
     UNUSED_ARGS();
     const struct k_stack *ss = (const struct k_stack *)a;
     struct k_stack *old = (struct k_stack *)b;
-    uint32_t tid = libos_tid();
-    struct k_stack *mine = &altstacks[tid <= LIBOS_MAX_TID ? tid : 0];
+    struct k_stack *mine = &altstacks[libos_slot(libos_tid())];
     struct k_stack prev = *mine;
     if (prev.size == 0)
         prev = (struct k_stack){ 0, LINUX_SS_DISABLE, 0 };
@@ -261,13 +260,13 @@ SYSCALL(set_robust_list)
  * answers an option it does not know. */
 #define LINUX_PR_SET_NAME 15
 #define LINUX_PR_GET_NAME 16
-static char thread_names[LIBOS_MAX_TID + 1][16];
+static char thread_names[LIBOS_MAX_THREADS + 1][16];
 
 SYSCALL(prctl)
 {
     UNUSED_ARGS();
-    uint32_t tid = libos_tid();
-    char *name = tid <= LIBOS_MAX_TID ? thread_names[tid] : NULL;
+    uint32_t slot = libos_slot(libos_tid());
+    char *name = slot ? thread_names[slot] : NULL;
     switch (a) {
     case LINUX_PR_SET_NAME:
         if (!b)

@@ -3,8 +3,8 @@
  * CLEARTID, set_tid_address, futexes, sched_yield, exit_group, and the
  * exit of a detached thread that frees its own stack (__unmapself).
  *
- * A Linux tid here is the kernel's thread id (1..256, unique among live
- * threads, never 0); libos keeps it in TPIDRURW so that gettid costs no
+ * A Linux tid here is the kernel's thread id (unique among live threads of
+ * the machine, never 0, below 2^30); libos keeps it in TPIDRURW so that gettid costs no
  * kernel call.  Every thread runs at the PD's priority (libos_prio).
  *
  * CHILD_CLEARTID: musl's pthread_exit holds a lock (the ctid word) until
@@ -18,9 +18,11 @@
 #include <sched.h>
 #include <signal.h>
 #include "kcall.h"
+#include <freebeam/sysimage.h>
 #include "timeconv.h"
 
-volatile uint32_t *libos_clear_tid[LIBOS_MAX_TID + 1];
+volatile uint32_t *libos_clear_tid[LIBOS_MAX_THREADS + 1];
+_Static_assert(LIBOS_MAX_THREADS == FB_MAX_THREADS_PD, "a slot for every thread a PD may have");
 
 static uint32_t log_once_mask;
 
@@ -85,12 +87,13 @@ int __libos_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *pti
                                   libos_prio);
     if (tid < 0)
         return tid == -EPERM || tid == -EINVAL ? -EINVAL : -EAGAIN;
-    if ((uint32_t)tid > LIBOS_MAX_TID) {        /* cannot happen with today's kernel */
+    uint32_t slot = libos_slot((uint32_t)tid);
+    if (slot == 0) {                            /* cannot happen with the kernel's rule */
         libos_log_num("kernel tid out of range:", (unsigned long)tid);
         libos_die(134);
     }
     b->tid = (uint32_t)tid;
-    libos_clear_tid[tid] = (flags & CLONE_CHILD_CLEARTID) ? (volatile uint32_t *)ctid : 0;
+    libos_clear_tid[slot] = (flags & CLONE_CHILD_CLEARTID) ? (volatile uint32_t *)ctid : 0;
     if (flags & CLONE_PARENT_SETTID)
         *ptid = tid;
     if (flags & CLONE_CHILD_SETTID)
@@ -113,10 +116,10 @@ SYSCALL(clone)
 
 void libos_exit_thread(void)
 {
-    uint32_t tid = libos_tid();
-    volatile uint32_t *clear = tid <= LIBOS_MAX_TID ? libos_clear_tid[tid] : 0;
-    if (tid <= LIBOS_MAX_TID)
-        libos_clear_tid[tid] = 0;
+    uint32_t slot = libos_slot(libos_tid());
+    volatile uint32_t *clear = slot ? libos_clear_tid[slot] : 0;
+    if (slot)
+        libos_clear_tid[slot] = 0;
     k_thread_exit(clear);
 }
 
@@ -137,10 +140,10 @@ void __libos_unmapself(void *base, size_t size)
 {
     libos_lock(&libos_mm_lock);
     libos_mm_free_locked((uintptr_t)base, size);
-    uint32_t tid = libos_tid();
-    if (tid <= LIBOS_MAX_TID) {
-        volatile uint32_t *clear = libos_clear_tid[tid];
-        libos_clear_tid[tid] = 0;
+    uint32_t slot = libos_slot(libos_tid());
+    if (slot) {
+        volatile uint32_t *clear = libos_clear_tid[slot];
+        libos_clear_tid[slot] = 0;
         if (clear) {
             __atomic_store_n(clear, 0, __ATOMIC_SEQ_CST);
             k_futex_wake(clear, 1);
@@ -185,8 +188,9 @@ SYSCALL(set_tid_address)
 {
     UNUSED_ARGS();
     uint32_t tid = libos_tid();
-    if (tid <= LIBOS_MAX_TID)
-        libos_clear_tid[tid] = (volatile uint32_t *)a;
+    uint32_t slot = libos_slot(tid);
+    if (slot)
+        libos_clear_tid[slot] = (volatile uint32_t *)a;
     return (long)tid;
 }
 

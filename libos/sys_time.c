@@ -7,8 +7,9 @@
  * Clocks: MONOTONIC, MONOTONIC_RAW, MONOTONIC_COARSE, BOOTTIME: the counter
  * since power on.  REALTIME(_COARSE): the real-time clock the kernel read at
  * boot (the info page) plus that, or LIBOS_REALTIME_BASE (2020-01-01) on a
- * board without one.  The CPU-time clocks (process, thread) are approximated by
- * the monotonic clock.
+ * board without one.  The CPU-time clocks (process, thread, and the ids of
+ * clock_getcpuclockid/pthread_getcpuclockid) are the kernel's CPU time
+ * (sys_cputime.c): one kernel call per read; nobody sleeps on them.
  *
  * musl passes the 32-bit calls (clock_gettime32 & co) a {long, long}
  * timespec and the *_time64 calls a {int64, int64} one (notes/pitfalls.md
@@ -36,6 +37,11 @@ uint64_t libos_ticks(void)
 uint32_t libos_freq(void)
 {
     return freq;
+}
+
+uint64_t libos_ticks_to_ns(uint64_t ticks)
+{
+    return tc_ticks_to_ns_npt(ticks, freq, ns_per_tick);
 }
 
 void libos_time_init(void)
@@ -90,18 +96,21 @@ static int64_t clock_base_ns(long clk)
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_MONOTONIC_COARSE:
     case CLOCK_BOOTTIME:
-    case CLOCK_PROCESS_CPUTIME_ID:
-    case CLOCK_THREAD_CPUTIME_ID:
         return 0;
     default:
-        /* Negative ids name a process's or thread's CPU clock (Linux's
-         * clock_getcpuclockid encoding): approximated, like the others. */
-        return clk < 0 ? 0 : -1;
+        return -1;
     }
 }
 
 static int clock_now_ns(long clk, uint64_t *ns)
 {
+    if (libos_is_cpu_clock(clk)) {
+        uint64_t ticks;
+        int r = libos_cpu_clock_ticks(clk, &ticks);
+        if (r == 0)
+            *ns = libos_ticks_to_ns(ticks);
+        return r;
+    }
     int64_t base = clock_base_ns(clk);
     if (base < 0)
         return -EINVAL;
@@ -165,7 +174,8 @@ SYSCALL(gettimeofday32)
 /* The resolution is one counter tick, at least 1 ns. */
 static long getres(long clk, int64_t *sec, int64_t *nsec)
 {
-    if (clock_base_ns(clk) < 0)
+    uint64_t ticks;
+    if (libos_is_cpu_clock(clk) ? libos_cpu_clock_ticks(clk, &ticks) != 0 : clock_base_ns(clk) < 0)
         return -EINVAL;
     uint64_t ns = tc_ticks_to_ns(1, freq);
     *sec = 0;
@@ -214,14 +224,12 @@ static long sleep_until(uint64_t deadline)
     return 0;
 }
 
-/* clk, flags (TIMER_ABSTIME), request {sec, nsec}: 0, -EINVAL, or -EINTR
- * with the time left in *left_ns. */
+/* clk, flags (TIMER_ABSTIME), request {sec, nsec}: 0, -EINVAL (also for
+ * the CPU-time clocks), or -EINTR with the time left in *left_ns. */
 static long nanosleep_common(long clk, long flags, int64_t sec, int64_t nsec, uint64_t *left_ns)
 {
     int64_t base = clock_base_ns(clk);
     if (base < 0)
-        return -EINVAL;
-    if (clk == CLOCK_THREAD_CPUTIME_ID)
         return -EINVAL;
     uint64_t deadline;
     int bad = (flags & TIMER_ABSTIME)

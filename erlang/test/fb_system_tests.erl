@@ -1,5 +1,5 @@
-%% The VM as a whole on freebeam: memory accounting, logger output and crash
-%% reports on the console, ports that cannot spawn, dirty schedulers.
+%% The VM as a whole on freebeam: memory accounting, CPU time, logger output
+%% and crash reports on the console, ports that cannot spawn, dirty schedulers.
 -module(fb_system_tests).
 -include_lib("eunit/include/eunit.hrl").
 
@@ -18,6 +18,29 @@ memory_test() ->
     %% system_info agrees that this is a 32-bit VM on freebeam's libos
     ?assertEqual(4, erlang:system_info(wordsize)),
     ?assertEqual({unix, linux}, os:type()).
+
+%% statistics(runtime): the VM's CPU time (getrusage), which grows with
+%% work and hardly at all while every scheduler sleeps.
+runtime_test() ->
+    {Before, _} = statistics(runtime),
+    Start = erlang:monotonic_time(millisecond),
+    Spins = spin_until(Start + 300, 0),
+    {Busy, _} = statistics(runtime),
+    ?assert(Spins > 0),
+    ?assert(Busy - Before >= 150),
+    timer:sleep(300),
+    {Slept, SinceLast} = statistics(runtime),
+    ?assert(is_integer(SinceLast) andalso SinceLast >= 0),
+    ?assert(Slept - Busy < 150),
+    {Later, _} = statistics(runtime),
+    ?assert(Later >= Slept).
+
+spin_until(End, N) ->
+    _ = lists:sum(lists:seq(1, 1000)),
+    case erlang:monotonic_time(millisecond) >= End of
+        true -> N;
+        false -> spin_until(End, N + 1)
+    end.
 
 %% A process that fills its heap to a few MB and frees it again: garbage
 %% collection gives the memory back.

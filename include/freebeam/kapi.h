@@ -14,7 +14,8 @@
  *
  * Time: deadlines are absolute values of the ARM generic virtual counter
  * (CNTVCT), which every PD can read directly; 0 means "no deadline".  The
- * counter frequency is readable from CNTFRQ at PL0.
+ * counter frequency is readable from CNTFRQ at PL0.  CPU time (THREAD_CPU,
+ * PD_CPU) is counted in ticks of the same counter; idle time is nobody's.
  */
 #ifndef FREEBEAM_KAPI_H
 #define FREEBEAM_KAPI_H
@@ -42,7 +43,10 @@
                                       or its next one does                -> 0 | -ESRCH        */
 #define FB_SYS_PD_EXIT        20  /* r0=status: stop this whole PD; its monitor gets a
                                      FB_FAULT_EXITED record; no return */
-#define FB_SYS_MAX            20
+#define FB_SYS_THREAD_CPU     21  /* r0=tid of this PD (0: the caller) -> r0=0 r1,r2=CPU ticks lo,hi | -ESRCH */
+#define FB_SYS_PD_CPU         22  /*                                    -> r0=0 r1,r2=CPU ticks lo,hi: all
+                                     threads of this PD since it (re)started, exited ones too */
+#define FB_SYS_MAX            22
 
 /* ---- events returned by RECV / REPLY_RECV (r0 = kind) ---- */
 #define FB_EV_NOTIFY   1  /* r1,r2 = pending channel mask lo,hi (bit n = channel id n)     */

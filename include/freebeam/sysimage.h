@@ -43,7 +43,7 @@
 #define FB_MAX_MAPS       128
 #define FB_MAX_CHANNELS_SYS 128
 #define FB_MAX_IRQS        32
-#define FB_MAX_THREADS_PD  64
+#define FB_MAX_THREADS_PD 4096   /* TCBs come from RAM at boot: the real limit is memory */
 #define FB_MAX_SEGMENTS     8   /* PT_LOAD segments per PD ELF */
 #define FB_PAGE          4096u
 #define FB_MAX_ARGS_BYTES 2048u  /* argv + environment of one PD */

@@ -25,7 +25,7 @@ test_pdinfo_SRCS := kernel/pdinfo.c kernel/sysimage_check.c kernel/fmt.c tests/h
 # reach thread.c/ipc.c get the whole set and tests/host/kstubs.c (pds, cur,
 # timer_now, power_off, ...).
 KLOGIC_SRCS := kernel/tqueue.c kernel/sched.c kernel/timeout.c kernel/futex.c \
-  kernel/thread.c kernel/ipc.c kernel/uaccess.c kernel/rights.c tests/host/kstubs.c
+  kernel/thread.c kernel/cputime.c kernel/ipc.c kernel/uaccess.c kernel/rights.c tests/host/kstubs.c
 test_ksched_SRCS := kernel/tqueue.c kernel/sched.c
 test_ktimeout_SRCS := kernel/timeout.c
 test_kfutex_SRCS := kernel/tqueue.c kernel/futex.c

@@ -63,6 +63,8 @@ struct pd *kstub_pd(uint32_t index, uint32_t prio, uint32_t max_threads)
     pd->name = "test";
     pd->prio = prio;
     pd->max_threads = max_threads;
+    thread_pool_init(pd, calloc(max_threads ? max_threads : 1, sizeof(struct tcb)),
+                     index * FB_MAX_THREADS_PD);
     pd->running = 1;
     for (uint32_t c = 0; c < FB_MAX_CHANNELS; c++)
         pd->ch[c].peer = -1;
@@ -92,11 +94,13 @@ struct tcb *kstub_thread(struct pd *pd, uint32_t prio, int run)
 
 int kstub_reset(void)
 {
-    for (uint32_t i = 0; i < MAX_THREADS; i++)
-        if (tcbs[i].state != T_FREE)
-            thread_free(&tcbs[i]);
+    for (uint32_t p = 0; p < npds; p++)
+        for (uint32_t i = 0; pds[p].tcbs && i < pds[p].max_threads; i++)
+            if (pds[p].tcbs[i].state != T_FREE)
+                thread_free(&pds[p].tcbs[i]);
     int clean = sched_pick() == NULL && timeout_next() == 0;
-    memset(tcbs, 0, sizeof tcbs);
+    for (uint32_t p = 0; p < npds; p++)
+        free(pds[p].tcbs);
     memset(pds, 0, sizeof pds);
     npds = 0;
     cur = NULL;

@@ -33,8 +33,8 @@ static void setup(void)
 
 static int all_free(const struct pd *pd)
 {
-    for (unsigned i = 0; i < MAX_THREADS; i++)
-        if (tcbs[i].state != T_FREE && tcbs[i].pd == pd)
+    for (unsigned i = 0; i < pd->max_threads; i++)
+        if (pd->tcbs[i].state != T_FREE)
             return 0;
     return 1;
 }

@@ -130,25 +130,27 @@ static void threads(void)
     CHECK(thread_of_pd(b, t->tid) == NULL);     /* another PD's thread */
     CHECK(thread_of_pd(a, u->tid) == NULL);
     CHECK(thread_of_pd(a, 0) == NULL);
-    CHECK(thread_of_pd(a, MAX_THREADS) == NULL);        /* a free slot */
-    CHECK(thread_of_pd(a, MAX_THREADS + 1) == NULL);
+    CHECK(thread_of_pd(a, a->tid_base + 8) == NULL);    /* a free slot */
+    CHECK(thread_of_pd(a, a->tid_base + 9) == NULL);    /* past a's table */
+    CHECK(thread_of_pd(b, a->tid_base + 1) == NULL);    /* below b's */
     CHECK(thread_of_pd(a, 0xffffffffu) == NULL);
     CHECK(thread_of_pd(a, 0x80000000u) == NULL);
     uint32_t vt = v->tid;
     thread_free(v);
     CHECK(thread_of_pd(a, vt) == NULL);         /* freed */
-    struct tcb *w = kstub_thread(b, 5, 0);      /* the slot, now b's */
+    struct tcb *w = kstub_thread(a, 5, 0);      /* the slot again */
     CHECK(w->tid == vt);
-    CHECK(thread_of_pd(a, vt) == NULL);
-    CHECK(thread_of_pd(b, vt) == w);
-    /* The last slot works too. */
-    struct pd *big = kstub_pd(2, 10, MAX_THREADS);
+    CHECK(thread_of_pd(a, vt) == w);
+    CHECK(thread_of_pd(b, vt) == NULL);
+    /* The last slot of the largest table works too. */
+    struct pd *big = kstub_pd(2, 10, FB_MAX_THREADS_PD);
     struct tcb *last = NULL, *x;
     while ((x = thread_alloc(big)))
         last = x;
-    CHECK(last && last->tid == MAX_THREADS);
-    CHECK(thread_of_pd(big, MAX_THREADS) == last);
-    CHECK(thread_of_pd(a, MAX_THREADS) == NULL);
+    CHECK(last && last->tid == big->tid_base + FB_MAX_THREADS_PD);
+    CHECK(thread_of_pd(big, last->tid) == last);
+    CHECK(thread_of_pd(big, last->tid + 1) == NULL);
+    CHECK(thread_of_pd(a, last->tid) == NULL);
     CHECK(kstub_reset());
 }
 

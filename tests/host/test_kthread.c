@@ -1,6 +1,8 @@
 /*
- * test_kthread.c - kernel/thread.c: the pool (max_threads per PD, 256 in
- * all, unique non-zero tids, slots reused), thread_init_user (ARM and Thumb
+ * test_kthread.c - kernel/thread.c: each PD's table (max_threads, up to
+ * FB_MAX_THREADS_PD, unique non-zero tids, slots reused), kernel/cputime.c
+ * (time charged at switches, none while idle, exited threads' time kept by
+ * their PD), thread_init_user (ARM and Thumb
  * entries), block/wake, and thread_free from every state leaving no link
  * behind in the run queues, futex queues, call queues, receiver slots,
  * timeout list or the other side of a ppcall.
@@ -12,60 +14,112 @@
 
 static void pool(void)
 {
-    struct pd *a = kstub_pd(0, 10, 200), *b = kstub_pd(1, 10, 200), *c = kstub_pd(2, 10, 0);
-    static struct tcb *got[MAX_THREADS];
-    static uint8_t seen[MAX_THREADS + 1];
-    unsigned n = 0, bad = 0;
+    /* Tables of any size up to FB_MAX_THREADS_PD: 1,000 threads and more. */
+    struct pd *a = kstub_pd(0, 10, 1000), *b = kstub_pd(1, 10, FB_MAX_THREADS_PD), *c = kstub_pd(2, 10, 0);
+    static struct tcb *got[FB_MAX_THREADS_PD];
+    static uint8_t seen[FB_MAX_THREADS_PD];
+    unsigned bad = 0;
     CHECK(thread_alloc(c) == NULL);             /* max_threads 0 */
     CHECK(c->nthreads == 0);
-    for (unsigned i = 0; i < 200; i++)
-        got[n++] = thread_alloc(a);
-    CHECK(thread_alloc(a) == NULL);             /* a's limit */
-    CHECK(a->nthreads == 200);
-    while (n < MAX_THREADS && (got[n] = thread_alloc(b)))
-        n++;
-    CHECK(n == MAX_THREADS);                    /* b got the other 56 ... */
-    CHECK(b->nthreads == MAX_THREADS - 200);
-    CHECK(thread_alloc(b) == NULL);             /* ... then the pool is empty */
-    CHECK(b->nthreads == MAX_THREADS - 200);
-    for (unsigned i = 0; i < n; i++) {
-        struct tcb *t = got[i];
-        if (!t || t->tid == 0 || t->tid > MAX_THREADS || seen[t->tid] || t != &tcbs[t->tid - 1] ||
-            t->state != T_STOPPED || t->pd != (i < 200 ? a : b))
+    for (unsigned i = 0; i < 1000; i++) {
+        got[i] = thread_alloc(a);
+        struct tcb *t = got[i];                 /* lowest free tid first */
+        if (!t || t->tid != a->tid_base + i + 1 || t != &a->tcbs[i] || t->state != T_STOPPED || t->pd != a)
             bad++;
-        else
-            seen[t->tid] = 1;
     }
     CHECK(bad == 0);
+    CHECK(thread_alloc(a) == NULL);             /* a's limit */
+    CHECK(a->nthreads == 1000);
+    unsigned n = 0;
+    while (n < FB_MAX_THREADS_PD && (got[n] = thread_alloc(b)))
+        n++;
+    CHECK(n == FB_MAX_THREADS_PD);              /* b's table, whole ... */
+    CHECK(thread_alloc(b) == NULL);             /* ... and no more */
+    CHECK(b->nthreads == FB_MAX_THREADS_PD);
+    for (unsigned i = 0; i < n; i++) {
+        struct tcb *t = got[i];
+        uint32_t slot = t->tid - b->tid_base - 1;
+        if (t->tid == 0 || slot >= FB_MAX_THREADS_PD || seen[slot] || t != &b->tcbs[slot] ||
+            t->tid <= a->tid_base + 1000 || t->pd != b)
+            bad++;
+        else
+            seen[slot] = 1;
+    }
+    CHECK(bad == 0);                            /* unique, and none of a's */
 
-    /* A freed slot is reused, cleared, with its tid. */
-    struct tcb *t = got[57];
+    /* A freed slot is reused, cleared, with its tid; only by its own PD. */
+    struct tcb *t = &a->tcbs[57];
     uint32_t tid = t->tid;
     thread_free(t);
     CHECK(t->state == T_FREE);
-    CHECK(a->nthreads == 199);
-    CHECK(thread_alloc(b) == t);                /* b has room, the pool has one */
-    CHECK(t->tid == tid && t->pd == b && b->nthreads == MAX_THREADS - 199);
-    CHECK(thread_alloc(a) == NULL);
+    CHECK(a->nthreads == 999);
+    CHECK(thread_alloc(b) == NULL);
+    CHECK(thread_alloc(a) == t);
+    CHECK(t->tid == tid && t->pd == a && a->nthreads == 1000);
     CHECK(kstub_reset());
 }
 
 static void pool_reuse(void)
 {
-    struct pd *a = kstub_pd(0, 10, 8), *b = kstub_pd(1, 10, 8);
+    struct pd *a = kstub_pd(0, 10, 8);
     struct tcb *t1 = thread_alloc(a), *t2 = thread_alloc(a), *t3 = thread_alloc(a);
     CHECK(t1 && t2 && t3);
     CHECK(t1->tid != t2->tid && t2->tid != t3->tid && t1->tid != t3->tid);
     uint32_t tid2 = t2->tid;
     t2->ctx.r[5] = 0xdead;                      /* left-overs must not survive */
     t2->futex_addr = 0x1234;
+    t2->cpu_ticks = 99;
     thread_free(t2);
     CHECK(a->nthreads == 2);
-    struct tcb *u = thread_alloc(b);            /* first free slot: t2's */
+    struct tcb *u = thread_alloc(a);            /* the slot just freed */
     CHECK(u == t2);
-    CHECK(u->tid == tid2 && u->pd == b && u->state == T_STOPPED);
+    CHECK(u->tid == tid2 && u->pd == a && u->state == T_STOPPED);
     CHECK(u->ctx.r[5] == 0 && u->futex_addr == 0 && u->caller == NULL && u->next == NULL);
-    CHECK(b->nthreads == 1);
+    CHECK(u->cpu_ticks == 0);
+    CHECK(a->nthreads == 3);
+    /* After a stop, the table is in tid order again: the main thread of a
+     * restarted PD has its lowest tid. */
+    thread_free(t1);
+    thread_free(t3);
+    thread_free(u);
+    thread_pool_init(a, a->tcbs, a->tid_base);
+    CHECK(thread_alloc(a) == &a->tcbs[0] && a->tcbs[0].tid == a->tid_base + 1);
+    CHECK(kstub_reset());
+}
+
+/* ---- CPU time (cputime.c) ---- */
+
+static void cputime(void)
+{
+    struct pd *a = kstub_pd(0, 10, 8), *b = kstub_pd(1, 10, 8);
+    struct tcb *x = kstub_thread(a, 5, 1), *y = kstub_thread(a, 5, 1), *z = kstub_thread(b, 5, 1);
+    cpu_charge(100);                            /* boot: nobody ran, the first stretch starts */
+    CHECK(x->cpu_ticks == 0 && a->cpu_ticks == 0);
+    cur = x;
+    CHECK(cpu_thread_ticks(x, 130) == 30);      /* running: counted up to now */
+    CHECK(cpu_pd_ticks(a, 130) == 30);
+    CHECK(cpu_thread_ticks(y, 130) == 0 && cpu_pd_ticks(b, 130) == 0);
+    cpu_charge(150);                            /* switch x -> y */
+    cur = y;
+    CHECK(x->cpu_ticks == 50 && a->cpu_ticks == 50);
+    CHECK(cpu_thread_ticks(x, 170) == 50);      /* not running: frozen */
+    CHECK(cpu_thread_ticks(y, 170) == 20 && cpu_pd_ticks(a, 170) == 70);
+    cpu_charge(200);                            /* y goes idle ... */
+    cpu_resume(1000);                           /* ... and the idle time is nobody's */
+    CHECK(y->cpu_ticks == 50 && a->cpu_ticks == 100);
+    CHECK(cpu_thread_ticks(y, 1010) == 60 && cpu_pd_ticks(a, 1010) == 110);
+    cpu_charge(1010);                           /* y -> z, another PD */
+    cur = z;
+    CHECK(cpu_pd_ticks(a, 1500) == 110 && cpu_pd_ticks(b, 1500) == 490);
+    /* An exited thread's time stays in its PD. */
+    cpu_charge(1500);
+    cur = x;
+    thread_free(y);
+    CHECK(cpu_pd_ticks(a, 1500) == 110);
+    cpu_charge(1600);                           /* x exits: charged after the free */
+    thread_free(x);
+    CHECK(a->cpu_ticks == 210 && b->cpu_ticks == 490 && z->cpu_ticks == 490);
+    cur = NULL;
     CHECK(kstub_reset());
 }
 
@@ -270,6 +324,7 @@ int main(void)
 {
     pool();
     pool_reuse();
+    cputime();
     init_user();
     block_wake();
     free_runnable();

@@ -208,7 +208,7 @@ static void pd_rules(void)
     REFUSE("guard page", PD(1)->stack_bytes = FB_STACK_RESERVE);
     REFUSE("guard page", PD(1)->stack_bytes = 0xfffff000u);
     REFUSE("max_threads 0", PD(0)->max_threads = 0);
-    REFUSE("max_threads 65", PD(0)->max_threads = FB_MAX_THREADS_PD + 1);
+    REFUSE("max_threads 4097", PD(0)->max_threads = FB_MAX_THREADS_PD + 1);
     REFUSE("pd 1 (pong): monitor 3 is not a PD", PD(1)->monitor = 3);
     REFUSE("monitor 4294967294", PD(1)->monitor = FB_NO_PD - 1);
     REFUSE("pd 2 (root): is its own monitor", PD(2)->monitor = 2);

@@ -5,7 +5,7 @@
  * broadcast, timedwait), semaphores, rwlocks, barriers, once, join, detach
  * and cancel; thread-local storage (_Thread_local, __thread, pthread keys
  * with destructors); mmap/munmap/mremap/mprotect/madvise patterns; clocks
- * and sleeps; files on a read-only archive and on /tmp; pipes and eventfd
+ * and sleeps; CPU time (clocks, getrusage, times); files on a read-only archive and on /tmp; pipes and eventfd
  * with poll/select across threads; dup/dup2/fcntl on pipes; processes.
  *
  * It runs on freebeam (systems/posix-conformance: the archive is the
@@ -42,8 +42,10 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/times.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -1003,6 +1005,117 @@ static void test_time(void)
           "clock_nanosleep with a negative tv_nsec: returns EINVAL");
 }
 
+/* ================= CPU time ================= */
+
+static int64_t clock_ns(clockid_t clk)
+{
+    struct timespec ts;
+    if (clock_gettime(clk, &ts) != 0)
+        return -1;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t rusage_ns(int who)
+{
+    struct rusage ru;
+    if (getrusage(who, &ru) != 0)
+        return -1;
+    return ((int64_t)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000 +
+           ((int64_t)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000;
+}
+
+/* Spin until the calling thread has used ms of CPU time (by its own
+ * clock), for at most 5 s of real time; 1 if it got there. */
+static int burn_cpu_ms(int ms)
+{
+    int64_t start = clock_ns(CLOCK_THREAD_CPUTIME_ID), wall = mono_ns();
+    volatile uint32_t x = 1;
+    while (clock_ns(CLOCK_THREAD_CPUTIME_ID) - start < (int64_t)ms * 1000000) {
+        for (int i = 0; i < 10000; i++)
+            x = x * 1103515245u + 12345u;
+        if (mono_ns() - wall > 5000000000)
+            return 0;
+    }
+    return 1;
+}
+
+static sem_t burn_done, burn_go_on;
+
+static void *burner(void *arg)
+{
+    (void)arg;
+    intptr_t ok = burn_cpu_ms(30);
+    sem_post(&burn_done);
+    sem_wait(&burn_go_on);              /* stays alive while main reads its clock */
+    return (void *)ok;
+}
+
+static void test_cputime(void)
+{
+    struct timespec res;
+    check(clock_getres(CLOCK_PROCESS_CPUTIME_ID, &res) == 0 && res.tv_sec == 0 && res.tv_nsec > 0 &&
+          res.tv_nsec <= 1000000 && clock_getres(CLOCK_THREAD_CPUTIME_ID, &res) == 0 && res.tv_nsec > 0,
+          "clock_getres of the CPU-time clocks: between 1 ns and 1 ms");
+
+    int64_t p0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID), t0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    int64_t r0 = rusage_ns(RUSAGE_SELF), rt0 = rusage_ns(RUSAGE_THREAD);
+    struct tms tm0, tm1;
+    clock_t c0 = times(&tm0);
+    check(burn_cpu_ms(50), "CLOCK_THREAD_CPUTIME_ID grows by 50 ms in a busy loop");
+    int64_t p1 = clock_ns(CLOCK_PROCESS_CPUTIME_ID), t1 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    int64_t r1 = rusage_ns(RUSAGE_SELF), rt1 = rusage_ns(RUSAGE_THREAD);
+    clock_t c1 = times(&tm1);
+    check(p0 >= 0 && p1 - p0 >= 50000000, "CLOCK_PROCESS_CPUTIME_ID grows with the busy loop");
+    check(t0 >= 0 && t1 - t0 >= 50000000 && t1 <= p1, "CLOCK_THREAD_CPUTIME_ID: at most the process's");
+    check(r0 >= 0 && r1 - r0 >= 40000000, "getrusage(RUSAGE_SELF): utime + stime grow with the busy loop");
+    check(rt0 >= 0 && rt1 - rt0 >= 40000000 && rt1 <= r1 + 5000000,
+          "getrusage(RUSAGE_THREAD): grows too, at most RUSAGE_SELF");
+    long hz = sysconf(_SC_CLK_TCK);
+    check(c0 != (clock_t)-1 && c1 >= c0 && hz == 100 &&
+          (tm1.tms_utime + tm1.tms_stime) - (tm0.tms_utime + tm0.tms_stime) >= 4,
+          "times(): tms_utime + tms_stime grow by the busy loop (CLK_TCK 100)");
+    struct rusage ch;
+    check(getrusage(RUSAGE_CHILDREN, &ch) == 0, "getrusage(RUSAGE_CHILDREN) succeeds");
+    errno = 0;
+    check(getrusage(12345, &ch) == -1 && errno == EINVAL, "getrusage of an unknown who: EINVAL");
+
+    p0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    sleep_ms(100);
+    p1 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    check(p1 >= p0 && p1 - p0 < 20000000, "CLOCK_PROCESS_CPUTIME_ID: under 20 ms over a 100 ms sleep");
+    printf("conformance: cpu over a 100 ms sleep: %lld us\n", (long long)((p1 - p0) / 1000));
+
+    /* Another thread's clock (pthread_getcpuclockid) and the process's
+     * (clock_getcpuclockid): the burner's time is its own, not main's. */
+    sem_init(&burn_done, 0, 0);
+    sem_init(&burn_go_on, 0, 0);
+    pthread_t th;
+    clockid_t thc = 0, pc = 0;
+    t0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    p0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    int made = pthread_create(&th, NULL, burner, NULL) == 0;
+    if (made)
+        sem_wait(&burn_done);
+    int64_t other = made && pthread_getcpuclockid(th, &thc) == 0 ? clock_ns(thc) : -1;
+    t1 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    p1 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    check(other >= 30000000, "pthread_getcpuclockid: the other thread's clock has its 30 ms");
+    check(t1 - t0 < 20000000, "the waiting thread's own clock does not count the other's time");
+    check(p1 - p0 >= 30000000, "the process clock counts the other thread's time");
+    check(clock_getcpuclockid(getpid(), &pc) == 0 && clock_ns(pc) >= p1,
+          "clock_getcpuclockid(getpid()): the process clock");
+    void *ok = NULL;
+    if (made) {
+        sem_post(&burn_go_on);
+        pthread_join(th, &ok);
+    }
+    check(ok != NULL, "the other thread reached 30 ms of CPU time");
+    check(clock_ns(CLOCK_PROCESS_CPUTIME_ID) >= p1, "an exited thread's time stays in the process clock");
+    struct timespec req = { 0, 1000000 };
+    check(clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &req, NULL) == EINVAL,
+          "clock_nanosleep on CLOCK_THREAD_CPUTIME_ID: EINVAL");
+}
+
 /* ================= files: the archive ================= */
 
 static char path_buf[512];
@@ -1447,6 +1560,7 @@ int main(int argc, char **argv)
     test_tls();
     test_memory();
     test_time();
+    test_cputime();
     test_archive();
     test_tmp();
     test_pipes_threads();

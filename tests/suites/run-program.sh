@@ -2,7 +2,8 @@
 # `tools/freebeam run-program`: C programs of ours (tests/programs/), built
 # with `tools/freebeam cc`, each run as a one-PD image: exit statuses (exit,
 # return from main, abort, a NULL write), argv and environment, stdout and
-# stderr in order with nothing lost at exit, --files and /tmp, threads, a
+# stderr in order with nothing lost at exit, --files and /tmp, threads (8, and
+# 1,000 at once), a
 # timed wait under --det, a line read from stdin; and bad invocations refused before QEMU starts.
 # Ends with `N passed, N failed`.
 set -u
@@ -50,6 +51,8 @@ has "files: /greeting.txt says: hello from the archive" "files: a file from --fi
 has "files: /tmp/note read back" "files: /tmp is writable"
 run threads 0
 has "threads: 8 joined" "threads: 8 threads joined"
+run manythreads 0
+has "manythreads: 1000 created, 1000 alive at once, 1000 joined" "manythreads: 1,000 threads alive in one PD, all joined"
 run timedwait 0 --det
 has "timedwait: ETIMEDOUT after 200000 us" "timedwait: 200 ms lasts exactly 200 ms under --det"
 

@@ -19,7 +19,7 @@
 -define(FB_MAX_MAPS, 128).
 -define(FB_MAX_CHANNELS_SYS, 128).
 -define(FB_MAX_IRQS, 32).
--define(FB_MAX_THREADS_PD, 64).
+-define(FB_MAX_THREADS_PD, 4096).
 -define(FB_MAX_SEGMENTS, 8).
 -define(FB_MAX_CHANNELS, 63).
 -define(FB_MAX_PRIO, 254).

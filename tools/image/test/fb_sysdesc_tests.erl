@@ -52,8 +52,8 @@ elf_not_string_test() -> bad("{pd, c, [{elf, a}, {priority, 1}]}.\n", "elf must 
 stack_not_multiple_test() -> pd(", {stack, 5000}", "stack 5000 is not a multiple of 4096").
 stack_zero_test() -> pd(", {stack, 0}", "stack 0 is outside").
 stack_too_big_test() -> pd(", {stack, 16#1000000}", "stack 16777216 is outside 1..16773120").
-max_threads_zero_test() -> pd(", {max_threads, 0}", "max_threads 0 is outside 1..64").
-max_threads_too_many_test() -> pd(", {max_threads, 65}", "max_threads 65 is outside 1..64").
+max_threads_zero_test() -> pd(", {max_threads, 0}", "max_threads 0 is outside 1..4096").
+max_threads_too_many_test() -> pd(", {max_threads, 4097}", "max_threads 4097 is outside 1..4096").
 monitor_unknown_test() -> pd(", {monitor, nobody}", "unknown pd nobody").
 monitor_itself_test() -> pd(", {monitor, c}", "cannot monitor itself").
 %% "none" is a name like any other, not "no monitor"
