@@ -39,10 +39,11 @@ setup:
 -include libos/libos.mk
 -include third_party/erlang.mk
 -include erlang/erlang.mk
--include beam/beam.mk
 -include kernel/kernel.mk
 -include libfbpd/libfbpd.mk
 -include drivers/drivers.mk
+# after libfbpd.mk: the root monitor PD is built with its pd_elf rule
+-include beam/beam.mk
 -include systems/systems.mk
 -include tests/host/host.mk
 -include bench/bench.mk

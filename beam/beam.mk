@@ -20,11 +20,17 @@ $(B)/images/beam-hello.img: beam/hello.config $(ERTS_BEAM) $(BEAM_ROOT) $(B)/ker
 
 IMAGES += $(B)/images/beam-hello.img
 
-# The shell: the serial driver PD (drivers/drivers.mk) and the BEAM PD.
+# The root monitor: the PD that restarts the BEAM PD when erts dies
+# (beam/rootmon/rootmon.c, docs/native-components.md).
+ROOTMON_ELF := $(B)/pds/beam/rootmon.elf
+$(eval $(call pd_elf,$(ROOTMON_ELF),beam/rootmon/rootmon.c))
+
+# The shell: the serial driver PD (drivers/drivers.mk), the BEAM PD and its
+# root monitor.
 $(B)/images/shell.img: beam/shell.config $(ERTS_BEAM) $(BEAM_ROOT) $(B)/kernel/kernel.elf \
-  $(B)/pds/drivers/serial.elf $(FREEBEAM_TOOLS)
+  $(B)/pds/drivers/serial.elf $(ROOTMON_ELF) $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
 	tools/freebeam image beam/shell.config -o $@ --kernel $(B)/kernel/kernel.elf \
-	  --search $(ERTS_DIR) --search $(B)/beam --search $(B)/pds/drivers
+	  --search $(ERTS_DIR) --search $(B)/beam --search $(B)/pds/drivers --search $(B)/pds/beam
 
 IMAGES += $(B)/images/shell.img

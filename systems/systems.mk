@@ -32,3 +32,40 @@ $(foreach d,$(DEMO_SYSTEMS),$(eval $(call demo_system,$(d))))
 
 .PHONY: pds
 pds: $(foreach d,$(DEMO_SYSTEMS),$($(d)_PD_ELFS))
+
+# ---- demos of native components with an Erlang side ----
+# systems/NAME/NAME.c is a C PD, systems/NAME/NAME_demo/src an OTP
+# application (its .app.src lists its modules), systems/NAME/NAME.config the
+# terms `tools/freebeam image --app ... --system` adds to the BEAM PD's
+# description (docs/native-components.md).  Run by tests/suites/native.sh.
+NATIVE_DEMOS := sensor rogue
+
+define native_demo
+$$(eval $$(call pd_elf,$(B)/pds/$(1)/$(1).elf,systems/$(1)/$(1).c))
+$(1)_DEMO_DIR := $(B)/systems/$(1)_demo
+$(1)_DEMO_SRCS := $$(wildcard systems/$(1)/$(1)_demo/src/*)
+$$($(1)_DEMO_DIR)/ebin/$(1)_demo.app: $$($(1)_DEMO_SRCS)
+	@rm -rf $$(@D) && mkdir -p $$(@D)
+	erlc +deterministic -Werror -o $$(@D) $$(filter %.erl,$$^)
+	cp systems/$(1)/$(1)_demo/src/$(1)_demo.app.src $$@
+IMAGES += $(B)/images/$(1).img
+$(B)/images/$(1).img: $(B)/pds/$(1)/$(1).elf $$($(1)_DEMO_DIR)/ebin/$(1)_demo.app systems/$(1)/$(1).config \
+  $(ERTS_BEAM) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS) $(FREEBEAM_APP_FILES)
+	@mkdir -p $$(@D)
+	tools/freebeam image --app $$($(1)_DEMO_DIR) --system systems/$(1)/$(1).config \
+	  --search $(B)/pds/$(1) --kernel $(B)/kernel/kernel.elf -o $$@
+endef
+
+$(foreach d,$(NATIVE_DEMOS),$(eval $(call native_demo,$(d))))
+
+# ---- posix-native: a plain C program on libos and a native echo PD ----
+# tests/posix/native.c (posix_elf of libos/libos.mk) with systems/qecho.
+$(eval $(call pd_elf,$(B)/pds/qecho/qecho.elf,systems/qecho/qecho.c))
+$(eval $(call posix_elf,$(B)/posix/native.elf,tests/posix/native.c))
+$(B)/posixobj/tests/posix/native.c.o: POSIX_EXTRA_CFLAGS := -Iinclude   # freebeam/fbdev.h, kapi.h
+IMAGES += $(B)/images/posix-native.img
+$(B)/images/posix-native.img: systems/posix-native.config $(B)/posix/native.elf $(B)/pds/qecho/qecho.elf \
+  $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
+	@mkdir -p $(@D)
+	tools/freebeam image systems/posix-native.config -o $@ --kernel $(B)/kernel/kernel.elf \
+	  --search $(B)/posix --search $(B)/pds/qecho

@@ -29,6 +29,11 @@
  * instantaneous and its TX interrupt only rises after a first write).
  *
  * The IRQ is acknowledged only after both directions are serviced.
+ *
+ * For tests of its supervision, the argument `fault-key=N` (N a byte
+ * value, from the description) makes the driver write through a NULL
+ * pointer when it receives byte N: a crash on demand, typed at the console
+ * (tests/suites/native.sh).  Without it every byte is data.
  */
 #include <freebeam/fbpd.h>
 #include <freebeam/ring.h>
@@ -45,6 +50,27 @@
 
 static struct fb_ring rx, tx;
 static uint32_t imsc;   /* what we last wrote to IMSC */
+static int fault_key = -1;   /* the byte that crashes the driver (tests), or -1 */
+static volatile uint32_t *volatile null_ptr;   /* 0, unknown to the compiler */
+
+/* "fault-key=N" (decimal, 0..255) from the arguments, else -1. */
+static int parse_fault_key(const char *a)
+{
+    const char *k = "fault-key=";
+    if (!a)
+        return -1;
+    while (*k && *a == *k)
+        a++, k++;
+    if (*k || !*a)
+        return -1;
+    int v = 0;
+    for (; *a; a++) {
+        if (*a < '0' || *a > '9' || v > 255)
+            return -1;
+        v = v * 10 + (*a - '0');
+    }
+    return v <= 255 ? v : -1;
+}
 
 static void set_imsc(uint32_t v)
 {
@@ -86,6 +112,9 @@ static bool rx_pump(void)
         uint32_t n = 0;
         while (n < room && !(UART[PL011_FR] & PL011_FR_RXFE))
             buf[n++] = (uint8_t)UART[PL011_DR];   /* error bits: see count_overrun */
+        for (uint32_t i = 0; fault_key >= 0 && i < n; i++)
+            if (buf[i] == fault_key)
+                *null_ptr = buf[i];     /* the crash asked for: a data abort at 0 */
         if (n > 0) {
             fb_ring_write(&rx, buf, n);
             published = true;
@@ -158,6 +187,7 @@ void init(void)
         fb_puts("serial: bad ring regions\n");
         return;
     }
+    fault_key = parse_fault_key(fb_arg(1));
     imsc = ~0u;
     set_imsc(0);
     UART[PL011_ICR] = PL011_INT_ALL;

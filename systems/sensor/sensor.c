@@ -52,10 +52,13 @@ static uint32_t measure(uint32_t n)
     return n * 2654435761u >> 16;   /* a made-up reading, checkable */
 }
 
+static volatile uint32_t *volatile null_ptr;   /* 0, unknown to the compiler */
+
 static __attribute__((noreturn)) void crash(void)
 {
-    *(volatile uint32_t *)0 = next;
-    __builtin_unreachable();
+    *null_ptr = next;           /* a data abort at address 0 */
+    for (;;)
+        ;
 }
 
 /* Take the acknowledgements the Erlang side sent. */

@@ -36,92 +36,15 @@ else
 fi
 
 exec python3 - "$img" "${SHELL_TIMEOUT:-120}" "$tc_pass" "$tc_fail" <<'EOF'
-import os, re, select, subprocess, sys, time
+import sys, time
+sys.path.insert(0, "tests/lib")
+import guest
+from guest import ok, bad, step, PROMPT
 
 img, limit = sys.argv[1], float(sys.argv[2])
-passed, failed = int(sys.argv[3]), int(sys.argv[4])
-
-def ok(what):
-    global passed
-    passed += 1
-    print("ok   " + what, flush=True)
-
-def bad(what):
-    global failed
-    failed += 1
-    print("FAIL " + what, flush=True)
-
-class Guest:
-    """QEMU with the guest's serial port on our pipes; expect-like."""
-    def __init__(self):
-        self.p = subprocess.Popen(["tools/freebeam", "run", img, "--timeout", str(int(limit))],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT)
-        self.buf = b""      # everything received
-        self.pos = 0        # where the next expect starts looking
-        self.end = time.monotonic() + limit + 10
-
-    def _fill(self, until):
-        fd = self.p.stdout.fileno()
-        while True:
-            left = min(until, self.end) - time.monotonic()
-            if left <= 0:
-                return False
-            r, _, _ = select.select([fd], [], [], left)
-            if not r:
-                return False
-            data = os.read(fd, 4096)
-            if not data:
-                return None     # QEMU exited
-            self.buf += data
-            return True
-
-    def expect(self, pattern, timeout=60):
-        """Wait for the regex (bytes) after the last match; the match or None."""
-        rx = re.compile(pattern, re.S)
-        until = time.monotonic() + timeout
-        while True:
-            m = rx.search(self.buf, self.pos)
-            if m:
-                self.pos = m.end()
-                return m
-            if not self._fill(until):
-                return None
-
-    def send(self, text, pause=0.05):
-        """Type text byte by byte (a terminal's pace, roughly)."""
-        try:
-            for ch in text.encode():
-                self.p.stdin.write(bytes([ch]))
-                self.p.stdin.flush()
-                time.sleep(pause)
-        except BrokenPipeError:
-            pass
-
-    def wait(self, timeout=60):
-        until = time.monotonic() + timeout
-        while self._fill(until):
-            pass
-        try:
-            return self.p.wait(timeout=max(1, until - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            return None
-
-    def dump(self):
-        for line in self.buf.decode("utf-8", "replace").splitlines():
-            print("  | " + line.rstrip("\r"))
-
-PROMPT = rb"(\d+)> "
-
-def step(g, what, line, answer, timeout=60):
-    """Type line + CR; expect the answer, then a prompt."""
-    g.send(line + "\r")
-    if g.expect(answer, timeout) and g.expect(PROMPT, timeout):
-        ok(what)
-        return True
-    bad(what)
-    return False
+guest.passed, guest.failed = int(sys.argv[3]), int(sys.argv[4])
+def Guest():
+    return guest.Guest(img, limit)
 
 # ---- run 1: a session that ends with halt(3) ----
 g = Guest()
@@ -166,7 +89,7 @@ if g.expect(rb"Eshell V13[^\r\n]*\r\n", limit) and g.expect(rb"1> ", 30):
 else:
     bad("boot: no Eshell banner and prompt")
     g.wait(5)
-if failed:
+if guest.failed:
     g.dump()
 
 # ---- run 2: q(). ends with status 0 ----
@@ -184,6 +107,5 @@ else:
     g.wait(5)
     g.dump()
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+guest.finish()
 EOF

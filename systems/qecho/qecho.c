@@ -1,0 +1,96 @@
+/*
+ * qecho.c - a native echo PD: every message that arrives on the queue pair
+ * of its channel `echo` goes back the same way, whole, with its cookie; a
+ * notification on its bare channel `ping` is answered with one.  Two
+ * messages are orders, for tests of supervision: "crash" makes it write
+ * through a NULL pointer, "exit" ends it with status 5.  Used by the
+ * posix-native test (tests/posix/native.c: a plain C program on libos) and
+ * by bench/channels (the Erlang-to-native round trip).
+ *
+ * When its reply queue is full it stops taking messages (they wait in the
+ * queue: back-pressure, nothing dropped) and asks to be told when space
+ * frees up.
+ */
+#include <freebeam/fbpd.h>
+#include <freebeam/queue.h>
+
+static struct fb_qpair q;
+static unsigned echo_ch, ping_ch = ~0u;
+static volatile uint32_t *volatile null_ptr;   /* 0, unknown to the compiler */
+static uint8_t buf[4096];
+
+static bool is(const struct fb_qmsg *m, const char *word)
+{
+    uint32_t i = 0;
+    for (; word[i]; i++)
+        if (i >= m->len || m->data[i] != (uint8_t)word[i])
+            return false;
+    return i == m->len;
+}
+
+static void pump(void)
+{
+    bool kick = false;
+    for (;;) {
+        if (fb_queue_free(&q.tx) <= 0) {
+            if (fb_queue_want_space(&q.tx))
+                break;
+            continue;
+        }
+        struct fb_qmsg m;
+        int r = fb_queue_peek(&q.rx, &m);
+        if (r == FB_QUEUE_EMPTY) {
+            if (fb_queue_want_data(&q.rx))
+                break;
+            continue;
+        }
+        if (r < 0) {
+            fb_printf("qecho: its queue is broken (%d)\n", r);
+            fb_pd_exit(2);
+        }
+        if (is(&m, "crash") || is(&m, "exit")) {
+            /* Consumed first: a restarted instance must not obey it again. */
+            bool crash = is(&m, "crash");
+            fb_queue_consume(&q.rx, &m);
+            if (fb_queue_notify_space(&q.rx))
+                fb_notify(echo_ch);
+            if (crash)
+                *null_ptr = 1;
+            fb_pd_exit(5);
+        }
+        uint32_t len = m.len <= sizeof buf ? m.len : sizeof buf;
+        __builtin_memcpy(buf, m.data, len);   /* copy before use: the peer may change it */
+        fb_queue_consume(&q.rx, &m);
+        kick |= fb_queue_notify_space(&q.rx);
+        if (fb_queue_send(&q.tx, buf, len, m.cookie) == 0)
+            kick |= fb_queue_notify_data(&q.tx);
+    }
+    if (kick)
+        fb_notify(echo_ch);
+}
+
+void init(void)
+{
+    const struct fb_pdinfo_chan *c = fb_channel_by_name("echo");
+    if (!c || c->queue_map == FB_CHAN_NO_QUEUE ||
+        !fb_qpair_attach(&q, fb_map_vaddr(c), fb_info()->maps[c->queue_map].size, c->queue_end,
+                         c->queue_depth, c->queue_slot)) {
+        fb_printf("qecho: no queue pair named echo\n");
+        fb_pd_exit(2);
+    }
+    echo_ch = c->id;
+    const struct fb_pdinfo_chan *p = fb_channel_by_name("ping");
+    if (p)
+        ping_ch = p->id;
+    if (fb_qpair_resync(&q))
+        fb_notify(echo_ch);
+    pump();
+}
+
+void notified(unsigned ch)
+{
+    if (ch == echo_ch)
+        pump();
+    else if (ch == ping_ch)
+        fb_notify(ping_ch);
+}
