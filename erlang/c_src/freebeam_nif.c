@@ -48,7 +48,7 @@ static ERL_NIF_TERM posix_term(ErlNifEnv *env, int err) {
     {EMFILE, "emfile"},   {ENFILE, "enfile"},     {EEXIST, "eexist"},         {EISDIR, "eisdir"},
     {ENOTDIR, "enotdir"}, {EROFS, "erofs"},       {ENAMETOOLONG, "enametoolong"},
     {EINTR, "eintr"},     {ENOSYS, "enosys"},     {EFAULT, "efault"},         {ESRCH, "esrch"},
-    {ENOSPC, "enospc"},   {ECONNREFUSED, "econnrefused"},
+    {ENOSPC, "enospc"},   {ECONNREFUSED, "econnrefused"}, {EPROTO, "eproto"},
   };
   for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
     if (names[i].err == err) return enif_make_atom(env, names[i].name);

@@ -100,8 +100,8 @@ static void produce(void)
         if (done % every == 0) {
             if (kick)
                 fb_notify(ch);
-            if ((done / every) % 2 == 0) {
-                /* Reading done+1 written into its slot, not published. */
+            if ((done / every) % 2 == 0 && fb_queue_free(&q.tx) > 0) {
+                /* Reading done+1 written into its free slot, not published. */
                 struct reading half = { next, measure(next) };
                 uint32_t i = fb_shm_get(&q.tx.c->tail) & q.tx.mask;
                 __builtin_memcpy(q.tx.data + i * q.tx.slot, &half, sizeof half);
