@@ -24,7 +24,7 @@ fbapp=otp/lib/freebeam-$(erlang/app-vsn.sh)/ebin
 has_app() {  # ARCHIVE: the .app and one .beam per module of freebeam.app.src
   local list; list=$(cpio -t <"$1" 2>/dev/null) || return 1
   grep -qx "$fbapp/freebeam.app" <<<"$list" || return 1
-  local n; n=$(grep -c "^$fbapp/freebeam_[a-z_]*\.beam$" <<<"$list")
+  local n; n=$(grep -cE "^$fbapp/freebeam(_[a-z_]*)?\.beam$" <<<"$list")
   [ "$n" -ge 7 ] && [ "$n" -eq "$(ls erlang/src/*.erl | wc -l)" ]
 }
 has_app build/beam/root.cpio && ok "build/beam/root.cpio holds $fbapp (.app and every module)" ||
