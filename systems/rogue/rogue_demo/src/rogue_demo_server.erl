@@ -17,7 +17,10 @@
 -export([init/1, handle_call/3, handle_cast/2, handle_info/2]).
 
 -define(GOOD, 16#600DF00D).
--record(st, {ch, mon, next = 1, good = 0, garbage = 0, errors = 0, fault}).
+%% errors: the breaks seen (an error right after another one, with no good
+%% message between, is the same break reported again: the device may say
+%% it twice when a notification crosses the read that found it).
+-record(st, {ch, mon, next = 1, good = 0, garbage = 0, errors = 0, fault, since_error = 1}).
 
 start(_Type, _Args) ->
     {ok, Pid} = start_link(),
@@ -39,14 +42,14 @@ handle_call(_Req, _From, St) -> {reply, {error, unknown_call}, St}.
 handle_cast(_Msg, St) -> {noreply, St}.
 
 handle_info({freebeam_channel, Ch, <<N:32/little, ?GOOD:32/little>>}, #st{ch = Ch, next = N} = St) ->
-    {noreply, St#st{next = N + 1, good = St#st.good + 1}};
+    {noreply, St#st{next = N + 1, good = St#st.good + 1, since_error = St#st.since_error + 1}};
 handle_info({freebeam_channel, Ch, Data}, #st{ch = Ch} = St) ->
     io:format("rogue_demo: FAIL garbage reached Erlang as data: ~p~n", [Data]),
     {noreply, St#st{garbage = St#st.garbage + 1}};
-handle_info({freebeam_error, Ch, Reason}, #st{ch = Ch, errors = E} = St) ->
+handle_info({freebeam_error, Ch, Reason}, #st{ch = Ch, errors = E, since_error = G} = St) ->
     io:format("rogue_demo: the queue is broken (~p): rejected, the rogue is told~n", [Reason]),
     ok = freebeam_channel:send(Ch, <<E:32/little>>),
-    {noreply, St#st{errors = E + 1}};
+    {noreply, St#st{errors = case G of 0 -> E; _ -> E + 1 end, since_error = 0}};
 handle_info({'DOWN', Mon, freebeam_pd, rogue, Why}, #st{mon = Mon} = St) ->
     io:format("rogue_demo: the rogue PD is down: ~p~n", [Why]),
     %% Let any message sent before the fault arrive first.
