@@ -1,10 +1,12 @@
 /*
  * info.c - lookups in the PD's read-only info area (kapi.h, struct
- * fb_pdinfo): a channel or a PD by its name in the system description, and
- * where a channel's queue region is mapped.  The kernel wrote the area, so
+ * fb_pdinfo): a channel or a PD by its name in the system description,
+ * where a channel's queue region is mapped, the PD's arguments, and the
+ * queue pair of a named channel attached in one call.  The kernel wrote the area, so
  * it is trusted, but every offset is still kept inside it.
  */
 #include <freebeam/fbpd.h>
+#include <freebeam/queue.h>
 
 static const struct fb_pdinfo *const area = (const struct fb_pdinfo *)FB_PDINFO_VADDR;
 
@@ -78,4 +80,16 @@ const char *fb_arg(unsigned i)
         p++;
     }
     return NULL;
+}
+
+int fb_queue_channel(const char *name, struct fb_qpair *qp)
+{
+    const struct fb_pdinfo *pi = fb_info();
+    const struct fb_pdinfo_chan *c = fb_channel_by_name(name);
+    if (!pi || !c || c->queue_map == FB_CHAN_NO_QUEUE || c->queue_map >= pi->n_maps ||
+        c->queue_map >= FB_PDINFO_MAX_MAPS ||
+        !fb_qpair_attach(qp, fb_map_vaddr(c), pi->maps[c->queue_map].size, c->queue_end,
+                         c->queue_depth, c->queue_slot))
+        return -1;
+    return (int)c->id;
 }

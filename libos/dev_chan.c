@@ -136,21 +136,24 @@ static long send_locked(struct chan *c, const void *buf, size_t len, bool *kick)
     return queue_err(r);
 }
 
-static long chf_read(struct file *f, void *buf, size_t len)
+/* A read or write: one step under chan_lock, a notification of the peer
+ * if the step asks for one, and the wait of file.h while the step says
+ * EAGAIN (unless O_NONBLOCK); -EINTR from a step means "look again". */
+static long chan_io(struct file *f, void *buf, size_t len, bool reading)
 {
     struct chan *c = file_chan(f);
-    if (!libos_user_ok(buf, len, 1))
+    if (!libos_user_ok(buf, len, reading))
         return -EFAULT;
     for (;;) {
         uint32_t seen = libos_change_seq();
         bool kick = false;
         long r;
         libos_lock(&chan_lock);
-        if (f->priv2 != c->gen) {
+        if (reading && f->priv2 != c->gen) {
             f->priv2 = c->gen;
             r = -ECONNRESET;
         } else {
-            r = recv_locked(c, buf, len, &kick);
+            r = reading ? recv_locked(c, buf, len, &kick) : send_locked(c, buf, len, &kick);
         }
         libos_unlock(&chan_lock);
         if (kick)
@@ -164,26 +167,14 @@ static long chf_read(struct file *f, void *buf, size_t len)
     }
 }
 
+static long chf_read(struct file *f, void *buf, size_t len)
+{
+    return chan_io(f, buf, len, true);
+}
+
 static long chf_write(struct file *f, const void *buf, size_t len)
 {
-    struct chan *c = file_chan(f);
-    if (!libos_user_ok(buf, len, 0))
-        return -EFAULT;
-    for (;;) {
-        uint32_t seen = libos_change_seq();
-        bool kick = false;
-        libos_lock(&chan_lock);
-        long r = send_locked(c, buf, len, &kick);
-        libos_unlock(&chan_lock);
-        if (kick)
-            k_notify(c->ci->id);
-        if (r == -EINTR)
-            continue;
-        if (r != -EAGAIN || (f->flags & O_NONBLOCK))
-            return r;
-        if (libos_wait_change(seen, 0) == -EINTR)
-            return -EINTR;
-    }
+    return chan_io(f, (void *)(uintptr_t)buf, len, false);
 }
 
 static unsigned chf_poll(struct file *f)

@@ -102,6 +102,11 @@ int fb_pd_by_name(const char *name);        /* a PD's index, or -1 */
 void *fb_map_vaddr(const struct fb_pdinfo_chan *chan);
 /* The PD's argument i from the description (argv[0] is 0), or NULL. */
 const char *fb_arg(unsigned i);
+/* Attach qp (include/freebeam/queue.h) to the queue pair of this PD's
+ * channel `name`: the channel id to notify, or -1 (no such channel, no
+ * queue, or parameters that do not fit the region). */
+struct fb_qpair;
+int fb_queue_channel(const char *name, struct fb_qpair *qp);
 
 /* ---- console ---- */
 void fb_puts(const char *s);            /* as is, no newline added */

@@ -1,6 +1,7 @@
 /*
  * qecho.c - a native echo PD: every message that arrives on the queue pair
- * of its channel `echo` goes back the same way, whole, with its cookie; a
+ * of its channel `echo` (or the channel its first argument names) goes back
+ * the same way, whole, with its cookie; a
  * notification on its bare channel `ping` is answered with one.  Two
  * messages are orders, for tests of supervision: "crash" makes it write
  * through a NULL pointer, "exit" ends it with status 5.  Used by the
@@ -71,14 +72,13 @@ static void pump(void)
 
 void init(void)
 {
-    const struct fb_pdinfo_chan *c = fb_channel_by_name("echo");
-    if (!c || c->queue_map == FB_CHAN_NO_QUEUE ||
-        !fb_qpair_attach(&q, fb_map_vaddr(c), fb_info()->maps[c->queue_map].size, c->queue_end,
-                         c->queue_depth, c->queue_slot)) {
-        fb_printf("qecho: no queue pair named echo\n");
+    const char *name = fb_arg(1) ? fb_arg(1) : "echo";
+    int id = fb_queue_channel(name, &q);
+    if (id < 0) {
+        fb_printf("qecho: no queue pair named %s\n", name);
         fb_pd_exit(2);
     }
-    echo_ch = c->id;
+    echo_ch = (unsigned)id;
     const struct fb_pdinfo_chan *p = fb_channel_by_name("ping");
     if (p)
         ping_ch = p->id;

@@ -121,14 +121,12 @@ static void step(void)
 
 void init(void)
 {
-    const struct fb_pdinfo_chan *c = fb_channel_by_name("junk");
-    if (!c || c->queue_map == FB_CHAN_NO_QUEUE ||
-        !fb_qpair_attach(&q, fb_map_vaddr(c), fb_info()->maps[c->queue_map].size, c->queue_end,
-                         c->queue_depth, c->queue_slot)) {
+    int id = fb_queue_channel("junk", &q);
+    if (id < 0) {
         fb_printf("rogue: no queue pair named junk\n");
         fb_pd_exit(2);
     }
-    ch = c->id;
+    ch = (unsigned)id;
     step();
 }
 

@@ -115,14 +115,12 @@ static void produce(void)
 
 void init(void)
 {
-    const struct fb_pdinfo_chan *c = fb_channel_by_name("readings");
-    if (!c || c->queue_map == FB_CHAN_NO_QUEUE ||
-        !fb_qpair_attach(&q, fb_map_vaddr(c), fb_info()->maps[c->queue_map].size, c->queue_end,
-                         c->queue_depth, c->queue_slot)) {
+    int id = fb_queue_channel("readings", &q);
+    if (id < 0) {
         fb_printf("sensor: no queue pair named readings\n");
         fb_pd_exit(2);
     }
-    ch = c->id;
+    ch = (unsigned)id;
     every = parse_uint(fb_arg(1), 100);
     uint32_t last;
     if (fb_queue_last_cookie(&q.tx, &last))

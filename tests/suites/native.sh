@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Native components as Erlang citizens (docs/native-components.md), booted
 # in QEMU:
+#   - the freebeam application's API (erlang/test/native/, EUnit through
+#     test-image --system): messages, back-pressure, resets, errors (unknown
+#     names, a PD the BEAM does not monitor, a stopped PD, a full queue),
+#     monitors and an ordinary supervisor;
 #   - a plain C program on libos with a native echo PD
 #     (build/images/posix-native.img, tests/posix/native.c): the devices
 #     /dev/chan and /dev/pd with their errors, back-pressure, a fault, exit,
@@ -37,13 +41,27 @@ tools/freebeam image "$work/shell-fault.config" -o "$work/shell-fault.img" --ker
   --search build/erts --search build/beam --search build/pds/drivers --search build/pds/beam >/dev/null ||
   { echo "native: cannot build the shell image with the fault key"; echo "0 passed, 1 failed"; exit 1; }
 
-exec python3 - "$work/shell-fault.img" "${NATIVE_TIMEOUT:-300}" <<'PY'
+# The freebeam application's API against real native PDs, through
+# test-image (erlang/test/native/: EUnit with an echo PD the BEAM monitors
+# and one it does not).
+api=$(set -o pipefail; tools/freebeam test-image --timeout 300 --system erlang/test/native/qecho.config \
+        --search build/pds/qecho --helper erlang/test/native/sup_cb.erl \
+        erlang/test/native/freebeam_api_tests.erl 2>&1 | tr -d '\r')
+api_rc=$?
+api_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' <<<"$api" | tail -n 1)
+echo "$api" | grep -E '^fb_test|^  (All|Failed|[a-z_]+:)' | sed 's/^/  | /'
+
+exec python3 - "$work/shell-fault.img" "${NATIVE_TIMEOUT:-300}" "$api_rc" "$api_line" <<'PY'
 import re, sys
 sys.path.insert(0, "tests/lib")
 import guest
 from guest import ok, bad, check, step, PROMPT, Guest
 
 fault_img, limit = sys.argv[1], float(sys.argv[2])
+api_rc, api_line = int(sys.argv[3]), sys.argv[4]
+m = re.match(r"(\d+) passed, (\d+) failed", api_line)
+check(api_rc == 0 and m is not None and int(m.group(1)) >= 9 and m.group(2) == "0",
+      "freebeam API in an image with native PDs (EUnit): %s, status %d" % (api_line or "no result line", api_rc))
 
 # ---- a plain C program with a native PD ----
 g = Guest("build/images/posix-native.img", limit)

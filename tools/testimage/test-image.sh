@@ -3,7 +3,7 @@
 # modules and Common Test suites inside a freebeam image (docs/erlang-tests.md).
 #
 #   test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... [--helper FILE]...
-#              MODULE_OR_SUITE...
+#              [--system FILE]... [--search DIR]... MODULE_OR_SUITE...
 #
 # Each argument is an Erlang source file (or an already compiled .beam): a
 # name ending in _SUITE is a Common Test suite, anything else an EUnit module.
@@ -19,7 +19,10 @@
 # with erts's last words and counted as one failure, and the image boots
 # again for the modules after it; then the totals are ours (1 as status).
 # --helper FILE compiles a module the tests use (an OTP test directory's
-# helpers) into the same ebin without running it.  Everything goes
+# helpers) into the same ebin without running it.  --system FILE adds the
+# description terms in FILE (native PDs, regions, maps, channels: the BEAM
+# PD is `beam` and has the pd_control right) and --search DIR a folder for
+# their ELF files, so tests can talk to native components.  Everything goes
 # to a temporary directory under build/testimage/, removed at the end
 # (--keep IMG copies the image out first).
 set -u
@@ -28,12 +31,13 @@ B=$ROOT/build
 me="freebeam test-image"
 
 usage() {
-  echo "usage: freebeam test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... [--helper FILE]... MODULE_OR_SUITE..." >&2
+  echo "usage: freebeam test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... [--helper FILE]..." >&2
+  echo "                             [--system FILE]... [--search DIR]... MODULE_OR_SUITE..." >&2
   exit 2
 }
 die() { echo "$me: $*" >&2; exit 2; }
 
-timeout=300 keep="" mem="" heap_mb=256 files=() envs=() helpers=()
+timeout=300 keep="" mem="" heap_mb=256 files=() envs=() helpers=() systems=() search_args=()
 while [ $# -gt 0 ]; do
   case $1 in
     --timeout) [ $# -ge 2 ] || usage; timeout=$2; shift 2 ;;
@@ -43,6 +47,10 @@ while [ $# -gt 0 ]; do
     --env) [ $# -ge 2 ] || usage; [[ $2 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "--env needs KEY=VALUE"
            envs+=("$2"); shift 2 ;;
     --helper) [ $# -ge 2 ] || usage; helpers+=("$2"); shift 2 ;;
+    --system) [ $# -ge 2 ] || usage; [ -f "$2" ] || die "--system $2: no such file"
+              systems+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
+    --search) [ $# -ge 2 ] || usage; [ -d "$2" ] || die "--search $2: no such directory"
+              search_args+=(--search "$(cd "$2" && pwd)"); shift 2 ;;
     --) shift; files+=("$@"); break ;;
     -*) echo "$me: unknown option $1" >&2; usage ;;
     *) files+=("$1"); shift ;;
@@ -147,7 +155,7 @@ image() {
 %% fb_test_runner on /otp/test/plan.eterm from module $1 on and powers off
 %% with its verdict.
 {pd, beam, [{elf, "beam.smp"}, {priority, 100}, {stack, 1048576}, {max_threads, 64},
-            {rights, [poweroff]},
+            {rights, [poweroff, pd_control]},
             {args, ["beam", "-S", "1:1", "-SDcpu", "1:1", "-SDio", "1", "-A", "1",
                     "-sbwt", "none", "-sbwtdcpu", "none", "-sbwtdio", "none",
                     "--", "-root", "/otp", "-bindir", "/otp/bin", "-progname", "erl",
@@ -159,8 +167,12 @@ image() {
 {map, beam, heap, [{vaddr, 16#20000000}, {perms, rw}]}.
 {map, beam, rootfs, [{vaddr, 16#30000000}, {perms, r}]}.
 EOF
+  for f in ${systems[@]+"${systems[@]}"}; do
+    { echo "%% From --system $f"; cat "$f"; } >>"$work/test.config"
+  done
   "$ROOT/tools/freebeam" image "$work/test.config" -o "$work/test.img" --kernel "$kernel" \
-    --search "$B/erts" --search "$work" >/dev/null || fail "cannot build the image"
+    --search "$B/erts" --search "$work" ${search_args[@]+"${search_args[@]}"} >/dev/null ||
+    fail "cannot build the image"
 }
 
 image 1
