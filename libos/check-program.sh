@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # libos/check-program.sh LIBOS.a PROGRAM.elf...
 #
-# notes/pitfalls.md item 2 over linked POSIX programs: svc only inside
+# docs/internals.md note 2 over linked POSIX programs: svc only inside
 # libos's own functions (its kernel calls), no __sync_* functions and no
 # kuser helper address anywhere (third_party/musl/check.sh does the work).
 set -euo pipefail

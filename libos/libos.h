@@ -3,7 +3,7 @@
  *
  * libos is the POSIX layer of a freebeam PD: musl's system calls arrive
  * here as function calls (__libos_syscall, syscall.c) and are served over
- * the kernel API of kapi.h.  Rules for every file (notes/pitfalls.md 5-8):
+ * the kernel API of kapi.h.  Rules for every file (docs/internals.md notes 5-8):
  * nothing here may touch errno, __thread data, malloc, stdio or anything
  * else of musl but its string functions: musl calls us while it holds its
  * own locks, and before the thread pointer exists.  Errors are returned as

@@ -6,8 +6,8 @@
  *   used:  the page is mapped (handed out by mmap, or taken by MAP_FIXED)
  *   dirty: the page may hold non-zero bytes (it was mapped once)
  *
- * Anonymous memory must read as zero on every (re)use (notes/pitfalls.md
- * item 10): mmr_zero clears only the dirty pages of a range, so fresh pages
+ * Anonymous memory must read as zero on every (re)use (docs/internals.md
+ * note 10): mmr_zero clears only the dirty pages of a range, so fresh pages
  * (zeroed by the kernel at boot) are never written twice.  Freeing touches
  * no page: a thread may free the stack it still runs on (libos keeps the
  * allocator locked until the kernel has taken the thread off it).

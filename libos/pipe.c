@@ -28,7 +28,7 @@
  * User buffers are checked first (libos_user_ok, sys_ident.c): a bad
  * pointer gives -EFAULT, never a fault of the PD.  erts relies on this: it
  * tests whether memory is readable by writing it to a pipe
- * (notes/pitfalls.md item 15).
+ * (docs/internals.md note 15).
  *
  * The ring itself (pipe_ring_*) is pure logic, tested on the host by
  * tests/host/test_libos_pipe.c, which includes this file.

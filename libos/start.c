@@ -8,7 +8,7 @@
  *   argc, argv[0..argc-1], NULL, envp[...], NULL, auxv pairs..., AT_NULL
  *
  * followed by the strings and AT_RANDOM's 16 bytes.  The aux vector
- * (notes/pitfalls.md item 8): AT_PAGESZ (mallocng and sysconf need it),
+ * (docs/internals.md note 8): AT_PAGESZ (mallocng and sysconf need it),
  * AT_HWCAP with HWCAP_VFP (setjmp saves d8-d15 only then), AT_PHDR/PHENT/
  * PHNUM from the program's own ELF headers (musl finds PT_TLS there: the
  * linker script loads the headers and gives __ehdr_start), AT_RANDOM, the

@@ -5,7 +5,7 @@
  * or from: libos_user_ok).
  *
  * uname: sysname "Linux" and a release of 6.1 (erts parses it and picks
- * its clock source from it: notes/pitfalls.md item 13), machine "armv7l",
+ * its clock source from it: docs/internals.md note 13), machine "armv7l",
  * and a fully qualified nodename (so that erts never spawns inet_gethost:
  * item 12), from nodename() below, the one place that knows where the name
  * comes from.

@@ -11,7 +11,7 @@
  * is readable and writable, none executable; PROT_EXEC is refused).
  *
  * brk never moves: it reports the end of the program's data, which makes
- * musl's malloc use mmap only (notes/pitfalls.md item 10).
+ * musl's malloc use mmap only (docs/internals.md note 10).
  *
  * Files (vfs_map.c): a private mapping is anonymous memory with a copy of
  * the file in it; a shared mapping of a tmpfs file is the file's own pages.

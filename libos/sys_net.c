@@ -3,8 +3,8 @@
  * refused with Linux's answer for an address family the kernel lacks
  * (socket: EAFNOSUPPORT) or for a descriptor that is not a socket
  * (ENOTSOCK, EBADF).  erts copes: inet_config reads the host name through a
- * UDP socket and falls back to "nohost" when socket() fails (notes/pitfalls.md
- * item 12), so it never spawns inet_gethost.  Refused quietly: these are
+ * UDP socket and falls back to "nohost" when socket() fails (docs/internals.md
+ * note 12), so it never spawns inet_gethost.  Refused quietly: these are
  * expected answers, not missing pieces of libos.
  */
 #include "libos.h"

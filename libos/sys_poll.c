@@ -18,9 +18,9 @@
  * round up (timeconv.h): a wait never ends early.  With nothing to watch
  * (select(0, NULL, NULL, NULL, t), poll with no descriptor) the thread
  * sleeps on a private futex word that nobody wakes: until the deadline, or
- * for ever without spinning (erts's main thread: notes/pitfalls.md 14).
+ * for ever without spinning (erts's main thread: docs/internals.md note 14).
  *
- * The timeout layouts (notes/pitfalls.md item 9): poll takes milliseconds;
+ * The timeout layouts (docs/internals.md note 9): poll takes milliseconds;
  * ppoll and pselect6 a 32-bit {long, long} timespec, their _time64 twins a
  * {int64, int64} one; _newselect a 32-bit timeval.  ppoll and the selects
  * write back the time left, as Linux does.  The signal masks of ppoll and

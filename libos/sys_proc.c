@@ -18,7 +18,7 @@
  * listed in docs/posix.md, and erts's forker never gets that far (below).
  * socketpair returns -EAFNOSUPPORT until sockets exist; erts's forker
  * (forker_start) dies at boot on that, so erts needs its small forker
- * patch (notes/pitfalls.md item 11).
+ * patch (docs/internals.md note 11).
  */
 #include "libos.h"
 #include <signal.h>

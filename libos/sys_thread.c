@@ -11,7 +11,7 @@
  * the kernel clears it, and pthread_join then unmaps the dead thread's
  * stack.  The clear must happen only once the thread is off its stack, so
  * it is the kernel's: FB_SYS_THREAD_EXIT stores 0 at the address given and
- * wakes one waiter (notes/pitfalls.md item 5).
+ * wakes one waiter (docs/internals.md note 5).
  */
 #include "libos.h"
 #include "console.h"

@@ -12,8 +12,8 @@
  * (sys_cputime.c): one kernel call per read; nobody sleeps on them.
  *
  * musl passes the 32-bit calls (clock_gettime32 & co) a {long, long}
- * timespec and the *_time64 calls a {int64, int64} one (notes/pitfalls.md
- * item 9): each number is decoded with its own layout.
+ * timespec and the *_time64 calls a {int64, int64} one (docs/internals.md
+ * note 9): each number is decoded with its own layout.
  */
 #include "libos.h"
 #include <time.h>

@@ -1,7 +1,7 @@
 /*
  * vfs_dev.c - the devices of /dev: null, zero, urandom, console (and tty,
  * the same console), and descriptors 0-2 opened on the console at start
- * (erts opens /dev/null until it gets fd 3: notes/pitfalls.md item 18).
+ * (erts opens /dev/null until it gets fd 3: docs/internals.md note 18).
  *
  * console: the debug console, used when the PD has no serial driver
  * (console.c replaces it with vfs_console_use when it has one): writes go

@@ -8,7 +8,7 @@
  *
  * Method: both run under QEMU's `-icount shift=0,sleep=off`, where guest
  * time advances exactly one ns per instruction as long as the guest never
- * idles (notes/pitfalls.md item 28).  Every loop below keeps a thread
+ * idles (docs/internals.md note 28).  Every loop below keeps a thread
  * runnable at all times (the two-thread loops hand over immediately), so
  * a CLOCK_MONOTONIC delta over a loop is the number of instructions that
  * the loop cost, kernel and every thread included.  From it we subtract

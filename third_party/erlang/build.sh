@@ -110,7 +110,7 @@ nif_a=$nifdir/freebeam_nif.a
 
 # ---- configure settings ----
 # The answers configure cannot find out when cross-compiling
-# (notes/xcomp-arm-musl-static.conf: checked on musl 1.2.3/ARMv7 under qemu-arm).
+# (docs/internals.md note 31).
 xcomp=(
   erl_xcomp_bigendian=no erl_xcomp_double_middle_endian=no
   erl_xcomp_linux_clock_gettime_correction=yes erl_xcomp_linux_nptl=yes
@@ -125,7 +125,7 @@ xcomp=(
 )
 # No JIT (none on 32-bit ARM); kernel poll off (ppoll + pipes: the smaller
 # libos surface, DESIGN.md decision 11); termcap on, ours (above: line
-# editing in the shell, notes/pitfalls.md item 19); no ssl/java/odbc/wx; the
+# editing in the shell, docs/internals.md note 19); no ssl/java/odbc/wx; the
 # builtin zlib.  --build is explicit: config.guess would probe with $CC.
 conf_flags=(
   --build="$(gcc -dumpmachine | sed 's/-linux-gnu$/-pc-linux-gnu/')" --host=$HOST
@@ -187,7 +187,7 @@ rm -f "$nif_a.tmp"
 # erts/emulator's opt target builds erts/lib_src (ethread, erts_internal),
 # zlib, pcre and ryu, then beam.smp (and erl_child_setup).  Remove the
 # binaries first: OTP's makefiles do not relink when libos.a, libc.a or
-# libethread.a change (notes/erts-spike.md, problem 13).
+# libethread.a change (docs/internals.md note 30).
 bindir=$work/bin/$TARGET
 rm -f "$bindir"/beam.smp "$bindir"/beam.emu
 t0=$(date +%s)
@@ -208,7 +208,7 @@ else
   mv -f "$out/build-times.tmp" "$out/build-times.txt"
 fi
 
-# Nothing that cannot work in a freebeam PD (notes/pitfalls.md items 2-3).
+# Nothing that cannot work in a freebeam PD (docs/internals.md notes 2-3).
 CROSS=$CROSS "$ROOT/libos/check-program.sh" "$B/libos/libos.a" "$out/beam.smp.unstripped"
 if [ "$t_conf" -gt 0 ]; then how="configure ${t_conf}s, make ${t_make}s on $JOBS jobs"; else how="relinked in ${t_make}s"; fi
 echo "erts $hostver: $out/beam.smp ($(stat -c %s "$out/beam.smp") bytes stripped; $how)"

@@ -2,7 +2,7 @@
 # third_party/musl/check.sh FILE...
 #
 # Fails when an ARM object, archive or ELF contains what cannot work in a
-# freebeam PD (notes/pitfalls.md, items 2 and 3):
+# freebeam PD (docs/internals.md, notes 2 and 3):
 #   - an `svc`/`swi` instruction (a trap into a Linux kernel that is not there),
 #   - a reference to or definition of a `__sync_*` function (Debian's libgcc
 #     implements them through the Linux kuser helper page),

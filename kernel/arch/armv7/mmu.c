@@ -8,7 +8,7 @@
  * at high addresses.  User pages are non-global and tagged with the PD's
  * ASID; pages a PD may not write are read-only for the kernel too (AP 111),
  * and everything not executable is XN.  Domain 0 is a client domain, so
- * permissions are always checked (pitfalls.md item 26).
+ * permissions are always checked (docs/internals.md note 26).
  */
 #include "kernel.h"
 #include "lib.h"

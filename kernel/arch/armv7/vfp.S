@@ -1,6 +1,6 @@
 /*
  * vfp.S - VFP/NEON state: enable it at boot and save/restore it on a thread
- * switch.  Eager switching (pitfalls.md item 24): every thread owns
+ * switch.  Eager switching (docs/internals.md note 24): every thread owns
  * d0-d31 and FPSCR.  The rest of the kernel is built -mgeneral-regs-only, so
  * these are the only kernel instructions that touch VFP registers.
  */

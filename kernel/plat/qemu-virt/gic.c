@@ -1,8 +1,8 @@
 /*
  * gic.c - the GICv2 distributor and CPU interface: all SPIs off until a PD's
  * IRQ is bound, one priority for everything, everything to CPU 0.  A device
- * IRQ is masked when it fires and unmasked by the owner's irq_ack (pitfalls.md
- * item 23), so a level-triggered line cannot storm.
+ * IRQ is masked when it fires and unmasked by the owner's irq_ack (docs/internals.md
+ * note 23), so a level-triggered line cannot storm.
  */
 #include "kernel.h"
 #include "plat/qemu-virt/platform.h"
