@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite of `make test` and adds up their results.  Each suite
 # is a command that ends its output with a line `N passed, N failed`; a suite
-# that crashes or prints no such line counts as one failure.
+# that crashes, prints no such line, or ran no check (0 passed, 0 failed)
+# counts as one failure.
 set -u
 cd "$(dirname "$0")/.."
 total_p=0; total_f=0
@@ -17,6 +18,9 @@ run_suite() {
     echo "suite $name: no result line (exit $rc)"; total_f=$((total_f + 1)); return
   fi
   local p f; p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
+  if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+    echo "suite $name: no check ran"; total_f=$((total_f + 1)); return
+  fi
   total_p=$((total_p + p)); total_f=$((total_f + f))
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     echo "suite $name: exit $rc with no failure counted"; total_f=$((total_f + 1))

@@ -81,7 +81,8 @@ crash_report_test() ->
         {error, Report} = wait_event(fun({_, {report, #{label := {proc_lib, crash}}}}) -> true;
                                         (_) -> false end),
         ?assertMatch({report, #{label := {proc_lib, crash}, report := [_ | _]}}, Report),
-        ?assert(is_pid(P2))
+        {report, #{report := [Info | _]}} = Report,
+        ?assertEqual({pid, P2}, lists:keyfind(pid, 1, Info))
     after
         logger:remove_handler(fb_capture)
     end.

@@ -24,7 +24,8 @@ receive_after_0_test() ->
 send_after_test() ->
     T0 = ms(),
     Ref = erlang:send_after(50, self(), fb_tick),
-    ?assert(is_reference(Ref)),
+    Left = erlang:read_timer(Ref),
+    ?assert(is_integer(Left) andalso Left > 0 andalso Left =< 50),
     receive fb_tick -> ok after 2000 -> error(no_tick) end,
     D = ms() - T0,
     ?assert(D >= 50),
