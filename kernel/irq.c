@@ -32,7 +32,7 @@ void irq_handle_pending(void)
         if (id >= 1020)
             return;
         if (id == IRQ_VTIMER) {
-            write_cntv_ctl(0);      /* off until kernel_exit picks the next deadline */
+            timer_set(0);           /* off until kernel_exit picks the next deadline */
             gic_eoi(iar);
             continue;
         }

@@ -110,6 +110,9 @@ void sched_remove(struct tcb *t);
 struct tcb *sched_pick(void);           /* highest-priority runnable, or NULL */
 int sched_has_peer(const struct tcb *t);/* another runnable thread at t's priority */
 void sched_rotate(struct tcb *t);       /* move t to the tail of its queue */
+int sched_top_prio(void);               /* the highest priority with a runnable thread, -1 none */
+void sched_remove_sole(struct tcb *t);  /* t alone in its queue */
+void sched_add_sole(struct tcb *t);     /* t's queue empty; t runnable */
 
 /* tqueue.c */
 void tq_push(struct tqueue *q, struct tcb *t);
@@ -152,6 +155,11 @@ static inline void cpu_charge(uint64_t now)   /* cur has run until now; the next
 void cpu_resume(uint64_t now);          /* after idle: the next stretch starts now */
 uint64_t cpu_thread_ticks(const struct tcb *t, uint64_t now);
 uint64_t cpu_pd_ticks(const struct pd *pd, uint64_t now);
+
+/* fastpath.c: ppcall and reply-recv when the thread to run next is
+ * obvious; 1 if done (the thread switched to), 0: take the general path */
+int fastpath_ppcall(struct tcb *t);
+int fastpath_reply_recv(struct tcb *t);
 
 /* ipc.c */
 int ev_deliver(struct tcb *t);           /* put a pending event in t's registers; 1 if one was */
@@ -223,6 +231,7 @@ extern struct tcb *vfp_owner;   /* whose VFP registers are live */
 
 /* main.c */
 void kernel_exit(void);                 /* pick what runs next; idles if nothing */
+void kernel_switch_direct(struct tcb *next);   /* next alone at the top priority: run it */
 extern uint64_t slice_end;
 
 #endif

@@ -3,7 +3,8 @@
  * expire timeouts, rotate the time slice, pick the highest-priority thread,
  * idle in WFI when there is none, charge CPU time (cputime.c), switch
  * address space, VFP and TLS registers, and program the timer for the
- * next deadline.
+ * next deadline.  kernel_switch_direct is its short form for the IPC fast
+ * path (fastpath.c), when the thread to run next is already known.
  */
 #include "kernel.h"
 #include "arch/armv7/cpu.h"
@@ -68,7 +69,7 @@ static void expire(uint64_t now)
     }
 }
 
-static void switch_to(struct tcb *next, uint64_t now)
+static inline __attribute__((always_inline)) void switch_to(struct tcb *next, uint64_t now)
 {
     if (cur && cur->state != T_FREE)
         cur->tpidrurw = read_tpidrurw();
@@ -115,4 +116,20 @@ void kernel_exit(void)
     if (sched_has_peer(cur) && (!dl || slice_end < dl))
         dl = slice_end;
     timer_set(dl);
+}
+
+/* After a call that blocked cur, when the next thread is the only one at
+ * the highest runnable priority: what kernel_exit would do, minus the work
+ * that cannot change its choice.  No expiry scan: a timeout that has passed
+ * has its timer interrupt pending, taken as soon as `next` runs (kernel_exit
+ * then handles it).  No rotation: cur is not runnable.  No timer write:
+ * next is alone at its priority, so it needs no time slice, and the timer
+ * is already at or before the first timeout (every kernel_exit sets it so,
+ * and the fast path adds no timeout); if it is earlier, its interrupt
+ * finds nothing to do and kernel_exit sets it again. */
+void kernel_switch_direct(struct tcb *next)
+{
+    uint64_t now = timer_now();
+    cpu_charge(now);
+    switch_to(next, now);
 }

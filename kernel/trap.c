@@ -6,15 +6,23 @@
 #include "kernel.h"
 #include "arch/armv7/cpu.h"
 
-void handle_svc(void);
+int handle_svc(void);
 void handle_dabt(void);
 void handle_pabt(void);
 void handle_undef(void);
 void kernel_trap(uint32_t kind, uint32_t lr, uint32_t spsr);
 
-void handle_svc(void)
+/* 1: the IPC fast path switched threads itself (vectors.S skips kernel_exit) */
+int handle_svc(void)
 {
-    syscall_dispatch(cur);
+    struct tcb *t = cur;
+    uint32_t n = t->ctx.r[7];
+    if (n == FB_SYS_PPCALL && fastpath_ppcall(t))
+        return 1;
+    if (n == FB_SYS_REPLY_RECV && fastpath_reply_recv(t))
+        return 1;
+    syscall_dispatch(t);
+    return 0;
 }
 
 void handle_dabt(void)

@@ -2,7 +2,8 @@
  * test_ksched.c - kernel/sched.c (and the tqueue.c lists under it): the
  * highest priority runs first, FIFO within a priority, round robin by
  * rotation, removal from any place, the non-empty bitmap across all 255
- * priorities, and has_peer.
+ * priorities (with its summary word), has_peer, and the fast path's
+ * helpers: sched_top_prio and the short forms for a queue of one.
  */
 #include <stdint.h>
 #include <string.h>
@@ -174,6 +175,34 @@ static void has_peer(void)
     CHECK(sched_pick() == NULL);
 }
 
+/* sched_top_prio follows the bitmap; the short forms leave the queues as
+ * sched_add/sched_remove would, bits and summary included. */
+static void top_prio_and_sole(void)
+{
+    CHECK(sched_top_prio() == -1);
+    struct tcb *a = mk(0, 150), *b = mk(1, 100), *c = mk(2, 31), *d = mk(3, 32);
+    sched_add(b);
+    CHECK(sched_top_prio() == 100);
+    sched_add_sole(a);
+    CHECK(sched_top_prio() == 150 && sched_pick() == a && !sched_has_peer(a));
+    CHECK(top_is((struct tcb *[]){ a }, 1));
+    sched_remove_sole(a);
+    CHECK(sched_top_prio() == 100 && sched_pick() == b);
+    sched_add(a);                               /* the general form after the short one */
+    CHECK(top_is((struct tcb *[]){ a }, 1));
+    sched_remove(a);
+    sched_remove_sole(b);
+    CHECK(sched_top_prio() == -1 && sched_pick() == NULL);
+    /* Across a bitmap word: 32 and 31 are in different words. */
+    sched_add_sole(c);
+    sched_add_sole(d);
+    CHECK(sched_top_prio() == 32);
+    sched_remove_sole(d);
+    CHECK(sched_top_prio() == 31 && sched_pick() == c);
+    sched_remove_sole(c);
+    CHECK(sched_top_prio() == -1 && sched_pick() == NULL);
+}
+
 int main(void)
 {
     tqueue_basics();
@@ -181,5 +210,6 @@ int main(void)
     fifo_and_rotate();
     bitmap_edges();
     has_peer();
+    top_prio_and_sole();
     return check_report("test_ksched");
 }

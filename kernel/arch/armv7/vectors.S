@@ -7,7 +7,8 @@
  * (the first member of its TCB), so the entry code stores the user registers
  * straight into the TCB: srsdb puts pc and cpsr there, stm^ r0-r14.  Then it
  * switches to the kernel stack and calls the C handler.  exit_to_user reloads
- * `cur`'s registers the same way in reverse.  An exception taken from a
+ * `cur`'s registers the same way in reverse (resume_cur, straight after a
+ * kernel call that picked the next thread itself: the IPC fast path).  An exception taken from a
  * privileged mode is a kernel bug, reported by kernel_trap().
  */
     .syntax unified
@@ -56,7 +57,9 @@ svc_entry:
     sub sp, sp, #60
     ldr sp, =kstack_top
     bl handle_svc
-    b exit_to_user
+    cmp r0, #0                      @ 1: it switched to the next thread itself
+    beq exit_to_user
+    b resume_cur
 
 irq_entry:
     sub lr, lr, #4
@@ -91,6 +94,7 @@ undef_entry:
 exit_to_user:
     ldr sp, =kstack_top
     bl kernel_exit
+resume_cur:
     ldr r0, =cur
     ldr sp, [r0]                    @ &cur->ctx
     clrex

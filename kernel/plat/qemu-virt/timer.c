@@ -9,6 +9,7 @@
 #include "plat/qemu-virt/platform.h"
 
 static uint32_t freq;
+static uint64_t armed;          /* the deadline programmed, 0: off (skip rewriting it) */
 
 void timer_init(void)
 {
@@ -27,6 +28,9 @@ uint64_t timer_us_to_ticks(uint32_t us)
 
 void timer_set(uint64_t deadline)
 {
+    if (deadline == armed)
+        return;
+    armed = deadline;
     if (!deadline) {
         write_cntv_ctl(0);
     } else {
