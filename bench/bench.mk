@@ -41,3 +41,6 @@ $(B)/images/bvl-idle.img $(B)/images/bvl-probe.img: $(B)/images/bvl-%.img: bench
     $(BVL)/bvl-meter.elf $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
 	tools/freebeam image $< -o $@ --kernel $(B)/kernel/kernel.elf --search $(ERTS_DIR) --search $(BVL)
+
+# ---- Erlang <-> native channels against an Erlang port on Linux (bench/channels/) ----
+-include bench/channels.mk

@@ -4,9 +4,13 @@
 # erlang-base 25.2.3) rebuilt here and booted in the same QEMU.
 #
 #   peer.sh prepare           build everything below (idempotent), print nothing on stdout
+#   peer.sh derive NAME INIT SRC:DEST...
+#                             (after prepare) the peer's initramfs with another /init
+#                             and more files, as build/bench-peer/NAME/initrd.cpio.gz
+#                             (bvl is one; bench/channels/run.sh makes another)
 #   peer.sh boot INITRD MEM_MB APPEND...
-#                             boot the kernel with INITRD (peer|bvl) and -m MEM_MB,
-#                             deterministic flags; the console on stdout
+#                             boot the kernel with INITRD (peer, bvl or a derived NAME)
+#                             and -m MEM_MB, deterministic flags; the console on stdout
 #
 # Under build/bench-peer/ (shared with bench/libos/linux.sh, which fetches the kernel):
 #   debs/            the peer's armhf packages, fetched once with apt-get download
@@ -50,18 +54,32 @@ prepare() {
     arm-linux-gnueabihf-gcc -std=c11 -Wall -Wextra -Werror -O2 -march=armv7-a -mfloat-abi=hard \
       -mfpu=vfpv3-d16 -static -o "$W/bvl/cntvct" "$HERE/cntvct.c"
   fi
-  local out=$W/bvl/initrd.cpio.gz
-  if [ ! -s "$out" ] || [ -n "$(find "$W/peer/out/initrd.min.cpio" "$HERE/peer-init.sh" "$W/bvl/cntvct" \
-        "$BVL/bvl.beam" "$BVL/peer_ring.beam" "$SELF" -newer "$out" 2>/dev/null)" ]; then
-    local st=$W/bvl/stage
+  derive bvl "$HERE/peer-init.sh" "$BVL/bvl.beam:/bench/" "$BVL/peer_ring.beam:/bench/" \
+    "$W/bvl/cntvct:/bin/cntvct"
+}
+
+# derive NAME INIT SRC:DEST...: $W/NAME/initrd.cpio.gz, the peer's initramfs
+# (after prepare) with INIT as /init and each SRC copied to DEST (a path in
+# the guest; ending in / for a folder), rebuilt only when an input changed.
+derive() {
+  local name=$1 init=$2; shift 2
+  local out=$W/$name/initrd.cpio.gz f srcs=()
+  for f in "$@"; do srcs+=("${f%%:*}"); done
+  mkdir -p "$W/$name"
+  if [ ! -s "$out" ] || [ -n "$(find "$W/peer/out/initrd.min.cpio" "$init" "${srcs[@]}" "$SELF" \
+        -newer "$out" 2>/dev/null)" ]; then
+    local st=$W/$name/stage
     rm -rf "$st"; mkdir -p "$st"
     (cd "$st" && cpio --quiet -i -d -m --no-absolute-filenames) <"$W/peer/out/initrd.min.cpio"
-    cp "$HERE/peer-init.sh" "$st/init"; chmod 755 "$st/init"
-    mkdir -p "$st/bench"; cp "$BVL/bvl.beam" "$BVL/peer_ring.beam" "$st/bench/"
-    cp "$W/bvl/cntvct" "$st/bin/cntvct"
+    cp "$init" "$st/init"; chmod 755 "$st/init"
+    for f in "$@"; do
+      local dest=$st${f#*:}
+      case $dest in */) mkdir -p "$dest" ;; *) mkdir -p "$(dirname "$dest")" ;; esac
+      cp "${f%%:*}" "$dest"
+    done
     find "$st" -exec touch -h -d @1 {} +
-    (cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --reproducible --quiet) >"$W/bvl/initrd.cpio"
-    gzip -n -9 -c "$W/bvl/initrd.cpio" >"$out.tmp" && mv -f "$out.tmp" "$out"
+    (cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --reproducible --quiet) >"$W/$name/initrd.cpio"
+    gzip -n -9 -c "$W/$name/initrd.cpio" >"$out.tmp" && mv -f "$out.tmp" "$out"
     rm -rf "$st"
   fi
 }
@@ -71,9 +89,9 @@ boot() {
   local initrd
   case $which in
     peer) initrd=$W/peer/out/initrd.min.cpio.gz ;;
-    bvl)  initrd=$W/bvl/initrd.cpio.gz ;;
-    *) echo "peer.sh: boot peer|bvl" >&2; exit 2 ;;
+    *)    initrd=$W/$which/initrd.cpio.gz ;;
   esac
+  [ -s "$initrd" ] || { echo "peer.sh: no initramfs $initrd (prepare, or derive $which)" >&2; exit 2; }
   # The peer's det mode (its REPORT.md) plus -nic none, as bench/libos/linux.sh
   # and tools/freebeam run have (QEMU needs a ROM for the default NIC that
   # this host lacks).
@@ -86,6 +104,7 @@ boot() {
 
 case ${1:-} in
   prepare) prepare ;;
+  derive) shift; [ $# -ge 2 ] || { echo "usage: $0 derive NAME INIT SRC:DEST..." >&2; exit 2; }; derive "$@" ;;
   boot) shift; boot "$@" ;;
-  *) echo "usage: $0 prepare | boot peer|bvl MEM_MB [APPEND...]" >&2; exit 2 ;;
+  *) echo "usage: $0 prepare | derive NAME INIT SRC:DEST... | boot peer|NAME MEM_MB [APPEND...]" >&2; exit 2 ;;
 esac
