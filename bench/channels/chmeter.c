@@ -53,7 +53,17 @@ static void serve(void)
     uint8_t msg[16];
     uint32_t cookie;
     int n;
-    while ((n = fb_queue_recv(&q.rx, msg, sizeof msg, &cookie)) >= 0) {
+    for (;;) {
+        n = fb_queue_recv(&q.rx, msg, sizeof msg, &cookie);
+        if (n == FB_QUEUE_EMPTY) {
+            if (fb_queue_want_data(&q.rx))
+                break;          /* the next message notifies us */
+            continue;
+        }
+        if (n < 0) {
+            fb_printf("chmeter: its queue is broken (%d)\n", n);
+            fb_pd_exit(2);
+        }
         kick |= fb_queue_notify_space(&q.rx);
         if (is(msg, (uint32_t)n, "pmu")) {
             uint32_t v = pmu_insns();

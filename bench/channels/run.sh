@@ -6,7 +6,8 @@
 # same on every run.  Prints one line per figure, NAME=VALUE:
 #   erlang_native_rtt_insns msgs_per_s_64b msgs_per_s_1k
 #   fault_to_restarted_insns erlang_port_rtt_linux_insns
-# then the goal line (freebeam's round trip at most half of Linux's port
+# then `note` lines (the idle checks, the round trip without the relay
+# process) and the goal line (freebeam's round trip at most half of Linux's port
 # round trip).  The consoles go to build/bench/channels/logs/; exits non-zero
 # if a boot failed or a figure is missing.
 # env: TIMEOUT=300 (s per boot), BVL_PEER (the peer baseline, peer.sh)
@@ -38,6 +39,7 @@ fig freebeam msgs_per_s_1k
 fig freebeam fault_to_restarted_insns
 fig linux erlang_port_rtt_linux_insns
 grep -h '^idle_check' "$L/freebeam.log" "$L/linux.log" | sed 's/^/note /'
+grep -h '^note ' "$L/freebeam.log"
 fb=$(grep -m1 -oE '^erlang_native_rtt_insns=[0-9]+' "$L/freebeam.log" | cut -d= -f2)
 lx=$(grep -m1 -oE '^erlang_port_rtt_linux_insns=[0-9]+' "$L/linux.log" | cut -d= -f2)
 if [ -n "$fb" ] && [ -n "$lx" ]; then

@@ -23,6 +23,8 @@ run() ->
         tp(Echo, Meter, 64, "msgs_per_s_64b"),
         tp(Echo, Meter, 1024, "msgs_per_s_1k"),
         out("fault_to_restarted_insns", fault(Meter)),
+        ok = freebeam_channel:close(Echo),
+        direct(Meter, Small),
         io:format("chbench: done~n"),
         erlang:halt(0)
     catch
@@ -95,4 +97,30 @@ wait_up(Meter) ->
             (N - F) band 16#ffffffff;
         {freebeam_reset, Meter} -> wait_up(Meter)
     after 10000 -> error(no_restart)
+    end.
+
+%% Not a figure: the same round trip without freebeam_channel's relay
+%% process (this process selects and reads the device itself), to show
+%% what the relay's extra hop costs.
+direct(Meter, Bin) ->
+    {ok, Fd} = freebeam_dev:open(chan, echo, [read, write]),
+    _ = direct_loop(Fd, Bin, ?WARMUP),
+    {Insns, _} = measure(Meter, "direct", fun() -> direct_loop(Fd, Bin, ?RTT_N) end),
+    io:format("note relay_free_rtt_insns=~b~n", [round(Insns / ?RTT_N)]),
+    freebeam_nif:fd_close(Fd).
+
+direct_loop(_Fd, _Bin, 0) -> ok;
+direct_loop(Fd, Bin, N) ->
+    {ok, _} = freebeam_nif:fd_write(Fd, Bin),
+    Bin = direct_read(Fd, byte_size(Bin)),
+    direct_loop(Fd, Bin, N - 1).
+
+direct_read(Fd, Size) ->
+    case freebeam_nif:fd_read(Fd, 1024) of
+        {ok, Data} -> Data;
+        {error, eagain} ->
+            {ok, _} = freebeam_nif:select_read(Fd),
+            receive {select, Fd, _, ready_input} -> direct_read(Fd, Size)
+            after 5000 -> error(no_direct_echo)
+            end
     end.
