@@ -3,8 +3,9 @@
  *
  * With an entropy source (a channel named `entropy` with a queue pair to
  * the rng driver PD, drivers/rng): at start libos asks the driver for
- * SEED_BYTES; the answer, arriving in the event thread, is mixed into the
- * generator's key and marks it seeded.  Until then getrandom without
+ * SEED_BYTES; each answer, arriving in the event thread, is mixed into
+ * the generator's key (the device may give fewer bytes than asked: libos
+ * asks again), and once SEED_MIN_BYTES have come the generator is seeded.  Until then getrandom without
  * GRND_NONBLOCK and reads of /dev/random and /dev/urandom wait, and with
  * GRND_NONBLOCK (or O_NONBLOCK) fail with EAGAIN, as on Linux before its
  * pool is initialised.  After RESEED_BYTES of output or RESEED_SECONDS,
@@ -33,6 +34,7 @@
 #include <freebeam/sysimage.h>
 
 #define SEED_BYTES 64u                   /* asked for each (re)seed: 512 bits */
+#define SEED_MIN_BYTES 32u               /* from the device before the first output: 256 bits */
 #define RESEED_BYTES (1u << 20)
 #define RESEED_SECONDS 60u
 
@@ -43,6 +45,7 @@ static bool have_source;                 /* an entropy channel with a working qu
 static bool asking;                      /* a request is in the queue, unanswered */
 static uint32_t source_pd, source_ch, next_cookie;
 static uint64_t out_since_seed, seeded_at;
+static uint32_t seed_bytes;              /* bytes from the device mixed in so far */
 static struct fb_qpair q;
 
 extern const Elf32_Ehdr __ehdr_start;
@@ -92,8 +95,8 @@ static void entropy_event(unsigned ch)
     for (;;) {
         int n = have_source ? fb_queue_recv(&q.rx, buf, sizeof buf, NULL) : FB_QUEUE_EMPTY;
         if (n == FB_QUEUE_EMPTY) {
-            if (!have_source || !fb_queue_want_data(&q.rx))
-                break;
+            if (!have_source || fb_queue_want_data(&q.rx))
+                break;                   /* still empty: the driver notifies us */
             continue;
         }
         if (n < 0) {                     /* a broken queue, or an answer larger than asked */
@@ -106,14 +109,19 @@ static void entropy_event(unsigned ch)
             break;
         }
         kick |= fb_queue_notify_space(&q.rx);
+        asking = false;
         if (n == 0)
             continue;                    /* an empty answer: our request was refused */
         csprng_mix(&gen, buf, (size_t)n);
-        asking = false;
-        seeded = true;
-        out_since_seed = 0;
-        seeded_at = libos_ticks();
+        seed_bytes += (uint32_t)n;
+        if (seed_bytes >= SEED_MIN_BYTES) {
+            seeded = true;
+            out_since_seed = 0;
+            seeded_at = libos_ticks();
+        }
     }
+    if (have_source && !seeded)
+        kick |= ask_locked();            /* not enough yet: ask again */
     memset(buf, 0, sizeof buf);
     libos_unlock(&rnd_lock);
     if (kick)
