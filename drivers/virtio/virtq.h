@@ -44,13 +44,9 @@ struct virtq_used_elem {
     uint32_t len;                    /* bytes it wrote into the chain */
 };
 
-static inline uint32_t virtq_align(uint32_t x)
-{
-    return (x + VIRTQ_ALIGN - 1) & ~(VIRTQ_ALIGN - 1);
-}
-
-#define VIRTQ_USED_OFFSET(size) virtq_align(16u * (size) + 6u + 2u * (size))
-#define VIRTQ_BYTES(size) (VIRTQ_USED_OFFSET(size) + virtq_align(6u + 8u * (size)))
+#define VIRTQ_ALIGN_UP(x) (((uint32_t)(x) + VIRTQ_ALIGN - 1) & ~(VIRTQ_ALIGN - 1))
+#define VIRTQ_USED_OFFSET(size) VIRTQ_ALIGN_UP(16u * (size) + 6u + 2u * (size))
+#define VIRTQ_BYTES(size) (VIRTQ_USED_OFFSET(size) + VIRTQ_ALIGN_UP(6u + 8u * (size)))
 
 /* Results of virtq_get_used. */
 #define VIRTQ_NONE   0               /* nothing new */
