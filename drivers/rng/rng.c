@@ -169,12 +169,10 @@ void notified(unsigned ch)
 
 void init(void)
 {
-    const struct fb_pdinfo_chan *c = fb_channel_by_name("entropy");
-    if (!c || c->queue_map == FB_CHAN_NO_QUEUE ||
-        !fb_qpair_attach(&q, fb_map_vaddr(c), fb_info()->maps[c->queue_map].size, c->queue_end,
-                         c->queue_depth, c->queue_slot))
+    int c = fb_queue_channel("entropy", &q);
+    if (c < 0)
         give_up(2, "no queue pair named entropy");
-    client_ch = c->id;
+    client_ch = (unsigned)c;
     const struct fb_pdinfo_map *win = map_named("virtio_mmio"), *mem = map_named("rng_dma");
     if (!win || win->size < VIO_MMIO_WINDOW_BYTES || (win->perms & 6) != 6)
         give_up(2, "no virtio_mmio region (the 16 KiB transport window, rw)");
