@@ -5,10 +5,15 @@
 # are only built when DRIVER_ELFS is defined).  System images find the
 # ELFs with `--search $(B)/pds/drivers`.
 
-DRIVERS := serial
-DRIVERS_DIR := $(B)/pds/drivers
+# drivers/virtio/ is not a driver: the virtio transport (virtio_mmio.c) and
+# virtqueue (virtq.c) that each virtio driver links (NAME_SHARED below).
 
-$(foreach d,$(DRIVERS),$(eval $(call pd_elf,$(DRIVERS_DIR)/$(d).elf,$(wildcard drivers/$(d)/*.c))))
+DRIVERS := serial rng
+DRIVERS_DIR := $(B)/pds/drivers
+VIRTIO_SRCS := $(wildcard drivers/virtio/*.c)
+rng_SHARED := $(VIRTIO_SRCS)
+
+$(foreach d,$(DRIVERS),$(eval $(call pd_elf,$(DRIVERS_DIR)/$(d).elf,$(wildcard drivers/$(d)/*.c) $($(d)_SHARED))))
 
 DRIVER_ELFS := $(foreach d,$(DRIVERS),$(DRIVERS_DIR)/$(d).elf)
 

@@ -139,6 +139,8 @@ int pdinfo_write(uint8_t *base, const struct fb_sysimage *img, const struct pd *
         struct fb_pdinfo_map *o = &pi->maps[i];
         o->vaddr = m->vaddr; o->size = m->size; o->perms = m->perms; o->kind = m->kind;
         o->name_off = m->name ? put_name(&a, m->name) : 0;
+        if (m->kind == FB_MAP_REGION && (img->regions[m->region].flags & FB_REGION_DMA))
+            o->paddr = m->paddr;    /* only for DMA regions: a PD learns no other address */
         if (m->name && !o->name_off)
             return -1;
     }

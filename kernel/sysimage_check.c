@@ -404,9 +404,11 @@ static int check_regions(struct ck *c)
         const struct fb_sys_region *r = &c->img->regions[i];
         if (r->size == 0 || (r->size & PAGE_MASK))
             return regfail(c, i, "size %u is not a non-zero multiple of %u", r->size, FB_PAGE);
-        if (r->flags & ~FB_REGION_DEVICE)
-            return regfail(c, i, "unknown flag bits 0x%x", r->flags & ~FB_REGION_DEVICE);
+        if (r->flags & ~(FB_REGION_DEVICE | FB_REGION_DMA))
+            return regfail(c, i, "unknown flag bits 0x%x", r->flags & ~(FB_REGION_DEVICE | FB_REGION_DMA));
         int device = (r->flags & FB_REGION_DEVICE) != 0;
+        if (device && (r->flags & FB_REGION_DMA))
+            return regfail(c, i, "a device region cannot be a DMA region (DMA memory is RAM)");
         if (device && r->paddr == 0)
             return regfail(c, i, "device region without a physical address");
         if (!device && r->paddr != 0)

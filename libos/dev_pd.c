@@ -17,6 +17,7 @@
 #include "libos.h"
 #include "events.h"
 #include "file.h"
+#include "entropy.h"
 #include "kcall.h"
 #include "native.h"
 #include "vfs.h"
@@ -100,6 +101,7 @@ void libos_pd_event(uint32_t pd, uint32_t tid, uint32_t kind, uint32_t addr, uin
                                                        .addr = addr, .pc = pc, .status = status };
     s->status = kind == FB_FAULT_EXITED ? FBDEV_PD_EXITED : FBDEV_PD_FAULTED;
     libos_unlock(&pd_lock);
+    libos_entropy_peer_stopped(pd);   /* the entropy driver, before its seed: no device */
     libos_file_changed();
 }
 

@@ -16,9 +16,8 @@
  * Debian system reports (mostly RLIM_INFINITY).  setrlimit/prlimit64 record
  * new values within those ceilings; nothing else enforces them.
  *
- * getrandom: NOT CRYPTOGRAPHICALLY SOUND YET.  Until there is an entropy
- * driver the bytes mix a per-image seed with the counter; under --det
- * (the counter is the instruction count) they are the same on every run.
+ * getrandom: from libos's ChaCha20 CSPRNG, seeded from the entropy driver
+ * PD when the image has one (entropy.c says what happens without).
  */
 #include "libos.h"
 #include "file.h"
@@ -30,6 +29,7 @@
 #include <freebeam/sysimage.h>
 #include "kcall.h"
 #include "timeconv.h"
+#include "entropy.h"
 
 bool libos_user_ok(const void *p, size_t len, int write);
 
@@ -280,29 +280,7 @@ SYSCALL(sysinfo)
     return 0;
 }
 
-/* ---- getrandom: NOT CRYPTOGRAPHICALLY SOUND (see the top) ---- */
-
-static inline uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-/* The per-image seed: a hash of the program's ELF and program headers and
- * of its layout, until the image's configuration carries a real seed (the
- * PD info page). */
-static uint64_t image_seed(void)
-{
-    const unsigned char *p = (const unsigned char *)&__ehdr_start;
-    size_t n = __ehdr_start.e_phoff + (size_t)__ehdr_start.e_phnum * __ehdr_start.e_phentsize;
-    uint64_t h = 0xcbf29ce484222325ull;                 /* FNV-1a */
-    for (size_t i = 0; i < n && i < FB_PAGE; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    return mix64(h ^ (uintptr_t)_end ^ ((uint64_t)(uintptr_t)__libos_heap_end << 32));
-}
-
-static uint64_t rnd_state;          /* a Weyl sequence, stepped atomically */
+/* ---- getrandom: the CSPRNG of entropy.c ---- */
 
 SYSCALL(getrandom)
 {
@@ -314,24 +292,11 @@ SYSCALL(getrandom)
         return -EINVAL;
     if ((flags & GRND_INSECURE) && (flags & GRND_RANDOM))
         return -EINVAL;
-    if (len > 0x7ffff000u)
-        len = 0x7ffff000u;
+    if (len > 0x1ffffffu)
+        len = 0x1ffffffu;               /* Linux gives at most 32 MiB - 1 a call */
     if (!libos_user_ok(buf, len, 1))
         return -EFAULT;
-    static uint64_t seed;
-    if (!__atomic_load_n(&seed, __ATOMIC_RELAXED))
-        __atomic_store_n(&seed, image_seed() | 1, __ATOMIC_RELAXED);
-    const uint64_t gamma = 0x9e3779b97f4a7c15ull;
-    size_t blocks = (len + 7) / 8;
-    uint64_t s = __atomic_fetch_add(&rnd_state, gamma * blocks, __ATOMIC_RELAXED);
-    uint64_t t = libos_ticks();
-    for (size_t i = 0; i < len; i += 8) {
-        s += gamma;
-        uint64_t z = mix64(s ^ seed) ^ mix64(t + i);
-        size_t k = len - i < 8 ? len - i : 8;
-        memcpy(buf + i, &z, k);
-    }
-    return (long)len;
+    return libos_random_fill(buf, len, (flags & GRND_NONBLOCK) != 0, (flags & GRND_INSECURE) != 0);
 }
 
 SYSCALL(getcpu)

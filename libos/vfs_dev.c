@@ -11,9 +11,9 @@
  * back, not applied), TIOCGWINSZ (80x24; isatty() asks this) and
  * TIOCSWINSZ; others ENOTTY.
  *
- * urandom: NOT cryptographic.  A splitmix64 sequence seeded from the
- * counter at the first read (fixed under --det); good enough for hash
- * seeds and temporary names, not for keys.
+ * random, urandom: libos's ChaCha20 CSPRNG (entropy.c), seeded from the
+ * entropy driver PD when the image has one; until it is seeded a read
+ * waits (EAGAIN with O_NONBLOCK).
  */
 #include "libos.h"
 #include "vfs.h"
@@ -23,6 +23,7 @@
 #include "kcall.h"
 #include "console.h"
 #include "native.h"
+#include "entropy.h"
 
 long vfs_console_write(const void *buf, size_t len)
 {
@@ -105,36 +106,12 @@ static const struct file_ops zero_ops = {
     .lseek = dev_lseek0, .fstat = dev_fstat, .release = vfs_dev_release,
 };
 
-/* ---- urandom (not cryptographic: see the top) ---- */
-static uint64_t rnd_state;
-static uint32_t rnd_seeded;
-
-static uint64_t rnd_next(void)
-{
-    if (!__atomic_load_n(&rnd_seeded, __ATOMIC_ACQUIRE)) {
-        uint64_t seed = libos_ticks() * 0x2545f4914f6cdd1dull;
-        uint64_t zero = 0;
-        __atomic_compare_exchange_n(&rnd_state, &zero, seed | 1, false, __ATOMIC_RELAXED,
-                                    __ATOMIC_RELAXED);
-        __atomic_store_n(&rnd_seeded, 1, __ATOMIC_RELEASE);
-    }
-    uint64_t z = __atomic_add_fetch(&rnd_state, 0x9e3779b97f4a7c15ull, __ATOMIC_RELAXED);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
+/* ---- random, urandom: the CSPRNG of entropy.c ---- */
 static long urandom_read(struct file *f, void *buf, size_t len)
 {
-    (void)f;
-    if (len > 0x2000000u)
-        len = 0x2000000u;       /* Linux returns at most 32 MiB a call */
-    uint8_t *p = buf;
-    for (size_t i = 0; i < len; i += 8) {
-        uint64_t v = rnd_next();
-        memcpy(p + i, &v, len - i < 8 ? len - i : 8);
-    }
-    return (long)len;
+    if (len > 0x1ffffffu)
+        len = 0x1ffffffu;       /* Linux returns at most 32 MiB - 1 a call */
+    return libos_random_fill(buf, len, (f->flags & O_NONBLOCK) != 0, false);
 }
 
 static const struct file_ops urandom_ops = {

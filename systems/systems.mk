@@ -69,3 +69,13 @@ $(B)/images/posix-native.img: systems/posix-native.config $(B)/posix/native.elf 
 	@mkdir -p $(@D)
 	tools/freebeam image systems/posix-native.config -o $@ --kernel $(B)/kernel/kernel.elf \
 	  --search $(B)/posix --search $(B)/pds/qecho
+
+# ---- entropy: the rng driver PD and a plain C program reading getrandom
+# and /dev/urandom (tests/suites/entropy.sh) ----
+$(eval $(call posix_elf,$(B)/posix/entropy.elf,tests/posix/entropy.c))
+IMAGES += $(B)/images/entropy.img
+$(B)/images/entropy.img: systems/entropy.config $(B)/posix/entropy.elf $(B)/pds/drivers/rng.elf \
+  $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
+	@mkdir -p $(@D)
+	tools/freebeam image systems/entropy.config -o $@ --kernel $(B)/kernel/kernel.elf \
+	  --search $(B)/posix --search $(B)/pds/drivers

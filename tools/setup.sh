@@ -5,7 +5,8 @@ set -euo pipefail
 pkgs=(make gcc libc6-dev clang llvm libclang-rt-14-dev
       gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf linux-libc-dev-armhf-cross
       qemu-system-arm gdb-multiarch erlang-base erlang-eunit erlang-common-test erlang-dev
-      python3 coreutils dpkg-dev cpio)
+      python3 coreutils dpkg-dev cpio
+      rng-tools5)   # rngtest: the FIPS 140-2 checks of tests/suites/entropy.sh
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

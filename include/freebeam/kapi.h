@@ -81,9 +81,9 @@
  * The main thread starts with r0 = the PD index and r1 = FB_PDINFO_VADDR.
  * All offsets are from the start of the area. */
 #define FB_PDINFO_VADDR   0x3fff0000u   /* = FB_STACK_TOP: just above the main stack */
-#define FB_PDINFO_BYTES   8192u         /* two pages */
+#define FB_PDINFO_BYTES   12288u        /* three pages */
 #define FB_PDINFO_MAGIC   0x49504246u   /* "FBPI" */
-#define FB_PDINFO_VERSION 3u
+#define FB_PDINFO_VERSION 4u
 #define FB_PDINFO_MAX_MAPS 32
 
 #define FB_MAP_SEGMENT 1u   /* a PT_LOAD segment of the PD's ELF */
@@ -94,6 +94,9 @@
 struct fb_pdinfo_map {
     unsigned int vaddr, size, perms, kind;  /* perms: ELF bits, R=4 W=2 X=1 */
     unsigned int name_off;                  /* region name, 0 for other kinds */
+    unsigned int paddr;                     /* physical address of a region marked for
+                                               DMA (sysimage.h FB_REGION_DMA), which
+                                               a driver gives its device; 0 otherwise */
 };
 
 /* One channel end of this PD (an irq is listed too, as kind FB_CHAN_IRQ). */

@@ -67,6 +67,10 @@
 
 /* fb_sys_region.flags */
 #define FB_REGION_DEVICE 1u   /* paddr names device memory (uncached, XN) */
+#define FB_REGION_DMA    2u   /* RAM (paddr 0) whose physical address the PDs that map
+                                 it are told (kapi.h fb_pdinfo_map.paddr): memory a
+                                 driver hands to its device.  Contiguous, as every
+                                 region.  Not with FB_REGION_DEVICE. */
 
 /* fb_sys_irq.flags */
 #define FB_IRQ_EDGE 1u        /* edge-triggered (default: level) */

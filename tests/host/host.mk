@@ -9,7 +9,8 @@
 #
 # Targets: host-tests (build/host/test_*), host-fuzz (build/fuzz/fuzz_sysimage
 # and its seed corpus build/fuzz/corpus/, build/fuzz/fuzz_cpio and build/fuzz/cpio-corpus/,
-# build/fuzz/fuzz_queue and build/fuzz/queue-corpus/), host-target-check, host-check (all).
+# build/fuzz/fuzz_queue and build/fuzz/queue-corpus/, build/fuzz/fuzz_virtq and
+# build/fuzz/virtq-corpus/), host-target-check, host-check (all).
 
 HOSTT_DIR := $(B)/host
 HOSTT_CFLAGS := $(HOST_CFLAGS) -Ikernel -Itests/host -fsanitize=address,undefined \
@@ -19,6 +20,8 @@ HOST_TESTS := $(patsubst tests/host/%.c,%,$(wildcard tests/host/test_*.c))
 
 # Kernel (and helper) sources each test links with, besides its own file.
 test_fmt_SRCS := kernel/fmt.c
+test_chacha20_SRCS := libos/chacha20.c
+test_virtio_SRCS := drivers/virtio/virtq.c drivers/virtio/virtio_mmio.c
 test_sysimage_SRCS := kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
 test_pdinfo_SRCS := kernel/pdinfo.c kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
 # The kernel's pure logic: each test links only what it needs; the ones that
@@ -100,6 +103,20 @@ $(FUZZ_DIR)/queue-corpus/.seeded: $(FUZZ_DIR)/gen_queue_seeds
 	$(FUZZ_DIR)/gen_queue_seeds $(@D)
 	@touch $@
 
+# ---- libFuzzer target of the virtqueue's used-ring reader
+# (drivers/virtio/virtq.c: what a virtio device writes), seeded with one
+# input of zeroes ----
+VQFUZZ_DEPS := tests/fuzz/fuzz_virtq.c drivers/virtio/virtq.c drivers/virtio/virtq.h
+
+$(FUZZ_DIR)/fuzz_virtq: $(VQFUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_virtq.c drivers/virtio/virtq.c -o $@
+
+$(FUZZ_DIR)/virtq-corpus/.seeded:
+	@mkdir -p $(@D)
+	printf '\001\001\100\000\000\000\000\000\000\000\000\001\000\000\001\000\000\040\000\000' > $(@D)/one-round-trip
+	@touch $@
+
 # ---- pure kernel files must build with the target flags, and link on
 # their own (no libgcc helpers such as __aeabi_uldivmod, no libc) ----
 HOST_TCHECK_SRCS := kernel/lib.c kernel/fmt.c kernel/sysimage_check.c
@@ -121,6 +138,7 @@ $(TCHECK_DIR)/all.o: $(TCHECK_OBJS)
 .PHONY: host-tests host-fuzz host-target-check host-check
 host-tests: $(addprefix $(HOSTT_DIR)/,$(HOST_TESTS))
 host-fuzz: $(FUZZ_DIR)/fuzz_sysimage $(FUZZ_DIR)/corpus/.seeded $(FUZZ_DIR)/fuzz_cpio \
-  $(FUZZ_DIR)/cpio-corpus/.seeded $(FUZZ_DIR)/fuzz_queue $(FUZZ_DIR)/queue-corpus/.seeded
+  $(FUZZ_DIR)/cpio-corpus/.seeded $(FUZZ_DIR)/fuzz_queue $(FUZZ_DIR)/queue-corpus/.seeded \
+  $(FUZZ_DIR)/fuzz_virtq $(FUZZ_DIR)/virtq-corpus/.seeded
 host-target-check: $(TCHECK_DIR)/all.o
 host-check: host-tests host-fuzz host-target-check

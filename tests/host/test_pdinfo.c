@@ -98,6 +98,28 @@ static void reference(void)
     CHECK(c[1].id == 62 && c[1].peer == 1);
 }
 
+/* A region marked FB_REGION_DMA: its map entry carries the physical
+ * address, every other map entry 0 (a PD learns no other address). */
+static void dma_paddr(void)
+{
+    static struct pd pd;
+    const char *why = "unset";
+    if (!CHECK(sysblob_make_pd(&img, 0, &pd) == 0))
+        return;
+    CHECK(pdinfo_write(area, &img, &pd, &why) == 0);
+    for (uint32_t m = 0; m < INFO->n_maps; m++)
+        CHECK(INFO->maps[m].paddr == 0);
+    struct fb_sys_region *rg = (struct fb_sys_region *)&img.regions[pd.maps[3].region];
+    rg->flags |= FB_REGION_DMA;
+    pd.maps[3].paddr = 0x40123000u;
+    CHECK(pdinfo_write(area, &img, &pd, &why) == 0);
+    CHECK_STR(str(INFO->maps[3].name_off), "shared");
+    CHECK(INFO->maps[3].paddr == 0x40123000u);
+    for (uint32_t m = 0; m < INFO->n_maps; m++)
+        CHECK(m == 3 || INFO->maps[m].paddr == 0);
+    rg->flags &= ~FB_REGION_DMA;
+}
+
 /* The largest system: FB_MAX_PDS PDs, one of them with FB_MAX_CHANNELS
  * named channels, FB_PDINFO_MAX_MAPS maps (all but two named regions) and
  * the largest argument block; every name FB_MAX_NAME characters long.  The
@@ -161,9 +183,9 @@ static void largest(void)
     pd.maps[FB_PDINFO_MAX_MAPS - 2] = pd.maps[0];
     pd.maps[FB_PDINFO_MAX_MAPS - 1] = pd.maps[0];
     pds[0].args_len = FB_MAX_ARGS_BYTES;
-    for (uint32_t i = 0; i < FB_MAX_PDS; i++)   /* PD names of 4 x the limit */
+    for (uint32_t i = 0; i < FB_MAX_PDS; i++)   /* PD names that alone fill the area */
         pds[i].name = 0;
-    static char big[4 * FB_MAX_NAME + 1];
+    static char big[FB_PDINFO_BYTES / FB_MAX_PDS + 1];
     memset(big, 'x', sizeof big - 1);
     memcpy(strings, big, sizeof big);
     hp->strings_len = slen > sizeof big ? slen : sizeof big;
@@ -174,6 +196,7 @@ static void largest(void)
 int main(void)
 {
     reference();
+    dma_paddr();
     largest();
     return check_report("test_pdinfo");
 }

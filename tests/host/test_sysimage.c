@@ -321,7 +321,9 @@ static void region_rules(void)
 {
     REFUSE("region 0 (shared): size 0 is not", REG(0)->size = 0);
     REFUSE("region 1 (uart): size 4097 is not", REG(1)->size = 4097);
-    REFUSE("unknown flag bits 0x2", REG(0)->flags = 2);
+    REFUSE("unknown flag bits 0x4", REG(0)->flags = 4);
+    REFUSE("a device region cannot be a DMA region", REG(1)->flags |= FB_REGION_DMA);
+    ACCEPT(REG(0)->flags = FB_REGION_DMA);
     REFUSE("device region without a physical address", REG(1)->paddr = 0);
     REFUSE("physical address 0x9000000 without FB_REGION_DEVICE", REG(1)->flags = 0);
     REFUSE("physical address 0x40000000 without", REG(0)->paddr = FB_RAM_BASE);

@@ -31,8 +31,8 @@ encode(#{pds := Pds, regions := Regions, maps := Maps, channels := Chans, irqs :
              || {{N, Off, AOff}, #{elf_bin := B, priority := Pr, stack := St, max_threads := Th,
                                    monitor := Mon, rights := R, args_bin := A}}
                     <- lists:zip(lists:zip3(PdNames, ElfOffs, ArgOffs), Pds)],
-    RegTab = [u32s([N, Sz, Pa, case Dev of true -> ?FB_REGION_DEVICE; false -> 0 end, DOff, byte_size(D)])
-              || {{N, DOff}, #{size := Sz, paddr := Pa, device := Dev, data := D}}
+    RegTab = [u32s([N, Sz, Pa, region_flags(Dev, maps:get(dma, Rg, false)), DOff, byte_size(D)])
+              || {{N, DOff}, #{size := Sz, paddr := Pa, device := Dev, data := D} = Rg}
                      <- lists:zip(lists:zip(RegNames, DataOffs), Regions)],
     MapTab = [u32s([Pd, R, V, P]) || #{pd := Pd, region := R, vaddr := V, perms := P} <- Maps],
     ChTab = [u32s([A, Ia, B, Ib, N | case Q of
@@ -47,6 +47,11 @@ encode(#{pds := Pds, regions := Regions, maps := Maps, channels := Chans, irqs :
                              [[B, pad(byte_size(B))] || B <- Elfs ++ ArgBins ++ DataBins]]),
     End = byte_size(Blob),
     Blob.
+
+%% A region's FB_REGION_* flags.
+region_flags(true, _) -> ?FB_REGION_DEVICE;
+region_flags(false, true) -> ?FB_REGION_DMA;
+region_flags(false, false) -> 0.
 
 %% One NUL-terminated string per PD name, then per region name, then per
 %% channel name; an unnamed channel gets offset 0 (the first PD's name is

@@ -58,7 +58,9 @@ shape(C, {pd, Name, Opts}) ->
             args_bin => args_block(C, O)}};
 shape(C, {region, Name, Opts}) ->
     name(C, Name),
-    O = options(C, Opts, [size, paddr, file]),
+    O = options(C, Opts, [size, paddr, file, dma]),
+    Dma = maps:get(dma, O, false),
+    is_boolean(Dma) orelse fail(C, "dma must be true or false", []),
     case maps:find(size, O) of
         {ok, S} ->
             int(C, size, S, 1, ?FB_USER_TOP),
@@ -69,10 +71,12 @@ shape(C, {region, Name, Opts}) ->
     case maps:find(paddr, O) of
         error ->
             {Size, Data} = region_file(C, O),
-            {region, C#{name => Name, size => Size, paddr => 0, device => false, data => Data}};
+            {region, C#{name => Name, size => Size, paddr => 0, device => false, data => Data,
+                        dma => Dma}};
         {ok, P} ->
             maps:is_key(file, O) andalso
                 fail(C, "a device region (paddr) cannot have initial contents (file)", []),
+            Dma andalso fail(C, "a device region (paddr) cannot be a DMA region (dma): DMA memory is RAM", []),
             Size = required(C, O, size),
             is_integer(P) orelse fail(C, "paddr must be an integer", []),
             P rem ?FB_PAGE =:= 0 orelse fail(C, "paddr ~s is not page aligned", [hex(P)]),

@@ -293,3 +293,11 @@ region_file_search_test() ->
     {_, B} = blob(Img),
     #{regions := [{_, 4096, 0, 0, Off, Len}]} = fb_test_lib:decode_blob(B),
     ?assertEqual(<<"from d1">>, fb_test_lib:bytes_at(B, Off, Len)).
+
+%% {dma, true}: a RAM region with the FB_REGION_DMA flag (2), no address
+dma_region_test() ->
+    {_, Img, _} = build("{pd, p, [{elf, \"a.elf\"}, {priority, 1}]}.\n"
+                        "{region, d, [{size, 8192}, {dma, true}]}.\n"
+                        "{region, n, [{size, 4096}, {dma, false}]}.\n"),
+    {_, B} = blob(Img),
+    ?assertMatch(#{regions := [{_, 8192, 0, 2, 0, 0}, {_, 4096, 0, 0, 0, 0}]}, fb_test_lib:decode_blob(B)).

@@ -177,6 +177,10 @@ region_file_empty_test() ->
          [{"fs.bin", <<>>}]).
 region_file_not_string_test() -> bad("{region, fs, [{file, fs}]}.\n", "file must be a non-empty string").
 region_file_empty_name_test() -> bad("{region, fs, [{file, \"\"}]}.\n", "file must be a non-empty string").
+region_dma_not_bool_test() -> bad("{region, d, [{size, 4096}, {dma, yes}]}.\n", "dma must be true or false").
+region_dma_device_test() ->
+    bad("{region, d, [{size, 4096}, {paddr, 16#0a000000}, {dma, true}]}.\n",
+        "a device region (paddr) cannot be a DMA region (dma): DMA memory is RAM").
 region_no_size_no_file_test() -> bad("{region, fs, [{paddr, 16#09000000}]}.\n", "option size is required (or file)").
 region_file_bad_size_test() ->
     file("{region, fs, [{size, 100}, {file, \"fs.bin\"}]}.\n", "size 100 is not a multiple of 4096",

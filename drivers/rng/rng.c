@@ -1,0 +1,206 @@
+/*
+ * rng.c - the virtio-rng driver PD: serves random bytes from QEMU's
+ * virtio entropy device (-device virtio-rng-device, which reads the host's
+ * /dev/urandom) to its one client over the queue pair of its channel
+ * `entropy` (include/freebeam/queue.h).  libos seeds its CSPRNG from it
+ * (libos/entropy.c); docs/drivers.md, "The virtio-rng driver", gives the
+ * contract.
+ *
+ * Protocol: the client sends a request of 4 bytes, the number of bytes it
+ * wants (little-endian, 1 to the queue's slot size), with a cookie of its
+ * choice; the driver answers with one message of 1 to that many random
+ * bytes and the same cookie.  A request of any other shape is answered
+ * with an empty message (the client's error).  Requests are served one at
+ * a time, in order; a request stays in the queue until its answer is
+ * published, so a restarted driver answers what its dead instance was
+ * asked.
+ *
+ * What the device says is checked (virtq.h); a device that breaks the
+ * protocol is marked FAILED and the driver exits with status 3: its monitor
+ * hears of it, and a restart resets the device.
+ */
+#include <freebeam/fbpd.h>
+#include <freebeam/queue.h>
+#include "../virtio/virtio_mmio.h"
+
+#define QUEUE_SIZE 8u                          /* virtqueue entries we ask for */
+#define BUF_OFFSET VIRTQ_BYTES(QUEUE_SIZE)     /* the one buffer, after the queue */
+#define BUF_BYTES 1024u
+#define DMA_BYTES_NEEDED (BUF_OFFSET + BUF_BYTES)
+
+static struct vio_mmio dev;
+static struct virtq vq;
+static struct fb_qpair q;
+static unsigned client_ch, irq_ch;
+static uint8_t *dma;                           /* the DMA region, as mapped here */
+static uint32_t dma_pa;                        /* ... and its physical address */
+static bool busy;                              /* a device request is in flight */
+static uint32_t busy_pos;                      /* for the client request at this head */
+
+static __attribute__((noreturn)) void give_up(int status, const char *what)
+{
+    fb_printf("rng: %s\n", what);
+    fb_pd_exit(status);
+}
+
+static const struct fb_pdinfo_map *map_named(const char *name)
+{
+    const struct fb_pdinfo *in = fb_info();
+    for (unsigned i = 0; in && i < in->n_maps && i < FB_PDINFO_MAX_MAPS; i++) {
+        const char *s = fb_info_str(in->maps[i].name_off);
+        unsigned k = 0;
+        while (s[k] && s[k] == name[k])
+            k++;
+        if (in->maps[i].kind == FB_MAP_REGION && s[k] == 0 && name[k] == 0)
+            return &in->maps[i];
+    }
+    return NULL;
+}
+
+/* The channel on which the interrupt of INTID intid arrives, or -1. */
+static int irq_channel(uint32_t intid)
+{
+    const struct fb_pdinfo *in = fb_info();
+    const struct fb_pdinfo_chan *c = (const void *)((const char *)in + in->chans_off);
+    for (unsigned i = 0; i < in->n_chans && i < FB_MAX_CHANNELS; i++)
+        if (c[i].kind == FB_CHAN_IRQ && c[i].peer == intid)
+            return (int)c[i].id;
+    return -1;
+}
+
+/* Bytes the request asks for, or 0 if it is malformed. */
+static uint32_t wanted(const struct fb_qmsg *m)
+{
+    uint8_t b[4];
+    if (m->len != 4)
+        return 0;
+    __builtin_memcpy(b, m->data, 4);           /* copy before use: the client may change it */
+    uint32_t n = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    return n <= q.tx.slot ? n : 0;
+}
+
+/* Answer the request at the head of rx with len bytes and consume it. */
+static bool answer(const void *bytes, uint32_t len)
+{
+    struct fb_qmsg m;
+    if (fb_queue_peek(&q.rx, &m) < 0)
+        give_up(2, "the client broke the entropy queue");
+    bool kick = false;
+    if (fb_queue_send(&q.tx, bytes, len, m.cookie) == 0)   /* room was checked before */
+        kick = fb_queue_notify_data(&q.tx);
+    fb_queue_consume(&q.rx, &m);
+    return fb_queue_notify_space(&q.rx) || kick;
+}
+
+/* Start on the next request while the device is idle and the client has
+ * room for the answer. */
+static void pump(void)
+{
+    bool kick = false;
+    while (!busy) {
+        if (fb_queue_free(&q.tx) <= 0) {
+            if (fb_queue_want_space(&q.tx))
+                break;
+            continue;
+        }
+        struct fb_qmsg m;
+        int r = fb_queue_peek(&q.rx, &m);
+        if (r == FB_QUEUE_EMPTY) {
+            if (fb_queue_want_data(&q.rx))
+                break;
+            continue;
+        }
+        if (r < 0)
+            give_up(2, "the client broke the entropy queue");
+        uint32_t n = wanted(&m);
+        if (n == 0) {
+            kick |= answer("", 0);
+            continue;
+        }
+        if (n > BUF_BYTES)
+            n = BUF_BYTES;
+        if (!virtq_add_writable(&vq, 0, dma_pa + BUF_OFFSET, n))
+            give_up(3, "the virtqueue has no free buffer");
+        busy = true;
+        busy_pos = m.pos;
+        vio_notify(&dev, 0);
+    }
+    if (kick)
+        fb_notify(client_ch);
+}
+
+static void device_done(void)
+{
+    uint32_t status;
+    if (vio_irq_take(&dev, &status))
+        give_up(3, "the device needs a reset");
+    bool kick = false;
+    for (;;) {
+        uint16_t head;
+        uint32_t len;
+        const char *why = "";
+        int r = virtq_get_used(&vq, &head, &len, &why);
+        if (r == VIRTQ_NONE)
+            break;
+        if (r == VIRTQ_BROKEN) {
+            vio_fail(&dev);
+            fb_printf("rng: the device broke the virtqueue protocol: %s\n", why);
+            fb_pd_exit(3);
+        }
+        struct fb_qmsg m;
+        if (!busy || fb_queue_peek(&q.rx, &m) < 0 || m.pos != busy_pos)
+            give_up(2, "the client broke the entropy queue");
+        busy = false;
+        if (len > 0)                           /* 0 bytes: ask the device again */
+            kick |= answer(dma + BUF_OFFSET, len);
+    }
+    if (kick)
+        fb_notify(client_ch);
+}
+
+void notified(unsigned ch)
+{
+    if (ch == irq_ch) {
+        device_done();
+        fb_irq_ack(irq_ch);
+    }
+    pump();
+}
+
+void init(void)
+{
+    int c = fb_queue_channel("entropy", &q);
+    if (c < 0)
+        give_up(2, "no queue pair named entropy");
+    client_ch = (unsigned)c;
+    const struct fb_pdinfo_map *win = map_named("virtio_mmio"), *mem = map_named("rng_dma");
+    if (!win || win->size < VIO_MMIO_WINDOW_BYTES || (win->perms & 6) != 6)
+        give_up(2, "no virtio_mmio region (the 16 KiB transport window, rw)");
+    if (!mem || !mem->paddr || mem->size < DMA_BYTES_NEEDED || (mem->perms & 6) != 6)
+        give_up(2, "no rng_dma region (RAM marked {dma, true}, rw, 12 KiB at least)");
+    dma = (uint8_t *)(uintptr_t)mem->vaddr;
+    dma_pa = mem->paddr;
+    if (vio_probe(&dev, (volatile void *)(uintptr_t)win->vaddr, VIO_ID_ENTROPY) < 0)
+        give_up(4, "no virtio entropy device (run QEMU with -device virtio-rng-device)");
+    int ic = irq_channel(VIO_MMIO_FIRST_INTID + dev.slot);
+    if (ic < 0) {
+        fb_printf("rng: the device is in slot %u: give this PD its irq %u in the description\n",
+                  (unsigned)dev.slot, (unsigned)(VIO_MMIO_FIRST_INTID + dev.slot));
+        fb_pd_exit(2);
+    }
+    irq_ch = (unsigned)ic;
+    uint64_t features;
+    const char *why = "";
+    if (vio_start(&dev, 0, &features, &why) < 0 ||
+        vio_queue_setup(&dev, 0, &vq, dma, dma_pa, QUEUE_SIZE, &why) < 0) {
+        fb_printf("rng: device refused: %s\n", why);
+        fb_pd_exit(3);
+    }
+    vio_ready(&dev);
+    fb_printf("rng: virtio-rng (%s) in slot %u, irq %u\n", dev.version == 1 ? "legacy" : "modern",
+              (unsigned)dev.slot, (unsigned)(VIO_MMIO_FIRST_INTID + dev.slot));
+    busy = false;
+    if (fb_qpair_resync(&q))
+        fb_notify(client_ch);
+    pump();
+}

@@ -1,0 +1,64 @@
+/*
+ * fuzz_virtq.c - libFuzzer target of the virtqueue's used-ring reader
+ * (drivers/virtio/virtq.c), the part of a virtio driver that parses what a
+ * device writes.  The input drives a queue of 8 entries: each step either
+ * makes a buffer available (head and length from the input) or lets the
+ * "device" write any used index and element words (from the input), then
+ * the driver takes used elements until none or broken.  Checked: an
+ * element taken names a head that was in flight, with a length within its
+ * buffer; in_flight never exceeds the queue size; after VIRTQ_BROKEN the
+ * driver would stop, so the run ends there.  ASan/UBSan catch any access
+ * outside the queue's memory.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include "../../drivers/virtio/virtq.h"
+
+static _Alignas(4096) uint8_t qmem[VIRTQ_BYTES(8)];
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct virtq q;
+    uint32_t lens[8] = { 0 };
+    if (!virtq_init(&q, qmem, 8))
+        abort();
+    size_t i = 0;
+    while (i + 10 <= size) {
+        const uint8_t *p = data + i;
+        i += 10;
+        if (p[0] & 1) {                       /* driver: make a buffer available */
+            uint16_t head = p[1] & 7;
+            uint32_t len = (uint32_t)p[2] | (uint32_t)p[3] << 8;
+            if (virtq_add_writable(&q, head, 0x40000000u + head * 0x1000u, len))
+                lens[head] = len;
+            continue;
+        }
+        /* device: write the used index and one element anywhere in the ring */
+        uint16_t idx = (uint16_t)(p[1] | p[2] << 8);
+        uint32_t slot = p[3] & 7;
+        volatile uint32_t *e = (volatile uint32_t *)(q.used + 2) + 2u * slot;
+        e[0] = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16;
+        e[1] = (uint32_t)p[7] | (uint32_t)p[8] << 8 | (uint32_t)p[9] << 16;
+        q.used[1] = idx;
+        for (;;) {
+            uint16_t head;
+            uint32_t len;
+            const char *why = NULL;
+            int r = virtq_get_used(&q, &head, &len, &why);
+            if (r == VIRTQ_NONE)
+                break;
+            if (r == VIRTQ_BROKEN) {
+                if (!why)
+                    abort();
+                return 0;                     /* the driver stops using the device */
+            }
+            if (r != VIRTQ_GOT || head >= 8 || lens[head] == 0 || len > lens[head])
+                abort();
+            lens[head] = 0;
+        }
+        if (q.in_flight > 8)
+            abort();
+    }
+    return 0;
+}
