@@ -54,6 +54,15 @@ test: setup
 	@$(MAKE) --no-print-directory all
 	@tests/run_all.sh
 
+# OTP's own stdlib suites, in freebeam and on the host's BEAM
+# (docs/otp-suites.md); not part of `make test`.  OTP_SUITES="a_SUITE b_SUITE"
+# picks suites, OTP_SUITE_TIMEOUT (s) bounds each run of one.
+.PHONY: otp-suites
+OTP_SUITE_TIMEOUT ?= 600
+otp-suites: setup
+	@$(MAKE) --no-print-directory $(B)/kernel/kernel.elf $(B)/erts/beam.smp
+	@tests/otp-suites/run.sh --timeout $(OTP_SUITE_TIMEOUT) $(OTP_SUITES)
+
 run: setup
 	@$(MAKE) --no-print-directory $(B)/images/$(RUN_IMAGE).img
 	tools/freebeam run $(B)/images/$(RUN_IMAGE).img

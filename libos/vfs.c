@@ -1231,35 +1231,55 @@ int vfs_truncate(int dirfd, const char *path, uint64_t len)
     return r;
 }
 
-int vfs_chmod(int dirfd, const char *path, uint32_t mode)
+/* The node a metadata call (chmod, utimensat) changes: PATH relative to
+ * DIRFD, or with PATH NULL the open file DIRFD.  Takes vfs_lock on success;
+ * *n is NULL for a descriptor with no node (a pipe, an eventfd). */
+static int meta_node_lock(int dirfd, const char *path, struct vnode **n, struct file **h)
+{
+    *h = NULL;
+    if (path)
+        return resolve_lock(dirfd, path, n, h);
+    *h = libos_fd_get(dirfd);
+    if (!*h)
+        return -EBADF;
+    libos_lock(&vfs_lock);
+    *n = vfs_file_node(*h);
+    return 0;
+}
+
+/* chmod (MODE >= 0) and utimensat (the times): on a pipe or eventfd
+ * accepted and forgotten; the change time moves whatever changed. */
+static int set_meta(int dirfd, const char *path, int32_t mode, int64_t atime_ns, int64_t mtime_ns)
 {
     struct vnode *n;
-    struct file *h = NULL;
-    int r;
-    if (path) {
-        r = resolve_lock(dirfd, path, &n, &h);
-        if (r)
-            return r;
-    } else {
-        h = libos_fd_get(dirfd);
-        if (!h)
-            return -EBADF;
-        libos_lock(&vfs_lock);
-        n = vfs_file_node(h);
-        if (!n) {
-            resolve_unlock(h);
-            return 0;       /* pipes & co: accepted */
-        }
-    }
-    if (n->fs->ro) {
+    struct file *h;
+    int r = meta_node_lock(dirfd, path, &n, &h);
+    if (r)
+        return r;
+    if (n && n->fs->ro) {
         r = -EROFS;
-    } else {
-        n->mode = (n->mode & S_IFMT) | (mode & 07777);
-        n->ctime_ns = vfs_now_ns();
-        r = 0;
+    } else if (n) {
+        int64_t now = vfs_now_ns();
+        if (mode >= 0)
+            n->mode = (n->mode & S_IFMT) | ((uint32_t)mode & 07777);
+        if (atime_ns != VFS_TIME_OMIT)
+            n->atime_ns = atime_ns == VFS_TIME_NOW ? now : atime_ns;
+        if (mtime_ns != VFS_TIME_OMIT)
+            n->mtime_ns = mtime_ns == VFS_TIME_NOW ? now : mtime_ns;
+        n->ctime_ns = now;
     }
     resolve_unlock(h);
     return r;
+}
+
+int vfs_chmod(int dirfd, const char *path, uint32_t mode)
+{
+    return set_meta(dirfd, path, (int32_t)(mode & 07777), VFS_TIME_OMIT, VFS_TIME_OMIT);
+}
+
+int vfs_set_times(int dirfd, const char *path, int64_t atime_ns, int64_t mtime_ns)
+{
+    return set_meta(dirfd, path, -1, atime_ns, mtime_ns);
 }
 
 int vfs_statfs(int dirfd, const char *path, bool *ro)

@@ -102,6 +102,12 @@ int vfs_chdir(int dirfd, const char *path);       /* path NULL: fchdir(dirfd) */
 long vfs_getcwd(char *buf, size_t size);
 int vfs_truncate(int dirfd, const char *path, uint64_t len);
 int vfs_chmod(int dirfd, const char *path, uint32_t mode);   /* path NULL: fchmod */
+/* Access and modification times in ns since the epoch, or one of these two;
+ * path NULL: the open file dirfd (futimens).  The change time is set even
+ * when both are OMIT (a chown to the one owner there is). */
+#define VFS_TIME_NOW  INT64_MIN
+#define VFS_TIME_OMIT (INT64_MIN + 1)
+int vfs_set_times(int dirfd, const char *path, int64_t atime_ns, int64_t mtime_ns);
 int vfs_statfs(int dirfd, const char *path, bool *ro);       /* path NULL: fstatfs */
 uint32_t vfs_umask(uint32_t mask);
 

@@ -3,7 +3,8 @@
  * program and mounted read-only at /data) and the tmpfs at /tmp.  Reads,
  * seeks, stat and readdir on the archive, EROFS when writing it; writes,
  * reads, holes, truncation, rename, unlink (also of an open file) and
- * readdir on /tmp; dup, dup2, dup3 and fcntl; the console and /dev.
+ * readdir on /tmp; dup, dup2, dup3 and fcntl; the console and /dev; file
+ * times (utime, utimensat, futimens), owners (chown) and no links.
  * Prints `files: N passed, N failed`; exits 0 only if none failed.
  */
 #define _GNU_SOURCE
@@ -16,7 +17,9 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/time.h>
 #include <termios.h>
+#include <utime.h>
 #include <unistd.h>
 
 extern const char files_archive[], files_archive_end[];
@@ -251,12 +254,57 @@ static void test_dev(void)
     CHECK(write(2, "files: a line on stderr\n", 24) == 24);
 }
 
+/* Metadata.  utime, utimes, utimensat, futimens: the times are kept,
+ * UTIME_OMIT keeps one, UTIME_NOW and NULL take the clock, a time past 2038
+ * needs the 64-bit call; bad nanoseconds or flags give EINVAL, the archive
+ * EROFS.  The chown family, and links that do not exist. */
+static void test_meta(void)
+{
+    struct stat st;
+    int fd = open("/tmp/t", O_RDWR | O_CREAT, 0600);
+    CHECK(fd >= 0);
+    struct utimbuf ub = { .actime = 1000000000, .modtime = 1200000000 };
+    CHECK(utime("/tmp/t", &ub) == 0 && stat("/tmp/t", &st) == 0 &&
+          st.st_atime == 1000000000 && st.st_mtime == 1200000000);
+    struct timespec ts[2] = { { 5, 0 }, { 4102444800ll, 123456789 } };     /* 2100: 64-bit */
+    CHECK(utimensat(AT_FDCWD, "/tmp/t", ts, 0) == 0 && stat("/tmp/t", &st) == 0 &&
+          st.st_atime == 5 && st.st_mtime == 4102444800ll && st.st_mtim.tv_nsec == 123456789);
+    struct timespec omit_at[2] = { { 0, UTIME_OMIT }, { 77, 0 } };
+    CHECK(futimens(fd, omit_at) == 0 && fstat(fd, &st) == 0 && st.st_atime == 5 && st.st_mtime == 77);
+    struct timespec now_mt[2] = { { 9, 0 }, { 0, UTIME_NOW } };
+    CHECK(utimensat(AT_FDCWD, "/tmp/t", now_mt, AT_SYMLINK_NOFOLLOW) == 0 && stat("/tmp/t", &st) == 0 &&
+          st.st_atime == 9 && st.st_mtime >= 1577836800);
+    CHECK(utimes("/tmp/t", NULL) == 0 && stat("/tmp/t", &st) == 0 && st.st_atime >= 1577836800);
+    struct timespec bad[2] = { { 1, 1000000000 }, { 1, 0 } };
+    CHECK(utimensat(AT_FDCWD, "/tmp/t", bad, 0) == -1 && errno == EINVAL);
+    CHECK(utimensat(AT_FDCWD, "/tmp/t", NULL, 0x4000) == -1 && errno == EINVAL);
+    CHECK(utime("/tmp/none", &ub) == -1 && errno == ENOENT);
+    CHECK(utime("/data/hello.txt", &ub) == -1 && errno == EROFS);
+    /* One owner (0): to it or -1 succeeds, to anyone else EPERM. */
+    CHECK(chown("/tmp/t", -1, -1) == 0 && chown("/tmp/t", 0, 0) == 0 && lchown("/tmp/t", 0, -1) == 0);
+    CHECK(fchown(fd, -1, 0) == 0 && fchownat(AT_FDCWD, "/tmp/t", 0, 0, AT_SYMLINK_NOFOLLOW) == 0);
+    CHECK(chown("/tmp/t", 1000, -1) == -1 && errno == EPERM);
+    CHECK(chown("/tmp/none", -1, -1) == -1 && errno == ENOENT);
+    CHECK(chown("/data/hello.txt", 0, 0) == -1 && errno == EROFS);
+    CHECK(stat("/tmp/t", &st) == 0 && st.st_uid == 0 && st.st_gid == 0);
+    /* No links: EOPNOTSUPP (OTP's enotsup), and nothing is made. */
+    CHECK(symlink("/tmp/t", "/tmp/s") == -1 && errno == EOPNOTSUPP);
+    CHECK(link("/tmp/t", "/tmp/h") == -1 && errno == EOPNOTSUPP);
+    CHECK(linkat(AT_FDCWD, "/tmp/t", AT_FDCWD, "/tmp/h", 0) == -1 && errno == EOPNOTSUPP);
+    CHECK(stat("/tmp/s", &st) == -1 && stat("/tmp/h", &st) == -1);
+    close(fd);
+    CHECK(futimens(fd, NULL) == -1 && errno == EBADF);
+    CHECK(fchown(fd, 0, 0) == -1 && errno == EBADF);
+    CHECK(unlink("/tmp/t") == 0);
+}
+
 int main(void)
 {
     test_archive();
     test_tmpfs();
     test_fds();
     test_dev();
+    test_meta();
     printf("files: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -32,7 +32,10 @@
 -export([main/1, main/2]).
 -export([start/1, init/1, handle_begin/3, handle_end/3, handle_cancel/3, terminate/2]).
 
--define(CT_LOGDIR, "/tmp/ct_logs").
+%% Common Test's logs: /tmp/ct_logs (tmpfs in the image) unless FB_CT_LOGDIR
+%% names another directory (the host side of `make otp-suites`).
+ct_logdir() ->
+    os:getenv("FB_CT_LOGDIR", "/tmp/ct_logs").
 
 main(PlanFile) ->
     main(PlanFile, 1).
@@ -94,9 +97,10 @@ run_item(eunit, Mod) ->
         {0, 1, 0}
     end;
 run_item(ct, Suite) ->
-    ok = filelib:ensure_dir(filename:join(?CT_LOGDIR, "x")),
+    LogDir = ct_logdir(),
+    ok = filelib:ensure_dir(filename:join(LogDir, "x")),
     Opts = [{suite, Suite}, {dir, filename:dirname(code:which(Suite))}, {auto_compile, false},
-            {logdir, ?CT_LOGDIR}, {verbosity, 0}],
+            {logdir, LogDir}, {verbosity, 0}],
     case ct:run_test(Opts) of
         {Ok, Failed, {UserSkipped, AutoSkipped}} ->
             {Ok, Failed + AutoSkipped, UserSkipped};
