@@ -34,3 +34,26 @@ $(B)/images/shell.img: beam/shell.config $(ERTS_BEAM) $(BEAM_ROOT) $(B)/kernel/k
 	  --search $(ERTS_DIR) --search $(B)/beam --search $(B)/pds/drivers --search $(B)/pds/beam
 
 IMAGES += $(B)/images/shell.img
+
+# IEx, Elixir's shell, on the serial console: the shell image's description
+# rewritten by beam/iex-config.sh, over an OTP root that adds Elixir's elixir
+# and iex applications (from Debian's elixir package; docs/elixir.md).  Only
+# the modules in IEX_DOCS keep their docs (for `h`): the rest would add
+# ~440 KB to the archive.
+IEX_DOCS := Elixir.Enum Elixir.String Elixir.Map Elixir.List
+IEX_ROOT := $(B)/beam/iex/iex-root.cpio
+$(IEX_ROOT): beam/mkroot.sh tools/notices.sh LICENSE $(MUSL_STAMP) $(FREEBEAM_APP_FILES)
+	@mkdir -p $(@D)
+	FREEBEAM_APP=$(FREEBEAM_APP_DIR) KEEP_DOCS="$(IEX_DOCS)" beam/mkroot.sh $@ elixir iex
+
+$(B)/beam/iex/iex.config: beam/shell.config beam/iex-config.sh
+	@mkdir -p $(@D)
+	beam/iex-config.sh $< $@
+
+$(B)/images/iex.img: $(B)/beam/iex/iex.config $(ERTS_BEAM) $(IEX_ROOT) $(B)/kernel/kernel.elf \
+  $(B)/pds/drivers/serial.elf $(ROOTMON_ELF) $(FREEBEAM_TOOLS)
+	@mkdir -p $(@D)
+	tools/freebeam image $< -o $@ --kernel $(B)/kernel/kernel.elf \
+	  --search $(ERTS_DIR) --search $(B)/beam/iex --search $(B)/pds/drivers --search $(B)/pds/beam
+
+IMAGES += $(B)/images/iex.img

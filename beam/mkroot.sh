@@ -7,6 +7,14 @@
 # Debian packages (erlang-base and friends, the same version as the erts we
 # cross-build), stripped of debug chunks.  kernel, stdlib and compiler are
 # always in; more applications are named on the command line (eunit, ...).
+# An application not under OTP's lib is looked up in Elixir's
+# ($ELIXIR_LIB, default /usr/lib/elixir/lib: Debian's elixir package, whose
+# directories have no version: the archive names them APP-VSN from the .app),
+# e.g. elixir, iex, logger.  An archive with Elixir's elixir application
+# (from there or from --app, as a mix release has it) has Elixir's notices in
+# /otp/NOTICES too.
+# $KEEP_DOCS: module names (Elixir.Enum ...) whose "Docs" chunk survives the
+# stripping, for IEx's `h` (every other module loses its docs).
 # The freebeam application (erlang/, compiled by `make freebeam-app`) is
 # always in too, as /otp/lib/freebeam-VSN: from $FREEBEAM_APP if set, else
 # from build/erlang/freebeam-VSN of this tree (VSN: erlang/src/freebeam.app.src).
@@ -46,14 +54,23 @@ root=$stage/otp
 mkdir -p "$root/bin"
 cp "$otp"/bin/start.boot "$otp"/bin/start_clean.boot "$otp"/bin/no_dot_erlang.boot "$root/bin/"
 
+elixir_lib=${ELIXIR_LIB:-/usr/lib/elixir/lib}
 declare -A seen=()
 for app in kernel stdlib compiler "$@"; do
   [ -n "${seen[$app]:-}" ] && continue
   seen[$app]=1
   dirs=("$otp"/lib/"$app"-*)
-  [ -d "${dirs[0]}" ] || { echo "$0: application $app is not installed under $otp/lib" >&2; exit 1; }
-  src=${dirs[0]}
-  dst=$root/lib/$(basename "$src")
+  if [ -d "${dirs[0]}" ]; then
+    src=${dirs[0]}
+    dst=$root/lib/$(basename "$src")
+  elif [ -f "$elixir_lib/$app/ebin/$app.app" ]; then
+    src=$elixir_lib/$app
+    vsn=$(sed -n 's/.*{vsn, *"\([^"]*\)"}.*/\1/p' "$src/ebin/$app.app" | head -n 1)
+    [ -n "$vsn" ] || { echo "$0: $src/ebin/$app.app has no vsn" >&2; exit 1; }
+    dst=$root/lib/$app-$vsn
+  else
+    echo "$0: application $app is installed neither under $otp/lib nor under $elixir_lib" >&2; exit 1
+  fi
   mkdir -p "$dst/ebin"
   cp "$src"/ebin/*.beam "$src"/ebin/*.app "$dst/ebin/" 2>/dev/null || cp "$src"/ebin/* "$dst/ebin/"
   # -L: Debian links some priv files to other packages (common_test's jquery)
@@ -78,13 +95,22 @@ for t in ${trees[@]+"${trees[@]}"}; do
 done
 
 # The licence notices of what the image holds, readable in it as /otp/NOTICES.
-"$(dirname "$0")/../tools/notices.sh" "$root/NOTICES"
+notice_opts=()
+compgen -G "$root/lib/elixir-*" >/dev/null && notice_opts=(--elixir)
+"$(dirname "$0")/../tools/notices.sh" "$root/NOTICES" ${notice_opts[@]+"${notice_opts[@]}"}
 
-# Strip debug info and other optional chunks: code loading needs none of them.
+# Strip debug info and other optional chunks: code loading needs none of
+# them (a mix release's consolidated protocols too).  The modules named in
+# $KEEP_DOCS keep their "Docs" chunk.
 erl -noshell -noinput -eval '
-  Files = filelib:wildcard("'"$root"'/lib/*/ebin/*.beam"),
-  case beam_lib:strip_files(Files) of
-      {ok, _} -> halt(0);
+  Keep = string:lexemes(os:getenv("KEEP_DOCS", ""), " "),
+  Files = filelib:wildcard("'"$root"'/lib/*/ebin/*.beam") ++
+          filelib:wildcard("'"$root"'/releases/*/consolidated/*.beam"),
+  {Docs, Rest} = lists:partition(fun(F) -> lists:member(filename:basename(F, ".beam"), Keep) end, Files),
+  length(Docs) =:= length(Keep) orelse
+      begin io:format(standard_error, "strip: KEEP_DOCS names a module not in the archive~n", []), halt(1) end,
+  case {beam_lib:strip_files(Rest), beam_lib:strip_files(Docs, ["Docs"])} of
+      {{ok, _}, {ok, _}} -> halt(0);
       Err -> io:format(standard_error, "strip: ~p~n", [Err]), halt(1)
   end.'
 

@@ -14,13 +14,22 @@
 #     programs)   Debian's copyright file of the musl source package the
 #     build fetched (build/third_party/musl-*/debian/copyright); a build that
 #     never fetched musl has no PD that contains it
+#   Elixir (OTP root archives holding Elixir's applications: OUT --elixir)
+#     Debian's copyright file (and Elixir's NOTICE) of the host's elixir package, whose .beam files
+#     the archive holds
 # The Apache License 2.0 text is given whole once (LICENSE): Debian's files
 # refer to it by name.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 B=$ROOT/build
-[ $# -eq 1 ] || { echo "usage: $0 OUT" >&2; exit 2; }
-out=$1
+usage() { echo "usage: $0 OUT [--elixir]" >&2; exit 2; }
+[ $# -eq 1 ] || [ $# -eq 2 ] || usage
+out=$1 elixir=""
+if [ $# -eq 2 ]; then
+  [ "$2" = --elixir ] || usage
+  elixir=/usr/share/doc/elixir/copyright
+  [ -f "$elixir" ] || { echo "$0: no copyright file for Elixir (make setup installs elixir)" >&2; exit 1; }
+fi
 
 first() { local f; for f in "$@"; do [ -f "$f" ] && { echo "$f"; return 0; }; done; return 1; }
 erlang=$(first "$B"/third_party/erlang-[0-9]*/debian/copyright /usr/share/doc/erlang-base/copyright) ||
@@ -36,12 +45,21 @@ tmp=$out.tmp.$$
   echo "- freebeam (the kernel, libos, libfbpd, the drivers): Apache License 2.0 (text at the end)."
   echo "- Erlang/OTP 25.2.3 (erts in the BEAM PD, the .beam files of its archive): Apache License 2.0;"
   echo "  erts contains zlib (Zlib licence), PCRE (BSD-3-clause) and an MD5 (RSA): Debian's copyright file below."
+  [ -n "$elixir" ] && echo "- Elixir 1.14.0 (the .beam files of its applications in the archive): Apache License 2.0: Debian's copyright file below."
   [ -n "$musl" ] && echo "- musl 1.2.3 (the C library of every PD built with libos): MIT licence: Debian's copyright file below."
   section "Erlang/OTP: Debian's copyright file of the erlang source package"
   cat "$erlang"
   if [ -n "$musl" ]; then
     section "musl: Debian's copyright file of the musl source package"
     cat "$musl"
+  fi
+  if [ -n "$elixir" ]; then
+    section "Elixir: Debian's copyright file of the elixir package"
+    cat "$elixir"
+    if [ -f /usr/share/doc/elixir/NOTICE ]; then
+      section "Elixir: its NOTICE file"
+      cat /usr/share/doc/elixir/NOTICE
+    fi
   fi
   section "freebeam, Erlang/OTP: the Apache License 2.0"
   cat "$ROOT/LICENSE"

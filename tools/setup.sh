@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(make gcc libc6-dev clang llvm libclang-rt-14-dev
       gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf linux-libc-dev-armhf-cross
-      qemu-system-arm gdb-multiarch erlang-base erlang-eunit erlang-common-test erlang-dev
+      qemu-system-arm gdb-multiarch erlang-base erlang-eunit erlang-common-test erlang-dev elixir
       python3 coreutils dpkg-dev cpio
       rng-tools5)   # rngtest: the FIPS 140-2 checks of tests/suites/entropy.sh
 missing=()

@@ -15,3 +15,12 @@ $(B)/tools/ebin/.built: $(FREEBEAM_TOOLS_SRC)
 .PHONY: tools
 tools: $(B)/tools/ebin/.built
 all: tools
+
+# `make mix-task`: installs the `mix freebeam.image` task (tools/mix_freebeam,
+# docs/elixir.md) as a Mix archive in $MIX_HOME (default ~/.mix), built
+# under $(B)/mix_freebeam so the source tree stays clean.
+.PHONY: mix-task
+mix-task:
+	cd tools/mix_freebeam && MIX_ENV=prod MIX_BUILD_PATH=$(abspath $(B))/mix_freebeam/_build \
+	  mix do archive.build -o $(abspath $(B))/mix_freebeam/mix_freebeam.ez, \
+	  archive.install $(abspath $(B))/mix_freebeam/mix_freebeam.ez --force

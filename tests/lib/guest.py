@@ -99,3 +99,13 @@ def step(g, what, line, answer, timeout=60):
         return True
     bad(what)
     return False
+
+def powers_off(g, what, line, status, timeout=60):
+    """Type line + CR; the guest must power off with that exit status."""
+    g.send(line + "\r")
+    rc = g.wait(timeout)
+    if rc == status:
+        ok(what)
+        return True
+    bad("%s: exit status %r" % (what, rc))
+    return False

@@ -12,12 +12,7 @@ cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 T=$ROOT/build/release-test
 FB=$ROOT/tools/freebeam
-pass=0; fail=0
-ok()  { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
-show() { sed 's/^/  | /'; }
+. tests/lib/checks.sh
 
 rm -rf "$T" && mkdir -p "$T" || { bad "make $T"; finish; }
 # The host's kernel and stdlib: the versions the image's erts runs.

@@ -11,11 +11,20 @@
 %%       NAME.script and NAME.boot there with systools.  STARTS is a
 %%       comma-separated list of the applications to start ("" = every DIR).
 %%   fb_release release WORK OTP DIR SYSCONFIG
-%%       a release made with systools (or relx): DIR/releases/VSN/NAME.boot and
-%%       DIR/lib/APP-VSN/ebin.  Checks that its boot script's code paths are
-%%       all $ROOT/lib/APP-VSN/ebin, with kernel and stdlib those of the host
-%%       (the image's erts is the host's OTP version), and copies the boot
-%%       script (and sys.config) to WORK/releases/VSN/.
+%%       a release made with systools (or relx, or `mix release`):
+%%       DIR/releases/VSN/NAME.boot and DIR/lib/APP-VSN/ebin.  Checks that its
+%%       boot script's code paths are all $ROOT/lib/APP-VSN/ebin, with kernel
+%%       and stdlib those of the host (the image's erts is the host's OTP
+%%       version), and copies the boot script (and sys.config) to
+%%       WORK/releases/VSN/.  A mix release's paths ($RELEASE_LIB/APP-VSN/ebin
+%%       and $RELEASE_LIB/../releases/VSN/consolidated, the protocols mix
+%%       consolidated) are rewritten to /otp's ($ROOT/lib/..., $ROOT/releases/
+%%       VSN/consolidated) in the copied boot script, the consolidated
+%%       protocols and config/runtime.exs (releases/VSN/runtime.exs) go along,
+%%       and the environment Elixir's Config.Provider reads (RELEASE_ROOT=/otp
+%%       ...) is planned.  Applications the release's .rel marks `none` (mix's
+%%       default for iex) stay out.  The `-` flags of releases/VSN/vm.args are passed to
+%%       erts' init; its emulator flags (`+...`) are not used (a warning).
 %% SYSCONFIG is "" or a sys.config file to use (in `release` mode the
 %% release's own releases/VSN/sys.config is the default).
 %%
@@ -25,6 +34,8 @@
 %%                     line), to be copied to /otp/lib/APP-VSN (mkroot.sh --app)
 %%   boot PATH         the erl -boot argument (/otp/releases/VSN/NAME)
 %%   config PATH       the erl -config argument, when there is a sys.config
+%%   env KEY=VALUE     an environment variable the release needs (--release)
+%%   arg ARG           an erl argument the release asks for (vm.args)
 %%   release NAME VSN  what was built
 %% Warnings go to stderr; a refusal prints `freebeam image: reason` on stderr
 %% and halts with status 1.
@@ -260,9 +271,17 @@ release(Work, Otp, Dir, SysConfig) ->
                      end;
                  {error, Why} -> refuse("~ts: cannot read: ~ts", [BootFile, file:format_error(Why)])
              end,
-    {script, {RelName, ScriptVsn}, Instrs} = Script,
+    {script, {RelName, ScriptVsn}, Instrs0} = Script,
+    Unused = unused_apps(VsnDir, RelName),
+    Instrs = [case I of
+                  {path, P} -> {path, [X || X0 <- P, X <- [otp_path(X0, RelVsn)], not unused_path(X, Unused)]};
+                  _ -> I
+              end || I <- Instrs0],
     Paths = lists:usort(lists:append([P || {path, P} <- Instrs])),
-    LibDirs = [lib_dir(BootFile, P) || P <- Paths],
+    Consolidated = consolidated_path(RelVsn),
+    LibDirs = [lib_dir(BootFile, P) || P <- Paths, P =/= Consolidated],
+    Mix = lists:any(fun(P) -> lists:prefix("$RELEASE_LIB/", P) end,
+                    lists:append([P || {path, P} <- Instrs0])),
     Host = #{kernel => host_vsn(kernel, Otp), stdlib => host_vsn(stdlib, Otp), compiler => host_vsn(compiler, Otp),
              freebeam => host_vsn(freebeam, Otp)},
     Plan = lists:append([lib_plan(BootFile, Dir, Otp, Host, L) || L <- lists:usort(LibDirs)]),
@@ -272,7 +291,12 @@ release(Work, Otp, Dir, SysConfig) ->
      end || {app, _, NV} <- Plan],
     OutDir = filename:join([Work, "releases", RelVsn]),
     ok = filelib:ensure_path(OutDir),
-    {ok, _} = file:copy(BootFile, filename:join(OutDir, BootName ++ ".boot")),
+    ok = file:write_file(filename:join(OutDir, BootName ++ ".boot"),
+                         term_to_binary({script, {RelName, ScriptVsn}, Instrs})),
+    lists:member(Consolidated, Paths) andalso copy_dir(filename:join(VsnDir, "consolidated"),
+                                                        filename:join(OutDir, "consolidated")),
+    Runtime = filename:join(VsnDir, "runtime.exs"),
+    filelib:is_regular(Runtime) andalso copy_file(Runtime, filename:join(OutDir, "runtime.exs")),
     [{ok, _} = file:copy(R, filename:join(OutDir, filename:basename(R)))
      || R <- filelib:wildcard(filename:join(VsnDir, "*.rel"))],
     Config = case SysConfig of
@@ -284,17 +308,104 @@ release(Work, Otp, Dir, SysConfig) ->
                      end;
                  _ -> sys_config(SysConfig, OutDir)
              end,
-    [warn("--release ~ts: releases/~ts/vm.args is not used: erts' flags come from the system "
-          "description (add your own with --arg)", [Dir, RelVsn])
-     || filelib:is_regular(filename:join(VsnDir, "vm.args"))],
+    Config =/= none andalso Mix andalso no_reboot(filename:join(OutDir, "sys.config")),
+    VmArgs = vm_args(Dir, RelVsn, filename:join(VsnDir, "vm.args")),
+    %% What a mix release's start script would set, as far as Elixir reads
+    %% it: Config.Provider finds runtime.exs under $RELEASE_ROOT, and wants
+    %% $RELEASE_SYS_CONFIG (where it would write the config it computed, if
+    %% the release asked to reboot after it: it is applied in place instead).
+    Env = case Mix of
+              true -> [["env RELEASE_ROOT=/otp"], ["env RELEASE_NAME=", plain(RelName)],
+                       ["env RELEASE_VSN=", RelVsn],
+                       ["env RELEASE_SYS_CONFIG=/otp/releases/", RelVsn, "/sys"]];
+              false -> []
+          end,
     Lines = [case P of
                  {host, N} -> ["host ", atom_to_list(N)];
                  {app, Src, NV} -> ["app ", NV, " ", Src]
              end || P <- Plan]
         ++ [["boot /otp/releases/", RelVsn, "/", BootName]]
         ++ config_line(Config, RelVsn)
+        ++ Env
+        ++ [["arg ", A] || A <- VmArgs]
         ++ [["release ", plain(RelName), " ", plain(ScriptVsn)]],
     write_plan(Work, Lines).
+
+%% A mix release's code paths, as /otp lays them out: its lib/ is /otp/lib,
+%% its releases/ /otp/releases.
+otp_path("$RELEASE_LIB/../releases/" ++ Rest, _RelVsn) -> "$ROOT/releases/" ++ Rest;
+otp_path("$RELEASE_LIB/" ++ Rest, _RelVsn) -> "$ROOT/lib/" ++ Rest;
+otp_path(P, _RelVsn) -> P.
+
+%% The applications the release's NAME.rel says are neither loaded nor
+%% started (mode `none`: mix's `applications: [iex: :none]`): they stay out
+%% of the image, their code paths out of its boot script.
+unused_apps(VsnDir, RelName) ->
+    File = filename:join(VsnDir, plain(RelName) ++ ".rel"),
+    case file:consult(File) of
+        {ok, [{release, _, _, Apps}]} when is_list(Apps) ->
+            [atom_to_list(N) || {N, _, none} <- Apps] ++ [atom_to_list(N) || {N, _, none, _} <- Apps];
+        _ -> []
+    end.
+
+unused_path(P, Unused) ->
+    case filename:split(P) of
+        ["$ROOT", "lib", NV, "ebin"] -> lists:member(hd(string:split(NV, "-")), Unused);
+        _ -> false
+    end.
+
+consolidated_path(RelVsn) -> "$ROOT/releases/" ++ RelVsn ++ "/consolidated".
+
+copy_dir(From, To) ->
+    filelib:is_dir(From) orelse refuse("~ts: no such directory (the boot script's code path)", [From]),
+    ok = filelib:ensure_path(To),
+    [copy_file(filename:join(From, F), filename:join(To, F)) || F <- filelib:wildcard("*.beam", From)],
+    true.
+
+copy_file(From, To) ->
+    case file:copy(From, To) of
+        {ok, _} -> true;
+        {error, Why} -> refuse("~ts: cannot copy: ~ts", [From, file:format_error(Why)])
+    end.
+
+%% A mix release made with `reboot_system_after_config: true` would have
+%% Config.Provider write the computed config to $RELEASE_SYS_CONFIG and
+%% restart: the archive is read-only, so the config is applied in place
+%% instead (as with `false`, mix's default), before the applications start.
+no_reboot(File) ->
+    {ok, [Terms]} = file:consult(File),
+    case lists:keyfind(elixir, 1, Terms) of
+        {elixir, Env} when is_list(Env) ->
+            case lists:keyfind(config_provider_init, 1, Env) of
+                {_, #{reboot_system_after_config := true} = P} ->
+                    warn("the release reboots after its runtime config: applied without a reboot instead", []),
+                    Env1 = lists:keystore(config_provider_init, 1, Env,
+                                          {config_provider_init, P#{reboot_system_after_config := false}}),
+                    ok = file:write_file(File, io_lib:format("~tp.~n", [lists:keystore(elixir, 1, Terms, {elixir, Env1})]));
+                _ -> ok
+            end;
+        _ -> ok
+    end,
+    true.
+
+%% vm.args: one flag and its values per line, `#` comments.  Flags for
+%% init (`-name`, `-kernel K V`, ...) become erl arguments, one word each;
+%% emulator flags (`+S 4`) cannot be given here: erts' flags come from the
+%% system description.
+vm_args(Dir, RelVsn, File) ->
+    case file:read_file(File) of
+        {error, enoent} -> [];
+        {error, Why} -> refuse("~ts: cannot read: ~ts", [File, file:format_error(Why)]);
+        {ok, Bin} ->
+            Lines = [string:trim(hd(string:split(L, "#"))) || L <- string:split(unicode:characters_to_list(Bin), "\n", all)],
+            {Emu, Flags} = lists:partition(fun(L) -> hd(L) =:= $+ end, [L || L <- Lines, L =/= ""]),
+            [warn("--release ~ts: releases/~ts/vm.args: emulator flags (~ts) are not used: erts' flags "
+                  "come from the system description", [Dir, RelVsn, lists:join(", ", Emu)]) || Emu =/= []],
+            Init = lists:append([string:lexemes(L, " \t") || L <- Flags]),
+            [refuse("~ts: ~ts is not an erl argument freebeam can pass", [File, W])
+             || W <- Init, not io_lib:printable_unicode_list(W) orelse lists:member(W, ["-args_file", "-extra", "--"])],
+            Init
+    end.
 
 %% The release's name and version as one word each, for the plan's line.
 plain(S) ->

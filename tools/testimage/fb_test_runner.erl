@@ -6,6 +6,7 @@
 %% the command line:
 %%     {eunit, foo_tests}.
 %%     {ct, bar_SUITE}.
+%%     {exunit, 'Elixir.BazTest'}.     (an ExUnit module, from a *_test.exs)
 %% Each module's start is printed (`fb_test: eunit MOD`) and its result as
 %% it ends (`fb_test: MOD: N passed, N failed, N skipped`): test-image reads
 %% them to tell which module was running when a module took the VM down, and
@@ -26,6 +27,9 @@
 %% (a setup that crashed) count one failure each, so that a broken fixture
 %% can never look green.  Common Test: ct:run_test/1's own counts; the
 %% automatically skipped cases (init_per_* failed) count as failures.
+%% ExUnit: ExUnit.run/1's stats for the module (a test invalidated by a
+%% setup_all that failed is among its failures; skipped and excluded tests
+%% count as skipped), its own formatter printing each failure.
 -module(fb_test_runner).
 -behaviour(eunit_listener).
 
@@ -73,14 +77,16 @@ run_plan(PlanFile, First) ->
             2
     end.
 
+%% Module names are printed plain (Elixir.FooTest, not quoted): test-image
+%% matches them.
 run_item({Kind, Mod}) ->
-    io:format("fb_test: ~s ~w~n", [Kind, Mod]),
+    io:format("fb_test: ~s ~s~n", [Kind, Mod]),
     {P, F, S} = Counts = try run_item(Kind, Mod)
                          catch C:R:St ->
-                             io:format("fb_test: ~w crashed the runner: ~p:~p~n  ~p~n", [Mod, C, R, St]),
+                             io:format("fb_test: ~s crashed the runner: ~p:~p~n  ~p~n", [Mod, C, R, St]),
                              {0, 1, 0}
                          end,
-    io:format("fb_test: ~w: ~w passed, ~w failed, ~w skipped~n", [Mod, P, F, S]),
+    io:format("fb_test: ~s: ~w passed, ~w failed, ~w skipped~n", [Mod, P, F, S]),
     Counts.
 
 run_item(eunit, Mod) ->
@@ -106,6 +112,16 @@ run_item(ct, Suite) ->
             {Ok, Failed + AutoSkipped, UserSkipped};
         Other ->
             io:format("fb_test: ct:run_test(~p): ~p~n", [Suite, Other]),
+            {0, 1, 0}
+    end;
+run_item(exunit, Mod) ->
+    %% Started once (a second start is a no-op), never run at halt.
+    ok = 'Elixir.ExUnit':start([{autorun, false}]),
+    case 'Elixir.ExUnit':run([Mod]) of
+        #{total := T, failures := F, skipped := S, excluded := E} ->
+            {T - F - S - E, F, S + E};
+        Other ->
+            io:format("fb_test: ExUnit.run([~s]): ~p~n", [Mod, Other]),
             {0, 1, 0}
     end.
 

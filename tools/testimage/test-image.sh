@@ -6,7 +6,10 @@
 #              [--system FILE]... [--search DIR]... MODULE_OR_SUITE...
 #
 # Each argument is an Erlang source file (or an already compiled .beam): a
-# name ending in _SUITE is a Common Test suite, anything else an EUnit module.
+# name ending in _SUITE is a Common Test suite, anything else an EUnit module;
+# or an ExUnit file (foo_test.exs: Elixir, compiled on the host by
+# tools/testimage/compile_exs.exs; each test module it defines runs, and the
+# image holds Elixir's elixir and ex_unit applications).
 # On the host: compile them with erlc (the host's OTP is the image's OTP),
 # build an OTP root archive (beam/mkroot.sh: kernel, stdlib, compiler, the
 # freebeam application, eunit,
@@ -65,15 +68,19 @@ done
 
 # ---- the modules: names, kinds ----
 declare -A seen=()
-plan=() srcs=() beams=() need_ct=0
+plan=() srcs=() beams=() exs=() need_ct=0
 nfiles=${#files[@]}
 for f in "${files[@]}" ${helpers[@]+"${helpers[@]}"}; do
   nfiles=$((nfiles - 1))
   [ -f "$f" ] || die "$f: no such file"
+  if [[ $f == *_test.exs ]] && [ "$nfiles" -ge 0 ]; then
+    # Its modules are known once compiled: a placeholder in the plan.
+    exs+=("$f"); plan+=("@exs $f"); continue
+  fi
   case $f in
     *.erl) mod=$(basename "$f" .erl); srcs+=("$f") ;;
     *.beam) mod=$(basename "$f" .beam); beams+=("$f") ;;
-    *) die "$f: not an Erlang source (.erl) or module (.beam)" ;;
+    *) die "$f: not an Erlang source (.erl), module (.beam) or ExUnit file (_test.exs)" ;;
   esac
   [[ $mod =~ ^[a-z][a-zA-Z0-9_]*$ ]] || die "$f: $mod is not a plain module name"
   [ -z "${seen[$mod]:-}" ] || die "$f: module $mod given twice"
@@ -116,6 +123,23 @@ for f in ${srcs[@]+"${srcs[@]}"}; do
   erlc -o "$ebin" -I "$d" -I "$d/../include" -DFREEBEAM "$f" || fail "$f: does not compile"
 done
 for f in ${beams[@]+"${beams[@]}"}; do cp "$f" "$ebin/" || exit 1; done
+if [ ${#exs[@]} -gt 0 ]; then
+  command -v elixir >/dev/null || fail "ExUnit files need Elixir on the host (make setup installs elixir)"
+  : >"$work/exs.plan"
+  elixir "$ROOT/tools/testimage/compile_exs.exs" "$ebin" "$work/exs.plan" "${exs[@]}" ||
+    fail "cannot compile the ExUnit files"
+  expanded=()
+  for p in "${plan[@]}"; do
+    if [[ $p == "@exs "* ]]; then
+      while IFS=$'\t' read -r file term; do
+        [ "$file" = "${p#@exs }" ] && expanded+=("$term")
+      done <"$work/exs.plan"
+    else
+      expanded+=("$p")
+    fi
+  done
+  plan=("${expanded[@]}")
+fi
 printf '%s\n' "${plan[@]}" >"$work/test/plan.eterm"
 
 # A suite's data directory (foo_SUITE_data/ next to its source) goes next to
@@ -130,6 +154,7 @@ done
 # (measured in the image); cover, ct_telnet & co would need more.
 apps=(eunit)
 [ $need_ct -eq 1 ] && apps+=(common_test)
+[ ${#exs[@]} -gt 0 ] && apps+=(elixir ex_unit)
 "$ROOT/beam/mkroot.sh" --tree "$work/test:test" "$work/root.cpio" "${apps[@]}" >/dev/null ||
   fail "cannot build the root archive"
 
@@ -202,7 +227,7 @@ while :; do
   cat "$work/boot.log" >>"$work/all.log"
   grep -qE '^fb_test: [0-9]+ module\(s\) in [0-9]+ ms$' "$work/boot.log" && break
   # The module running when the VM stopped: the last one started that did not end.
-  mod=$(awk '/^fb_test: (eunit|ct) [a-zA-Z0-9_]+$/ { m = $3; done = 0 }
+  mod=$(awk '/^fb_test: (eunit|ct|exunit) [a-zA-Z0-9_.]+$/ { m = $3; done = 0 }
              m != "" && $0 ~ "^fb_test: " m ": [0-9]+ passed, " { done = 1 }
              END { if (m != "" && !done) print m }' "$work/boot.log")
   if [ -z "$mod" ]; then
@@ -211,7 +236,7 @@ while :; do
     exit "$rc"
   fi
   # Why: the line before erts's crash dump notice (its slogan), else the last line.
-  why=$(awk -v m="$mod" '$0 == "fb_test: eunit " m || $0 == "fb_test: ct " m { on = 1; next }
+  why=$(awk -v m="$mod" '$0 == "fb_test: eunit " m || $0 == "fb_test: ct " m || $0 == "fb_test: exunit " m { on = 1; next }
                          on && /^Crash dump is being written to:/ { if (prev != "") slogan = prev }
                          on && NF { prev = $0 }
                          END { print (slogan != "" ? slogan : prev) }' "$work/boot.log")
@@ -223,7 +248,7 @@ while :; do
   fi
   echo "fb_test: $mod crashed the VM (exit status $rc): $why"
   idx=0
-  for i in "${!plan[@]}"; do [[ ${plan[$i]} == *" $mod}." ]] && idx=$((i + 1)); done
+  for i in "${!plan[@]}"; do [[ ${plan[$i]} == *" $mod}." || ${plan[$i]} == *" '$mod'}." ]] && idx=$((i + 1)); done
   [ "$idx" -ge 1 ] || fail "$mod is not in the plan"
   [ "$idx" -lt "$nplan" ] || break
   first=$((idx + 1))
@@ -233,7 +258,7 @@ done
 [ "$crashed" -eq 0 ] && exit "$rc"
 
 # Totals of the whole plan: every module that ended, plus each crashed one as a failure.
-read -r p f s < <(sed -nE 's/^fb_test: [a-zA-Z0-9_]+: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' \
+read -r p f s < <(sed -nE 's/^fb_test: [a-zA-Z0-9_.]+: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' \
                     "$work/all.log" | awk '{ p += $1; f += $2; s += $3 } END { print p + 0, f + 0, s + 0 }')
 echo "$((p)) passed, $((f + crashed)) failed, $((s)) skipped"
 [ "$rc" -eq 124 ] && exit 124
