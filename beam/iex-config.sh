@@ -14,8 +14,11 @@ set -euo pipefail
 in=$1 out=$2
 root_from='{file, "root.cpio"}'
 root_to='{file, "iex-root.cpio"}'
-args_from='"supervise", "[serial]"]'
-args_to='"supervise", "[serial]", "-noshell", "-user", "Elixir.IEx.CLI", "-extra", "--no-halt", "+iex"]'
+# The supervise list is whatever shell.config says (the drivers it has).
+sup=$(grep -oE '"supervise", "\[[a-z_,]*\]"\]' "$in" | head -n 1 | sed 's/\]$//')
+[ -n "$sup" ] || { echo "$0: $in has no \"supervise\", \"[...]\" argument at the end of the BEAM's args" >&2; exit 1; }
+args_from="$sup]"
+args_to="$sup, \"-noshell\", \"-user\", \"Elixir.IEx.CLI\", \"-extra\", \"--no-halt\", \"+iex\"]"
 for s in "$root_from" "$args_from"; do
   [ "$(grep -cF -- "$s" "$in")" -eq 1 ] || { echo "$0: $in has not exactly one $s" >&2; exit 1; }
 done
