@@ -31,8 +31,8 @@ encode(#{pds := Pds, regions := Regions, maps := Maps, channels := Chans, irqs :
              || {{N, Off, AOff}, #{elf_bin := B, priority := Pr, stack := St, max_threads := Th,
                                    monitor := Mon, rights := R, args_bin := A}}
                     <- lists:zip(lists:zip3(PdNames, ElfOffs, ArgOffs), Pds)],
-    RegTab = [u32s([N, Sz, Pa, case Dev of true -> ?FB_REGION_DEVICE; false -> 0 end, DOff, byte_size(D)])
-              || {{N, DOff}, #{size := Sz, paddr := Pa, device := Dev, data := D}}
+    RegTab = [u32s([N, Sz, Pa, region_flags(R), DOff, byte_size(D)])
+              || {{N, DOff}, R = #{size := Sz, paddr := Pa, data := D}}
                      <- lists:zip(lists:zip(RegNames, DataOffs), Regions)],
     MapTab = [u32s([Pd, R, V, P]) || #{pd := Pd, region := R, vaddr := V, perms := P} <- Maps],
     ChTab = [u32s([A, Ia, B, Ib, N | case Q of
@@ -71,3 +71,7 @@ place(Bins, Start) ->
 u32s(L) -> << <<X:32/little>> || X <- L >>.
 align4(N) -> (N + 3) band (bnot 3).
 pad(N) -> binary:copy(<<0>>, align4(N) - N).
+
+region_flags(#{device := true}) -> ?FB_REGION_DEVICE;
+region_flags(#{rest := true}) -> ?FB_REGION_REST;
+region_flags(_) -> 0.
