@@ -220,6 +220,7 @@ void vfp_restore(const struct vfp_state *s);
 /* palloc.c: physical frames, boot time only */
 void palloc_init(uint32_t start, uint32_t end);
 uint32_t palloc(uint32_t size, uint32_t align);  /* zeroed; 0 when out of memory */
+uint32_t palloc_left(uint32_t align);            /* bytes left at that alignment */
 
 /* irq.c */
 void irq_handle_pending(void);

@@ -34,6 +34,13 @@ static void zero_frames(uint32_t a, uint32_t size)
     }
 }
 
+/* Bytes still free after aligning to `align`. */
+uint32_t palloc_left(uint32_t align)
+{
+    uint32_t a = (next + align - 1) & ~(align - 1);
+    return a < next || a > limit ? 0 : limit - a;
+}
+
 uint32_t palloc(uint32_t size, uint32_t align)
 {
     uint32_t a = (next + align - 1) & ~(align - 1);

@@ -77,7 +77,9 @@ static void alloc_threads(struct pd *pd, uint32_t tid_base)
     thread_pool_init(pd, (struct tcb *)pa, tid_base);
 }
 
-static void load_pd(uint32_t i, const uint32_t *region_pa, uint32_t tid_base)
+/* Everything of PD i but its info area and its map of the rest-of-RAM
+ * region (index `rest`): those come once every other frame is taken. */
+static void load_pd(uint32_t i, const uint32_t *region_pa, uint32_t tid_base, uint32_t rest)
 {
     struct pd *pd = &pds[i];
     const struct fb_sys_pd *d = &img.pds[i];
@@ -127,7 +129,7 @@ static void load_pd(uint32_t i, const uint32_t *region_pa, uint32_t tid_base)
 
     for (uint32_t m = 0; m < img.hdr->n_maps; m++) {
         const struct fb_sys_map *mp = &img.maps[m];
-        if (mp->pd != i)
+        if (mp->pd != i || mp->region == rest)
             continue;
         const struct fb_sys_region *rg = &img.regions[mp->region];
         int dev = (rg->flags & FB_REGION_DEVICE) != 0;
@@ -136,7 +138,56 @@ static void load_pd(uint32_t i, const uint32_t *region_pa, uint32_t tid_base)
             panic("pd %s: cannot map region %s (more than %d mappings?)", pd->name, rname, PD_MAX_MAPS);
         pd->maps[pd->nmaps - 1].region = (uint8_t)mp->region;
     }
-    build_info_area(pd);
+}
+
+/* The room above map `mp` of the rest-of-RAM region: up to the PD's next
+ * mapping or the stack reserve (the check made sure its least size fits). */
+static uint32_t rest_room(const struct fb_sys_map *mp)
+{
+    const struct pd *pd = &pds[mp->pd];
+    uint32_t end = FB_STACK_TOP - FB_STACK_RESERVE;
+    for (uint32_t k = 0; k < pd->nmaps; k++)
+        if (pd->maps[k].vaddr > mp->vaddr && pd->maps[k].vaddr < end)
+            end = pd->maps[k].vaddr;
+    return end - mp->vaddr;
+}
+
+/* Size the rest-of-RAM region r: every free frame but those the info areas
+ * and the region's own second-level tables will take, no larger than the
+ * smallest room any PD maps it in; then map it. */
+static void map_rest(uint32_t r)
+{
+    const struct fb_sys_region *rg = &img.regions[r];
+    const char *rname = fb_sysimage_str(&img, rg->name);
+    uint32_t room = 0xffffffffu, nmaps = 0;
+    for (uint32_t m = 0; m < img.hdr->n_maps; m++)
+        if (img.maps[m].region == r) {
+            uint32_t x = rest_room(&img.maps[m]);
+            room = x < room ? x : room;
+            nmaps++;
+        }
+    uint32_t left = palloc_left(FB_PAGE);
+    uint32_t info = npds * (FB_PDINFO_BYTES + 1024u) + FB_PAGE;   /* + their tables, + slack */
+    uint32_t size = left > info ? left - info : 0;
+    uint32_t tables = nmaps * ((size >> 20) + 2u) * 1024u;        /* one per MiB mapped */
+    size = size > tables ? size - tables : 0;
+    size = (size < room ? size : room) & ~(FB_PAGE - 1);
+    if (size < rg->size)
+        panic("region %s: only %u bytes of RAM left, less than its least size %u", rname,
+              (unsigned)size, (unsigned)rg->size);
+    uint32_t pa = palloc(size, FB_PAGE);
+    if (!pa)
+        panic("region %s: out of memory (%u bytes)", rname, (unsigned)size);
+    for (uint32_t m = 0; m < img.hdr->n_maps; m++) {
+        const struct fb_sys_map *mp = &img.maps[m];
+        if (mp->region != r)
+            continue;
+        struct pd *pd = &pds[mp->pd];
+        if (add_map(pd, mp->vaddr, size, pa, mp->perms, 0, FB_MAP_REGION, rname))
+            panic("pd %s: cannot map region %s (more than %d mappings?)", pd->name, rname, PD_MAX_MAPS);
+        pd->maps[pd->nmaps - 1].region = (uint8_t)r;
+    }
+    kprintf("freebeam: region %s is the rest of RAM: %u MiB\n", rname, (unsigned)(size >> 20));
 }
 
 int pd_load_all(const void *b, uint32_t avail)
@@ -149,8 +200,13 @@ int pd_load_all(const void *b, uint32_t avail)
     npds = img.hdr->n_pds;
     palloc_init(((uint32_t)b + img.hdr->total_len + FB_PAGE - 1) & ~(FB_PAGE - 1), FB_RAM_BASE + ram_size);
 
+    uint32_t rest = FB_NO_REGION;
     for (uint32_t r = 0; r < img.hdr->n_regions; r++) {
         const struct fb_sys_region *rg = &img.regions[r];
+        if (rg->flags & FB_REGION_REST) {
+            rest = r;           /* sized and mapped last: map_rest */
+            continue;
+        }
         region_pa[r] = (rg->flags & FB_REGION_DEVICE) ? rg->paddr : palloc(rg->size, FB_PAGE);
         if (!region_pa[r])
             panic("region %s: out of memory (%u bytes)", fb_sysimage_str(&img, rg->name), (unsigned)rg->size);
@@ -159,9 +215,13 @@ int pd_load_all(const void *b, uint32_t avail)
     }
     uint32_t tid_base = 0;
     for (uint32_t i = 0; i < npds; i++) {
-        load_pd(i, region_pa, tid_base);
+        load_pd(i, region_pa, tid_base, rest);
         tid_base += pds[i].max_threads;
     }
+    if (rest != FB_NO_REGION)
+        map_rest(rest);
+    for (uint32_t i = 0; i < npds; i++)
+        build_info_area(&pds[i]);
     for (uint32_t c = 0; c < img.hdr->n_channels; c++) {
         const struct fb_sys_channel *ch = &img.channels[c];
         pds[ch->pd_a].ch[ch->id_a].peer = (int16_t)ch->pd_b;

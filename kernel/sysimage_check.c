@@ -400,15 +400,28 @@ static int check_pds(struct ck *c)
 
 static int check_regions(struct ck *c)
 {
+    uint32_t rest = FB_NO_REGION;
     for (uint32_t i = 0; i < c->h->n_regions; i++) {
         const struct fb_sys_region *r = &c->img->regions[i];
         if (r->size == 0 || (r->size & PAGE_MASK))
             return regfail(c, i, "size %u is not a non-zero multiple of %u", r->size, FB_PAGE);
-        if (r->flags & ~(FB_REGION_DEVICE | FB_REGION_DMA))
-            return regfail(c, i, "unknown flag bits 0x%x", r->flags & ~(FB_REGION_DEVICE | FB_REGION_DMA));
+        if (r->flags & ~(FB_REGION_DEVICE | FB_REGION_DMA | FB_REGION_REST))
+            return regfail(c, i, "unknown flag bits 0x%x",
+                           r->flags & ~(FB_REGION_DEVICE | FB_REGION_DMA | FB_REGION_REST));
         int device = (r->flags & FB_REGION_DEVICE) != 0;
         if (device && (r->flags & FB_REGION_DMA))
             return regfail(c, i, "a device region cannot be a DMA region (DMA memory is RAM)");
+        if (r->flags & FB_REGION_REST) {
+            if (device)
+                return regfail(c, i, "the rest of RAM cannot be device memory");
+            if (r->flags & FB_REGION_DMA)
+                return regfail(c, i, "the rest of RAM cannot be a DMA region");
+            if (rest != FB_NO_REGION)
+                return regfail(c, i, "a second rest-of-RAM region (region %u is one)", rest);
+            if (r->data_off || r->data_len)
+                return regfail(c, i, "the rest of RAM cannot have initial data");
+            rest = i;
+        }
         if (device && r->paddr == 0)
             return regfail(c, i, "device region without a physical address");
         if (!device && r->paddr != 0)
@@ -516,6 +529,8 @@ static int check_queue(struct ck *c, uint32_t i)
     const char *rname = str(c, rg->name);
     if (rg->flags & FB_REGION_DEVICE)
         return chfail(c, i, "queue region %s is device memory", rname);
+    if (rg->flags & FB_REGION_REST)
+        return chfail(c, i, "queue region %s is the rest of RAM (its size is not known before boot)", rname);
     if (depth < 1 || depth > FB_QUEUE_MAX_DEPTH || (depth & (depth - 1)))
         return chfail(c, i, "queue depth %u is not a power of two in 1..%u", depth, FB_QUEUE_MAX_DEPTH);
     if (slot < 8 || slot > FB_QUEUE_MAX_SLOT || (slot & 7u))

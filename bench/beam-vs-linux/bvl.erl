@@ -9,8 +9,11 @@
 %%        /proc/timer_list, which freebeam has no need for.
 %% idle/0 BEAM_UP, then an idle BEAM: timer:sleep/1 for IDLE_MS (default
 %%        30000) ms of guest time, then halt.
+%% bin/0  one binary of BVL_BIN_MB million bytes (every byte written), then
+%%        BIN_OK and halt; when it does not fit, erts dies instead (run.sh
+%%        bisects the size across boots for max_binary_mb).
 -module(bvl).
--export([up/0, ring/0, idle/0]).
+-export([up/0, ring/0, idle/0, bin/0]).
 
 up() ->
     io:format("BEAM_UP ~p~n", [os:perf_counter(nanosecond)]),
@@ -57,6 +60,12 @@ idle() ->
             timer:sleep(Ms)
     end,
     io:format("IDLE_DONE ~p~n", [os:perf_counter(nanosecond)]),
+    halt(0).
+
+bin() ->
+    Mb = list_to_integer(os:getenv("BVL_BIN_MB")),
+    B = binary:copy(<<0>>, Mb * 1000000),
+    io:format("BIN_OK ~b ~b~n", [Mb, byte_size(B)]),
     halt(0).
 
 %% [now, idle_sleeptime of cpu 0] in ns from /proc/timer_list.

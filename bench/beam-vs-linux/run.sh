@@ -77,7 +77,7 @@ line idle_insns_per_s "$fb_idle" "$lx_idle" "freebeam: $fb_win instructions in t
 # for the smallest heap that reaches BEAM_UP.  Linux: the peer's initramfs, -m bisected.
 fb_ok_heap() {
   local h=$1 img=$BVL/heap/up-h$1.img
-  sed "s/16#8000000/$((h * 1048576))/" $H/up.config >"$BVL/heap/up-h$h.config"
+  sed "s/{region, heap, \[{size, rest}\]}/{region, heap, [{size, $((h * 1048576))}]}/" $H/up.config >"$BVL/heap/up-h$h.config"
   tools/freebeam image "$BVL/heap/up-h$h.config" -o "$img" --kernel build/kernel/kernel.elf \
     --search build/erts --search "$BVL" >/dev/null || return 1
   fb "$img" "fb-heap$h" 512; grep -q '^BEAM_UP' "$L/fb-heap$h.log"
@@ -100,5 +100,27 @@ fb_ok_heap "$HMIN" >/dev/null
 if fb_ok_mem 16; then fb_mem=16; else fb_mem=$(bisect fb_ok_mem 16 "$((HMIN + 32))"); fi
 lx_ok_mem 64 && echo "run.sh: Linux reaches Erlang with 64M; lower the bisection" >&2
 lx_mem=$(bisect lx_ok_mem 64 96)
-line min_ram_mb "$fb_mem" "$lx_mem" "freebeam: heap region $HMIN MiB (up.config has 128); -m below ${fb_mem} fails"
+line min_ram_mb "$fb_mem" "$lx_mem" "freebeam: heap region $HMIN MiB (up.config has the rest of RAM); -m below ${fb_mem} fails"
 echo "note boot_with_heap_${HMIN}mib: freebeam=$(val fb-heap$HMIN BEAM_UP) ns erts_start_to_beam_up_us=$(val fb-heap$HMIN BEAM_VM_ELAPSED_US); heap 32 MiB: $(val fb-heap32 BEAM_UP) ns"
+
+# ---- max_binary_mb: the largest binary (million bytes) erts can make at -m 512 ----
+# One boot per size (running out of memory ends the VM on both sides), the
+# size bisected in steps of 1 MB.  freebeam: up.config with -s bvl bin and
+# BVL_BIN_MB in the environment; its heap is the rest of RAM.  Linux: the
+# bvl initramfs with bvlmode=bin binmb=N.
+fb_ok_bin() {
+  local cfg=$BVL/heap/bin-$1.config
+  sed -e 's/"-s", "bvl", "up"/"-s", "bvl", "bin"/' -e "s/\"PROGNAME=erl\"/\"PROGNAME=erl\", \"BVL_BIN_MB=$1\"/" \
+    $H/up.config >"$cfg"
+  tools/freebeam image "$cfg" -o "$BVL/heap/bin.img" --kernel build/kernel/kernel.elf \
+    --search build/erts --search "$BVL" >/dev/null || return 1
+  fb "$BVL/heap/bin.img" "fb-bin$1" 512; grep -q "^BIN_OK $1 " "$L/fb-bin$1.log"
+}
+lx_ok_bin() { linux "lx-bin$1" bvl 512 bvlmode=bin "binmb=$1"; grep -q "^BIN_OK $1 " "$L/lx-bin$1.log"; }
+fb_ok_bin 64 || echo "run.sh: freebeam cannot make a 64 MB binary at -m 512" >&2
+lx_ok_bin 64 || echo "run.sh: Linux cannot make a 64 MB binary at -m 512" >&2
+fb_no_bin() { ! fb_ok_bin "$1"; }
+lx_no_bin() { ! lx_ok_bin "$1"; }
+fb_bin=$(( $(bisect fb_no_bin 64 512) - 1 ))   # the largest size that fits: one below the first that does not
+lx_bin=$(( $(bisect lx_no_bin 64 512) - 1 ))
+line max_binary_mb "$fb_bin" "$lx_bin" "at -m 512; bigger is better: freebeam/linux=$(awk -v f="$fb_bin" -v l="$lx_bin" 'BEGIN {printf "%.2f", f / l}') (goal >= 0.9)"

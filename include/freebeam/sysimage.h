@@ -71,6 +71,11 @@
                                  it are told (kapi.h fb_pdinfo_map.paddr): memory a
                                  driver hands to its device.  Contiguous, as every
                                  region.  Not with FB_REGION_DEVICE. */
+#define FB_REGION_REST   4u   /* RAM sized at boot: all the RAM left after every
+                                 other allocation, up to the next mapping of each
+                                 PD that maps it (or the stack reserve); `size` is
+                                 the least it accepts.  At most one per blob; no
+                                 initial data, no queue (docs/kernel.md) */
 
 /* fb_sys_irq.flags */
 #define FB_IRQ_EDGE 1u        /* edge-triggered (default: level) */
@@ -105,7 +110,8 @@ struct fb_sys_pd {
 
 struct fb_sys_region {
     uint32_t name;         /* string offset; unique */
-    uint32_t size;         /* a non-zero multiple of FB_PAGE */
+    uint32_t size;         /* a non-zero multiple of FB_PAGE (FB_REGION_REST:
+                              the least size the kernel accepts) */
     uint32_t paddr;        /* 0: RAM the kernel allocates and zeroes; else
                               with FB_REGION_DEVICE: device memory here */
     uint32_t flags;        /* FB_REGION_* */

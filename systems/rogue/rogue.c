@@ -18,7 +18,7 @@
 
 #define GOOD_MAGIC 0x600df00du
 #define PER_ROUND 5u
-#define BEAM_HEAP 0x20000000u   /* where the BEAM PD's heap is, in the BEAM PD */
+#define BEAM_HEAP 0x08000000u   /* where the BEAM PD's heap is, in the BEAM PD (beam/shell.config) */
 
 static struct fb_qpair q;
 static unsigned ch;

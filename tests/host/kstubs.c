@@ -147,6 +147,7 @@ int mmu_map(uint32_t *l1, uint32_t vaddr, uint32_t paddr, uint32_t size, uint32_
 void cache_sync_code(uint32_t paddr, uint32_t size) { (void)paddr; (void)size; }
 void palloc_init(uint32_t start, uint32_t end) { (void)start; (void)end; }
 uint32_t palloc(uint32_t size, uint32_t align) { (void)size; (void)align; return 0; }
+uint32_t palloc_left(uint32_t align) { (void)align; return 0; }
 void irq_bind(uint32_t irq, struct pd *pd, uint32_t id, int edge) { (void)irq; (void)pd; (void)id; (void)edge; }
 void irq_reset_pd(struct pd *pd)
 {

@@ -281,7 +281,7 @@ int sysblob_view_broken(const void *blob, uint32_t len, const struct fb_sysimage
         const struct fb_sys_region *r = &img->regions[i];
         if (r->data_off == 0 && r->data_len == 0)
             continue;
-        if ((r->flags & FB_REGION_DEVICE) || (uint64_t)r->data_off + r->data_len > h->total_len ||
+        if ((r->flags & (FB_REGION_DEVICE | FB_REGION_REST)) || (uint64_t)r->data_off + r->data_len > h->total_len ||
             r->data_len > r->size)
             return 14;
     }
@@ -302,7 +302,7 @@ int sysblob_view_broken(const void *blob, uint32_t len, const struct fb_sysimage
             s < 8 || s > 65536 || s % 8)
             return 16;
         const struct fb_sys_region *r = &img->regions[ch->queue_region];
-        if ((r->flags & FB_REGION_DEVICE) || r->size / 2 < 128 + (uint64_t)d * (16 + s))
+        if ((r->flags & (FB_REGION_DEVICE | FB_REGION_REST)) || r->size / 2 < 128 + (uint64_t)d * (16 + s))
             return 16;
         uint32_t na = 0, nb = 0;
         for (uint32_t m = 0; m < h->n_maps; m++) {

@@ -321,9 +321,18 @@ static void region_rules(void)
 {
     REFUSE("region 0 (shared): size 0 is not", REG(0)->size = 0);
     REFUSE("region 1 (uart): size 4097 is not", REG(1)->size = 4097);
-    REFUSE("unknown flag bits 0x4", REG(0)->flags = 4);
+    REFUSE("unknown flag bits 0x8", REG(0)->flags = 8);
     REFUSE("a device region cannot be a DMA region", REG(1)->flags |= FB_REGION_DMA);
     ACCEPT(REG(0)->flags = FB_REGION_DMA);
+    /* the rest of RAM (FB_REGION_REST): RAM, no data, one at most, no queue */
+    ACCEPT(REG(0)->flags = FB_REGION_REST, REG(0)->data_off = 0, REG(0)->data_len = 0);
+    REFUSE("region 1 (uart): the rest of RAM cannot be device memory",
+           REG(1)->flags = FB_REGION_DEVICE | FB_REGION_REST);
+    REFUSE("region 0 (shared): the rest of RAM cannot have initial data", REG(0)->flags = FB_REGION_REST);
+    REFUSE("region 2 (q): a second rest-of-RAM region (region 0 is one)",
+           REG(0)->flags = FB_REGION_REST, REG(0)->data_off = 0, REG(0)->data_len = 0,
+           REG(2)->flags = FB_REGION_REST);
+    REFUSE("channel 1 (ctl): queue region q is the rest of RAM", REG(2)->flags = FB_REGION_REST);
     REFUSE("device region without a physical address", REG(1)->paddr = 0);
     REFUSE("physical address 0x9000000 without FB_REGION_DEVICE", REG(1)->flags = 0);
     REFUSE("physical address 0x40000000 without", REG(0)->paddr = FB_RAM_BASE);

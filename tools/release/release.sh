@@ -35,7 +35,7 @@ USAGE
 bad_usage() { echo "$me: $*" >&2; usage; }
 refuse() { echo "$me: $*" >&2; exit 1; }
 
-apps=() release="" out="" starts=() name="" vsn="" sysconfig="" shell=0 heap_mb=128
+apps=() release="" out="" starts=() name="" vsn="" sysconfig="" shell=0 heap_mb=""
 envs=() args=() kernel="" workdir="" systems=() searches=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -69,8 +69,11 @@ if [ -n "$release" ]; then
 else
   [ ${#apps[@]} -ge 1 ] || bad_usage "need --app DIR or --release DIR"
 fi
-[[ $heap_mb =~ ^[0-9]+$ ]] && [ "$heap_mb" -ge 32 ] && [ "$heap_mb" -le 256 ] ||
-  bad_usage "--heap needs a number of MB from 32 to 256"
+# Without --heap the heap region is the rest of RAM, sized by the kernel at
+# boot; --heap MB caps it.  It is mapped at 0x08000000 and may reach the
+# stack reserve at 0x3eff0000: 879 MiB at most (docs/kernel.md).
+[ -z "$heap_mb" ] || { [[ $heap_mb =~ ^[0-9]+$ ]] && [ "$heap_mb" -ge 32 ] && [ "$heap_mb" -le 879 ]; } ||
+  bad_usage "--heap needs a number of MB from 32 to 879 (without it: all the RAM left)"
 # NAME and VSN become file names under /otp/releases/.
 [ -z "$name" ] || [[ $name =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*$ ]] ||
   bad_usage "--name: letters, digits, _ . - only"
@@ -162,7 +165,8 @@ done <"$work/plan"
   "$work/root.cpio" ${host_apps[@]+"${host_apps[@]}"} >/dev/null || refuse "cannot build the root archive"
 
 # ---- the system description ----
-heap=$(printf '16#%X' $((heap_mb * 1024 * 1024)))
+heap=rest
+[ -z "$heap_mb" ] || heap=$(printf '16#%X' $((heap_mb * 1024 * 1024)))
 estr() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
 declare -A env_set=()
 env_all=()
@@ -199,16 +203,16 @@ for a in ${plan_args[@]+"${plan_args[@]}"} ${args[@]+"${args[@]}"}; do erl_args+
             {env, [$env_list]}]}.
 {region, heap, [{size, $heap}]}.
 {region, rootfs, [{file, "root.cpio"}]}.
-{map, beam, heap, [{vaddr, 16#20000000}, {perms, rw}]}.
-{map, beam, rootfs, [{vaddr, 16#30000000}, {perms, r}]}.
+{map, beam, heap, [{vaddr, 16#08000000}, {perms, rw}]}.
+{map, beam, rootfs, [{vaddr, 16#01000000}, {perms, r}]}.
 EOF
   if [ $shell -eq 1 ]; then
     cat <<'EOF'
 {region, uart, [{size, 4096}, {paddr, 16#09000000}]}.         % PL011 of QEMU virt
 {region, console_rx, [{size, 4096}]}.                         % ring: driver -> BEAM
 {region, console_tx, [{size, 4096}]}.                         % ring: BEAM -> driver
-{map, beam, console_rx, [{vaddr, 16#2ff00000}, {perms, rw}]}.
-{map, beam, console_tx, [{vaddr, 16#2ff01000}, {perms, rw}]}.
+{map, beam, console_rx, [{vaddr, 16#00f00000}, {perms, rw}]}.
+{map, beam, console_tx, [{vaddr, 16#00f01000}, {perms, rw}]}.
 {map, serial, uart, [{vaddr, 16#20000000}, {perms, rw}]}.
 {map, serial, console_rx, [{vaddr, 16#20100000}, {perms, rw}]}.
 {map, serial, console_tx, [{vaddr, 16#20101000}, {perms, rw}]}.

@@ -40,7 +40,7 @@ usage() {
 }
 die() { echo "$me: $*" >&2; exit 2; }
 
-timeout=300 keep="" mem="" heap_mb=256 files=() envs=() helpers=() systems=() search_args=()
+timeout=300 keep="" mem="" heap_mb="" files=() envs=() helpers=() systems=() search_args=()
 while [ $# -gt 0 ]; do
   case $1 in
     --timeout) [ $# -ge 2 ] || usage; timeout=$2; shift 2 ;;
@@ -62,9 +62,11 @@ done
 [ ${#files[@]} -ge 1 ] || usage
 [[ $timeout =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--timeout needs a number of seconds"
 [ -z "$mem" ] || [[ $mem =~ ^[0-9]+$ ]] || die "--mem needs a number of MB"
-# The heap region is mapped at 0x20000000, below the archive at 0x30000000.
-[[ $heap_mb =~ ^[0-9]+$ ]] && [ "$heap_mb" -ge 32 ] && [ "$heap_mb" -le 256 ] ||
-  die "--heap needs a number of MB from 32 to 256"
+# Without --heap the heap region is the rest of RAM, sized by the kernel at
+# boot; --heap MB caps it.  It is mapped at 0x08000000 and may reach the
+# stack reserve at 0x3eff0000: 879 MiB at most (docs/kernel.md).
+[ -z "$heap_mb" ] || { [[ $heap_mb =~ ^[0-9]+$ ]] && [ "$heap_mb" -ge 32 ] && [ "$heap_mb" -le 879 ]; } ||
+  die "--heap needs a number of MB from 32 to 879 (without it: all the RAM left)"
 
 # ---- the modules: names, kinds ----
 declare -A seen=()
@@ -158,7 +160,8 @@ apps=(eunit)
 "$ROOT/beam/mkroot.sh" --tree "$work/test:test" "$work/root.cpio" "${apps[@]}" >/dev/null ||
   fail "cannot build the root archive"
 
-heap=$(printf '16#%X' $((heap_mb * 1024 * 1024)))
+heap=rest
+[ -z "$heap_mb" ] || heap=$(printf '16#%X' $((heap_mb * 1024 * 1024)))
 # The environment, as Erlang strings: ours, each KEY given by --env replaced
 # (never twice: erts and libc disagree on which of two wins).
 declare -A env_set=()
@@ -189,8 +192,8 @@ image() {
             {env, [$env_list]}]}.
 {region, heap, [{size, $heap}]}.
 {region, rootfs, [{file, "root.cpio"}]}.
-{map, beam, heap, [{vaddr, 16#20000000}, {perms, rw}]}.
-{map, beam, rootfs, [{vaddr, 16#30000000}, {perms, r}]}.
+{map, beam, heap, [{vaddr, 16#08000000}, {perms, rw}]}.
+{map, beam, rootfs, [{vaddr, 16#01000000}, {perms, r}]}.
 EOF
   for f in ${systems[@]+"${systems[@]}"}; do
     { echo "%% From --system $f"; cat "$f"; } >>"$work/test.config"

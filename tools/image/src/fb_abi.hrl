@@ -40,6 +40,7 @@
 
 -define(FB_REGION_DEVICE, 1).
 -define(FB_REGION_DMA, 2).
+-define(FB_REGION_REST, 4).
 -define(FB_IRQ_EDGE, 1).
 
 -define(FB_RIGHT_POWEROFF, 1).

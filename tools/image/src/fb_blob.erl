@@ -31,8 +31,8 @@ encode(#{pds := Pds, regions := Regions, maps := Maps, channels := Chans, irqs :
              || {{N, Off, AOff}, #{elf_bin := B, priority := Pr, stack := St, max_threads := Th,
                                    monitor := Mon, rights := R, args_bin := A}}
                     <- lists:zip(lists:zip3(PdNames, ElfOffs, ArgOffs), Pds)],
-    RegTab = [u32s([N, Sz, Pa, region_flags(Dev, maps:get(dma, Rg, false)), DOff, byte_size(D)])
-              || {{N, DOff}, #{size := Sz, paddr := Pa, device := Dev, data := D} = Rg}
+    RegTab = [u32s([N, Sz, Pa, region_flags(R), DOff, byte_size(D)])
+              || {{N, DOff}, R = #{size := Sz, paddr := Pa, data := D}}
                      <- lists:zip(lists:zip(RegNames, DataOffs), Regions)],
     MapTab = [u32s([Pd, R, V, P]) || #{pd := Pd, region := R, vaddr := V, perms := P} <- Maps],
     ChTab = [u32s([A, Ia, B, Ib, N | case Q of
@@ -49,9 +49,6 @@ encode(#{pds := Pds, regions := Regions, maps := Maps, channels := Chans, irqs :
     Blob.
 
 %% A region's FB_REGION_* flags.
-region_flags(true, _) -> ?FB_REGION_DEVICE;
-region_flags(false, true) -> ?FB_REGION_DMA;
-region_flags(false, false) -> 0.
 
 %% One NUL-terminated string per PD name, then per region name, then per
 %% channel name; an unnamed channel gets offset 0 (the first PD's name is
@@ -76,3 +73,8 @@ place(Bins, Start) ->
 u32s(L) -> << <<X:32/little>> || X <- L >>.
 align4(N) -> (N + 3) band (bnot 3).
 pad(N) -> binary:copy(<<0>>, align4(N) - N).
+
+region_flags(#{device := true}) -> ?FB_REGION_DEVICE;
+region_flags(#{rest := true}) -> ?FB_REGION_REST;
+region_flags(#{dma := true}) -> ?FB_REGION_DMA;
+region_flags(_) -> 0.

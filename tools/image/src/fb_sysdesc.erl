@@ -62,13 +62,22 @@ shape(C, {region, Name, Opts}) ->
     Dma = maps:get(dma, O, false),
     is_boolean(Dma) orelse fail(C, "dma must be true or false", []),
     case maps:find(size, O) of
+        {ok, rest} ->
+            %% The rest of RAM: sized by the kernel at boot (docs/system-description.md).
+            maps:is_key(paddr, O) andalso fail(C, "size rest is RAM: it cannot have a paddr", []),
+            maps:is_key(file, O) andalso fail(C, "size rest cannot have initial contents (file)", []);
         {ok, S} ->
+            is_integer(S) orelse fail(C, "size must be an integer or rest", []),
             int(C, size, S, 1, ?FB_USER_TOP),
             S rem ?FB_PAGE =:= 0 orelse fail(C, "size ~b is not a multiple of 4096", [S]);
         error ->
             maps:is_key(file, O) orelse fail(C, "option size is required (or file)", [])
     end,
     case maps:find(paddr, O) of
+        error when map_get(size, O) =:= rest ->
+            %% The kernel gives it all the RAM left, at least one page.
+            {region, C#{name => Name, size => ?FB_PAGE, paddr => 0, device => false, data => <<>>,
+                        rest => true}};
         error ->
             {Size, Data} = region_file(C, O),
             {region, C#{name => Name, size => Size, paddr => 0, device => false, data => Data,
@@ -277,6 +286,10 @@ link(File, Items) ->
     limit(map, Maps, ?FB_MAX_MAPS),
     limit(channel, [X || {channel, X} <- Items], ?FB_MAX_CHANNELS_SYS),
     limit(irq, [X || {irq, X} <- Items], ?FB_MAX_IRQS),
+    case [X || X = #{rest := true} <- Regions] of
+        [_, Second | _] -> fail(Second, "a second region of size rest: at most one takes the rest of RAM", []);
+        _ -> ok
+    end,
     Pds =/= [] orelse throw({fb_error, io_lib:format("~ts: no pd term: a system needs at least one pd", [File])}),
     PdIx = index(pd, Pds),
     RegIx = index(region, Regions),
@@ -376,6 +389,8 @@ queues(Chans, RegIx, Maps) ->
                     (X = #{queue := {RN, D, S}, ends := Ends}, Used) ->
                          {R, #{size := Size, device := Dev}} = lookup(X, region, RN, RegIx),
                          Dev andalso fail(X, "queue region ~p is device memory", [RN]),
+                         maps:get(rest, element(2, lookup(X, region, RN, RegIx)), false) andalso
+                             fail(X, "queue region ~p has size rest: a queue needs a fixed size", [RN]),
                          case maps:find(R, Used) of
                              {ok, L} -> fail(X, "queue region ~p already carries a queue (line ~b)", [RN, L]);
                              error -> ok

@@ -185,6 +185,22 @@ region_no_size_no_file_test() -> bad("{region, fs, [{paddr, 16#09000000}]}.\n", 
 region_file_bad_size_test() ->
     file("{region, fs, [{size, 100}, {file, \"fs.bin\"}]}.\n", "size 100 is not a multiple of 4096",
          [{"fs.bin", <<1>>}]).
+%% {size, rest}: the rest of RAM, sized by the kernel at boot
+rest_with_paddr_test() -> bad("{region, r, [{size, rest}, {paddr, 16#09000000}]}.\n", "size rest is RAM: it cannot have a paddr").
+rest_with_file_test() ->
+    file("{region, r, [{size, rest}, {file, \"fs.bin\"}]}.\n", "size rest cannot have initial contents (file)",
+         [{"fs.bin", <<1>>}]).
+rest_twice_test() ->
+    fb_test_lib:refuse(?BASE ++ "{region, h1, [{size, rest}]}.\n{region, h2, [{size, rest}]}.\n", 6,
+                       "a second region of size rest: at most one takes the rest of RAM").
+rest_other_atom_test() -> bad("{region, r, [{size, all}]}.\n", "size must be an integer or rest").
+rest_queue_test() ->
+    fb_test_lib:refuse(?BASE ++ "{region, h, [{size, rest}]}.\n"
+                       "{map, a, h, [{vaddr, 16#20000000}, {perms, rw}]}.\n"
+                       "{map, b, h, [{vaddr, 16#20000000}, {perms, rw}]}.\n"
+                       "{channel, qc, {a, 0}, {b, 0}, [{queue, h, [{depth, 1}, {slot, 8}]}]}.\n", 8,
+                       "queue region h has size rest: a queue needs a fixed size").
+
 %% the size taken from the file is the one the map checks use
 region_file_size_used_by_maps_test() ->
     fb_test_lib:refuse(?BASE ++ "{region, fs, [{file, \"fs.bin\"}]}.\n"

@@ -64,7 +64,7 @@ handle_info(_Other, St) ->
     {noreply, St}.
 
 verdict(#st{good = G, garbage = X, errors = E, fault = F}) ->
-    Faulted = case F of {fault, data_abort, 16#20000000, _Pc} -> true; _ -> false end,
+    Faulted = case F of {fault, data_abort, 16#08000000, _Pc} -> true; _ -> false end,
     io:format("rogue: good=~b garbage_as_data=~b breaks_rejected=~b rogue_faulted=~p beam_alive=true~n",
               [G, X, E, Faulted]),
     Ok = X =:= 0 andalso E =:= 3 andalso Faulted andalso G >= 20,
