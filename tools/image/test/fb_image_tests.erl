@@ -108,14 +108,14 @@ blob_tables_test() ->
     ?assertEqual([{0, 0, 1, 0, 0, ?NO_REGION, 0, 0}, {1, 62, 2, 1, 0, ?NO_REGION, 0, 0}], C),
     ?assertEqual([{33, 1, 5, 0}, {34, 2, 2, 1}, {35, 2, 3, 0}], I).
 
-%% {size, rest}: flag FB_REGION_REST (2), size one page (the least the kernel accepts).
+%% {size, rest}: flag FB_REGION_REST (4), size one page (the least the kernel accepts).
 blob_rest_region_test() ->
     Text = "{pd, a, [{elf, \"r.elf\"}, {priority, 1}]}.\n{region, heap, [{size, rest}]}.\n"
            "{map, a, heap, [{vaddr, 16#08000000}, {perms, rw}]}.\n",
     {_, Img, _} = build(Text),
     {_, B} = blob(Img),
     #{regions := R, maps := M} = fb_test_lib:decode_blob(B),
-    ?assertMatch([{_, 4096, 0, 2, 0, 0}], R),
+    ?assertMatch([{_, 4096, 0, 4, 0, 0}], R),
     ?assertEqual([{0, 0, 16#08000000, 6}], M).
 
 %% Named channels and queue pairs: names after the region names, the
