@@ -98,18 +98,10 @@ static void pump(void)
 {
     bool kick = false;
     while (!busy) {
-        if (fb_queue_free(&q.tx) <= 0) {
-            if (fb_queue_want_space(&q.tx))
-                break;
-            continue;
-        }
         struct fb_qmsg m;
-        int r = fb_queue_peek(&q.rx, &m);
-        if (r == FB_QUEUE_EMPTY) {
-            if (fb_queue_want_data(&q.rx))
-                break;
-            continue;
-        }
+        int r = fb_qpair_next_request(&q, &m);
+        if (r == FB_QUEUE_FULL || r == FB_QUEUE_EMPTY)
+            break;
         if (r < 0)
             give_up(2, "the client broke the entropy queue");
         uint32_t n = wanted(&m);

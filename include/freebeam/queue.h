@@ -306,6 +306,31 @@ static inline bool fb_queue_want_data(struct fb_queue *q)
     return fb_queue_pending(q) == 0;
 }
 
+/* ---- servers: one answer per request ---- */
+
+/* For a PD that answers each message of qp->rx with one on qp->tx: the
+ * next request, when there is one and room for its answer.  0 and *m set
+ * (handle it, fb_queue_consume it, send the answer); FB_QUEUE_FULL or
+ * FB_QUEUE_EMPTY once a notification is asked for and still needed (wait
+ * for it); FB_QUEUE_CORRUPT when the request queue is broken. */
+static inline int fb_qpair_next_request(struct fb_qpair *qp, struct fb_qmsg *m)
+{
+    for (;;) {
+        if (fb_queue_free(&qp->tx) <= 0) {
+            if (fb_queue_want_space(&qp->tx))
+                return FB_QUEUE_FULL;
+            continue;
+        }
+        int r = fb_queue_peek(&qp->rx, m);
+        if (r == FB_QUEUE_EMPTY) {
+            if (fb_queue_want_data(&qp->rx))
+                return FB_QUEUE_EMPTY;
+            continue;
+        }
+        return r < 0 ? r : 0;
+    }
+}
+
 /* ---- restart ---- */
 
 /* Resynchronise the handshake after a restart: call it in a PD that has

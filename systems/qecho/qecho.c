@@ -32,23 +32,9 @@ static bool is(const struct fb_qmsg *m, const char *word)
 static void pump(void)
 {
     bool kick = false;
-    for (;;) {
-        if (fb_queue_free(&q.tx) <= 0) {
-            if (fb_queue_want_space(&q.tx))
-                break;
-            continue;
-        }
-        struct fb_qmsg m;
-        int r = fb_queue_peek(&q.rx, &m);
-        if (r == FB_QUEUE_EMPTY) {
-            if (fb_queue_want_data(&q.rx))
-                break;
-            continue;
-        }
-        if (r < 0) {
-            fb_printf("qecho: its queue is broken (%d)\n", r);
-            fb_pd_exit(2);
-        }
+    struct fb_qmsg m;
+    int r;
+    while ((r = fb_qpair_next_request(&q, &m)) == 0) {
         if (is(&m, "crash") || is(&m, "exit")) {
             /* Consumed first: a restarted instance must not obey it again. */
             bool crash = is(&m, "crash");
@@ -65,6 +51,10 @@ static void pump(void)
         kick |= fb_queue_notify_space(&q.rx);
         if (fb_queue_send(&q.tx, buf, len, m.cookie) == 0)
             kick |= fb_queue_notify_data(&q.tx);
+    }
+    if (r == FB_QUEUE_CORRUPT) {
+        fb_printf("qecho: its queue is broken (%d)\n", r);
+        fb_pd_exit(2);
     }
     if (kick)
         fb_notify(echo_ch);
