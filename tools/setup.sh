@@ -6,7 +6,8 @@ pkgs=(make gcc libc6-dev clang llvm libclang-rt-14-dev
       gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf linux-libc-dev-armhf-cross
       qemu-system-arm gdb-multiarch erlang-base erlang-eunit erlang-common-test erlang-dev elixir
       python3 coreutils dpkg-dev cpio
-      rng-tools5)   # rngtest: the FIPS 140-2 checks of tests/suites/entropy.sh
+      rng-tools5    # rngtest: the FIPS 140-2 checks of tests/suites/entropy.sh
+      libc6-dev-armhf-cross)   # the benchmarks' Linux-side programs (static armhf glibc, bench/*)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -14,5 +15,7 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "setup: installing ${missing[*]}"
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-$SUDO apt-get update -qq
+# A mirror in the middle of a sync fails the update of one list; the lists
+# we already have usually still name what we need, so try the install.
+$SUDO apt-get update -qq || echo "setup: apt-get update failed; installing from the package lists at hand" >&2
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -9,6 +9,15 @@
  * through enif_select(STOP), whose stop callback closes the descriptor once
  * erts has taken it out of its poll set.  freebeam_channel and freebeam_pd
  * (erlang/src/) build the device semantics on these few functions.
+ *
+ * A channel's descriptor can be bound to its owner (fd_bind): fd_deliver
+ * then reads what is pending and sends each message to the owner as
+ * {freebeam_channel, Ch, Binary}, and fd_send does the same right after
+ * its write.  A native PD of higher priority than the BEAM PD answers
+ * before the write returns, so its reply reaches the owner without a trip
+ * through erts's poll thread.  Reads and sends happen under the
+ * descriptor's lock, so messages reach the owner in queue order whoever
+ * delivers them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,14 +37,22 @@
 #define MAX_IOCTL_BYTES 256u  /* larger than any fbdev.h argument */
 
 typedef struct {
-  ErlNifMutex *lock; /* fd, closing: NIF calls may run on several schedulers */
+  ErlNifMutex *lock; /* everything below: NIF calls may run on several schedulers */
   int fd;            /* -1 once closed */
   bool closing;      /* fd_close ran: no more use, the stop callback closes */
+  /* fd_bind: where fd_deliver sends what it reads (ch_env == NULL: unbound) */
+  ErlNifEnv *ch_env; /* holds ch (it refers to this resource: freed at close) */
+  ERL_NIF_TERM ch;   /* the channel term, as the owner knows it */
+  ErlNifPid owner;
+  bool bare;         /* a bare channel: each read is {freebeam_notify, Ch} */
+  unsigned read_size;
 } fb_fd;
 
 static ErlNifResourceType *fd_type;
 static ERL_NIF_TERM atom_ok, atom_error, atom_closed, atom_eof, atom_undefined;
 static ERL_NIF_TERM atom_read, atom_write, atom_static, atom_version, atom_true;
+static ERL_NIF_TERM atom_queue, atom_bare, atom_drained, atom_more, atom_unbound;
+static ERL_NIF_TERM atom_freebeam_channel, atom_freebeam_notify, atom_freebeam_reset;
 
 /* errno values as file:posix() atoms (erts's erl_errno_id is a driver
  * function, not part of the NIF interface); others as {errno, N}. */
@@ -63,6 +80,13 @@ static ERL_NIF_TERM closed_error(ErlNifEnv *env) {
   return enif_make_tuple2(env, atom_error, atom_closed);
 }
 
+/* Forgets the owner (its lock held): the channel term refers to the
+ * resource itself, so it must go before the resource can. */
+static void unbind(fb_fd *f) {
+  if (f->ch_env != NULL) enif_free_env(f->ch_env);
+  f->ch_env = NULL;
+}
+
 /* The stop callback: erts no longer polls the descriptor.  Called from
  * inside enif_select (is_direct_call, our lock already held by fd_close)
  * or later by erts (then we take the lock). */
@@ -83,6 +107,7 @@ static void fd_dtor(ErlNifEnv *env, void *obj) {
   (void)env;
   fb_fd *f = obj;
   if (f->fd >= 0) close(f->fd);
+  unbind(f);
   enif_mutex_destroy(f->lock);
 }
 
@@ -96,6 +121,7 @@ static ERL_NIF_TERM make_fd_resource(ErlNifEnv *env, int fd, ERL_NIF_TERM *out) 
   f->lock = enif_mutex_create("freebeam_fd");
   f->fd = fd;
   f->closing = false;
+  f->ch_env = NULL;
   if (f->lock == NULL) {
     f->fd = -1;
     close(fd);
@@ -277,6 +303,117 @@ static ERL_NIF_TERM nif_fd_ioctl(ErlNifEnv *env, int argc, const ERL_NIF_TERM ar
   return enif_make_tuple3(env, atom_ok, enif_make_int(env, result), out);
 }
 
+/* fd_bind(Res, Owner, Ch, queue | bare, ReadSize) -> ok: fd_deliver and
+ * fd_send send what they read to Owner, as messages about Ch.  Binding
+ * again replaces the owner. */
+static ERL_NIF_TERM nif_fd_bind(ErlNifEnv *env, int argc, const ERL_NIF_TERM argv[]) {
+  (void)argc;
+  ErlNifPid owner;
+  unsigned read_size;
+  bool bare = enif_is_identical(argv[3], atom_bare);
+  if (!enif_get_local_pid(env, argv[1], &owner) || (!bare && !enif_is_identical(argv[3], atom_queue)) ||
+      !enif_get_uint(env, argv[4], &read_size) || read_size == 0 || read_size > MAX_READ_BYTES)
+    return enif_make_badarg(env);
+  ErlNifEnv *ch_env = enif_alloc_env();
+  if (ch_env == NULL) return error_tuple(env, ENOMEM);
+  ERL_NIF_TERM ret;
+  fb_fd *f = lock_open_fd(env, argv[0], &ret);
+  if (f == NULL) {
+    enif_free_env(ch_env);
+    return ret;
+  }
+  unbind(f);
+  f->ch_env = ch_env;
+  f->ch = enif_make_copy(ch_env, argv[2]);
+  f->owner = owner;
+  f->bare = bare;
+  f->read_size = read_size;
+  enif_mutex_unlock(f->lock);
+  return atom_ok;
+}
+
+/* Sends {Tag, Ch} or {Tag, Ch, Data} (Data: NULL for the former) to the
+ * owner of f (bound, locked). */
+static void send_owner(ErlNifEnv *env, fb_fd *f, ERL_NIF_TERM tag, const void *data, size_t len) {
+  ErlNifEnv *msg_env = enif_alloc_env();
+  if (msg_env == NULL) return;   /* out of memory: erts is about to stop anyway */
+  ERL_NIF_TERM ch = enif_make_copy(msg_env, f->ch), msg;
+  if (data != NULL) {
+    ERL_NIF_TERM bin;
+    memcpy(enif_make_new_binary(msg_env, len, &bin), data, len);
+    msg = enif_make_tuple3(msg_env, tag, ch, bin);
+  } else {
+    msg = enif_make_tuple2(msg_env, tag, ch);
+  }
+  enif_send(env, &f->owner, msg_env, msg);
+  enif_free_env(msg_env);
+}
+
+/* Reads at most max messages of f (bound, locked) and sends each to the
+ * owner; a reset of the peer (ECONNRESET) is sent as {freebeam_reset, Ch}.
+ * Returns drained (the device said EAGAIN), more (max were read), eof, or
+ * {error, Posix} for anything else (EPROTO: the peer broke the queue; the
+ * caller reports it). */
+static ERL_NIF_TERM deliver_locked(ErlNifEnv *env, fb_fd *f, unsigned max) {
+  unsigned char stack_buf[1024];
+  unsigned char *buf = stack_buf;
+  if (f->read_size > sizeof stack_buf && (buf = enif_alloc(f->read_size)) == NULL)
+    return error_tuple(env, ENOMEM);
+  ERL_NIF_TERM result = atom_more;
+  for (unsigned i = 0; i < max; i++) {
+    ssize_t n = read(f->fd, buf, f->read_size);
+    if (n > 0) {
+      if (f->bare) send_owner(env, f, atom_freebeam_notify, NULL, 0);
+      else send_owner(env, f, atom_freebeam_channel, buf, (size_t)n);
+    } else if (n == 0) {
+      result = atom_eof;
+      break;
+    } else if (errno == ECONNRESET) {
+      send_owner(env, f, atom_freebeam_reset, NULL, 0);
+    } else {
+      result = errno == EAGAIN ? atom_drained : error_tuple(env, errno);
+      break;
+    }
+  }
+  if (buf != stack_buf) enif_free(buf);
+  return result;
+}
+
+/* fd_deliver(Res, Max) -> drained | more | eof | {error, Posix}: reads and
+ * sends what is pending to the bound owner (badarg when not bound). */
+static ERL_NIF_TERM nif_fd_deliver(ErlNifEnv *env, int argc, const ERL_NIF_TERM argv[]) {
+  (void)argc;
+  unsigned max;
+  ERL_NIF_TERM ret;
+  if (!enif_get_uint(env, argv[1], &max) || max == 0) return enif_make_badarg(env);
+  fb_fd *f = lock_open_fd(env, argv[0], &ret);
+  if (f == NULL) return ret;
+  ret = f->ch_env != NULL ? deliver_locked(env, f, max) : enif_make_badarg(env);
+  enif_mutex_unlock(f->lock);
+  return ret;
+}
+
+/* fd_send(Res, IoData, Max) -> {ok, Written, Delivered} | {error, Posix}:
+ * one write(), then, when the descriptor is bound, fd_deliver's work for
+ * at most Max messages (Delivered is its result, or unbound). */
+static ERL_NIF_TERM nif_fd_send(ErlNifEnv *env, int argc, const ERL_NIF_TERM argv[]) {
+  (void)argc;
+  ErlNifBinary data;
+  unsigned max;
+  ERL_NIF_TERM ret;
+  if (!enif_inspect_iolist_as_binary(env, argv[1], &data) || !enif_get_uint(env, argv[2], &max) || max == 0)
+    return enif_make_badarg(env);
+  fb_fd *f = lock_open_fd(env, argv[0], &ret);
+  if (f == NULL) return ret;
+  ssize_t n = write(f->fd, data.data, data.size);
+  int err = errno;
+  ERL_NIF_TERM delivered = atom_unbound;
+  if (n >= 0 && f->ch_env != NULL) delivered = deliver_locked(env, f, max);
+  enif_mutex_unlock(f->lock);
+  if (n < 0) return error_tuple(env, err);
+  return enif_make_tuple3(env, atom_ok, enif_make_uint64(env, (uint64_t)n), delivered);
+}
+
 /* select_read(Res) / select_write(Res) -> {ok, Ref} | {error, Posix | closed}:
  * one {select, Res, Ref, ready_input | ready_output} message to the caller
  * when the descriptor is ready (one-shot: select again after handling it). */
@@ -310,6 +447,7 @@ static ERL_NIF_TERM nif_fd_close(ErlNifEnv *env, int argc, const ERL_NIF_TERM ar
   fb_fd *f = lock_open_fd(env, argv[0], &ret);
   if (f == NULL) return ret;
   f->closing = true;
+  unbind(f);
   int r = enif_select(env, (ErlNifEvent)f->fd, ERL_NIF_SELECT_STOP, f, NULL, atom_undefined);
   if (r < 0) { /* erts does not know the fd: nothing polls it */
     close(f->fd);
@@ -334,6 +472,14 @@ static int load(ErlNifEnv *env, void **priv_data, ERL_NIF_TERM load_info) {
   atom_static = enif_make_atom(env, "static");
   atom_version = enif_make_atom(env, "version");
   atom_true = enif_make_atom(env, "true");
+  atom_queue = enif_make_atom(env, "queue");
+  atom_bare = enif_make_atom(env, "bare");
+  atom_drained = enif_make_atom(env, "drained");
+  atom_more = enif_make_atom(env, "more");
+  atom_unbound = enif_make_atom(env, "unbound");
+  atom_freebeam_channel = enif_make_atom(env, "freebeam_channel");
+  atom_freebeam_notify = enif_make_atom(env, "freebeam_notify");
+  atom_freebeam_reset = enif_make_atom(env, "freebeam_reset");
   return 0;
 }
 
@@ -358,6 +504,9 @@ static ErlNifFunc nif_funcs[] = {
   {"fd_write", 2, nif_fd_write, 0},
   {"fd_ioctl", 3, nif_fd_ioctl, 0},
   {"fd_close", 1, nif_fd_close, 0},
+  {"fd_bind", 5, nif_fd_bind, 0},
+  {"fd_deliver", 2, nif_fd_deliver, 0},
+  {"fd_send", 3, nif_fd_send, 0},
   {"select_read", 1, nif_select_read, 0},
   {"select_write", 1, nif_select_write, 0},
   {"pipe", 0, nif_pipe, 0},

@@ -12,16 +12,21 @@
 %%   {freebeam_closed, Ch, Reason}    the relay gave up (the channel is closed)
 %% send/2 and notify/1 write from the calling process.  send/2 never waits:
 %% a full queue is {error, full} (the caller retries; never a silent drop).
+%% The descriptor is bound to the owner (freebeam_nif:fd_bind/5): whoever
+%% reads it, the relay or send/2 right after its write (a native PD of
+%% higher priority has answered by then), the NIF sends each message to
+%% the owner itself, in queue order.
 -module(freebeam_channel).
 -export([open/1, send/2, notify/1, close/1, info/1]).
 -export([open_fd/3]).   % for tests: a channel over an already open descriptor
 
 -record(freebeam_channel, {name :: atom(), fd :: freebeam_nif:fd(), relay :: pid(),
-                           kind :: queue | bare}).
+                           kind :: queue | bare, owner :: pid()}).
 -opaque channel() :: #freebeam_channel{}.
 -export_type([channel/0]).
 
 -define(DRAIN_MAX, 64).   % messages per wake-up before selecting again (fairness)
+-define(SEND_DRAIN_MAX, 16).   % messages send/2 delivers after its write
 
 %% Opens the channel Name; the caller owns it (and gets its messages).
 -spec open(atom()) -> {ok, channel()} | {error, term()}.
@@ -46,10 +51,17 @@ open_fd(Name, Fd, #{queue := Queue} = Info) ->
                    queue -> maps:get(slot, Info)
                end,
     Owner = self(),
-    Relay = spawn_link(fun() -> relay_init(Owner, ReadSize) end),
-    Ch = #freebeam_channel{name = Name, fd = Fd, relay = Relay, kind = Kind},
-    Relay ! {start, Ch},
-    {ok, Ch}.
+    Relay = spawn_link(fun() -> relay_init(Owner) end),
+    Ch = #freebeam_channel{name = Name, fd = Fd, relay = Relay, kind = Kind, owner = Owner},
+    case freebeam_nif:fd_bind(Fd, Owner, Ch, Kind, ReadSize) of
+        ok ->
+            Relay ! {start, Ch},
+            {ok, Ch};
+        Error ->
+            unlink(Relay),
+            exit(Relay, kill),
+            Error
+    end.
 
 %% FBDEV_CHAN_INFO as a map.
 -spec info(channel()) -> {ok, map()} | {error, term()}.
@@ -67,17 +79,25 @@ chan_info(Fd) ->
 -spec send(channel(), iodata()) -> ok | {error, full | emsgsize | closed | bare_channel | term()}.
 send(#freebeam_channel{kind = bare}, _Data) ->
     {error, bare_channel};
-send(#freebeam_channel{fd = Fd}, Data) ->
-    write_result(freebeam_nif:fd_write(Fd, Data)).
+send(#freebeam_channel{fd = Fd} = Ch, Data) ->
+    write_result(Ch, freebeam_nif:fd_send(Fd, Data, ?SEND_DRAIN_MAX)).
 
 %% Notifies the peer once (a bare channel).
 -spec notify(channel()) -> ok | {error, term()}.
-notify(#freebeam_channel{fd = Fd}) ->
-    write_result(freebeam_nif:fd_write(Fd, <<1:64/native>>)).
+notify(#freebeam_channel{fd = Fd} = Ch) ->
+    write_result(Ch, freebeam_nif:fd_send(Fd, <<1:64/native>>, ?SEND_DRAIN_MAX)).
 
-write_result({ok, _}) -> ok;
-write_result({error, eagain}) -> {error, full};
-write_result({error, _} = Error) -> Error.
+%% The write's result; what its delivery met is the relay's business,
+%% except a broken queue, which the device reports only once.
+write_result(Ch, {ok, _, Delivered}) ->
+    case Delivered of
+        {error, eproto} -> broken(Ch);
+        {error, _} -> Ch#freebeam_channel.relay ! check;
+        _ -> ok   % drained, more (the relay's select fires), eof (it sees it too)
+    end,
+    ok;
+write_result(_Ch, {error, eagain}) -> {error, full};
+write_result(_Ch, {error, _} = Error) -> Error.
 
 %% Closes the channel: the relay stops and the descriptor is closed.
 -spec close(channel()) -> ok.
@@ -91,23 +111,20 @@ close(#freebeam_channel{relay = Relay}) ->
 
 %% ---- the relay: owns the select on the descriptor ----
 
-relay_init(Owner, ReadSize) ->
+relay_init(Owner) ->
     process_flag(trap_exit, true),
-    receive {start, Ch} -> relay_wait(Owner, Ch, ReadSize) end.
+    receive {start, Ch} -> relay_wait(Owner, Ch) end.
 
-relay_wait(Owner, #freebeam_channel{fd = Fd} = Ch, ReadSize) ->
+relay_wait(Owner, #freebeam_channel{fd = Fd} = Ch) ->
     case freebeam_nif:select_read(Fd) of
-        {ok, _} -> relay_loop(Owner, Ch, ReadSize);
+        {ok, _} -> relay_loop(Owner, Ch);
         {error, Reason} -> relay_stop(Owner, Ch, Reason)
     end.
 
-relay_loop(Owner, #freebeam_channel{fd = Fd} = Ch, ReadSize) ->
+relay_loop(Owner, #freebeam_channel{fd = Fd} = Ch) ->
     receive
-        {select, Fd, _Ref, ready_input} ->
-            case drain(Owner, Ch, ReadSize, ?DRAIN_MAX) of
-                ok -> relay_wait(Owner, Ch, ReadSize);
-                {error, Reason} -> relay_stop(Owner, Ch, Reason)
-            end;
+        {select, Fd, _Ref, ready_input} -> relay_drain(Owner, Ch);
+        check -> relay_drain(Owner, Ch);
         {close, From, Tag} ->
             _ = freebeam_nif:fd_close(Fd),
             unlink(Owner),
@@ -116,32 +133,25 @@ relay_loop(Owner, #freebeam_channel{fd = Fd} = Ch, ReadSize) ->
             _ = freebeam_nif:fd_close(Fd)
     end.
 
-%% Reads what is pending (at most N reads): ok when the device says EAGAIN
-%% or after N messages (the next select fires at once if more are there).
-drain(_Owner, _Ch, _ReadSize, 0) -> ok;
-drain(Owner, #freebeam_channel{fd = Fd, kind = Kind} = Ch, ReadSize, N) ->
-    case freebeam_nif:fd_read(Fd, ReadSize) of
-        {ok, Data} ->
-            Owner ! case Kind of
-                        queue -> {freebeam_channel, Ch, Data};
-                        bare -> {freebeam_notify, Ch}
-                    end,
-            drain(Owner, Ch, ReadSize, N - 1);
-        {error, eagain} -> ok;
-        {error, econnreset} ->
-            Owner ! {freebeam_reset, Ch},
-            drain(Owner, Ch, ReadSize, N - 1);
-        {error, eproto} ->
-            %% The peer broke the queue: nothing of it is data.  The device is
-            %% readable again once the peer notifies (it may repair the queue)
-            %% or is restarted; until then the select stays quiet.
-            logger:error("freebeam_channel ~p: the peer PD broke the queue (eproto); its contents "
-                         "are not delivered", [Ch#freebeam_channel.name]),
-            Owner ! {freebeam_error, Ch, eproto},
-            ok;
-        eof -> {error, eof};
-        {error, _} = Error -> Error
+%% Delivers what is pending (at most ?DRAIN_MAX messages: when more are
+%% there, the next select fires at once), then selects again.
+relay_drain(Owner, #freebeam_channel{fd = Fd} = Ch) ->
+    case freebeam_nif:fd_deliver(Fd, ?DRAIN_MAX) of
+        drained -> relay_wait(Owner, Ch);
+        more -> relay_wait(Owner, Ch);
+        {error, eproto} -> broken(Ch), relay_wait(Owner, Ch);
+        eof -> relay_stop(Owner, Ch, eof);
+        {error, Reason} -> relay_stop(Owner, Ch, Reason)
     end.
+
+%% The peer broke the queue: nothing of it is data.  The device is readable
+%% again once the peer notifies (it may repair the queue) or is restarted;
+%% until then the select stays quiet.
+broken(#freebeam_channel{name = Name, owner = Owner} = Ch) ->
+    logger:error("freebeam_channel ~p: the peer PD broke the queue (eproto); its contents "
+                 "are not delivered", [Name]),
+    Owner ! {freebeam_error, Ch, eproto},
+    ok.
 
 relay_stop(Owner, #freebeam_channel{fd = Fd} = Ch, Reason) ->
     _ = freebeam_nif:fd_close(Fd),

@@ -9,12 +9,14 @@
 %% {error, closed} on a closed resource; a bad argument raises badarg.
 -module(freebeam_nif).
 -export([info/0, constants/0, fd_open/2, fd_read/2, fd_write/2, fd_ioctl/3, fd_close/1,
+         fd_bind/5, fd_deliver/2, fd_send/3,
          select_read/1, select_write/1, pipe/0, fault_for_test/1]).
 -on_load(init/0).
 
 -type fd() :: reference().
 -type posix() :: atom() | {errno, integer()}.
--export_type([fd/0, posix/0]).
+-type delivery() :: drained | more | eof | {error, posix() | closed}.
+-export_type([fd/0, posix/0, delivery/0]).
 
 init() ->
     erlang:load_nif("freebeam_nif", 0).
@@ -49,6 +51,25 @@ fd_ioctl(_Fd, _Request, _Arg) -> erlang:nif_error(not_loaded).
 %% Stops any select and closes the descriptor (through the stop callback).
 -spec fd_close(fd()) -> ok | {error, closed}.
 fd_close(_Fd) -> erlang:nif_error(not_loaded).
+
+%% Binds Fd to its owner: fd_deliver/2 and fd_send/3 send each message they
+%% read to Owner as {freebeam_channel, Ch, Binary} (queue) or
+%% {freebeam_notify, Ch} (bare), a reset of the peer as {freebeam_reset, Ch};
+%% each read takes at most ReadSize (1..65536) bytes.
+-spec fd_bind(fd(), pid(), term(), queue | bare, pos_integer()) -> ok | {error, posix() | closed}.
+fd_bind(_Fd, _Owner, _Ch, _Kind, _ReadSize) -> erlang:nif_error(not_loaded).
+
+%% Reads at most Max messages of a bound Fd and sends them to its owner:
+%% drained (nothing more now), more (Max were read), eof, or an error
+%% ({error, eproto}: the peer broke the queue; nothing of it was sent).
+-spec fd_deliver(fd(), pos_integer()) -> delivery().
+fd_deliver(_Fd, _Max) -> erlang:nif_error(not_loaded).
+
+%% fd_write/2, then (if Fd is bound) fd_deliver/2 of at most Max messages:
+%% a peer that answered at once is answered without a poll.
+-spec fd_send(fd(), iodata(), pos_integer()) ->
+          {ok, non_neg_integer(), delivery() | unbound} | {error, posix() | closed}.
+fd_send(_Fd, _Data, _Max) -> erlang:nif_error(not_loaded).
 
 %% One {select, Fd, Ref, ready_input} to the caller when Fd is readable.
 -spec select_read(fd()) -> {ok, reference()} | {error, posix() | closed}.

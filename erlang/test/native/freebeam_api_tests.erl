@@ -48,6 +48,21 @@ send_retry(Ch, M) ->
         Other -> Other
     end.
 
+%% Other processes may send on the owner's channel: every echo reaches the
+%% owner, each sender's in its order, whether send/2 delivered it (the echo
+%% PD had answered before the write returned) or the relay did.
+senders_test() ->
+    Ch = open_echo(),
+    Self = self(),
+    Senders = lists:seq(1, 3),
+    [spawn_link(fun() -> [ok = send_retry(Ch, <<S, I>>) || I <- lists:seq(1, 20)], Self ! {sent, S} end)
+     || S <- Senders],
+    [receive {sent, S} -> ok after ?WAIT -> ?assert(false) end || S <- Senders],
+    Got = [recv(Ch) || _ <- lists:seq(1, 60)],
+    [?assertEqual([<<S, I>> || I <- lists:seq(1, 20)], [B || <<S2, _>> = B <- Got, S2 =:= S]) || S <- Senders],
+    ?assertEqual(none, no_message()),
+    freebeam_channel:close(Ch).
+
 errors_test() ->
     ?assertEqual({error, enoent}, freebeam_channel:open(nosuch)),
     ?assertEqual({error, badname}, freebeam_channel:open('no such')),

@@ -107,7 +107,21 @@ direct(Meter, Bin) ->
     _ = direct_loop(Fd, Bin, ?WARMUP),
     {Insns, _} = measure(Meter, "direct", fun() -> direct_loop(Fd, Bin, ?RTT_N) end),
     io:format("note relay_free_rtt_insns=~b~n", [round(Insns / ?RTT_N)]),
+    _ = select_loop(Fd, Bin, ?WARMUP),
+    {SInsns, _} = measure(Meter, "select", fun() -> select_loop(Fd, Bin, ?RTT_N) end),
+    io:format("note select_rtt_insns=~b~n", [round(SInsns / ?RTT_N)]),
     freebeam_nif:fd_close(Fd).
+
+%% As direct_loop, but always through a select message before the read.
+select_loop(_Fd, _Bin, 0) -> ok;
+select_loop(Fd, Bin, N) ->
+    {ok, _} = freebeam_nif:fd_write(Fd, Bin),
+    {ok, _} = freebeam_nif:select_read(Fd),
+    receive {select, Fd, _, ready_input} -> ok
+    after 5000 -> error(no_select)
+    end,
+    {ok, Bin} = freebeam_nif:fd_read(Fd, 1024),
+    select_loop(Fd, Bin, N - 1).
 
 direct_loop(_Fd, _Bin, 0) -> ok;
 direct_loop(Fd, Bin, N) ->
