@@ -283,7 +283,10 @@ static const char *fault_name(uint32_t kind)
     return kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
 
-/* Stop the PD and hand its record to its monitor; 1 if a monitor took it. */
+/* Stop the PD and hand its record to its monitor; 1 if it has one.  A
+ * monitor that is not running (its own monitor is restarting it) gets the
+ * record as its first event when it runs again: a driver that faults while
+ * the BEAM PD restarts must not end the machine. */
 static int report(struct tcb *t, uint32_t kind, uint32_t addr, uint32_t status)
 {
     struct pd *pd = t->pd;
@@ -291,10 +294,14 @@ static int report(struct tcb *t, uint32_t kind, uint32_t addr, uint32_t status)
     f[0] = t->tid; f[1] = kind; f[2] = addr; f[3] = t->ctx.pc; f[4] = status;
     pd_stop(pd);
     struct pd *mon = pd->monitor;
-    if (!mon || !mon->running)
+    if (!mon)
         return 0;
     mon->fault_pending |= 1u << pd->index;
-    ipc_kick(mon);
+    if (mon->running)
+        ipc_kick(mon);
+    else
+        kprintf("pd %s stopped (%s, status %u) while its monitor %s is not running: held for it\n",
+                pd->name, fault_name(kind), (unsigned)status, mon->name);
     return 1;
 }
 

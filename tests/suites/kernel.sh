@@ -2,7 +2,8 @@
 # kernel.sh - system tests of the kernel's API edge cases and error paths,
 # booted in QEMU: kapi.img (every check prints `ok - ...`; the image powers
 # off 0 only if none failed), nomonitor.img (a fault with no monitor must be
-# reported and end the machine with 139) and images whose system blob was
+# reported and end the machine with 139), heldfault.img (a fault while the
+# monitor is stopped is held for it, not the end of the machine) and images whose system blob was
 # corrupted here (the kernel must refuse them: `kernel panic: image: ...`,
 # exit 255).  Ends with the line `N passed, N failed`; exits 0 only if none
 # failed.
@@ -41,15 +42,26 @@ else
   check "kapi: $img exists" 1
 fi
 
-# ---- nomonitor: a fault with nobody to hear it ends the machine ----
-img=$IMGDIR/nomonitor.img
-if [ -f "$img" ]; then
+# boot_expect NAME STATUS: boots NAME.img and checks its exit status;
+# fails (and says so) if the image is missing.
+boot_expect() {
+  local img=$IMGDIR/$1.img
+  [ -f "$img" ] || { check "$1: $img exists" 1; return 1; }
   boot "$img"
-  check "nomonitor: exit status 139 (got $rc)" $((rc != 139))
+  check "$1: exit status $2 (got $rc)" $((rc != $2))
+}
+
+# ---- nomonitor: a fault with nobody to hear it ends the machine ----
+if boot_expect nomonitor 139; then
   has '^fault: pd nomonitor thread [0-9]+: data abort at 0x00000000, pc 0x[0-9a-f]{8}, status 0x[0-9a-f]+; no monitor: power off$'
   check "nomonitor: fault line" $?
-else
-  check "nomonitor: $img exists" 1
+fi
+
+# ---- heldfault: a fault while the monitor is stopped waits for it ----
+if boot_expect heldfault 0; then
+  has '^pd leaf stopped \(data abort, status [0-9]+\) while its monitor mid is not running: held for it$'
+  check "heldfault: the kernel holds leaf's record for mid" $?
+  has '^mid: fault of pd 2: kind 1 addr 0x00000000$'; check "heldfault: mid's first event after its restart is leaf's fault" $?
 fi
 
 # ---- malformed system blobs: the kernel must refuse them ----
