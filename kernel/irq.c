@@ -32,6 +32,7 @@ void irq_handle_pending(void)
         if (id >= 1020)
             return;
         if (id == IRQ_VTIMER) {
+            prof_tick(timer_now());
             timer_set(0);           /* off until kernel_exit picks the next deadline */
             gic_eoi(iar);
             continue;

@@ -191,6 +191,20 @@ void syscall_dispatch(struct tcb *t);
 /* kprint.c */
 void kputs(const char *s);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* prof.c: the sampling profiler of kernel-prof.elf (FB_PROFILE); no-ops in
+ * kernel.elf. */
+#ifdef FB_PROFILE
+void prof_init(void);
+void prof_tick(uint64_t now);
+uint64_t prof_deadline(uint64_t dl);
+void prof_dump(void);
+#else
+static inline void prof_init(void) {}
+static inline void prof_tick(uint64_t now) { (void)now; }
+static inline uint64_t prof_deadline(uint64_t dl) { return dl; }
+static inline void prof_dump(void) {}
+#endif
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 /* platform */

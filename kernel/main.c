@@ -43,6 +43,7 @@ void kmain(void)
     write_vbar((uint32_t)vectors);
     isb();
     gic_init();
+    prof_init();
     timer_init();
     rtc_read_boot_time();
     slice_ticks = timer_us_to_ticks(TIMESLICE_US);
@@ -115,7 +116,7 @@ void kernel_exit(void)
     uint64_t dl = timeout_next();
     if (sched_has_peer(cur) && (!dl || slice_end < dl))
         dl = slice_end;
-    timer_set(dl);
+    timer_set(prof_deadline(dl));
 }
 
 /* After a call that blocked cur, when the next thread is the only one at

@@ -64,6 +64,21 @@ if boot_expect heldfault 0; then
   has '^mid: fault of pd 2: kind 1 addr 0x00000000$'; check "heldfault: mid's first event after its restart is leaf's fault" $?
 fi
 
+# ---- the profiling kernel (docs/profiling.md): samples that name functions ----
+if tools/freebeam image systems/threads.config -o "$TMP/prof.img" --kernel build/kernel-prof/kernel.elf \
+     --search build/pds/threads >/dev/null; then
+  tools/freebeam run --det "$TMP/prof.img" --timeout "$TIMEOUT" </dev/null 2>&1 | tr -d '\r' >"$TMP/log"
+  rc=${PIPESTATUS[0]}
+  check "prof: threads.img under the profiling kernel exits 0 (got $rc)" $((rc != 0))
+  has '^prof: period [0-9]+ ticks, [1-9][0-9]* samples, 0 dropped$'; check "prof: samples counted" $?
+  tools/profile/report.py "$TMP/log" --elf threads=build/pds/threads/threads.elf --top 3 >"$TMP/report"
+  sed "s/^/  | /" "$TMP/report"
+  grep -Eq '^ *[0-9.]+% +[0-9.]+% +[0-9]+  threads: worker$' "$TMP/report"
+  check "prof: report.py names the threads demo's worker among the top 3" $?
+else
+  check "prof: an image with build/kernel-prof/kernel.elf" 1
+fi
+
 # ---- malformed system blobs: the kernel must refuse them ----
 # corrupt IN OUT FIELD VALUE: copy IN to OUT with one header word of the
 # system blob (the image ELF's last PT_LOAD segment) replaced.

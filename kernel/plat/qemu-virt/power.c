@@ -9,6 +9,7 @@
 
 void power_off(uint32_t status)
 {
+    prof_dump();
     static volatile uint32_t block[2];
     block[0] = 0x20026;             /* ADP_Stopped_ApplicationExit */
     block[1] = status;
