@@ -99,6 +99,22 @@ notice_opts=()
 compgen -G "$root/lib/elixir-*" >/dev/null && notice_opts=(--elixir)
 "$(dirname "$0")/../tools/notices.sh" "$root/NOTICES" ${notice_opts[@]+"${notice_opts[@]}"}
 
+# The boot scripts load the modules of their first primLoad at every boot,
+# used or not; in interactive mode (ours) the rest are loaded when first
+# called.  erl_lint and erl_parse (100 KB compressed, 13% of the boot to the
+# first Erlang line: docs/profiling.md) and erl_eval are needed only to
+# evaluate or compile code, so they are loaded then.
+erl -noshell -noinput -eval '
+  Lean = fun(F) ->
+      {ok, Bin} = file:read_file(F),
+      {script, Id, Cmds} = binary_to_term(Bin),
+      Late = [erl_eval, erl_lint, erl_parse],
+      Cmds2 = [case C of {primLoad, Ms} -> {primLoad, Ms -- Late}; _ -> C end || C <- Cmds],
+      ok = file:write_file(F, term_to_binary({script, Id, Cmds2}))
+  end,
+  lists:foreach(Lean, filelib:wildcard("'"$root"'/bin/*.boot")),
+  halt(0).'
+
 # Strip debug info and other optional chunks: code loading needs none of
 # them (a mix release's consolidated protocols too).  The modules named in
 # $KEEP_DOCS keep their "Docs" chunk.
