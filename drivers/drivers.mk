@@ -8,10 +8,11 @@
 # drivers/virtio/ is not a driver: the virtio transport (virtio_mmio.c) and
 # virtqueue (virtq.c) that each virtio driver links (NAME_SHARED below).
 
-DRIVERS := serial rng
+DRIVERS := serial rng net
 DRIVERS_DIR := $(B)/pds/drivers
 VIRTIO_SRCS := $(wildcard drivers/virtio/*.c)
 rng_SHARED := $(VIRTIO_SRCS)
+net_SHARED := $(VIRTIO_SRCS)
 
 $(foreach d,$(DRIVERS),$(eval $(call pd_elf,$(DRIVERS_DIR)/$(d).elf,$(wildcard drivers/$(d)/*.c) $($(d)_SHARED))))
 

@@ -21,19 +21,18 @@
  */
 #include <freebeam/fbpd.h>
 #include <freebeam/queue.h>
-#include "../virtio/virtio_mmio.h"
+#include "../virtio/vio_pd.h"
 
 #define QUEUE_SIZE 8u                          /* virtqueue entries we ask for */
 #define BUF_OFFSET VIRTQ_BYTES(QUEUE_SIZE)     /* the one buffer, after the queue */
 #define BUF_BYTES 1024u
 #define DMA_BYTES_NEEDED (BUF_OFFSET + BUF_BYTES)
 
-static struct vio_mmio dev;
+static struct vio_pd vp;                       /* the device, its DMA region and irq channel */
+static struct vio_mmio *const dev = &vp.dev;
 static struct virtq vq;
 static struct fb_qpair q;
-static unsigned client_ch, irq_ch;
-static uint8_t *dma;                           /* the DMA region, as mapped here */
-static uint32_t dma_pa;                        /* ... and its physical address */
+static unsigned client_ch;
 static bool busy;                              /* a device request is in flight */
 static uint32_t busy_pos;                      /* for the client request at this head */
 
@@ -41,31 +40,6 @@ static __attribute__((noreturn)) void give_up(int status, const char *what)
 {
     fb_printf("rng: %s\n", what);
     fb_pd_exit(status);
-}
-
-static const struct fb_pdinfo_map *map_named(const char *name)
-{
-    const struct fb_pdinfo *in = fb_info();
-    for (unsigned i = 0; in && i < in->n_maps && i < FB_PDINFO_MAX_MAPS; i++) {
-        const char *s = fb_info_str(in->maps[i].name_off);
-        unsigned k = 0;
-        while (s[k] && s[k] == name[k])
-            k++;
-        if (in->maps[i].kind == FB_MAP_REGION && s[k] == 0 && name[k] == 0)
-            return &in->maps[i];
-    }
-    return NULL;
-}
-
-/* The channel on which the interrupt of INTID intid arrives, or -1. */
-static int irq_channel(uint32_t intid)
-{
-    const struct fb_pdinfo *in = fb_info();
-    const struct fb_pdinfo_chan *c = (const void *)((const char *)in + in->chans_off);
-    for (unsigned i = 0; i < in->n_chans && i < FB_MAX_CHANNELS; i++)
-        if (c[i].kind == FB_CHAN_IRQ && c[i].peer == intid)
-            return (int)c[i].id;
-    return -1;
 }
 
 /* Bytes the request asks for, or 0 if it is malformed. */
@@ -111,11 +85,11 @@ static void pump(void)
         }
         if (n > BUF_BYTES)
             n = BUF_BYTES;
-        if (!virtq_add_writable(&vq, 0, dma_pa + BUF_OFFSET, n))
+        if (!virtq_add_writable(&vq, 0, vp.dma_pa + BUF_OFFSET, n))
             give_up(3, "the virtqueue has no free buffer");
         busy = true;
         busy_pos = m.pos;
-        vio_notify(&dev, 0);
+        vio_notify(dev, 0);
     }
     if (kick)
         fb_notify(client_ch);
@@ -124,7 +98,7 @@ static void pump(void)
 static void device_done(void)
 {
     uint32_t status;
-    if (vio_irq_take(&dev, &status))
+    if (vio_irq_take(dev, &status))
         give_up(3, "the device needs a reset");
     bool kick = false;
     for (;;) {
@@ -135,7 +109,7 @@ static void device_done(void)
         if (r == VIRTQ_NONE)
             break;
         if (r == VIRTQ_BROKEN) {
-            vio_fail(&dev);
+            vio_fail(dev);
             fb_printf("rng: the device broke the virtqueue protocol: %s\n", why);
             fb_pd_exit(3);
         }
@@ -144,7 +118,7 @@ static void device_done(void)
             give_up(2, "the client broke the entropy queue");
         busy = false;
         if (len > 0)                           /* 0 bytes: ask the device again */
-            kick |= answer(dma + BUF_OFFSET, len);
+            kick |= answer(vp.dma + BUF_OFFSET, len);
     }
     if (kick)
         fb_notify(client_ch);
@@ -152,9 +126,9 @@ static void device_done(void)
 
 void notified(unsigned ch)
 {
-    if (ch == irq_ch) {
+    if (ch == vp.irq_ch) {
         device_done();
-        fb_irq_ack(irq_ch);
+        fb_irq_ack(vp.irq_ch);
     }
     pump();
 }
@@ -165,32 +139,18 @@ void init(void)
     if (c < 0)
         give_up(2, "no queue pair named entropy");
     client_ch = (unsigned)c;
-    const struct fb_pdinfo_map *win = map_named("virtio_mmio"), *mem = map_named("rng_dma");
-    if (!win || win->size < VIO_MMIO_WINDOW_BYTES || (win->perms & 6) != 6)
-        give_up(2, "no virtio_mmio region (the 16 KiB transport window, rw)");
-    if (!mem || !mem->paddr || mem->size < DMA_BYTES_NEEDED || (mem->perms & 6) != 6)
-        give_up(2, "no rng_dma region (RAM marked {dma, true}, rw, 12 KiB at least)");
-    dma = (uint8_t *)(uintptr_t)mem->vaddr;
-    dma_pa = mem->paddr;
-    if (vio_probe(&dev, (volatile void *)(uintptr_t)win->vaddr, VIO_ID_ENTROPY) < 0)
+    if (vio_pd_find(&vp, "rng", VIO_ID_ENTROPY, "rng_dma", DMA_BYTES_NEEDED) < 0)
         give_up(4, "no virtio entropy device (run QEMU with -device virtio-rng-device)");
-    int ic = irq_channel(VIO_MMIO_FIRST_INTID + dev.slot);
-    if (ic < 0) {
-        fb_printf("rng: the device is in slot %u: give this PD its irq %u in the description\n",
-                  (unsigned)dev.slot, (unsigned)(VIO_MMIO_FIRST_INTID + dev.slot));
-        fb_pd_exit(2);
-    }
-    irq_ch = (unsigned)ic;
     uint64_t features;
     const char *why = "";
-    if (vio_start(&dev, 0, &features, &why) < 0 ||
-        vio_queue_setup(&dev, 0, &vq, dma, dma_pa, QUEUE_SIZE, &why) < 0) {
+    if (vio_start(dev, 0, &features, &why) < 0 ||
+        vio_queue_setup(dev, 0, &vq, vp.dma, vp.dma_pa, QUEUE_SIZE, &why) < 0) {
         fb_printf("rng: device refused: %s\n", why);
         fb_pd_exit(3);
     }
-    vio_ready(&dev);
-    fb_printf("rng: virtio-rng (%s) in slot %u, irq %u\n", dev.version == 1 ? "legacy" : "modern",
-              (unsigned)dev.slot, (unsigned)(VIO_MMIO_FIRST_INTID + dev.slot));
+    vio_ready(dev);
+    fb_printf("rng: virtio-rng (%s) in slot %u, irq %u\n", dev->version == 1 ? "legacy" : "modern",
+              (unsigned)dev->slot, (unsigned)(VIO_MMIO_FIRST_INTID + dev->slot));
     busy = false;
     if (fb_qpair_resync(&q))
         fb_notify(client_ch);

@@ -108,6 +108,13 @@ int vio_queue_setup(struct vio_mmio *d, uint32_t index, struct virtq *q, void *m
     return 0;
 }
 
+uint8_t vio_config_byte(const struct vio_mmio *d, uint32_t off)
+{
+    if (off >= VIO_CONFIG_BYTES)
+        return 0;
+    return ((const volatile uint8_t *)d->regs)[VIO_REG_CONFIG + off];
+}
+
 void vio_ready(struct vio_mmio *d)
 {
     uint32_t s = VIO_STATUS_ACKNOWLEDGE | VIO_STATUS_DRIVER | VIO_STATUS_DRIVER_OK;

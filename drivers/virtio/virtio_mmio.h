@@ -60,6 +60,8 @@
 #define VIO_REG_QUEUE_AVAIL_HI  0x094
 #define VIO_REG_QUEUE_USED_LO   0x0a0
 #define VIO_REG_QUEUE_USED_HI   0x0a4
+#define VIO_REG_CONFIG          0x100   /* the device-specific configuration space */
+#define VIO_CONFIG_BYTES        0x100   /* ... up to the end of the slot */
 
 /* Device status bits */
 #define VIO_STATUS_ACKNOWLEDGE 1u
@@ -98,6 +100,10 @@ int vio_start(struct vio_mmio *d, uint64_t wanted, uint64_t *accepted, const cha
  * maximum, a power of two).  0, or -1 with *why. */
 int vio_queue_setup(struct vio_mmio *d, uint32_t index, struct virtq *q, void *mem, uint32_t paddr,
                     uint16_t size, const char **why);
+
+/* Byte `off` of the device's configuration space (virtio-net: its MAC at
+ * 0), read as a byte, which both versions allow; 0 if off is outside it. */
+uint8_t vio_config_byte(const struct vio_mmio *d, uint32_t off);
 
 /* Tell the device the driver is ready (DRIVER_OK). */
 void vio_ready(struct vio_mmio *d);

@@ -23,20 +23,23 @@ bool virtq_init(struct virtq *q, void *mem, uint16_t size)
     q->avail = (volatile uint16_t *)(base + 16u * size);
     q->used = (volatile uint16_t *)(base + VIRTQ_USED_OFFSET(size));
     q->avail_idx = q->last_used = q->in_flight = 0;
-    for (uint32_t i = 0; i < VIRTQ_MAX_SIZE; i++)
+    for (uint32_t i = 0; i < VIRTQ_MAX_SIZE; i++) {
         q->chain_bytes[i] = 0;
+        q->busy[i] = false;
+    }
     return true;
 }
 
-bool virtq_add_writable(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t len)
+static bool add_one(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t len, bool device_writes)
 {
-    if (head >= q->size || q->chain_bytes[head] != 0 || len == 0)
+    if (head >= q->size || q->busy[head] || len == 0)
         return false;
     q->desc[head].addr = paddr;
     q->desc[head].len = len;
-    q->desc[head].flags = VIRTQ_DESC_F_WRITE;
+    q->desc[head].flags = device_writes ? VIRTQ_DESC_F_WRITE : 0;
     q->desc[head].next = 0;
-    q->chain_bytes[head] = len;
+    q->chain_bytes[head] = device_writes ? len : 0;
+    q->busy[head] = true;
     q->avail[2 + (q->avail_idx & (q->size - 1))] = head;
     fence();                                   /* the descriptor before the index that shows it */
     q->avail_idx++;
@@ -44,6 +47,16 @@ bool virtq_add_writable(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t
     q->in_flight++;
     fence();                                   /* the index before the notify */
     return true;
+}
+
+bool virtq_add_writable(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t len)
+{
+    return add_one(q, head, paddr, len, true);
+}
+
+bool virtq_add_readable(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t len)
+{
+    return add_one(q, head, paddr, len, false);
 }
 
 int virtq_get_used(struct virtq *q, uint16_t *head, uint32_t *len, const char **why)
@@ -60,7 +73,7 @@ int virtq_get_used(struct virtq *q, uint16_t *head, uint32_t *len, const char **
     const volatile uint32_t *elem =
         (const volatile uint32_t *)(q->used + 2) + 2u * (q->last_used & (q->size - 1));
     uint32_t id = elem[0], written = elem[1];  /* read once each */
-    if (id >= q->size || q->chain_bytes[id] == 0) {
+    if (id >= q->size || !q->busy[id]) {
         *why = "a used element names no buffer in flight";
         return VIRTQ_BROKEN;
     }
@@ -69,6 +82,7 @@ int virtq_get_used(struct virtq *q, uint16_t *head, uint32_t *len, const char **
         return VIRTQ_BROKEN;
     }
     q->chain_bytes[id] = 0;
+    q->busy[id] = false;
     q->last_used++;
     q->in_flight--;
     *head = (uint16_t)id;

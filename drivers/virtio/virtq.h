@@ -2,7 +2,7 @@
  * virtq.h - a split virtqueue (virtio 1.x, section 2.7) as a driver sees
  * it, in memory the driver shares with its device: the descriptor table,
  * the available ring (driver -> device) and the used ring (device ->
- * driver).  Shared by every virtio driver PD (drivers/rng today; net and
+ * driver).  Shared by every virtio driver PD (drivers/rng and drivers/net;
  * blk later).  Pure code on memory the caller hands over, so that the host
  * tests (tests/host/test_virtq.c) and the fuzzer (tests/fuzz/fuzz_virtq.c)
  * run the same lines as the driver.
@@ -61,7 +61,8 @@ struct virtq {
     uint16_t avail_idx;              /* our next available index (what we published) */
     uint16_t last_used;              /* the used index we have consumed up to */
     uint16_t in_flight;              /* chains made available and not yet used */
-    uint32_t chain_bytes[VIRTQ_MAX_SIZE];   /* per head: bytes the device may write; 0: not in flight */
+    uint32_t chain_bytes[VIRTQ_MAX_SIZE];   /* per head: bytes the device may write */
+    bool busy[VIRTQ_MAX_SIZE];              /* per head: in flight */
 };
 
 /* Attach to the block at mem (VIRTQ_BYTES(size), 4096-aligned) and zero it.
@@ -74,6 +75,10 @@ bool virtq_init(struct virtq *q, void *mem, uint16_t size);
  * False if head is not free or len is 0.  Follow with the transport's
  * notify. */
 bool virtq_add_writable(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t len);
+
+/* The same for a buffer the device only reads (a frame to send): the
+ * device must report a used length of 0 for it. */
+bool virtq_add_readable(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t len);
 
 /* The next used chain: VIRTQ_GOT with its head and the length the device
  * wrote (checked against the chain), VIRTQ_NONE, or VIRTQ_BROKEN. */

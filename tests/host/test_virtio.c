@@ -4,7 +4,7 @@
  * runs ahead, an element naming no buffer in flight, a length larger than
  * the buffer), and the virtio-mmio transport on plain memory standing in
  * for QEMU's registers: probing the 32 slots by magic, version and device
- * id, the feature handshake of both versions, and queue setup (size cut to
+ * id, reading the configuration space, the feature handshake of both versions, and queue setup (size cut to
  * the device's maximum, legacy PFN or modern addresses, refusals).
  */
 #include <stdint.h>
@@ -92,6 +92,17 @@ static void used_ring(void)
     device_use(&q, 1, 32);                                   /* twice, with two in flight */
     CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_GOT && head == 1);
     CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_BROKEN && strstr(why, "no buffer in flight"));
+
+    /* a buffer the device only reads: no WRITE flag, a used length of 0 only */
+    virtq_init(&q, qmem, 8);
+    CHECK(!virtq_add_readable(&q, 2, 0x40003000, 0));
+    CHECK(virtq_add_readable(&q, 2, 0x40003000, 60) && !virtq_add_writable(&q, 2, 0x40003000, 60));
+    CHECK(q.desc[2].flags == 0 && q.desc[2].len == 60 && q.in_flight == 1);
+    device_use(&q, 2, 0);
+    CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_GOT && head == 2 && len == 0 && q.in_flight == 0);
+    CHECK(virtq_add_readable(&q, 2, 0x40003000, 60));
+    device_use(&q, 2, 1);                                    /* it claims to have written */
+    CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_BROKEN && strstr(why, "larger than its buffer"));
 }
 
 #define REG(slot, off) window[((slot) * VIO_MMIO_SLOT_BYTES + (off)) / 4]
@@ -119,6 +130,11 @@ static void probe(void)
     CHECK(vio_probe(&d, window, VIO_ID_ENTROPY) == 0 && d.slot == 7 && d.version == 2);  /* highest first */
     CHECK(vio_probe(&d, window, VIO_ID_NET) == 0 && d.slot == 30 && d.version == 1);
     CHECK(d.regs == &REG(30, 0));
+    /* the configuration space: bytes from offset 0x100 of the slot, nothing beyond it */
+    REG(30, VIO_REG_CONFIG) = 0x00545452;                    /* 52:54:54:00 little-endian */
+    REG(30, VIO_REG_CONFIG + 0xfc) = 0x7f000000;
+    CHECK(vio_config_byte(&d, 0) == 0x52 && vio_config_byte(&d, 1) == 0x54 && vio_config_byte(&d, 3) == 0);
+    CHECK(vio_config_byte(&d, 0xff) == 0x7f && vio_config_byte(&d, 0x100) == 0);
 }
 
 static void start_and_queue(void)
