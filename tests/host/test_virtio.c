@@ -11,19 +11,10 @@
 #include <stdlib.h>
 #include "check.h"
 #include "../../drivers/virtio/virtio_mmio.h"
+#include "virtq_device.h"
 
 static _Alignas(4096) uint8_t qmem[VIRTQ_BYTES(8)];
 static _Alignas(4096) uint32_t window[VIO_MMIO_WINDOW_BYTES / 4];
-
-/* What a device does: put element (id, len) in the used ring and publish it. */
-static void device_use(struct virtq *q, uint32_t id, uint32_t len)
-{
-    uint16_t idx = q->used[1];
-    volatile uint32_t *e = (volatile uint32_t *)(q->used + 2) + 2u * (idx & (q->size - 1));
-    e[0] = id;
-    e[1] = len;
-    q->used[1] = (uint16_t)(idx + 1);
-}
 
 static void layout(void)
 {
