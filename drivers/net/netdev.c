@@ -54,7 +54,7 @@ unsigned netdev_device_done(struct netdev *nd, const char **why)
     if (got == VIRTQ_BROKEN)
         return r | NETDEV_DEVICE_BROKEN;
     while ((got = virtq_get_used(&nd->txq, &head, &used_len, why)) == VIRTQ_GOT)
-        ;                                      /* the buffer is free again (txq.busy) */
+        nd->info.tx_done++;                    /* and the buffer is free again (txq.busy) */
     return got == VIRTQ_BROKEN ? r | NETDEV_DEVICE_BROKEN : r;
 }
 
@@ -110,7 +110,10 @@ unsigned netdev_client_pump(struct netdev *nd)
             continue;
         }
         struct fb_qmsg m;
-        if (fb_queue_peek(in, &m) < 0) {
+        int peeked = fb_queue_peek(in, &m);
+        if (peeked == FB_QUEUE_EMPTY)
+            continue;                          /* the client moved its tail back: pending says */
+        if (peeked < 0) {
             /* The indices are fine (pending > 0), so the descriptor's offset
              * or length is not: refuse that one message and go on. */
             m.pos = fb_shm_get(&in->c->head);

@@ -17,7 +17,8 @@
  *   FB_NET_INFO   client -> driver: a request (empty); the driver answers
  *                 with one FB_NET_INFO message holding a struct fb_net_info
  *                 (the MAC and the counters), as soon as the client's queue
- *                 has room.
+ *                 has room.  A client that must know its frames left (before
+ *                 it powers off) asks until tx_done equals tx_frames.
  * Anything else from the client (another cookie, a frame of a bad length, a
  * descriptor whose offset or length leaves the data area) is refused:
  * consumed, counted in tx_refused, never sent.
@@ -44,8 +45,9 @@ struct fb_net_info {
     uint32_t rx_dropped;             /* frames dropped: the client's queue was full */
     uint32_t rx_bad;                 /* frames dropped: shorter or longer than a frame can be */
     uint32_t tx_frames;              /* frames handed to the device */
+    uint32_t tx_done;                /* ... and sent by it (tx_frames when none is in flight) */
     uint32_t tx_refused;             /* client messages refused */
 };
-_Static_assert(sizeof(struct fb_net_info) == 28, "struct fb_net_info layout");
+_Static_assert(sizeof(struct fb_net_info) == 32, "struct fb_net_info layout");
 
 #endif

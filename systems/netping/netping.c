@@ -12,7 +12,9 @@
  *      `--hostfwd udp:PORT-:5555`) and answers it with "pong " and its
  *      payload.
  * It answers ARP requests for 10.0.2.15 all along.  Each step prints a line;
- * at the end it asks the driver's counters again and checks the refusals.
+ * at the end it asks the driver's counters again (until the device has
+ * sent every frame, so that the UDP answer leaves before the power goes)
+ * and checks the refusals.
  * Powers off with 0 if every step worked, 1 if one failed, 3 if the driver
  * never answered (no network device: the driver idles).
  */
@@ -335,9 +337,13 @@ void init(void)
     ok = answer_udp() && ok;
     uint32_t refused_before = info.tx_refused;
     ask_info();
-    fb_printf("netping: driver: rx %u frames, %u dropped, %u bad; tx %u frames, %u refused\n",
+    for (uint32_t i = 0; i < 20 && info.tx_done != info.tx_frames; i++) {
+        fb_wait(after_ms(100));           /* the answer must leave before the power goes */
+        ask_info();
+    }
+    fb_printf("netping: driver: rx %u frames, %u dropped, %u bad; tx %u frames, %u sent, %u refused\n",
               (unsigned)info.rx_frames, (unsigned)info.rx_dropped, (unsigned)info.rx_bad,
-              (unsigned)info.tx_frames, (unsigned)info.tx_refused);
+              (unsigned)info.tx_frames, (unsigned)info.tx_done, (unsigned)info.tx_refused);
     if (info.tx_refused - refused_before != 3) {
         fb_printf("netping: the driver refused %u of the 3 bad messages\n",
                   (unsigned)(info.tx_refused - refused_before));

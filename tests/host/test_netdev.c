@@ -124,7 +124,7 @@ static void transmit(uint32_t hdr)
     client_sends(80, FB_NET_FRAME, 42);
     CHECK(netdev_client_pump(&rig.nd) == 0 && fb_queue_pending(&rig.drv.rx) == 1);
     device_use(&rig.nd.txq, 5, 0);                           /* the device is done with head 5 */
-    CHECK(netdev_device_done(&rig.nd, &why) == 0);
+    CHECK(netdev_device_done(&rig.nd, &why) == 0 && rig.nd.info.tx_done == 1);
     CHECK(netdev_client_pump(&rig.nd) == NETDEV_KICK_TX && sent_ok(5, 80, 42));
     CHECK(fb_queue_pending(&rig.drv.rx) == 0 && rig.nd.info.tx_frames == RIG_QSIZE + 1);
     /* a device that says it wrote into a frame it should only read */
