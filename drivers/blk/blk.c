@@ -113,13 +113,8 @@ static void submit(const struct fb_blk_req *req)
 static void pump(void)
 {
     bool kick = false;
-    while (!busy) {
-        struct fb_qmsg m;
-        int r = fb_qpair_next_request(&q, &m);
-        if (r == FB_QUEUE_FULL || r == FB_QUEUE_EMPTY)
-            break;
-        if (r < 0)
-            give_up(2, "the client broke the blk queue");
+    struct fb_qmsg m;
+    while (!busy && vio_pd_next_request(&q, "blk", &m)) {
         struct fb_blk_req req;
         uint32_t status = blk_req_check(m.data, m.len, &disk, &req);
         if (status != FB_BLK_OK || req.op == FB_BLK_OP_INFO) {

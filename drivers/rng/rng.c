@@ -72,13 +72,8 @@ static bool answer(const void *bytes, uint32_t len)
 static void pump(void)
 {
     bool kick = false;
-    while (!busy) {
-        struct fb_qmsg m;
-        int r = fb_qpair_next_request(&q, &m);
-        if (r == FB_QUEUE_FULL || r == FB_QUEUE_EMPTY)
-            break;
-        if (r < 0)
-            give_up(2, "the client broke the entropy queue");
+    struct fb_qmsg m;
+    while (!busy && vio_pd_next_request(&q, "rng", &m)) {
         uint32_t n = wanted(&m);
         if (n == 0) {
             kick |= answer("", 0);

@@ -50,3 +50,15 @@ bool vio_pd_next_used(struct vio_mmio *d, struct virtq *q, const char *who, uint
     }
     return r == VIRTQ_GOT;
 }
+
+bool vio_pd_next_request(struct fb_qpair *q, const char *who, struct fb_qmsg *m)
+{
+    int r = fb_qpair_next_request(q, m);
+    if (r == FB_QUEUE_FULL || r == FB_QUEUE_EMPTY)
+        return false;
+    if (r < 0) {
+        fb_printf("%s: the client broke its queue\n", who);
+        fb_pd_exit(2);
+    }
+    return true;
+}

@@ -10,6 +10,7 @@
 #define FREEBEAM_VIRTIO_PD_H
 
 #include <freebeam/fbpd.h>
+#include <freebeam/queue.h>
 #include "virtio_mmio.h"
 
 /* The map entry of the region called name, or NULL. */
@@ -26,5 +27,11 @@ void vio_pd_irq(struct vio_mmio *d, const char *who);
  * wrote, false when there is none.  A device that broke the virtqueue
  * protocol is marked FAILED and ends the PD as above. */
 bool vio_pd_next_used(struct vio_mmio *d, struct virtq *q, const char *who, uint16_t *head, uint32_t *len);
+
+/* For a driver that serves its client's requests one at a time: the next
+ * request, when there is one and room for its answer (true, *m set), or
+ * false (then a notification is asked for).  A client that broke the queue
+ * pair ends the PD with status 2 (`who: the client broke its queue`). */
+bool vio_pd_next_request(struct fb_qpair *q, const char *who, struct fb_qmsg *m);
 
 #endif
