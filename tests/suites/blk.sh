@@ -21,11 +21,7 @@
 # Ends with `N passed, N failed`.  BLK_TIMEOUT bounds each boot (s).
 set -u
 cd "$(dirname "$0")/../.."
-pass=0; fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
-finish() { echo "${pass} passed, ${fail} failed"; [ "$fail" -eq 0 ]; exit $?; }
+. tests/lib/checks.sh
 img=build/images/blkcheck.img
 make --no-print-directory -s "$img" >/dev/null || { bad "make $img"; finish; }
 work=$(mktemp -d build/blk-test.XXXXXX)
@@ -63,69 +59,69 @@ PY
 disk() { python3 "$work/disk.py" "$@"; }
 WRITTEN=0,1,7,100-107,last
 
-# boot NAME RUN-ARGS...: the console in $work/NAME.log (CR removed), exit status in $rc.
+# boot TAG RUN-ARGS...: the console in $work/TAG.log (CR removed), exit status in $rc.
 boot() {
-  local name=$1; shift
-  tools/freebeam run "$img" --timeout "$t" "$@" >"$work/$name.raw" 2>&1; rc=$?
-  tr -d '\r' <"$work/$name.raw" >"$work/$name.log"
+  local tag=$1; shift
+  tools/freebeam run "$img" --timeout "$t" "$@" >"$work/$tag.raw" 2>&1; rc=$?
+  tr -d '\r' <"$work/$tag.raw" >"$work/$tag.log"
 }
 has() { grep -aq "$2" "$work/$1.log"; }
 result() { grep -a '^blkcheck: [0-9]* passed, [0-9]* failed$' "$work/$1.log"; }
 show_failures() { grep -a '^blkcheck: FAIL\|^blk: ' "$work/$1.log" | sed 's/^/     /'; }
 
-# writable NAME WHAT DRIVER-LINE RUN-ARGS...: a writable disk, checked in the guest and in the file.
+# writable TAG WHAT DRIVER-LINE RUN-ARGS...: a writable disk, checked in the guest and in the file.
 writable() {
-  local name=$1 what=$2 line=$3; shift 3
-  disk fill "$work/$name.img" $SECTORS
-  boot "$name" "$@"
-  check "$what: the image powers off with 0 (exit $rc)" '[ $rc -eq 0 ]'
-  check "$what: the driver's line: $line" 'has $name "^blk: $line"'
-  check "$what: the client sees 2051 sectors" 'has $name "^blkcheck: mode writable, capacity 2051 sectors, block size 512"'
-  check "$what: all 18 checks of the client pass ($(result "$name"))" \
-    '[ "$(result $name)" = "blkcheck: 18 passed, 0 failed" ]' || show_failures "$name"
+  local tag=$1 what=$2 line=$3; shift 3
+  disk fill "$work/$tag.img" $SECTORS
+  boot "$tag" "$@"
+  check "$what: the image powers off with 0 (exit $rc)" eval '[ $rc -eq 0 ]'
+  check "$what: the driver's line: $line" eval 'has $tag "^blk: $line"'
+  check "$what: the client sees 2051 sectors" eval 'has $tag "^blkcheck: mode writable, capacity 2051 sectors, block size 512"'
+  check "$what: all 18 checks of the client pass ($(result "$tag"))" \
+    eval '[ "$(result $tag)" = "blkcheck: 18 passed, 0 failed" ]' || show_failures "$tag"
   check "$what: the file holds the written sectors, and nothing else changed" \
-    'disk verify "$work/$name.img" $WRITTEN'
+    eval 'disk verify "$work/$tag.img" $WRITTEN'
 }
 
 writable legacy "legacy, slot 30" \
   "virtio-blk (legacy) in slot 30, irq 78: 2051 sectors of 512 bytes (1025 KiB), block size 512\$" \
   --disk "$work/legacy.img"
-check "legacy: flush is claimed" 'has legacy "^blkcheck: mode writable.*, flush yes$" && has legacy "^blkcheck: ok   flush$" &&
+check "legacy: flush is claimed" eval 'has legacy "^blkcheck: mode writable.*, flush yes$" && has legacy "^blkcheck: ok   flush$" &&
   has legacy "^blk: flush supported: an acknowledged flush means data on the medium"'
 
 writable modern "modern, slot 31" \
   "virtio-blk (modern) in slot 31, irq 79: 2051 sectors of 512 bytes (1025 KiB), block size 512\$" \
   --no-rng --disk "$work/modern.img" -- -global virtio-mmio.force-legacy=false
-check "modern: flush is claimed" 'has modern "^blkcheck: ok   flush$"'
+check "modern: flush is claimed" eval 'has modern "^blkcheck: ok   flush$"'
 
 writable noflush "no flush feature" "virtio-blk (legacy) in slot 30" -- \
   -drive "if=none,file=$work/noflush.img,format=raw,id=nf,cache=writethrough" \
   -device virtio-blk-device,drive=nf,config-wce=off
 check "no flush feature: the driver says durability is not claimed" \
-  'has noflush "^blk: the device cannot flush (no VIRTIO_BLK_F_FLUSH): durability NOT claimed"'
+  eval 'has noflush "^blk: the device cannot flush (no VIRTIO_BLK_F_FLUSH): durability NOT claimed"'
 check "no flush feature: flush answered unsupported" \
-  'has noflush "^blkcheck: ok   flush on a device that cannot: unsupported$"'
+  eval 'has noflush "^blkcheck: ok   flush on a device that cannot: unsupported$"'
 
 # ---- read-only ----
 disk fill "$work/ro.img" $SECTORS
 sum=$(sha256sum <"$work/ro.img")
 want=$(od -An -tx1 -j $((3 * 512)) -N 16 "$work/ro.img" | tr -s ' ' | sed 's/ $//')
 boot ro --disk-ro "$work/ro.img"
-check "read-only: the image powers off with 0 (exit $rc)" '[ $rc -eq 0 ]'
-check "read-only: the driver says read-only" 'has ro "^blk: virtio-blk (legacy) in slot 30, .*, read-only$"'
-check "read-only: sector 3 reads as in the file ($want)" 'has ro "^blkcheck: sector 3 begins$want$"'
+check "read-only: the image powers off with 0 (exit $rc)" eval '[ $rc -eq 0 ]'
+check "read-only: the driver says read-only" eval 'has ro "^blk: virtio-blk (legacy) in slot 30, .*, read-only$"'
+check "read-only: sector 3 reads as in the file ($want)" eval 'has ro "^blkcheck: sector 3 begins$want$"'
 check "read-only: writes refused with the read-only status" \
-  'has ro "^blkcheck: ok   write to a read-only disk: read-only$" && has ro "^blkcheck: ok   write of its last sector: read-only$"'
+  eval 'has ro "^blkcheck: ok   write to a read-only disk: read-only$" && has ro "^blkcheck: ok   write of its last sector: read-only$"'
 check "read-only: all 17 checks of the client pass ($(result ro))" \
-  '[ "$(result ro)" = "blkcheck: 17 passed, 0 failed" ]' || show_failures ro
-check "read-only: the file is unchanged" '[ "$(sha256sum <"$work/ro.img")" = "$sum" ]'
+  eval '[ "$(result ro)" = "blkcheck: 17 passed, 0 failed" ]' || show_failures ro
+check "read-only: the file is unchanged" eval '[ "$(sha256sum <"$work/ro.img")" = "$sum" ]'
 
 # ---- no disk ----
 boot none
-check "no disk: the image powers off with 0 (exit $rc)" '[ $rc -eq 0 ]'
-check "no disk: the driver says so once" '[ "$(grep -ac "^blk: no virtio-blk device" "$work/none.log")" -eq 1 ]'
+check "no disk: the image powers off with 0 (exit $rc)" eval '[ $rc -eq 0 ]'
+check "no disk: the driver says so once" eval '[ "$(grep -ac "^blk: no virtio-blk device" "$work/none.log")" -eq 1 ]'
 check "no disk: requests answered with the no-device status" \
-  'has none "^blkcheck: ok   read without a device: no device$" && has none "^blkcheck: ok   flush without a device: no device$"'
+  eval 'has none "^blkcheck: ok   read without a device: no device$" && has none "^blkcheck: ok   flush without a device: no device$"'
 check "no disk: all 16 checks of the client pass ($(result none))" \
-  '[ "$(result none)" = "blkcheck: 16 passed, 0 failed" ]' || show_failures none
+  eval '[ "$(result none)" = "blkcheck: 16 passed, 0 failed" ]' || show_failures none
 finish
