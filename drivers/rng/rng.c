@@ -21,7 +21,7 @@
  */
 #include <freebeam/fbpd.h>
 #include <freebeam/queue.h>
-#include "../virtio/virtio_mmio.h"
+#include "../virtio/virtio_pd.h"
 
 #define QUEUE_SIZE 8u                          /* virtqueue entries we ask for */
 #define BUF_OFFSET VIRTQ_BYTES(QUEUE_SIZE)     /* the one buffer, after the queue */
@@ -41,31 +41,6 @@ static __attribute__((noreturn)) void give_up(int status, const char *what)
 {
     fb_printf("rng: %s\n", what);
     fb_pd_exit(status);
-}
-
-static const struct fb_pdinfo_map *map_named(const char *name)
-{
-    const struct fb_pdinfo *in = fb_info();
-    for (unsigned i = 0; in && i < in->n_maps && i < FB_PDINFO_MAX_MAPS; i++) {
-        const char *s = fb_info_str(in->maps[i].name_off);
-        unsigned k = 0;
-        while (s[k] && s[k] == name[k])
-            k++;
-        if (in->maps[i].kind == FB_MAP_REGION && s[k] == 0 && name[k] == 0)
-            return &in->maps[i];
-    }
-    return NULL;
-}
-
-/* The channel on which the interrupt of INTID intid arrives, or -1. */
-static int irq_channel(uint32_t intid)
-{
-    const struct fb_pdinfo *in = fb_info();
-    const struct fb_pdinfo_chan *c = (const void *)((const char *)in + in->chans_off);
-    for (unsigned i = 0; i < in->n_chans && i < FB_MAX_CHANNELS; i++)
-        if (c[i].kind == FB_CHAN_IRQ && c[i].peer == intid)
-            return (int)c[i].id;
-    return -1;
 }
 
 /* Bytes the request asks for, or 0 if it is malformed. */
@@ -97,13 +72,8 @@ static bool answer(const void *bytes, uint32_t len)
 static void pump(void)
 {
     bool kick = false;
-    while (!busy) {
-        struct fb_qmsg m;
-        int r = fb_qpair_next_request(&q, &m);
-        if (r == FB_QUEUE_FULL || r == FB_QUEUE_EMPTY)
-            break;
-        if (r < 0)
-            give_up(2, "the client broke the entropy queue");
+    struct fb_qmsg m;
+    while (!busy && vio_pd_next_request(&q, "rng", &m)) {
         uint32_t n = wanted(&m);
         if (n == 0) {
             kick |= answer("", 0);
@@ -123,22 +93,11 @@ static void pump(void)
 
 static void device_done(void)
 {
-    uint32_t status;
-    if (vio_irq_take(&dev, &status))
-        give_up(3, "the device needs a reset");
+    vio_pd_irq(&dev, "rng");
     bool kick = false;
-    for (;;) {
-        uint16_t head;
-        uint32_t len;
-        const char *why = "";
-        int r = virtq_get_used(&vq, &head, &len, &why);
-        if (r == VIRTQ_NONE)
-            break;
-        if (r == VIRTQ_BROKEN) {
-            vio_fail(&dev);
-            fb_printf("rng: the device broke the virtqueue protocol: %s\n", why);
-            fb_pd_exit(3);
-        }
+    uint16_t head;
+    uint32_t len;
+    while (vio_pd_next_used(&dev, &vq, "rng", &head, &len)) {
         struct fb_qmsg m;
         if (!busy || fb_queue_peek(&q.rx, &m) < 0 || m.pos != busy_pos)
             give_up(2, "the client broke the entropy queue");
@@ -165,7 +124,7 @@ void init(void)
     if (c < 0)
         give_up(2, "no queue pair named entropy");
     client_ch = (unsigned)c;
-    const struct fb_pdinfo_map *win = map_named("virtio_mmio"), *mem = map_named("rng_dma");
+    const struct fb_pdinfo_map *win = vio_region("virtio_mmio"), *mem = vio_region("rng_dma");
     if (!win || win->size < VIO_MMIO_WINDOW_BYTES || (win->perms & 6) != 6)
         give_up(2, "no virtio_mmio region (the 16 KiB transport window, rw)");
     if (!mem || !mem->paddr || mem->size < DMA_BYTES_NEEDED || (mem->perms & 6) != 6)
@@ -174,7 +133,7 @@ void init(void)
     dma_pa = mem->paddr;
     if (vio_probe(&dev, (volatile void *)(uintptr_t)win->vaddr, VIO_ID_ENTROPY) < 0)
         give_up(4, "no virtio entropy device (run QEMU with -device virtio-rng-device)");
-    int ic = irq_channel(VIO_MMIO_FIRST_INTID + dev.slot);
+    int ic = vio_irq_channel(VIO_MMIO_FIRST_INTID + dev.slot);
     if (ic < 0) {
         fb_printf("rng: the device is in slot %u: give this PD its irq %u in the description\n",
                   (unsigned)dev.slot, (unsigned)(VIO_MMIO_FIRST_INTID + dev.slot));

@@ -131,3 +131,24 @@ bool vio_irq_take(struct vio_mmio *d, uint32_t *status)
     *status = s;
     return (rd(d, VIO_REG_STATUS) & VIO_STATUS_NEEDS_RESET) != 0;
 }
+
+uint32_t vio_config32(struct vio_mmio *d, uint32_t off)
+{
+    if (off % 4 != 0 || off >= VIO_CONFIG_BYTES)
+        return 0;
+    return rd(d, VIO_REG_CONFIG + off);
+}
+
+uint64_t vio_config64(struct vio_mmio *d, uint32_t off)
+{
+    uint32_t lo = 0, hi = 0;
+    for (int tries = 0; tries < 16; tries++) { /* a device that never settles gets the last read */
+        uint32_t before = d->version == 2 ? rd(d, VIO_REG_CONFIG_GEN) : vio_config32(d, off + 4);
+        lo = vio_config32(d, off);
+        hi = vio_config32(d, off + 4);
+        uint32_t after = d->version == 2 ? rd(d, VIO_REG_CONFIG_GEN) : hi;
+        if (before == after)
+            break;
+    }
+    return (uint64_t)hi << 32 | lo;
+}

@@ -60,6 +60,9 @@
 #define VIO_REG_QUEUE_AVAIL_HI  0x094
 #define VIO_REG_QUEUE_USED_LO   0x0a0
 #define VIO_REG_QUEUE_USED_HI   0x0a4
+#define VIO_REG_CONFIG_GEN      0x0fc   /* modern: changes while the config changes */
+#define VIO_REG_CONFIG          0x100   /* the device-specific configuration */
+#define VIO_CONFIG_BYTES (VIO_MMIO_SLOT_BYTES - VIO_REG_CONFIG)
 
 /* Device status bits */
 #define VIO_STATUS_ACKNOWLEDGE 1u
@@ -111,5 +114,14 @@ void vio_notify(struct vio_mmio *d, uint32_t index);
 /* Read and acknowledge the interrupt status; true if the device needs a
  * reset (its status says so). */
 bool vio_irq_take(struct vio_mmio *d, uint32_t *status);
+
+/* A 32-bit word of the device's configuration at byte offset off (a
+ * multiple of 4 below VIO_CONFIG_BYTES; 0 outside). */
+uint32_t vio_config32(struct vio_mmio *d, uint32_t off);
+
+/* A 64-bit field of the configuration (two words, low first), read until
+ * it is stable: the config generation (modern) or the high word (legacy)
+ * the same before and after. */
+uint64_t vio_config64(struct vio_mmio *d, uint32_t off);
 
 #endif

@@ -23,22 +23,48 @@ bool virtq_init(struct virtq *q, void *mem, uint16_t size)
     q->avail = (volatile uint16_t *)(base + 16u * size);
     q->used = (volatile uint16_t *)(base + VIRTQ_USED_OFFSET(size));
     q->avail_idx = q->last_used = q->in_flight = 0;
-    for (uint32_t i = 0; i < VIRTQ_MAX_SIZE; i++)
+    for (uint32_t i = 0; i < VIRTQ_MAX_SIZE; i++) {
         q->chain_bytes[i] = 0;
+        q->chain_descs[i] = 0;
+        q->desc_busy[i] = false;
+    }
     return true;
 }
 
 bool virtq_add_writable(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t len)
 {
-    if (head >= q->size || q->chain_bytes[head] != 0 || len == 0)
+    struct virtq_buf one = { .paddr = paddr, .len = len, .device_writes = true };
+    return virtq_add_chain(q, head, &one, 1);
+}
+
+bool virtq_add_chain(struct virtq *q, uint16_t head, const struct virtq_buf *bufs, uint16_t n)
+{
+    if (n == 0 || head >= q->size || n > q->size - head || !bufs[n - 1].device_writes)
         return false;
-    q->desc[head].addr = paddr;
-    q->desc[head].len = len;
-    q->desc[head].flags = VIRTQ_DESC_F_WRITE;
-    q->desc[head].next = 0;
-    q->chain_bytes[head] = len;
+    uint32_t writable = 0;
+    for (uint16_t i = 0; i < n; i++) {
+        if (q->desc_busy[head + i] || bufs[i].len == 0 ||
+            (i > 0 && bufs[i - 1].device_writes && !bufs[i].device_writes))
+            return false;
+        if (bufs[i].device_writes) {
+            if (bufs[i].len > UINT32_MAX - writable)
+                return false;
+            writable += bufs[i].len;
+        }
+    }
+    for (uint16_t i = 0; i < n; i++) {
+        volatile struct virtq_desc *d = &q->desc[head + i];
+        d->addr = bufs[i].paddr;
+        d->len = bufs[i].len;
+        d->flags = (uint16_t)((bufs[i].device_writes ? VIRTQ_DESC_F_WRITE : 0u) |
+                              (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0u));
+        d->next = (uint16_t)(i + 1 < n ? head + i + 1 : 0);
+        q->desc_busy[head + i] = true;
+    }
+    q->chain_bytes[head] = writable;
+    q->chain_descs[head] = n;
     q->avail[2 + (q->avail_idx & (q->size - 1))] = head;
-    fence();                                   /* the descriptor before the index that shows it */
+    fence();                                   /* the descriptors before the index that shows them */
     q->avail_idx++;
     q->avail[1] = q->avail_idx;
     q->in_flight++;
@@ -69,6 +95,9 @@ int virtq_get_used(struct virtq *q, uint16_t *head, uint32_t *len, const char **
         return VIRTQ_BROKEN;
     }
     q->chain_bytes[id] = 0;
+    for (uint32_t i = 0; i < q->chain_descs[id]; i++)
+        q->desc_busy[id + i] = false;
+    q->chain_descs[id] = 0;
     q->last_used++;
     q->in_flight--;
     *head = (uint16_t)id;

@@ -62,6 +62,15 @@ struct virtq {
     uint16_t last_used;              /* the used index we have consumed up to */
     uint16_t in_flight;              /* chains made available and not yet used */
     uint32_t chain_bytes[VIRTQ_MAX_SIZE];   /* per head: bytes the device may write; 0: not in flight */
+    uint16_t chain_descs[VIRTQ_MAX_SIZE];   /* per head in flight: descriptors in its chain */
+    bool desc_busy[VIRTQ_MAX_SIZE];         /* per descriptor: part of a chain in flight */
+};
+
+/* One buffer of a chain (virtq_add_chain). */
+struct virtq_buf {
+    uint64_t paddr;
+    uint32_t len;
+    bool device_writes;              /* the device writes it (else it reads it) */
 };
 
 /* Attach to the block at mem (VIRTQ_BYTES(size), 4096-aligned) and zero it.
@@ -74,6 +83,14 @@ bool virtq_init(struct virtq *q, void *mem, uint16_t size);
  * False if head is not free or len is 0.  Follow with the transport's
  * notify. */
 bool virtq_add_writable(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t len);
+
+/* Make a chain of n buffers available, in descriptors head .. head+n-1
+ * (all < size and free), with head `head`.  The device-readable buffers
+ * must come before the writable ones (virtio's rule), and at least one
+ * must be writable (what marks the chain in flight).  False, and nothing
+ * changed, otherwise or if a len is 0.  Follow with the transport's
+ * notify. */
+bool virtq_add_chain(struct virtq *q, uint16_t head, const struct virtq_buf *bufs, uint16_t n);
 
 /* The next used chain: VIRTQ_GOT with its head and the length the device
  * wrote (checked against the chain), VIRTQ_NONE, or VIRTQ_BROKEN. */

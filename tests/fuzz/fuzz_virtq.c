@@ -4,7 +4,9 @@
  * device writes.  The input drives a queue of 8 entries: each step either
  * makes a buffer available (head and length from the input) or lets the
  * "device" write any used index and element words (from the input), then
- * the driver takes used elements until none or broken.  Checked: an
+ * the driver takes used elements until none or broken.  A buffer made
+ * available may also be a chain of descriptors (virtq_add_chain), whose
+ * descriptors are freed when the device uses it.  Checked: an
  * element taken names a head that was in flight, with a length within its
  * buffer; in_flight never exceeds the queue size; after VIRTQ_BROKEN the
  * driver would stop, so the run ends there.  ASan/UBSan catch any access
@@ -30,8 +32,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (p[0] & 1) {                       /* driver: make a buffer available */
             uint16_t head = p[1] & 7;
             uint32_t len = (uint32_t)p[2] | (uint32_t)p[3] << 8;
-            if (virtq_add_writable(&q, head, 0x40000000u + head * 0x1000u, len))
+            if (p[0] & 2) {                   /* a chain: a readable buffer, then 1 or 2 writable */
+                uint16_t n = (uint16_t)(2 + (p[4] & 1));
+                struct virtq_buf b[3] = {
+                    { .paddr = 0x40000000u, .len = p[5] },
+                    { .paddr = 0x40001000u, .len = len, .device_writes = true },
+                    { .paddr = 0x40002000u, .len = p[6], .device_writes = true },
+                };
+                if (virtq_add_chain(&q, head, b, n))
+                    lens[head] = len + (n == 3 ? p[6] : 0);
+            } else if (virtq_add_writable(&q, head, 0x40000000u + head * 0x1000u, len)) {
                 lens[head] = len;
+            }
             continue;
         }
         /* device: write the used index and one element anywhere in the ring */

@@ -5,7 +5,9 @@
  * the buffer), and the virtio-mmio transport on plain memory standing in
  * for QEMU's registers: probing the 32 slots by magic, version and device
  * id, the feature handshake of both versions, and queue setup (size cut to
- * the device's maximum, legacy PFN or modern addresses, refusals).
+ * the device's maximum, legacy PFN or modern addresses, refusals); chains
+ * of descriptors (virtio-blk's header, data, status) and reads of the
+ * device's configuration.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -94,6 +96,52 @@ static void used_ring(void)
     CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_BROKEN && strstr(why, "no buffer in flight"));
 }
 
+static void chains(void)
+{
+    struct virtq_buf blk[3] = {
+        { .paddr = 0x40001000, .len = 16 },                          /* header: the device reads */
+        { .paddr = 0x40100000, .len = 1024, .device_writes = true }, /* data of a read */
+        { .paddr = 0x40001010, .len = 1, .device_writes = true },    /* status */
+    };
+    struct virtq q;
+    uint16_t head;
+    uint32_t len;
+    const char *why = "";
+    virtq_init(&q, qmem, 8);
+    CHECK(virtq_add_chain(&q, 2, blk, 3));
+    CHECK(q.desc[2].addr == 0x40001000 && q.desc[2].len == 16 && q.desc[2].flags == VIRTQ_DESC_F_NEXT &&
+          q.desc[2].next == 3);
+    CHECK(q.desc[3].flags == (VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE) && q.desc[3].next == 4);
+    CHECK(q.desc[4].flags == VIRTQ_DESC_F_WRITE && q.desc[4].len == 1 && q.avail[2] == 2 && q.avail[1] == 1);
+    /* its descriptors are taken, whichever way one asks for them */
+    CHECK(!virtq_add_writable(&q, 3, 0x40002000, 8) && !virtq_add_writable(&q, 4, 0x40002000, 8));
+    CHECK(!virtq_add_chain(&q, 1, blk, 3) && !virtq_add_chain(&q, 4, blk, 3));
+    CHECK(virtq_add_writable(&q, 5, 0x40002000, 8));             /* the next one is free */
+    device_use(&q, 3, 1);                                        /* a member, not a head */
+    CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_BROKEN && strstr(why, "no buffer in flight"));
+    virtq_init(&q, qmem, 8);
+    CHECK(virtq_add_chain(&q, 2, blk, 3));
+    device_use(&q, 2, 1025);
+    CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_GOT && head == 2 && len == 1025);
+    CHECK(virtq_add_writable(&q, 3, 0x40002000, 8) && virtq_add_writable(&q, 4, 0x40002000, 8));  /* freed */
+    virtq_init(&q, qmem, 8);
+    CHECK(virtq_add_chain(&q, 2, blk, 3));
+    device_use(&q, 2, 1026);                                     /* more than its writable buffers */
+    CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_BROKEN && strstr(why, "larger than its buffer"));
+    /* refused chains leave everything as it was */
+    virtq_init(&q, qmem, 8);
+    CHECK(!virtq_add_chain(&q, 0, blk, 0));                      /* empty */
+    CHECK(!virtq_add_chain(&q, 6, blk, 3) && !virtq_add_chain(&q, 8, blk, 1));   /* past the table */
+    struct virtq_buf bad[2] = { blk[2], blk[0] };                /* writable before readable */
+    CHECK(!virtq_add_chain(&q, 0, bad, 2));
+    CHECK(!virtq_add_chain(&q, 0, blk, 1));                      /* nothing writable */
+    struct virtq_buf zero[2] = { { .paddr = 1, .len = 0 }, blk[2] };
+    CHECK(!virtq_add_chain(&q, 0, zero, 2));
+    struct virtq_buf huge[2] = { { .paddr = 1, .len = 0xffffffffu, .device_writes = true }, blk[2] };
+    CHECK(!virtq_add_chain(&q, 0, huge, 2));                     /* writable bytes overflow */
+    CHECK(q.avail[1] == 0 && q.in_flight == 0 && !q.desc_busy[0] && !q.desc_busy[1]);
+}
+
 #define REG(slot, off) window[((slot) * VIO_MMIO_SLOT_BYTES + (off)) / 4]
 
 static void make_device(unsigned slot, uint32_t version, uint32_t id)
@@ -170,11 +218,29 @@ static void start_and_queue(void)
     CHECK(vio_irq_take(&d, &st));
 }
 
+static void config(void)
+{
+    struct vio_mmio d;
+    memset(window, 0, sizeof window);
+    make_device(30, 1, VIO_ID_BLOCK);
+    vio_probe(&d, window, VIO_ID_BLOCK);
+    REG(30, VIO_REG_CONFIG) = 0x89abcdef;                    /* virtio-blk: capacity, then ... */
+    REG(30, VIO_REG_CONFIG + 4) = 0x1;
+    REG(30, VIO_REG_CONFIG + 20) = 4096;                     /* ... blk_size at 20 */
+    CHECK(vio_config64(&d, 0) == 0x189abcdefull && vio_config32(&d, 20) == 4096);
+    CHECK(vio_config32(&d, 2) == 0 && vio_config32(&d, VIO_CONFIG_BYTES) == 0);   /* unaligned, outside */
+    d.version = 2;
+    REG(30, VIO_REG_CONFIG_GEN) = 7;
+    CHECK(vio_config64(&d, 0) == 0x189abcdefull);
+}
+
 int main(void)
 {
     layout();
     used_ring();
     probe();
     start_and_queue();
+    chains();
+    config();
     return check_report("test_virtio");
 }

@@ -4,8 +4,9 @@
 # files compile and link with the target flags, and runs the sysimage
 # fuzzer for a bounded time (FUZZ_SECONDS, default 20), the cpio one
 # (FUZZ_CPIO_SECONDS, default 10), the descriptor queue's
-# (FUZZ_QUEUE_SECONDS, default 10) and the virtqueue's used-ring reader
-# (FUZZ_VIRTQ_SECONDS, default 10).  Ends with exactly
+# (FUZZ_QUEUE_SECONDS, default 10), the virtqueue's used-ring reader
+# (FUZZ_VIRTQ_SECONDS, default 10) and the virtio-blk driver's request check
+# (FUZZ_BLKREQ_SECONDS, default 10).  Ends with exactly
 # one line "N passed, N failed"; exit status 0 only if nothing failed.
 set -u
 cd "$(dirname "$0")/../.."
@@ -61,6 +62,7 @@ if build host-fuzz; then
   fuzz fuzz_cpio "${FUZZ_CPIO_SECONDS:-10}" build/fuzz/cpio-corpus
   fuzz fuzz_queue "${FUZZ_QUEUE_SECONDS:-10}" build/fuzz/queue-corpus
   fuzz fuzz_virtq "${FUZZ_VIRTQ_SECONDS:-10}" build/fuzz/virtq-corpus
+  fuzz fuzz_blkreq "${FUZZ_BLKREQ_SECONDS:-10}" build/fuzz/blkreq-corpus
 fi
 
 finish
