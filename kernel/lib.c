@@ -1,8 +1,8 @@
 /*
  * lib.c - freestanding memcpy/memset/memmove/memcmp/strlen/strcmp/strncmp.
  *
- * Simple byte loops: the kernel copies little (page contents at boot and
- * small records), so clarity wins over speed here.  gcc may emit calls to
+ * Plain loops, by words where alignment allows (memcpy, memset: the image
+ * is copied at boot), else by bytes.  gcc may emit calls to
  * memcpy/memset on its own, and at -O2 it would also turn the loops below
  * back into calls to themselves (loop distribution); the attribute stops
  * that.  Comparisons use unsigned char, as the C standard requires.
@@ -16,10 +16,29 @@
 #define FB_NO_LIBCALLS
 #endif
 
+/* Words for the bulk when both ends are word aligned: the kernel copies
+ * the image's segments and regions (megabytes) at boot, where a byte loop
+ * cost some 18 million instructions. */
+typedef uint32_t __attribute__((may_alias)) word_t;
+
 FB_NO_LIBCALLS void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
+    if ((((uintptr_t)d | (uintptr_t)s) & 3u) == 0) {
+        word_t *dw = (word_t *)d;
+        const word_t *sw = (const word_t *)s;
+        for (; n >= 16; n -= 16, dw += 4, sw += 4) {
+            dw[0] = sw[0];
+            dw[1] = sw[1];
+            dw[2] = sw[2];
+            dw[3] = sw[3];
+        }
+        for (; n >= 4; n -= 4)
+            *dw++ = *sw++;
+        d = (unsigned char *)dw;
+        s = (const unsigned char *)sw;
+    }
     while (n--)
         *d++ = *s++;
     return dst;
@@ -44,6 +63,18 @@ FB_NO_LIBCALLS void *memmove(void *dst, const void *src, size_t n)
 FB_NO_LIBCALLS void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
+    for (; n && ((uintptr_t)d & 3u); n--)
+        *d++ = (unsigned char)c;
+    word_t *dw = (word_t *)d, w = (unsigned char)c * 0x01010101u;
+    for (; n >= 16; n -= 16, dw += 4) {
+        dw[0] = w;
+        dw[1] = w;
+        dw[2] = w;
+        dw[3] = w;
+    }
+    for (; n >= 4; n -= 4)
+        *dw++ = w;
+    d = (unsigned char *)dw;
     while (n--)
         *d++ = (unsigned char)c;
     return dst;

@@ -13,6 +13,10 @@ ifdef DRIVER_ELFS
 DEMO_SYSTEMS += echo
 echo_EXTRA_ELFS := $(DRIVER_ELFS)
 echo_SEARCH := $(DRIVERS_DIR)
+# blkcheck: the virtio-blk driver and its test client (tests/suites/blk.sh)
+DEMO_SYSTEMS += blkcheck
+blkcheck_EXTRA_ELFS := $(DRIVERS_DIR)/blk.elf
+blkcheck_SEARCH := $(DRIVERS_DIR)
 endif
 
 # $(call demo_system,NAME): the rules of one demo.

@@ -14,7 +14,7 @@
  * the device).  A client whose queue indices are corrupt: exit status 2.
  */
 #include <freebeam/fbpd.h>
-#include "../virtio/vio_pd.h"
+#include "../virtio/virtio_pd.h"
 #include "netdev.h"
 
 #define VIRTIO_NET_F_MAC 5u               /* feature bit: the MAC is in the config space */
@@ -64,9 +64,7 @@ void notified(unsigned ch)
     const char *why = "";
     unsigned r = 0;
     if (ch == vp.irq_ch) {
-        uint32_t status;
-        if (vio_irq_take(dev, &status))
-            give_up(3, "the device needs a reset");
+        vio_pd_irq(dev, "net");
         r = netdev_device_done(&nd, &why);
         fb_irq_ack(vp.irq_ch);
     }
@@ -78,7 +76,7 @@ void notified(unsigned ch)
 static void read_mac(uint64_t features)
 {
     for (uint32_t i = 0; i < 6; i++)
-        nd.info.mac[i] = vio_config_byte(dev, i);
+        nd.info.mac[i] = vio_config8(dev, i);
     if (!(features & (1ull << VIRTIO_NET_F_MAC))) {
         /* A device without a MAC of its own: a fixed, locally administered one. */
         static const uint8_t fixed[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };

@@ -54,7 +54,7 @@ unsigned netdev_device_done(struct netdev *nd, const char **why)
     if (got == VIRTQ_BROKEN)
         return r | NETDEV_DEVICE_BROKEN;
     while ((got = virtq_get_used(&nd->txq, &head, &used_len, why)) == VIRTQ_GOT)
-        nd->info.tx_done++;                    /* and the buffer is free again (txq.busy) */
+        nd->info.tx_done++;                    /* and the buffer is free again (txq.desc_busy) */
     return got == VIRTQ_BROKEN ? r | NETDEV_DEVICE_BROKEN : r;
 }
 
@@ -62,7 +62,7 @@ unsigned netdev_device_done(struct netdev *nd, const char **why)
 static int free_tx_head(const struct netdev *nd)
 {
     for (uint16_t h = 0; h < nd->txq.size; h++)
-        if (!nd->txq.busy[h])
+        if (!nd->txq.desc_busy[h])
             return h;
     return -1;
 }

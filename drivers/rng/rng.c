@@ -21,7 +21,7 @@
  */
 #include <freebeam/fbpd.h>
 #include <freebeam/queue.h>
-#include "../virtio/vio_pd.h"
+#include "../virtio/virtio_pd.h"
 
 #define QUEUE_SIZE 8u                          /* virtqueue entries we ask for */
 #define BUF_OFFSET VIRTQ_BYTES(QUEUE_SIZE)     /* the one buffer, after the queue */
@@ -71,13 +71,8 @@ static bool answer(const void *bytes, uint32_t len)
 static void pump(void)
 {
     bool kick = false;
-    while (!busy) {
-        struct fb_qmsg m;
-        int r = fb_qpair_next_request(&q, &m);
-        if (r == FB_QUEUE_FULL || r == FB_QUEUE_EMPTY)
-            break;
-        if (r < 0)
-            give_up(2, "the client broke the entropy queue");
+    struct fb_qmsg m;
+    while (!busy && vio_pd_next_request(&q, "rng", &m)) {
         uint32_t n = wanted(&m);
         if (n == 0) {
             kick |= answer("", 0);
@@ -97,22 +92,11 @@ static void pump(void)
 
 static void device_done(void)
 {
-    uint32_t status;
-    if (vio_irq_take(dev, &status))
-        give_up(3, "the device needs a reset");
+    vio_pd_irq(dev, "rng");
     bool kick = false;
-    for (;;) {
-        uint16_t head;
-        uint32_t len;
-        const char *why = "";
-        int r = virtq_get_used(&vq, &head, &len, &why);
-        if (r == VIRTQ_NONE)
-            break;
-        if (r == VIRTQ_BROKEN) {
-            vio_fail(dev);
-            fb_printf("rng: the device broke the virtqueue protocol: %s\n", why);
-            fb_pd_exit(3);
-        }
+    uint16_t head;
+    uint32_t len;
+    while (vio_pd_next_used(dev, &vq, "rng", &head, &len)) {
         struct fb_qmsg m;
         if (!busy || fb_queue_peek(&q.rx, &m) < 0 || m.pos != busy_pos)
             give_up(2, "the client broke the entropy queue");

@@ -108,13 +108,6 @@ int vio_queue_setup(struct vio_mmio *d, uint32_t index, struct virtq *q, void *m
     return 0;
 }
 
-uint8_t vio_config_byte(const struct vio_mmio *d, uint32_t off)
-{
-    if (off >= VIO_CONFIG_BYTES)
-        return 0;
-    return ((const volatile uint8_t *)d->regs)[VIO_REG_CONFIG + off];
-}
-
 void vio_ready(struct vio_mmio *d)
 {
     uint32_t s = VIO_STATUS_ACKNOWLEDGE | VIO_STATUS_DRIVER | VIO_STATUS_DRIVER_OK;
@@ -137,4 +130,32 @@ bool vio_irq_take(struct vio_mmio *d, uint32_t *status)
     wr(d, VIO_REG_INT_ACK, s & 3u);            /* bit 0: used buffer, bit 1: configuration change */
     *status = s;
     return (rd(d, VIO_REG_STATUS) & VIO_STATUS_NEEDS_RESET) != 0;
+}
+
+uint8_t vio_config8(const struct vio_mmio *d, uint32_t off)
+{
+    if (off >= VIO_CONFIG_BYTES)
+        return 0;
+    return ((const volatile uint8_t *)d->regs)[VIO_REG_CONFIG + off];
+}
+
+uint32_t vio_config32(const struct vio_mmio *d, uint32_t off)
+{
+    if (off % 4 != 0 || off >= VIO_CONFIG_BYTES)
+        return 0;
+    return rd(d, VIO_REG_CONFIG + off);
+}
+
+uint64_t vio_config64(const struct vio_mmio *d, uint32_t off)
+{
+    uint32_t lo = 0, hi = 0;
+    for (int tries = 0; tries < 16; tries++) { /* a device that never settles gets the last read */
+        uint32_t before = d->version == 2 ? rd(d, VIO_REG_CONFIG_GEN) : vio_config32(d, off + 4);
+        lo = vio_config32(d, off);
+        hi = vio_config32(d, off + 4);
+        uint32_t after = d->version == 2 ? rd(d, VIO_REG_CONFIG_GEN) : hi;
+        if (before == after)
+            break;
+    }
+    return (uint64_t)hi << 32 | lo;
 }

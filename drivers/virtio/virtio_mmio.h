@@ -60,8 +60,9 @@
 #define VIO_REG_QUEUE_AVAIL_HI  0x094
 #define VIO_REG_QUEUE_USED_LO   0x0a0
 #define VIO_REG_QUEUE_USED_HI   0x0a4
-#define VIO_REG_CONFIG          0x100   /* the device-specific configuration space */
-#define VIO_CONFIG_BYTES        0x100   /* ... up to the end of the slot */
+#define VIO_REG_CONFIG_GEN      0x0fc   /* modern: changes while the config changes */
+#define VIO_REG_CONFIG          0x100   /* the device-specific configuration */
+#define VIO_CONFIG_BYTES (VIO_MMIO_SLOT_BYTES - VIO_REG_CONFIG)
 
 /* Device status bits */
 #define VIO_STATUS_ACKNOWLEDGE 1u
@@ -101,10 +102,6 @@ int vio_start(struct vio_mmio *d, uint64_t wanted, uint64_t *accepted, const cha
 int vio_queue_setup(struct vio_mmio *d, uint32_t index, struct virtq *q, void *mem, uint32_t paddr,
                     uint16_t size, const char **why);
 
-/* Byte `off` of the device's configuration space (virtio-net: its MAC at
- * 0), read as a byte, which both versions allow; 0 if off is outside it. */
-uint8_t vio_config_byte(const struct vio_mmio *d, uint32_t off);
-
 /* Tell the device the driver is ready (DRIVER_OK). */
 void vio_ready(struct vio_mmio *d);
 
@@ -117,5 +114,19 @@ void vio_notify(struct vio_mmio *d, uint32_t index);
 /* Read and acknowledge the interrupt status; true if the device needs a
  * reset (its status says so). */
 bool vio_irq_take(struct vio_mmio *d, uint32_t *status);
+
+/* The device's configuration space, read with the width of the field as
+ * virtio-mmio asks: byte `off` (virtio-net: its MAC, bytes 0-5), 0
+ * outside the space; */
+uint8_t vio_config8(const struct vio_mmio *d, uint32_t off);
+
+/* a 32-bit word at byte offset off (a multiple of 4 below
+ * VIO_CONFIG_BYTES; 0 outside); */
+uint32_t vio_config32(const struct vio_mmio *d, uint32_t off);
+
+/* a 64-bit field (two words, low first), read until
+ * it is stable: the config generation (modern) or the high word (legacy)
+ * the same before and after. */
+uint64_t vio_config64(const struct vio_mmio *d, uint32_t off);
 
 #endif

@@ -25,38 +25,57 @@ bool virtq_init(struct virtq *q, void *mem, uint16_t size)
     q->avail_idx = q->last_used = q->in_flight = 0;
     for (uint32_t i = 0; i < VIRTQ_MAX_SIZE; i++) {
         q->chain_bytes[i] = 0;
-        q->busy[i] = false;
+        q->chain_descs[i] = 0;
+        q->desc_busy[i] = false;
     }
-    return true;
-}
-
-static bool add_one(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t len, bool device_writes)
-{
-    if (head >= q->size || q->busy[head] || len == 0)
-        return false;
-    q->desc[head].addr = paddr;
-    q->desc[head].len = len;
-    q->desc[head].flags = device_writes ? VIRTQ_DESC_F_WRITE : 0;
-    q->desc[head].next = 0;
-    q->chain_bytes[head] = device_writes ? len : 0;
-    q->busy[head] = true;
-    q->avail[2 + (q->avail_idx & (q->size - 1))] = head;
-    fence();                                   /* the descriptor before the index that shows it */
-    q->avail_idx++;
-    q->avail[1] = q->avail_idx;
-    q->in_flight++;
-    fence();                                   /* the index before the notify */
     return true;
 }
 
 bool virtq_add_writable(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t len)
 {
-    return add_one(q, head, paddr, len, true);
+    struct virtq_buf one = { .paddr = paddr, .len = len, .device_writes = true };
+    return virtq_add_chain(q, head, &one, 1);
 }
 
 bool virtq_add_readable(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t len)
 {
-    return add_one(q, head, paddr, len, false);
+    struct virtq_buf one = { .paddr = paddr, .len = len, .device_writes = false };
+    return virtq_add_chain(q, head, &one, 1);
+}
+
+bool virtq_add_chain(struct virtq *q, uint16_t head, const struct virtq_buf *bufs, uint16_t n)
+{
+    if (n == 0 || head >= q->size || n > q->size - head)
+        return false;
+    uint32_t writable = 0;
+    for (uint16_t i = 0; i < n; i++) {
+        if (q->desc_busy[head + i] || bufs[i].len == 0 ||
+            (i > 0 && bufs[i - 1].device_writes && !bufs[i].device_writes))
+            return false;
+        if (bufs[i].device_writes) {
+            if (bufs[i].len > UINT32_MAX - writable)
+                return false;
+            writable += bufs[i].len;
+        }
+    }
+    for (uint16_t i = 0; i < n; i++) {
+        volatile struct virtq_desc *d = &q->desc[head + i];
+        d->addr = bufs[i].paddr;
+        d->len = bufs[i].len;
+        d->flags = (uint16_t)((bufs[i].device_writes ? VIRTQ_DESC_F_WRITE : 0u) |
+                              (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0u));
+        d->next = (uint16_t)(i + 1 < n ? head + i + 1 : 0);
+        q->desc_busy[head + i] = true;
+    }
+    q->chain_bytes[head] = writable;
+    q->chain_descs[head] = n;
+    q->avail[2 + (q->avail_idx & (q->size - 1))] = head;
+    fence();                                   /* the descriptors before the index that shows them */
+    q->avail_idx++;
+    q->avail[1] = q->avail_idx;
+    q->in_flight++;
+    fence();                                   /* the index before the notify */
+    return true;
 }
 
 int virtq_get_used(struct virtq *q, uint16_t *head, uint32_t *len, const char **why)
@@ -73,7 +92,7 @@ int virtq_get_used(struct virtq *q, uint16_t *head, uint32_t *len, const char **
     const volatile uint32_t *elem =
         (const volatile uint32_t *)(q->used + 2) + 2u * (q->last_used & (q->size - 1));
     uint32_t id = elem[0], written = elem[1];  /* read once each */
-    if (id >= q->size || !q->busy[id]) {
+    if (id >= q->size || q->chain_descs[id] == 0) {
         *why = "a used element names no buffer in flight";
         return VIRTQ_BROKEN;
     }
@@ -82,7 +101,9 @@ int virtq_get_used(struct virtq *q, uint16_t *head, uint32_t *len, const char **
         return VIRTQ_BROKEN;
     }
     q->chain_bytes[id] = 0;
-    q->busy[id] = false;
+    for (uint32_t i = 0; i < q->chain_descs[id]; i++)
+        q->desc_busy[id + i] = false;
+    q->chain_descs[id] = 0;
     q->last_used++;
     q->in_flight--;
     *head = (uint16_t)id;

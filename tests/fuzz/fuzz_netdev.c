@@ -68,7 +68,7 @@ static void client_takes(void)
 static void check_tx(void)
 {
     for (uint32_t h = 0; h < RIG_QSIZE; h++) {
-        if (!rig.nd.txq.busy[h])
+        if (!rig.nd.txq.desc_busy[h])
             continue;
         uint32_t len = rig.nd.txq.desc[h].len;
         if (len < rig.nd.hdr_bytes + FB_NET_FRAME_MIN || len > rig.nd.hdr_bytes + FB_NET_FRAME_MAX ||

@@ -10,7 +10,8 @@
 # Targets: host-tests (build/host/test_*), host-fuzz (build/fuzz/fuzz_sysimage
 # and its seed corpus build/fuzz/corpus/, build/fuzz/fuzz_cpio and build/fuzz/cpio-corpus/,
 # build/fuzz/fuzz_queue and build/fuzz/queue-corpus/, build/fuzz/fuzz_virtq and
-# build/fuzz/virtq-corpus/, build/fuzz/fuzz_netdev and build/fuzz/netdev-corpus/), host-target-check, host-check (all).
+# build/fuzz/virtq-corpus/, build/fuzz/fuzz_blkreq and build/fuzz/blkreq-corpus/,
+# build/fuzz/fuzz_netdev and build/fuzz/netdev-corpus/), host-target-check, host-check (all).
 
 HOSTT_DIR := $(B)/host
 HOSTT_CFLAGS := $(HOST_CFLAGS) -Ikernel -Itests/host -fsanitize=address,undefined \
@@ -22,6 +23,7 @@ HOST_TESTS := $(patsubst tests/host/%.c,%,$(wildcard tests/host/test_*.c))
 test_fmt_SRCS := kernel/fmt.c
 test_chacha20_SRCS := libos/chacha20.c
 test_virtio_SRCS := drivers/virtio/virtq.c drivers/virtio/virtio_mmio.c
+test_blk_SRCS := drivers/blk/blk_req.c
 test_netdev_SRCS := drivers/net/netdev.c drivers/virtio/virtq.c
 test_sysimage_SRCS := kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
 test_pdinfo_SRCS := kernel/pdinfo.c kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
@@ -118,6 +120,23 @@ $(FUZZ_DIR)/virtq-corpus/.seeded:
 	printf '\001\001\100\000\000\000\000\000\000\000\000\001\000\000\001\000\000\040\000\000' > $(@D)/one-round-trip
 	@touch $@
 
+# ---- libFuzzer target of the virtio-blk driver's request check
+# (drivers/blk/blk_req.c, what a client sends), seeded with one write of
+# the last sector of a 2051-sector disk ----
+BLKFUZZ_DEPS := tests/fuzz/fuzz_blkreq.c drivers/blk/blk_req.c drivers/blk/blk_req.h include/freebeam/blk.h \
+  $(QFUZZ_DEPS)
+
+$(FUZZ_DIR)/fuzz_blkreq: $(BLKFUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_blkreq.c drivers/blk/blk_req.c -o $@
+
+$(FUZZ_DIR)/blkreq-corpus/.seeded:
+	@mkdir -p $(@D)
+	{ printf '\007\003\010\000\000\000\000\000\000\000\000\001\000\001'; head -c 127 /dev/zero; \
+	  printf '\000\000\000\000\030\000\000\000'; head -c 120 /dev/zero; \
+	  printf '\002\000\000\000\001\000\000\000\002\010'; head -c 14 /dev/zero; } > $(@D)/one-write
+	@touch $@
+
 # ---- libFuzzer target of the virtio-net driver's frame path
 # (drivers/net/netdev.c: what the device and the client write), seeded with
 # a receive, a send and an info request ----
@@ -157,7 +176,7 @@ $(TCHECK_DIR)/all.o: $(TCHECK_OBJS)
 host-tests: $(addprefix $(HOSTT_DIR)/,$(HOST_TESTS))
 host-fuzz: $(FUZZ_DIR)/fuzz_sysimage $(FUZZ_DIR)/corpus/.seeded $(FUZZ_DIR)/fuzz_cpio \
   $(FUZZ_DIR)/cpio-corpus/.seeded $(FUZZ_DIR)/fuzz_queue $(FUZZ_DIR)/queue-corpus/.seeded \
-  $(FUZZ_DIR)/fuzz_virtq $(FUZZ_DIR)/virtq-corpus/.seeded \
+  $(FUZZ_DIR)/fuzz_virtq $(FUZZ_DIR)/virtq-corpus/.seeded $(FUZZ_DIR)/fuzz_blkreq $(FUZZ_DIR)/blkreq-corpus/.seeded \
   $(FUZZ_DIR)/fuzz_netdev $(FUZZ_DIR)/netdev-corpus/.seeded
 host-target-check: $(TCHECK_DIR)/all.o
 host-check: host-tests host-fuzz host-target-check

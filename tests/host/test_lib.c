@@ -25,7 +25,7 @@
 
 static int sign(int v) { return (v > 0) - (v < 0); }
 
-static unsigned char a[96], b[96], ref[96];
+static _Alignas(8) unsigned char a[160], b[160], ref[160];   /* offsets 0..7 give every alignment */
 
 static void fill(unsigned char *p, unsigned n, unsigned seed)
 {
@@ -37,13 +37,17 @@ static void copies(void)
 {
     unsigned bad = 0;
     for (unsigned off = 0; off < 8; off++)
-        for (unsigned n = 0; n < 64; n++) {
-            fill(a, sizeof a, 1);
-            fill(b, sizeof b, 2);
-            memcpy(ref, b, sizeof b);
-            memcpy(ref + off, a + 3, n);
-            if (fbk_memcpy(b + off, a + 3, n) != b + off || memcmp(b, ref, sizeof b))
-                bad++;
+        for (unsigned n = 0; n < 140; n++)
+            for (unsigned from = 0; from < 8; from++) {   /* aligned and not, both ends */
+                fill(a, sizeof a, 1);
+                fill(b, sizeof b, 2);
+                memcpy(ref, b, sizeof b);
+                memcpy(ref + off, a + from, n);
+                if (fbk_memcpy(b + off, a + from, n) != b + off || memcmp(b, ref, sizeof b))
+                    bad++;
+            }
+    for (unsigned off = 0; off < 8; off++)
+        for (unsigned n = 0; n < 140; n++) {
             fill(b, sizeof b, 3);
             memcpy(ref, b, sizeof b);
             memset(ref + off, 0xa5 + (int)n, n);

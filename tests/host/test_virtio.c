@@ -4,8 +4,11 @@
  * runs ahead, an element naming no buffer in flight, a length larger than
  * the buffer), and the virtio-mmio transport on plain memory standing in
  * for QEMU's registers: probing the 32 slots by magic, version and device
- * id, reading the configuration space, the feature handshake of both versions, and queue setup (size cut to
- * the device's maximum, legacy PFN or modern addresses, refusals).
+ * id, the feature handshake of both versions, and queue setup (size cut to
+ * the device's maximum, legacy PFN or modern addresses, refusals); chains
+ * of descriptors (virtio-blk's header, data, status), buffers the device
+ * only reads (virtio-net's frames to send), and reads of the device's
+ * configuration by byte, word and 64-bit field.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -96,6 +99,62 @@ static void used_ring(void)
     CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_BROKEN && strstr(why, "larger than its buffer"));
 }
 
+static void chains(void)
+{
+    struct virtq_buf blk[3] = {
+        { .paddr = 0x40001000, .len = 16 },                          /* header: the device reads */
+        { .paddr = 0x40100000, .len = 1024, .device_writes = true }, /* data of a read */
+        { .paddr = 0x40001010, .len = 1, .device_writes = true },    /* status */
+    };
+    struct virtq q;
+    uint16_t head;
+    uint32_t len;
+    const char *why = "";
+    virtq_init(&q, qmem, 8);
+    CHECK(virtq_add_chain(&q, 2, blk, 3));
+    CHECK(q.desc[2].addr == 0x40001000 && q.desc[2].len == 16 && q.desc[2].flags == VIRTQ_DESC_F_NEXT &&
+          q.desc[2].next == 3);
+    CHECK(q.desc[3].flags == (VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE) && q.desc[3].next == 4);
+    CHECK(q.desc[4].flags == VIRTQ_DESC_F_WRITE && q.desc[4].len == 1 && q.avail[2] == 2 && q.avail[1] == 1);
+    /* its descriptors are taken, whichever way one asks for them */
+    CHECK(!virtq_add_writable(&q, 3, 0x40002000, 8) && !virtq_add_writable(&q, 4, 0x40002000, 8));
+    CHECK(!virtq_add_chain(&q, 1, blk, 3) && !virtq_add_chain(&q, 4, blk, 3));
+    CHECK(virtq_add_writable(&q, 5, 0x40002000, 8));             /* the next one is free */
+    device_use(&q, 3, 1);                                        /* a member, not a head */
+    CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_BROKEN && strstr(why, "no buffer in flight"));
+    virtq_init(&q, qmem, 8);
+    CHECK(virtq_add_chain(&q, 2, blk, 3));
+    device_use(&q, 2, 1025);
+    CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_GOT && head == 2 && len == 1025);
+    CHECK(virtq_add_writable(&q, 3, 0x40002000, 8) && virtq_add_writable(&q, 4, 0x40002000, 8));  /* freed */
+    virtq_init(&q, qmem, 8);
+    CHECK(virtq_add_chain(&q, 2, blk, 3));
+    device_use(&q, 2, 1026);                                     /* more than its writable buffers */
+    CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_BROKEN && strstr(why, "larger than its buffer"));
+    /* refused chains leave everything as it was */
+    virtq_init(&q, qmem, 8);
+    CHECK(!virtq_add_chain(&q, 0, blk, 0));                      /* empty */
+    CHECK(!virtq_add_chain(&q, 6, blk, 3) && !virtq_add_chain(&q, 8, blk, 1));   /* past the table */
+    struct virtq_buf bad[2] = { blk[2], blk[0] };                /* writable before readable */
+    CHECK(!virtq_add_chain(&q, 0, bad, 2));
+    struct virtq_buf zero[2] = { { .paddr = 1, .len = 0 }, blk[2] };
+    CHECK(!virtq_add_chain(&q, 0, zero, 2));
+    struct virtq_buf huge[2] = { { .paddr = 1, .len = 0xffffffffu, .device_writes = true }, blk[2] };
+    CHECK(!virtq_add_chain(&q, 0, huge, 2));                     /* writable bytes overflow */
+    CHECK(q.avail[1] == 0 && q.in_flight == 0 && !q.desc_busy[0] && !q.desc_busy[1]);
+    /* a chain with nothing writable (a blk write's header and data): in
+     * flight like any other, used with a length of 0 only */
+    struct virtq_buf out[2] = { blk[0], { .paddr = 0x40100000, .len = 512 } };
+    CHECK(virtq_add_chain(&q, 0, out, 2) && q.desc[0].flags == VIRTQ_DESC_F_NEXT && q.desc[1].flags == 0);
+    CHECK(q.desc_busy[0] && q.desc_busy[1] && !virtq_add_readable(&q, 1, 0x40002000, 8));
+    device_use(&q, 0, 0);
+    CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_GOT && head == 0 && len == 0);
+    CHECK(!q.desc_busy[0] && !q.desc_busy[1] && q.in_flight == 0);
+    CHECK(virtq_add_chain(&q, 0, out, 2));
+    device_use(&q, 0, 1);                                        /* it claims to have written */
+    CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_BROKEN && strstr(why, "larger than its buffer"));
+}
+
 #define REG(slot, off) window[((slot) * VIO_MMIO_SLOT_BYTES + (off)) / 4]
 
 static void make_device(unsigned slot, uint32_t version, uint32_t id)
@@ -121,11 +180,6 @@ static void probe(void)
     CHECK(vio_probe(&d, window, VIO_ID_ENTROPY) == 0 && d.slot == 7 && d.version == 2);  /* highest first */
     CHECK(vio_probe(&d, window, VIO_ID_NET) == 0 && d.slot == 30 && d.version == 1);
     CHECK(d.regs == &REG(30, 0));
-    /* the configuration space: bytes from offset 0x100 of the slot, nothing beyond it */
-    REG(30, VIO_REG_CONFIG) = 0x00545452;                    /* 52:54:54:00 little-endian */
-    REG(30, VIO_REG_CONFIG + 0xfc) = 0x7f000000;
-    CHECK(vio_config_byte(&d, 0) == 0x52 && vio_config_byte(&d, 1) == 0x54 && vio_config_byte(&d, 3) == 0);
-    CHECK(vio_config_byte(&d, 0xff) == 0x7f && vio_config_byte(&d, 0x100) == 0);
 }
 
 static void start_and_queue(void)
@@ -177,11 +231,34 @@ static void start_and_queue(void)
     CHECK(vio_irq_take(&d, &st));
 }
 
+static void config(void)
+{
+    struct vio_mmio d;
+    memset(window, 0, sizeof window);
+    make_device(30, 1, VIO_ID_BLOCK);
+    vio_probe(&d, window, VIO_ID_BLOCK);
+    REG(30, VIO_REG_CONFIG) = 0x89abcdef;                    /* virtio-blk: capacity, then ... */
+    REG(30, VIO_REG_CONFIG + 4) = 0x1;
+    REG(30, VIO_REG_CONFIG + 20) = 4096;                     /* ... blk_size at 20 */
+    CHECK(vio_config64(&d, 0) == 0x189abcdefull && vio_config32(&d, 20) == 4096);
+    CHECK(vio_config32(&d, 2) == 0 && vio_config32(&d, VIO_CONFIG_BYTES) == 0);   /* unaligned, outside */
+    d.version = 2;
+    REG(30, VIO_REG_CONFIG_GEN) = 7;
+    CHECK(vio_config64(&d, 0) == 0x189abcdefull);
+    /* bytes (virtio-net's MAC): from offset 0x100 of the slot, nothing beyond it */
+    REG(30, VIO_REG_CONFIG) = 0x00545452;                    /* 52:54:54:00 little-endian */
+    REG(30, VIO_REG_CONFIG + 0xfc) = 0x7f000000;
+    CHECK(vio_config8(&d, 0) == 0x52 && vio_config8(&d, 1) == 0x54 && vio_config8(&d, 3) == 0);
+    CHECK(vio_config8(&d, 0xff) == 0x7f && vio_config8(&d, 0x100) == 0);
+}
+
 int main(void)
 {
     layout();
     used_ring();
     probe();
     start_and_queue();
+    chains();
+    config();
     return check_report("test_virtio");
 }

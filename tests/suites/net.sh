@@ -13,11 +13,7 @@
 # Ends with `N passed, N failed`.  NET_TIMEOUT bounds each boot (s).
 set -u
 cd "$(dirname "$0")/../.."
-pass=0; fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
-finish() { echo "${pass} passed, ${fail} failed"; [ "$fail" -eq 0 ]; exit $?; }
+. tests/lib/checks.sh
 img=build/images/netping.img
 make --no-print-directory -s "$img" >/dev/null || { bad "make $img"; finish; }
 work=$(mktemp -d build/net-test.XXXXXX)
@@ -59,19 +55,19 @@ run_net() {
   local i; for i in $(seq 50); do kill -0 "$peer" 2>/dev/null || break; sleep 0.1; done
   kill "$peer" 2>/dev/null; wait "$peer"; local prc=$?
   local log=$work/$name.log
-  check "$name: the image powers off with 0 (exit $rc)" '[ $rc -eq 0 ]'
-  check "$name: the driver found the device" \
+  check "$name: the image powers off with 0 (exit $rc)" eval '[ $rc -eq 0 ]'
+  check "$name: the driver found the device" eval \
     'grep -aq "^net: virtio-net ($transport) in slot $slot, irq $((48 + slot)), mac 52:54:00:12:34:56" "$log"'
-  check "$name: the client got the MAC from the driver" \
+  check "$name: the client got the MAC from the driver" eval \
     'grep -aq "^netping: mac 52:54:00:12:34:56 ($transport transport, slot $slot)" "$log"'
-  check "$name: ARP reply from the gateway" 'grep -aq "^netping: arp: 10.0.2.2 is at 52:55:0a:00:02:02" "$log"'
-  check "$name: ICMP echo reply from the gateway" \
+  check "$name: ARP reply from the gateway" eval 'grep -aq "^netping: arp: 10.0.2.2 is at 52:55:0a:00:02:02" "$log"'
+  check "$name: ICMP echo reply from the gateway" eval \
     'grep -aq "^netping: ping 10.0.2.2: echo reply seq [0-9]*, 56 bytes" "$log"'
-  check "$name: the guest answered the host's UDP datagram" \
+  check "$name: the guest answered the host's UDP datagram" eval \
     'grep -aq "^netping: udp: from 10.0.2.2:[0-9]* \"hello from the host\", answered" "$log"'
-  check "$name: the host got the answer (exit $prc)" \
+  check "$name: the host got the answer (exit $prc)" eval \
     '[ $prc -eq 0 ] && grep -q "^host: got '"'"'pong hello from the host'"'"'" "$work/$name.host"'
-  check "$name: the driver refused the 3 bad messages and counted its frames" \
+  check "$name: the driver refused the 3 bad messages and counted its frames" eval \
     'grep -aEq "^netping: driver: rx [3-9][0-9]* frames, 0 dropped, 0 bad; tx ([3-9][0-9]*) frames, \\1 sent, 3 refused" "$log"'
   if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$log" "$work/$name.host"; fi
 }
@@ -82,13 +78,13 @@ run_net modern 31 modern --no-rng -- -global virtio-mmio.force-legacy=false
 # ---- without a network device ----
 tools/freebeam run "$img" --timeout "$t" >"$work/none.log" 2>&1
 rc=$?
-check "no device: the client powers off with 3, no answer (exit $rc)" '[ $rc -eq 3 ]'
-check "no device: the driver says so once" '[ "$(grep -ac "^net: no virtio-net device" "$work/none.log")" -eq 1 ]'
-check "no device: the client says the driver did not answer" \
+check "no device: the client powers off with 3, no answer (exit $rc)" eval '[ $rc -eq 3 ]'
+check "no device: the driver says so once" eval '[ "$(grep -ac "^net: no virtio-net device" "$work/none.log")" -eq 1 ]'
+check "no device: the client says the driver did not answer" eval \
   'grep -aq "^netping: no answer from the net driver, status 3" "$work/none.log"'
 
 # ---- run's option checks ----
 out=$(tools/freebeam run "$img" --hostfwd tcp:80 2>&1); rc=$?
-check "run --hostfwd with a malformed rule: exit 2 with a message" \
+check "run --hostfwd with a malformed rule: exit 2 with a message" eval \
   '[ $rc -eq 2 ] && printf "%s" "$out" | grep -q "not PROTO:\[HOSTADDR:\]HOSTPORT-\[GUESTADDR\]:GUESTPORT"'
 finish

@@ -138,6 +138,21 @@ check "run --det --mem: guest status 3" test $? -eq 3
 "$FB" run "$T/nonexistent.img" 2>"$T/err"; rc=$?
 check "run: missing image: exit 2 and message" test $rc -eq 2 -a -n "$(grep nonexistent.img "$T/err")"
 
+# ---- freebeam disk, run --disk ----
+"$FB" disk --size 3M "$T/d.img"; rc=$?
+check "disk --size 3M: a file of 3 MiB of zeroes" test $rc -eq 0 -a "$(stat -c %s "$T/d.img" 2>/dev/null)" = 3145728 -a \
+  "$(tr -d '\0' <"$T/d.img" | wc -c)" = 0
+printf 'x' | dd of="$T/d.img" conv=notrunc status=none
+"$FB" disk --size 1M "$T/d.img" 2>"$T/err"; rc=$?
+check "disk: an existing file is left alone (exit 2)" test $rc -eq 2 -a "$(head -c 1 "$T/d.img")" = x
+"$FB" disk --size 1000 "$T/e.img" 2>"$T/err"; rc=$?
+check "disk --size 1000: refused, no file" test $rc -eq 2 -a ! -e "$T/e.img"
+cp "$T/d.img" "$T/r.img"
+"$FB" run "$T/exit3.elf" --disk "$T/d.img" --disk-ro "$T/r.img" -- -d unimp >/dev/null 2>"$T/err"
+check "run --disk --disk-ro -- extra args: guest status 3" test $? -eq 3
+"$FB" run "$T/exit3.elf" --disk "$T/none.img" 2>"$T/err"; rc=$?
+check "run --disk: missing file: exit 2 and message" test $rc -eq 2 -a -n "$(grep none.img "$T/err")"
+
 # ---- freebeam image, end to end, from another directory ----
 mkdir -p "$T/sys"
 cat > "$T/sys/demo.config" <<'CFG'
