@@ -43,33 +43,35 @@ sys.exit(1)
 PY
 }
 
-# run_net NAME SLOT TRANSPORT [run options...]: boot with a network and a UDP peer.
+# run_net MODE SLOT TRANSPORT [run options...]: boot with a network and a UDP peer.
+# (MODE, not NAME: checks.sh's check() has a local `name`, which would hide
+# ours inside the eval'd conditions.)
 run_net() {
-  local name=$1 slot=$2 transport=$3; shift 3
+  local mode=$1 slot=$2 transport=$3; shift 3
   local port; port=$(free_port)
-  udp_peer "$port" "$t" >"$work/$name.host" 2>&1 &
+  udp_peer "$port" "$t" >"$work/$mode.host" 2>&1 &
   local peer=$!
-  tools/freebeam run "$img" --timeout "$t" --hostfwd "udp:$port-:5555" "$@" >"$work/$name.log" 2>&1
+  tools/freebeam run "$img" --timeout "$t" --hostfwd "udp:$port-:5555" "$@" >"$work/$mode.log" 2>&1
   local rc=$?
   # The peer has its answer by the time the guest powers off; give it 5 s.
   local i; for i in $(seq 50); do kill -0 "$peer" 2>/dev/null || break; sleep 0.1; done
   kill "$peer" 2>/dev/null; wait "$peer"; local prc=$?
-  local log=$work/$name.log
-  check "$name: the image powers off with 0 (exit $rc)" eval '[ $rc -eq 0 ]'
-  check "$name: the driver found the device" eval \
+  local log=$work/$mode.log
+  check "$mode: the image powers off with 0 (exit $rc)" eval '[ $rc -eq 0 ]'
+  check "$mode: the driver found the device" eval \
     'grep -aq "^net: virtio-net ($transport) in slot $slot, irq $((48 + slot)), mac 52:54:00:12:34:56" "$log"'
-  check "$name: the client got the MAC from the driver" eval \
+  check "$mode: the client got the MAC from the driver" eval \
     'grep -aq "^netping: mac 52:54:00:12:34:56 ($transport transport, slot $slot)" "$log"'
-  check "$name: ARP reply from the gateway" eval 'grep -aq "^netping: arp: 10.0.2.2 is at 52:55:0a:00:02:02" "$log"'
-  check "$name: ICMP echo reply from the gateway" eval \
+  check "$mode: ARP reply from the gateway" eval 'grep -aq "^netping: arp: 10.0.2.2 is at 52:55:0a:00:02:02" "$log"'
+  check "$mode: ICMP echo reply from the gateway" eval \
     'grep -aq "^netping: ping 10.0.2.2: echo reply seq [0-9]*, 56 bytes" "$log"'
-  check "$name: the guest answered the host's UDP datagram" eval \
+  check "$mode: the guest answered the host's UDP datagram" eval \
     'grep -aq "^netping: udp: from 10.0.2.2:[0-9]* \"hello from the host\", answered" "$log"'
-  check "$name: the host got the answer (exit $prc)" eval \
-    '[ $prc -eq 0 ] && grep -q "^host: got '"'"'pong hello from the host'"'"'" "$work/$name.host"'
-  check "$name: the driver refused the 3 bad messages and counted its frames" eval \
+  check "$mode: the host got the answer (exit $prc)" eval \
+    '[ $prc -eq 0 ] && grep -q "^host: got '"'"'pong hello from the host'"'"'" "$work/$mode.host"'
+  check "$mode: the driver refused the 3 bad messages and counted its frames" eval \
     'grep -aEq "^netping: driver: rx [3-9][0-9]* frames, 0 dropped, 0 bad; tx ([3-9][0-9]*) frames, \\1 sent, 3 refused" "$log"'
-  if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$log" "$work/$name.host"; fi
+  if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$log" "$work/$mode.host"; fi
 }
 
 run_net legacy 30 legacy
