@@ -4,7 +4,7 @@
  * the available ring (driver -> device) and the used ring (device ->
  * driver).  Shared by every virtio driver PD (drivers/rng, drivers/blk and
  * drivers/net).  Pure code on memory the caller hands over, so that the host
- * tests (tests/host/test_virtq.c) and the fuzzer (tests/fuzz/fuzz_virtq.c)
+ * tests (tests/host/test_virtio.c) and the fuzzer (tests/fuzz/fuzz_virtq.c)
  * run the same lines as the driver.
  *
  * Layout in one block of VIRTQ_BYTES(size) bytes, 4096-aligned, which both
