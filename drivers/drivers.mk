@@ -6,14 +6,15 @@
 # ELFs with `--search $(B)/pds/drivers`.
 
 # drivers/virtio/ is not a driver: the virtio transport (virtio_mmio.c),
-# virtqueue (virtq.c) and info-area look-ups (virtio_pd.c) that each virtio
+# virtqueue (virtq.c) and the bring-up and event helpers (virtio_pd.c) that each virtio
 # driver links (NAME_SHARED below).
 
-DRIVERS := serial rng blk
+DRIVERS := serial rng blk net
 DRIVERS_DIR := $(B)/pds/drivers
 VIRTIO_SRCS := $(wildcard drivers/virtio/*.c)
 rng_SHARED := $(VIRTIO_SRCS)
 blk_SHARED := $(VIRTIO_SRCS)
+net_SHARED := $(VIRTIO_SRCS)
 
 $(foreach d,$(DRIVERS),$(eval $(call pd_elf,$(DRIVERS_DIR)/$(d).elf,$(wildcard drivers/$(d)/*.c) $($(d)_SHARED))))
 

@@ -1,7 +1,7 @@
 /*
  * info.c - lookups in the PD's read-only info area (kapi.h, struct
- * fb_pdinfo): a channel or a PD by its name in the system description,
- * where a channel's queue region is mapped, the PD's arguments, and the
+ * fb_pdinfo): a channel, a PD or a mapped region by its name in the system
+ * description, the channel of an irq, where a channel's queue region is mapped, the PD's arguments, and the
  * queue pair of a named channel attached in one call.  The kernel wrote the area, so
  * it is trusted, but every offset is still kept inside it.
  */
@@ -54,6 +54,27 @@ int fb_pd_by_name(const char *name)
     for (unsigned i = 0; i < pi->n_pds; i++)
         if (same(fb_info_str(p[i].name_off), name))
             return (int)i;
+    return -1;
+}
+
+const struct fb_pdinfo_map *fb_region_by_name(const char *name)
+{
+    const struct fb_pdinfo *pi = fb_info();
+    for (unsigned i = 0; pi && i < pi->n_maps && i < FB_PDINFO_MAX_MAPS; i++)
+        if (pi->maps[i].kind == FB_MAP_REGION && same(fb_info_str(pi->maps[i].name_off), name))
+            return &pi->maps[i];
+    return NULL;
+}
+
+int fb_irq_channel(unsigned irq)
+{
+    const struct fb_pdinfo *pi = fb_info();
+    if (!pi || !table_ok(pi->chans_off, pi->n_chans, sizeof(struct fb_pdinfo_chan)))
+        return -1;
+    const struct fb_pdinfo_chan *c = (const void *)((const char *)pi + pi->chans_off);
+    for (unsigned i = 0; i < pi->n_chans; i++)
+        if (c[i].kind == FB_CHAN_IRQ && c[i].peer == irq)
+            return (int)c[i].id;
     return -1;
 }
 

@@ -83,3 +83,13 @@ $(B)/images/entropy.img: systems/entropy.config $(B)/posix/entropy.elf $(B)/pds/
 	@mkdir -p $(@D)
 	tools/freebeam image systems/entropy.config -o $@ --kernel $(B)/kernel/kernel.elf \
 	  --search $(B)/posix --search $(B)/pds/drivers
+
+# ---- netping: the virtio-net driver PD and its test client
+# (tests/suites/net.sh) ----
+$(eval $(call pd_elf,$(B)/pds/netping/netping.elf,systems/netping/netping.c))
+IMAGES += $(B)/images/netping.img
+$(B)/images/netping.img: systems/netping.config $(B)/pds/netping/netping.elf $(B)/pds/drivers/net.elf \
+  $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
+	@mkdir -p $(@D)
+	tools/freebeam image systems/netping.config -o $@ --kernel $(B)/kernel/kernel.elf \
+	  --search $(B)/pds/netping --search $(B)/pds/drivers

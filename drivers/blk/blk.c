@@ -50,14 +50,13 @@ struct virtio_blk_hdr {
 #define DMA_BYTES_NEEDED (STATUS_OFFSET + 1u)
 #define STATUS_UNSET 0xffu                     /* not a status the device may write */
 
-static struct vio_mmio dev;
+static struct vio_pd vp;                       /* the device, the driver's DMA region, irq channel */
+static struct vio_mmio *const dev = &vp.dev;
 static struct virtq vq;
 static struct fb_qpair q;
 static struct blk_disk disk;
 static uint32_t block_size = FB_BLK_SECTOR;
-static unsigned client_ch, irq_ch;
-static uint8_t *dma;                           /* the driver's DMA region, as mapped here */
-static uint32_t dma_pa;                        /* ... and its physical address */
+static unsigned client_ch;
 static uint32_t data_pa;                       /* blk_data's physical address */
 static bool busy;                              /* a device request is in flight */
 static uint32_t busy_pos;                      /* for the client request at this head */
@@ -90,22 +89,22 @@ static bool answer(uint32_t status)
 /* Hand a checked read, write or flush to the device. */
 static void submit(const struct fb_blk_req *req)
 {
-    volatile struct virtio_blk_hdr *h = (volatile struct virtio_blk_hdr *)(dma + HDR_OFFSET);
+    volatile struct virtio_blk_hdr *h = (volatile struct virtio_blk_hdr *)(vp.dma + HDR_OFFSET);
     h->type = req->op == FB_BLK_OP_READ ? VIRTIO_BLK_T_IN
             : req->op == FB_BLK_OP_WRITE ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_FLUSH;
     h->reserved = 0;
     h->sector = req->sector;
-    dma[STATUS_OFFSET] = STATUS_UNSET;
-    struct virtq_buf bufs[3] = { { .paddr = dma_pa + HDR_OFFSET, .len = 16 } };
+    vp.dma[STATUS_OFFSET] = STATUS_UNSET;
+    struct virtq_buf bufs[3] = { { .paddr = vp.dma_pa + HDR_OFFSET, .len = 16 } };
     uint16_t n = 1;
     if (req->op != FB_BLK_OP_FLUSH)
         bufs[n++] = (struct virtq_buf){ .paddr = (uint64_t)data_pa + req->offset,
                                         .len = req->count * FB_BLK_SECTOR,
                                         .device_writes = req->op == FB_BLK_OP_READ };
-    bufs[n++] = (struct virtq_buf){ .paddr = dma_pa + STATUS_OFFSET, .len = 1, .device_writes = true };
+    bufs[n++] = (struct virtq_buf){ .paddr = vp.dma_pa + STATUS_OFFSET, .len = 1, .device_writes = true };
     if (!virtq_add_chain(&vq, 0, bufs, n))
         give_up(3, "the virtqueue has no free descriptors");
-    vio_notify(&dev, 0);
+    vio_notify(dev, 0);
 }
 
 /* Start on the next request while the device is idle and the client has
@@ -131,16 +130,16 @@ static void pump(void)
 
 static void device_done(void)
 {
-    vio_pd_irq(&dev, "blk");
+    vio_pd_irq(dev, "blk");
     bool kick = false;
     uint16_t head;
     uint32_t len;
-    while (vio_pd_next_used(&dev, &vq, "blk", &head, &len)) {
+    while (vio_pd_next_used(dev, &vq, "blk", &head, &len)) {
         struct fb_qmsg m;
         if (!busy || fb_queue_peek(&q.rx, &m) < 0 || m.pos != busy_pos)
             give_up(2, "the client broke the blk queue");
         busy = false;
-        uint8_t s = ((volatile uint8_t *)dma)[STATUS_OFFSET];   /* read once */
+        uint8_t s = ((volatile uint8_t *)vp.dma)[STATUS_OFFSET];   /* read once */
         kick |= answer(s == VIRTIO_BLK_S_OK ? FB_BLK_OK
                        : s == VIRTIO_BLK_S_UNSUPP ? FB_BLK_UNSUPPORTED : FB_BLK_IO_ERROR);
     }
@@ -150,9 +149,9 @@ static void device_done(void)
 
 void notified(unsigned ch)
 {
-    if (disk.present && ch == irq_ch) {
+    if (disk.present && ch == vp.irq_ch) {
         device_done();
-        fb_irq_ack(irq_ch);
+        fb_irq_ack(vp.irq_ch);
     }
     pump();
 }
@@ -160,34 +159,27 @@ void notified(unsigned ch)
 /* Negotiate, set up the queue, read the configuration; say what we found. */
 static void start_device(void)
 {
-    int ic = vio_irq_channel(VIO_MMIO_FIRST_INTID + dev.slot);
-    if (ic < 0) {
-        fb_printf("blk: the device is in slot %u: give this PD its irq %u in the description\n",
-                  (unsigned)dev.slot, (unsigned)(VIO_MMIO_FIRST_INTID + dev.slot));
-        fb_pd_exit(2);
-    }
-    irq_ch = (unsigned)ic;
     uint64_t wanted = 1ull << VIRTIO_BLK_F_RO | 1ull << VIRTIO_BLK_F_BLK_SIZE | 1ull << VIRTIO_BLK_F_FLUSH;
     uint64_t features;
     const char *why = "";
-    if (vio_start(&dev, wanted, &features, &why) < 0 ||
-        vio_queue_setup(&dev, 0, &vq, dma, dma_pa, QUEUE_SIZE, &why) < 0) {
+    if (vio_start(dev, wanted, &features, &why) < 0 ||
+        vio_queue_setup(dev, 0, &vq, vp.dma, vp.dma_pa, QUEUE_SIZE, &why) < 0) {
         fb_printf("blk: device refused: %s\n", why);
         fb_pd_exit(3);
     }
-    disk.capacity = vio_config64(&dev, CFG_CAPACITY);
+    disk.capacity = vio_config64(dev, CFG_CAPACITY);
     disk.read_only = (features >> VIRTIO_BLK_F_RO) & 1;
     disk.flush = (features >> VIRTIO_BLK_F_FLUSH) & 1;
     if ((features >> VIRTIO_BLK_F_BLK_SIZE) & 1) {
-        uint32_t b = vio_config32(&dev, CFG_BLK_SIZE);
+        uint32_t b = vio_config32(dev, CFG_BLK_SIZE);
         if (b >= FB_BLK_SECTOR && b <= 65536 && (b & (b - 1)) == 0)   /* else: keep 512 */
             block_size = b;
     }
-    vio_ready(&dev);
+    vio_ready(dev);
     disk.present = true;
     fb_printf("blk: virtio-blk (%s) in slot %u, irq %u: %llu sectors of 512 bytes (%llu KiB), block size %u%s\n",
-              dev.version == 1 ? "legacy" : "modern", (unsigned)dev.slot,
-              (unsigned)(VIO_MMIO_FIRST_INTID + dev.slot), (unsigned long long)disk.capacity,
+              dev->version == 1 ? "legacy" : "modern", (unsigned)dev->slot,
+              (unsigned)(VIO_MMIO_FIRST_INTID + dev->slot), (unsigned long long)disk.capacity,
               (unsigned long long)(disk.capacity / 2), (unsigned)block_size,
               disk.read_only ? ", read-only" : "");
     if (disk.flush)
@@ -203,19 +195,12 @@ void init(void)
     if (c < 0)
         give_up(2, "no queue pair named blk");
     client_ch = (unsigned)c;
-    const struct fb_pdinfo_map *win = vio_region("virtio_mmio"), *mem = vio_region("blk_dma"),
-                               *data = vio_region("blk_data");
-    if (!win || win->size < VIO_MMIO_WINDOW_BYTES || (win->perms & 6) != 6)
-        give_up(2, "no virtio_mmio region (the 16 KiB transport window, rw)");
-    if (!mem || !mem->paddr || mem->size < DMA_BYTES_NEEDED || (mem->perms & 6) != 6)
-        give_up(2, "no blk_dma region (RAM marked {dma, true}, rw, 12 KiB at least)");
-    if (!data || !data->paddr || data->size < FB_BLK_SECTOR || (data->perms & 6) != 6)
+    const struct fb_pdinfo_map *data = vio_pd_dma_region("blk_data", FB_BLK_SECTOR);
+    if (!data)
         give_up(2, "no blk_data region (RAM marked {dma, true}, rw, shared with the client)");
-    dma = (uint8_t *)(uintptr_t)mem->vaddr;
-    dma_pa = mem->paddr;
     data_pa = data->paddr;
     disk.data_bytes = data->size;
-    if (vio_probe(&dev, (volatile void *)(uintptr_t)win->vaddr, VIO_ID_BLOCK) == 0)
+    if (vio_pd_find(&vp, "blk", VIO_ID_BLOCK, "blk_dma", DMA_BYTES_NEEDED) == 0)
         start_device();
     else
         fb_printf("blk: no virtio-blk device: requests are answered with no-device\n");

@@ -28,12 +28,11 @@
 #define BUF_BYTES 1024u
 #define DMA_BYTES_NEEDED (BUF_OFFSET + BUF_BYTES)
 
-static struct vio_mmio dev;
+static struct vio_pd vp;                       /* the device, its DMA region and irq channel */
+static struct vio_mmio *const dev = &vp.dev;
 static struct virtq vq;
 static struct fb_qpair q;
-static unsigned client_ch, irq_ch;
-static uint8_t *dma;                           /* the DMA region, as mapped here */
-static uint32_t dma_pa;                        /* ... and its physical address */
+static unsigned client_ch;
 static bool busy;                              /* a device request is in flight */
 static uint32_t busy_pos;                      /* for the client request at this head */
 
@@ -81,11 +80,11 @@ static void pump(void)
         }
         if (n > BUF_BYTES)
             n = BUF_BYTES;
-        if (!virtq_add_writable(&vq, 0, dma_pa + BUF_OFFSET, n))
+        if (!virtq_add_writable(&vq, 0, vp.dma_pa + BUF_OFFSET, n))
             give_up(3, "the virtqueue has no free buffer");
         busy = true;
         busy_pos = m.pos;
-        vio_notify(&dev, 0);
+        vio_notify(dev, 0);
     }
     if (kick)
         fb_notify(client_ch);
@@ -93,17 +92,17 @@ static void pump(void)
 
 static void device_done(void)
 {
-    vio_pd_irq(&dev, "rng");
+    vio_pd_irq(dev, "rng");
     bool kick = false;
     uint16_t head;
     uint32_t len;
-    while (vio_pd_next_used(&dev, &vq, "rng", &head, &len)) {
+    while (vio_pd_next_used(dev, &vq, "rng", &head, &len)) {
         struct fb_qmsg m;
         if (!busy || fb_queue_peek(&q.rx, &m) < 0 || m.pos != busy_pos)
             give_up(2, "the client broke the entropy queue");
         busy = false;
         if (len > 0)                           /* 0 bytes: ask the device again */
-            kick |= answer(dma + BUF_OFFSET, len);
+            kick |= answer(vp.dma + BUF_OFFSET, len);
     }
     if (kick)
         fb_notify(client_ch);
@@ -111,9 +110,9 @@ static void device_done(void)
 
 void notified(unsigned ch)
 {
-    if (ch == irq_ch) {
+    if (ch == vp.irq_ch) {
         device_done();
-        fb_irq_ack(irq_ch);
+        fb_irq_ack(vp.irq_ch);
     }
     pump();
 }
@@ -124,32 +123,18 @@ void init(void)
     if (c < 0)
         give_up(2, "no queue pair named entropy");
     client_ch = (unsigned)c;
-    const struct fb_pdinfo_map *win = vio_region("virtio_mmio"), *mem = vio_region("rng_dma");
-    if (!win || win->size < VIO_MMIO_WINDOW_BYTES || (win->perms & 6) != 6)
-        give_up(2, "no virtio_mmio region (the 16 KiB transport window, rw)");
-    if (!mem || !mem->paddr || mem->size < DMA_BYTES_NEEDED || (mem->perms & 6) != 6)
-        give_up(2, "no rng_dma region (RAM marked {dma, true}, rw, 12 KiB at least)");
-    dma = (uint8_t *)(uintptr_t)mem->vaddr;
-    dma_pa = mem->paddr;
-    if (vio_probe(&dev, (volatile void *)(uintptr_t)win->vaddr, VIO_ID_ENTROPY) < 0)
+    if (vio_pd_find(&vp, "rng", VIO_ID_ENTROPY, "rng_dma", DMA_BYTES_NEEDED) < 0)
         give_up(4, "no virtio entropy device (run QEMU with -device virtio-rng-device)");
-    int ic = vio_irq_channel(VIO_MMIO_FIRST_INTID + dev.slot);
-    if (ic < 0) {
-        fb_printf("rng: the device is in slot %u: give this PD its irq %u in the description\n",
-                  (unsigned)dev.slot, (unsigned)(VIO_MMIO_FIRST_INTID + dev.slot));
-        fb_pd_exit(2);
-    }
-    irq_ch = (unsigned)ic;
     uint64_t features;
     const char *why = "";
-    if (vio_start(&dev, 0, &features, &why) < 0 ||
-        vio_queue_setup(&dev, 0, &vq, dma, dma_pa, QUEUE_SIZE, &why) < 0) {
+    if (vio_start(dev, 0, &features, &why) < 0 ||
+        vio_queue_setup(dev, 0, &vq, vp.dma, vp.dma_pa, QUEUE_SIZE, &why) < 0) {
         fb_printf("rng: device refused: %s\n", why);
         fb_pd_exit(3);
     }
-    vio_ready(&dev);
-    fb_printf("rng: virtio-rng (%s) in slot %u, irq %u\n", dev.version == 1 ? "legacy" : "modern",
-              (unsigned)dev.slot, (unsigned)(VIO_MMIO_FIRST_INTID + dev.slot));
+    vio_ready(dev);
+    fb_printf("rng: virtio-rng (%s) in slot %u, irq %u\n", dev->version == 1 ? "legacy" : "modern",
+              (unsigned)dev->slot, (unsigned)(VIO_MMIO_FIRST_INTID + dev->slot));
     busy = false;
     if (fb_qpair_resync(&q))
         fb_notify(client_ch);

@@ -132,14 +132,21 @@ bool vio_irq_take(struct vio_mmio *d, uint32_t *status)
     return (rd(d, VIO_REG_STATUS) & VIO_STATUS_NEEDS_RESET) != 0;
 }
 
-uint32_t vio_config32(struct vio_mmio *d, uint32_t off)
+uint8_t vio_config8(const struct vio_mmio *d, uint32_t off)
+{
+    if (off >= VIO_CONFIG_BYTES)
+        return 0;
+    return ((const volatile uint8_t *)d->regs)[VIO_REG_CONFIG + off];
+}
+
+uint32_t vio_config32(const struct vio_mmio *d, uint32_t off)
 {
     if (off % 4 != 0 || off >= VIO_CONFIG_BYTES)
         return 0;
     return rd(d, VIO_REG_CONFIG + off);
 }
 
-uint64_t vio_config64(struct vio_mmio *d, uint32_t off)
+uint64_t vio_config64(const struct vio_mmio *d, uint32_t off)
 {
     uint32_t lo = 0, hi = 0;
     for (int tries = 0; tries < 16; tries++) { /* a device that never settles gets the last read */

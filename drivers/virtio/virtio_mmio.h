@@ -115,13 +115,18 @@ void vio_notify(struct vio_mmio *d, uint32_t index);
  * reset (its status says so). */
 bool vio_irq_take(struct vio_mmio *d, uint32_t *status);
 
-/* A 32-bit word of the device's configuration at byte offset off (a
- * multiple of 4 below VIO_CONFIG_BYTES; 0 outside). */
-uint32_t vio_config32(struct vio_mmio *d, uint32_t off);
+/* The device's configuration space, read with the width of the field as
+ * virtio-mmio asks: byte `off` (virtio-net: its MAC, bytes 0-5), 0
+ * outside the space; */
+uint8_t vio_config8(const struct vio_mmio *d, uint32_t off);
 
-/* A 64-bit field of the configuration (two words, low first), read until
+/* a 32-bit word at byte offset off (a multiple of 4 below
+ * VIO_CONFIG_BYTES; 0 outside); */
+uint32_t vio_config32(const struct vio_mmio *d, uint32_t off);
+
+/* a 64-bit field (two words, low first), read until
  * it is stable: the config generation (modern) or the high word (legacy)
  * the same before and after. */
-uint64_t vio_config64(struct vio_mmio *d, uint32_t off);
+uint64_t vio_config64(const struct vio_mmio *d, uint32_t off);
 
 #endif

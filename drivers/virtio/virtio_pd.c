@@ -1,33 +1,46 @@
 /*
- * virtio_pd.c - the info-area look-ups and the device-event helpers of
- * virtio_pd.h.
+ * virtio_pd.c - the bring-up and the device-event helpers of virtio_pd.h.
  */
 #include "virtio_pd.h"
 
-const struct fb_pdinfo_map *vio_region(const char *name)
+static bool rw(const struct fb_pdinfo_map *m)
 {
-    const struct fb_pdinfo *in = fb_info();
-    for (unsigned i = 0; in && i < in->n_maps && i < FB_PDINFO_MAX_MAPS; i++) {
-        const char *s = fb_info_str(in->maps[i].name_off);
-        unsigned k = 0;
-        while (s[k] && s[k] == name[k])
-            k++;
-        if (in->maps[i].kind == FB_MAP_REGION && s[k] == 0 && name[k] == 0)
-            return &in->maps[i];
-    }
-    return NULL;
+    return (m->perms & 6u) == 6u;
 }
 
-int vio_irq_channel(uint32_t intid)
+const struct fb_pdinfo_map *vio_pd_dma_region(const char *name, uint32_t min_bytes)
 {
-    const struct fb_pdinfo *in = fb_info();
-    if (!in)
+    const struct fb_pdinfo_map *m = fb_region_by_name(name);
+    return m && m->paddr && m->size >= min_bytes && rw(m) ? m : NULL;
+}
+
+int vio_pd_find(struct vio_pd *p, const char *who, uint32_t device_id, const char *dma_region,
+                uint32_t dma_bytes)
+{
+    const struct fb_pdinfo_map *win = fb_region_by_name("virtio_mmio");
+    const struct fb_pdinfo_map *mem = vio_pd_dma_region(dma_region, dma_bytes);
+    if (!win || win->size < VIO_MMIO_WINDOW_BYTES || !rw(win)) {
+        fb_printf("%s: no virtio_mmio region (the 16 KiB transport window, rw)\n", who);
+        fb_pd_exit(2);
+    }
+    if (!mem) {
+        fb_printf("%s: no %s region (RAM marked {dma, true}, rw, %u KiB at least)\n", who, dma_region,
+                  (unsigned)((dma_bytes + 1023) / 1024));
+        fb_pd_exit(2);
+    }
+    p->dma = (uint8_t *)(uintptr_t)mem->vaddr;
+    p->dma_pa = mem->paddr;
+    if (vio_probe(&p->dev, (volatile void *)(uintptr_t)win->vaddr, device_id) < 0)
         return -1;
-    const struct fb_pdinfo_chan *c = (const void *)((const char *)in + in->chans_off);
-    for (unsigned i = 0; i < in->n_chans && i < FB_MAX_CHANNELS; i++)
-        if (c[i].kind == FB_CHAN_IRQ && c[i].peer == intid)
-            return (int)c[i].id;
-    return -1;
+    unsigned intid = VIO_MMIO_FIRST_INTID + p->dev.slot;
+    int ch = fb_irq_channel(intid);
+    if (ch < 0) {
+        fb_printf("%s: the device is in slot %u: give this PD its irq %u in the description\n", who,
+                  (unsigned)p->dev.slot, intid);
+        fb_pd_exit(2);
+    }
+    p->irq_ch = (unsigned)ch;
+    return 0;
 }
 
 void vio_pd_irq(struct vio_mmio *d, const char *who)

@@ -1,23 +1,41 @@
 /*
- * virtio_pd.h - what every virtio driver PD looks up in its info area
- * (kapi.h): a region of its description by name, and the channel on which
- * the interrupt of its device's slot arrives; and how it takes what its
- * device did, ending the PD if the device breaks the protocol.  Shared by drivers/rng and
- * drivers/blk so that each finds its device the same way; not linked into
- * the host tests (it needs libfbpd).
+ * virtio_pd.h - what every virtio driver PD (drivers/rng, drivers/blk,
+ * drivers/net) does the same way, so that each is only its device's
+ * protocol: the bring-up in one call (the transport window, the region
+ * `virtio_mmio`; its DMA region; the device, in any of the 32 slots; the
+ * channel of that slot's interrupt, all found by name or INTID in the info
+ * area, so that a description chooses vaddrs and channel ids freely), and
+ * taking what the device and the client did, ending the PD when either
+ * breaks its protocol.  PD code (it needs libfbpd): not linked into the
+ * host tests.
  */
 #ifndef FREEBEAM_VIRTIO_PD_H
 #define FREEBEAM_VIRTIO_PD_H
 
+#include <stdint.h>
 #include <freebeam/fbpd.h>
 #include <freebeam/queue.h>
 #include "virtio_mmio.h"
 
-/* The map entry of the region called name, or NULL. */
-const struct fb_pdinfo_map *vio_region(const char *name);
+struct vio_pd {
+    struct vio_mmio dev;
+    uint8_t *dma;                    /* the DMA region, as mapped here */
+    uint32_t dma_pa;                 /* ... and its physical address */
+    unsigned irq_ch;                 /* the channel of the device's interrupt */
+};
 
-/* The channel on which the interrupt of INTID intid arrives, or -1. */
-int vio_irq_channel(uint32_t intid);
+/* Fill *p for the device with id device_id and the DMA region dma_region
+ * (RAM marked {dma, true}, mapped rw, at least dma_bytes).  0, or -1 when
+ * no slot holds such a device (the caller says so).  A description that
+ * lacks the window, the DMA region or the irq of the device's slot: the
+ * driver (named `who` in the message) says which and exits with status 2. */
+int vio_pd_find(struct vio_pd *p, const char *who, uint32_t device_id, const char *dma_region,
+                uint32_t dma_bytes);
+
+/* The map entry of the region called name if it is RAM marked {dma, true}
+ * mapped rw with at least min_bytes, else NULL: for a driver's regions
+ * beyond its own DMA region (blk's data region shared with its client). */
+const struct fb_pdinfo_map *vio_pd_dma_region(const char *name, uint32_t min_bytes);
 
 /* On the device's interrupt: read and acknowledge it.  A device that needs
  * a reset ends the PD: it says so (`who: ...`) and exits with status 3. */

@@ -37,9 +37,15 @@ bool virtq_add_writable(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t
     return virtq_add_chain(q, head, &one, 1);
 }
 
+bool virtq_add_readable(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t len)
+{
+    struct virtq_buf one = { .paddr = paddr, .len = len, .device_writes = false };
+    return virtq_add_chain(q, head, &one, 1);
+}
+
 bool virtq_add_chain(struct virtq *q, uint16_t head, const struct virtq_buf *bufs, uint16_t n)
 {
-    if (n == 0 || head >= q->size || n > q->size - head || !bufs[n - 1].device_writes)
+    if (n == 0 || head >= q->size || n > q->size - head)
         return false;
     uint32_t writable = 0;
     for (uint16_t i = 0; i < n; i++) {
@@ -86,7 +92,7 @@ int virtq_get_used(struct virtq *q, uint16_t *head, uint32_t *len, const char **
     const volatile uint32_t *elem =
         (const volatile uint32_t *)(q->used + 2) + 2u * (q->last_used & (q->size - 1));
     uint32_t id = elem[0], written = elem[1];  /* read once each */
-    if (id >= q->size || q->chain_bytes[id] == 0) {
+    if (id >= q->size || q->chain_descs[id] == 0) {
         *why = "a used element names no buffer in flight";
         return VIRTQ_BROKEN;
     }

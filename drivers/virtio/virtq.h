@@ -2,9 +2,9 @@
  * virtq.h - a split virtqueue (virtio 1.x, section 2.7) as a driver sees
  * it, in memory the driver shares with its device: the descriptor table,
  * the available ring (driver -> device) and the used ring (device ->
- * driver).  Shared by every virtio driver PD (drivers/rng today; net and
- * blk later).  Pure code on memory the caller hands over, so that the host
- * tests (tests/host/test_virtq.c) and the fuzzer (tests/fuzz/fuzz_virtq.c)
+ * driver).  Shared by every virtio driver PD (drivers/rng, drivers/blk and
+ * drivers/net).  Pure code on memory the caller hands over, so that the host
+ * tests (tests/host/test_virtio.c) and the fuzzer (tests/fuzz/fuzz_virtq.c)
  * run the same lines as the driver.
  *
  * Layout in one block of VIRTQ_BYTES(size) bytes, 4096-aligned, which both
@@ -61,9 +61,13 @@ struct virtq {
     uint16_t avail_idx;              /* our next available index (what we published) */
     uint16_t last_used;              /* the used index we have consumed up to */
     uint16_t in_flight;              /* chains made available and not yet used */
-    uint32_t chain_bytes[VIRTQ_MAX_SIZE];   /* per head: bytes the device may write; 0: not in flight */
-    uint16_t chain_descs[VIRTQ_MAX_SIZE];   /* per head in flight: descriptors in its chain */
-    bool desc_busy[VIRTQ_MAX_SIZE];         /* per descriptor: part of a chain in flight */
+    /* In flight, per head: the descriptors of its chain (0: no chain in
+     * flight has this head) and the bytes the device may write into it
+     * (0 for a chain the device only reads); per descriptor: whether a
+     * chain in flight holds it.  One scheme for every kind of chain. */
+    uint16_t chain_descs[VIRTQ_MAX_SIZE];
+    uint32_t chain_bytes[VIRTQ_MAX_SIZE];
+    bool desc_busy[VIRTQ_MAX_SIZE];
 };
 
 /* One buffer of a chain (virtq_add_chain). */
@@ -84,10 +88,14 @@ bool virtq_init(struct virtq *q, void *mem, uint16_t size);
  * notify. */
 bool virtq_add_writable(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t len);
 
+/* The same for a buffer the device only reads (a frame to send): the
+ * device must report a used length of 0 for it. */
+bool virtq_add_readable(struct virtq *q, uint16_t head, uint64_t paddr, uint32_t len);
+
 /* Make a chain of n buffers available, in descriptors head .. head+n-1
  * (all < size and free), with head `head`.  The device-readable buffers
- * must come before the writable ones (virtio's rule), and at least one
- * must be writable (what marks the chain in flight).  False, and nothing
+ * must come before the writable ones (virtio's rule); a chain without a
+ * writable buffer must be used with a length of 0.  False, and nothing
  * changed, otherwise or if a len is 0.  Follow with the transport's
  * notify. */
 bool virtq_add_chain(struct virtq *q, uint16_t head, const struct virtq_buf *bufs, uint16_t n);

@@ -100,6 +100,10 @@ const struct fb_pdinfo_chan *fb_channel_by_name(const char *name);
 int fb_pd_by_name(const char *name);        /* a PD's index, or -1 */
 /* Where the channel's queue region is mapped in this PD; NULL without a queue. */
 void *fb_map_vaddr(const struct fb_pdinfo_chan *chan);
+/* The map entry of the region `name` mapped in this PD, or NULL. */
+const struct fb_pdinfo_map *fb_region_by_name(const char *name);
+/* The channel id on which interrupt `irq` (a GIC INTID) arrives, or -1. */
+int fb_irq_channel(unsigned irq);
 /* The PD's argument i from the description (argv[0] is 0), or NULL. */
 const char *fb_arg(unsigned i);
 /* Attach qp (include/freebeam/queue.h) to the queue pair of this PD's

@@ -10,8 +10,8 @@
 # Targets: host-tests (build/host/test_*), host-fuzz (build/fuzz/fuzz_sysimage
 # and its seed corpus build/fuzz/corpus/, build/fuzz/fuzz_cpio and build/fuzz/cpio-corpus/,
 # build/fuzz/fuzz_queue and build/fuzz/queue-corpus/, build/fuzz/fuzz_virtq and
-# build/fuzz/virtq-corpus/, build/fuzz/fuzz_blkreq and build/fuzz/blkreq-corpus/),
-# host-target-check, host-check (all).
+# build/fuzz/virtq-corpus/, build/fuzz/fuzz_blkreq and build/fuzz/blkreq-corpus/,
+# build/fuzz/fuzz_netdev and build/fuzz/netdev-corpus/), host-target-check, host-check (all).
 
 HOSTT_DIR := $(B)/host
 HOSTT_CFLAGS := $(HOST_CFLAGS) -Ikernel -Itests/host -fsanitize=address,undefined \
@@ -24,6 +24,7 @@ test_fmt_SRCS := kernel/fmt.c
 test_chacha20_SRCS := libos/chacha20.c
 test_virtio_SRCS := drivers/virtio/virtq.c drivers/virtio/virtio_mmio.c
 test_blk_SRCS := drivers/blk/blk_req.c
+test_netdev_SRCS := drivers/net/netdev.c drivers/virtio/virtq.c
 test_sysimage_SRCS := kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
 test_pdinfo_SRCS := kernel/pdinfo.c kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
 # The kernel's pure logic: each test links only what it needs; the ones that
@@ -136,6 +137,23 @@ $(FUZZ_DIR)/blkreq-corpus/.seeded:
 	  printf '\002\000\000\000\001\000\000\000\002\010'; head -c 14 /dev/zero; } > $(@D)/one-write
 	@touch $@
 
+# ---- libFuzzer target of the virtio-net driver's frame path
+# (drivers/net/netdev.c: what the device and the client write), seeded with
+# a receive, a send and an info request ----
+NDFUZZ_SRCS := tests/fuzz/fuzz_netdev.c drivers/net/netdev.c drivers/virtio/virtq.c
+NDFUZZ_DEPS := $(NDFUZZ_SRCS) drivers/net/netdev.h drivers/virtio/virtq.h include/freebeam/net.h \
+  include/freebeam/queue.h tests/host/netdev_rig.h tests/host/virtq_device.h
+
+$(FUZZ_DIR)/fuzz_netdev: $(NDFUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(NDFUZZ_SRCS) -o $@
+
+$(FUZZ_DIR)/netdev-corpus/.seeded:
+	@mkdir -p $(@D)
+	printf '\000\000\003\074\000\001\000\000\000\000\000\000\000\003\000\000\000\000\000\000\000\000\000\000\000' > $(@D)/receive
+	printf '\001\002\000\000\000\000\000\074\000\000\000\000\000\002\000\000\000\000\000\000\000\001\000\000\000\003\000\000\000\000\000\000\000\000\000\000\000' > $(@D)/send-info
+	@touch $@
+
 # ---- pure kernel files must build with the target flags, and link on
 # their own (no libgcc helpers such as __aeabi_uldivmod, no libc) ----
 HOST_TCHECK_SRCS := kernel/lib.c kernel/fmt.c kernel/sysimage_check.c
@@ -158,6 +176,7 @@ $(TCHECK_DIR)/all.o: $(TCHECK_OBJS)
 host-tests: $(addprefix $(HOSTT_DIR)/,$(HOST_TESTS))
 host-fuzz: $(FUZZ_DIR)/fuzz_sysimage $(FUZZ_DIR)/corpus/.seeded $(FUZZ_DIR)/fuzz_cpio \
   $(FUZZ_DIR)/cpio-corpus/.seeded $(FUZZ_DIR)/fuzz_queue $(FUZZ_DIR)/queue-corpus/.seeded \
-  $(FUZZ_DIR)/fuzz_virtq $(FUZZ_DIR)/virtq-corpus/.seeded $(FUZZ_DIR)/fuzz_blkreq $(FUZZ_DIR)/blkreq-corpus/.seeded
+  $(FUZZ_DIR)/fuzz_virtq $(FUZZ_DIR)/virtq-corpus/.seeded $(FUZZ_DIR)/fuzz_blkreq $(FUZZ_DIR)/blkreq-corpus/.seeded \
+  $(FUZZ_DIR)/fuzz_netdev $(FUZZ_DIR)/netdev-corpus/.seeded
 host-target-check: $(TCHECK_DIR)/all.o
 host-check: host-tests host-fuzz host-target-check

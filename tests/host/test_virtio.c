@@ -6,26 +6,18 @@
  * for QEMU's registers: probing the 32 slots by magic, version and device
  * id, the feature handshake of both versions, and queue setup (size cut to
  * the device's maximum, legacy PFN or modern addresses, refusals); chains
- * of descriptors (virtio-blk's header, data, status) and reads of the
- * device's configuration.
+ * of descriptors (virtio-blk's header, data, status), buffers the device
+ * only reads (virtio-net's frames to send), and reads of the device's
+ * configuration by byte, word and 64-bit field.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include "check.h"
 #include "../../drivers/virtio/virtio_mmio.h"
+#include "virtq_device.h"
 
 static _Alignas(4096) uint8_t qmem[VIRTQ_BYTES(8)];
 static _Alignas(4096) uint32_t window[VIO_MMIO_WINDOW_BYTES / 4];
-
-/* What a device does: put element (id, len) in the used ring and publish it. */
-static void device_use(struct virtq *q, uint32_t id, uint32_t len)
-{
-    uint16_t idx = q->used[1];
-    volatile uint32_t *e = (volatile uint32_t *)(q->used + 2) + 2u * (idx & (q->size - 1));
-    e[0] = id;
-    e[1] = len;
-    q->used[1] = (uint16_t)(idx + 1);
-}
 
 static void layout(void)
 {
@@ -94,6 +86,17 @@ static void used_ring(void)
     device_use(&q, 1, 32);                                   /* twice, with two in flight */
     CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_GOT && head == 1);
     CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_BROKEN && strstr(why, "no buffer in flight"));
+
+    /* a buffer the device only reads: no WRITE flag, a used length of 0 only */
+    virtq_init(&q, qmem, 8);
+    CHECK(!virtq_add_readable(&q, 2, 0x40003000, 0));
+    CHECK(virtq_add_readable(&q, 2, 0x40003000, 60) && !virtq_add_writable(&q, 2, 0x40003000, 60));
+    CHECK(q.desc[2].flags == 0 && q.desc[2].len == 60 && q.in_flight == 1);
+    device_use(&q, 2, 0);
+    CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_GOT && head == 2 && len == 0 && q.in_flight == 0);
+    CHECK(virtq_add_readable(&q, 2, 0x40003000, 60));
+    device_use(&q, 2, 1);                                    /* it claims to have written */
+    CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_BROKEN && strstr(why, "larger than its buffer"));
 }
 
 static void chains(void)
@@ -134,12 +137,22 @@ static void chains(void)
     CHECK(!virtq_add_chain(&q, 6, blk, 3) && !virtq_add_chain(&q, 8, blk, 1));   /* past the table */
     struct virtq_buf bad[2] = { blk[2], blk[0] };                /* writable before readable */
     CHECK(!virtq_add_chain(&q, 0, bad, 2));
-    CHECK(!virtq_add_chain(&q, 0, blk, 1));                      /* nothing writable */
     struct virtq_buf zero[2] = { { .paddr = 1, .len = 0 }, blk[2] };
     CHECK(!virtq_add_chain(&q, 0, zero, 2));
     struct virtq_buf huge[2] = { { .paddr = 1, .len = 0xffffffffu, .device_writes = true }, blk[2] };
     CHECK(!virtq_add_chain(&q, 0, huge, 2));                     /* writable bytes overflow */
     CHECK(q.avail[1] == 0 && q.in_flight == 0 && !q.desc_busy[0] && !q.desc_busy[1]);
+    /* a chain with nothing writable (a blk write's header and data): in
+     * flight like any other, used with a length of 0 only */
+    struct virtq_buf out[2] = { blk[0], { .paddr = 0x40100000, .len = 512 } };
+    CHECK(virtq_add_chain(&q, 0, out, 2) && q.desc[0].flags == VIRTQ_DESC_F_NEXT && q.desc[1].flags == 0);
+    CHECK(q.desc_busy[0] && q.desc_busy[1] && !virtq_add_readable(&q, 1, 0x40002000, 8));
+    device_use(&q, 0, 0);
+    CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_GOT && head == 0 && len == 0);
+    CHECK(!q.desc_busy[0] && !q.desc_busy[1] && q.in_flight == 0);
+    CHECK(virtq_add_chain(&q, 0, out, 2));
+    device_use(&q, 0, 1);                                        /* it claims to have written */
+    CHECK(virtq_get_used(&q, &head, &len, &why) == VIRTQ_BROKEN && strstr(why, "larger than its buffer"));
 }
 
 #define REG(slot, off) window[((slot) * VIO_MMIO_SLOT_BYTES + (off)) / 4]
@@ -232,6 +245,11 @@ static void config(void)
     d.version = 2;
     REG(30, VIO_REG_CONFIG_GEN) = 7;
     CHECK(vio_config64(&d, 0) == 0x189abcdefull);
+    /* bytes (virtio-net's MAC): from offset 0x100 of the slot, nothing beyond it */
+    REG(30, VIO_REG_CONFIG) = 0x00545452;                    /* 52:54:54:00 little-endian */
+    REG(30, VIO_REG_CONFIG + 0xfc) = 0x7f000000;
+    CHECK(vio_config8(&d, 0) == 0x52 && vio_config8(&d, 1) == 0x54 && vio_config8(&d, 3) == 0);
+    CHECK(vio_config8(&d, 0xff) == 0x7f && vio_config8(&d, 0x100) == 0);
 }
 
 int main(void)

@@ -5,8 +5,9 @@
 # fuzzer for a bounded time (FUZZ_SECONDS, default 20), the cpio one
 # (FUZZ_CPIO_SECONDS, default 10), the descriptor queue's
 # (FUZZ_QUEUE_SECONDS, default 10), the virtqueue's used-ring reader
-# (FUZZ_VIRTQ_SECONDS, default 10) and the virtio-blk driver's request check
-# (FUZZ_BLKREQ_SECONDS, default 10).  Ends with exactly
+# (FUZZ_VIRTQ_SECONDS, default 10), the virtio-blk driver's request check
+# (FUZZ_BLKREQ_SECONDS, default 10) and the virtio-net driver's frame path
+# (FUZZ_NETDEV_SECONDS, default 10).  Ends with exactly
 # one line "N passed, N failed"; exit status 0 only if nothing failed.
 set -u
 cd "$(dirname "$0")/../.."
@@ -63,6 +64,7 @@ if build host-fuzz; then
   fuzz fuzz_queue "${FUZZ_QUEUE_SECONDS:-10}" build/fuzz/queue-corpus
   fuzz fuzz_virtq "${FUZZ_VIRTQ_SECONDS:-10}" build/fuzz/virtq-corpus
   fuzz fuzz_blkreq "${FUZZ_BLKREQ_SECONDS:-10}" build/fuzz/blkreq-corpus
+  fuzz fuzz_netdev "${FUZZ_NETDEV_SECONDS:-10}" build/fuzz/netdev-corpus
 fi
 
 finish
