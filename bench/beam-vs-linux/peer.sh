@@ -60,7 +60,8 @@ prepare() {
 
 # derive NAME INIT SRC:DEST...: $W/NAME/initrd.cpio.gz, the peer's initramfs
 # (after prepare) with INIT as /init and each SRC copied to DEST (a path in
-# the guest; ending in / for a folder), rebuilt only when an input changed.
+# the guest; ending in / for a folder; SRC/. copies a folder's contents),
+# rebuilt only when an input changed.
 derive() {
   local name=$1 init=$2; shift 2
   local out=$W/$name/initrd.cpio.gz f srcs=()
@@ -75,7 +76,7 @@ derive() {
     for f in "$@"; do
       local dest=$st${f#*:}
       case $dest in */) mkdir -p "$dest" ;; *) mkdir -p "$(dirname "$dest")" ;; esac
-      cp "${f%%:*}" "$dest"
+      cp -r "${f%%:*}" "$dest"   # a file, or a folder's contents as SRC/.
     done
     find "$st" -exec touch -h -d @1 {} +
     (cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --reproducible --quiet) >"$W/$name/initrd.cpio"
