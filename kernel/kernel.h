@@ -99,6 +99,7 @@ struct pd {
     } ch[FB_MAX_CHANNELS];
     uint32_t nmaps;
     struct seg_map maps[PD_MAX_MAPS];
+    int protected;              /* PROTECT changed a page since the last (re)start */
 };
 
 extern struct pd pds[FB_MAX_PDS];
@@ -175,6 +176,10 @@ void ipc_abort_caller(struct tcb *t);   /* t's ppcall fails (callee gone) */
 int pd_load_all(const void *blob, uint32_t avail);
 void pd_fault(struct tcb *t, uint32_t kind, uint32_t addr, uint32_t status);
 void pd_exit(struct tcb *t, uint32_t status);
+
+/* protect.c */
+int pd_protect(struct pd *pd, uint32_t vaddr, uint32_t len, uint32_t perms);
+void pd_unprotect(struct pd *pd);
 void pd_stop(struct pd *pd);
 int pd_restart(struct pd *pd);
 
@@ -225,6 +230,7 @@ void power_off(uint32_t status) __attribute__((noreturn));
 void mmu_init(void);
 uint32_t *mmu_new_space(void);
 int mmu_map(uint32_t *l1, uint32_t vaddr, uint32_t paddr, uint32_t size, uint32_t perms, int device);
+void mmu_protect(uint32_t *l1, uint32_t asid, uint32_t vaddr, uint32_t size, uint32_t perms);
 void mmu_switch(const struct pd *pd);
 void cache_sync_code(uint32_t paddr, uint32_t size);
 void vfp_init(void);

@@ -259,6 +259,7 @@ void pd_stop(struct pd *pd)
 int pd_restart(struct pd *pd)
 {
     pd_stop(pd);
+    pd_unprotect(pd);
     pd->cpu_ticks = 0;                  /* a fresh start, like a new process */
     for (uint32_t i = 0; i < pd->nmaps; i++)
         if (pd->maps[i].restore)

@@ -173,6 +173,7 @@ void syscall_dispatch(struct tcb *t)
         break;
     }
     case FB_SYS_PD_EXIT:      pd_exit(t, r[0]); break;
+    case FB_SYS_PROTECT:      r[0] = (uint32_t)pd_protect(pd, r[0], r[1], r[2]); break;
     case FB_SYS_THREAD_CPU:   sys_thread_cpu(t); break;
     case FB_SYS_PD_CPU:       put_ticks(t, cpu_pd_ticks(pd, timer_now())); break;
     default:

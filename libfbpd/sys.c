@@ -60,6 +60,11 @@ int fb_pd_stop(unsigned pd)
     return (int)fb__sys4(FB_SYS_PD_STOP, pd, 0, 0, 0);
 }
 
+int fb_protect(void *addr, size_t len, unsigned perms)
+{
+    return (int)fb__sys4(FB_SYS_PROTECT, (uint32_t)(uintptr_t)addr, (uint32_t)len, perms, 0);
+}
+
 unsigned fb_pd_self(void)
 {
     return fb__sys4(FB_SYS_PD_SELF, 0, 0, 0, 0);

@@ -2,8 +2,8 @@
 # PDs in systems/NAME/*.c becomes $(B)/images/NAME.img (one PD ELF per .c
 # file, $(B)/pds/NAME/FILE.elf), and is added to IMAGES.
 
-# kapi, nomonitor and heldfault are kernel tests rather than demos (tests/suites/kernel.sh).
-DEMO_SYSTEMS := pingpong fault isolation threads kapi nomonitor heldfault
+# kapi, nomonitor, heldfault and guard are kernel tests rather than demos (tests/suites/kernel.sh).
+DEMO_SYSTEMS := pingpong fault isolation threads kapi nomonitor heldfault guard
 
 # A demo may also use PDs built elsewhere: NAME_EXTRA_ELFS are more
 # prerequisites of its image, NAME_SEARCH more folders for --search.

@@ -53,6 +53,7 @@ struct fb_event fb_reply_wait(struct fb_msg reply, uint64_t deadline);
 /* ---- PD control (needs FB_RIGHT_PD_CONTROL over a monitored PD) ---- */
 int fb_pd_restart(unsigned pd);
 int fb_pd_stop(unsigned pd);
+int fb_protect(void *addr, size_t len, unsigned perms);   /* FB_PERM_* of sysimage.h, 0: none */
 unsigned fb_pd_self(void);
 void fb_poweroff(int status);   /* returns only without the right */
 /* End this PD with a status: its monitor receives an exit record (without

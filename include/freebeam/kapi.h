@@ -46,7 +46,17 @@
 #define FB_SYS_THREAD_CPU     21  /* r0=tid of this PD (0: the caller) -> r0=0 r1,r2=CPU ticks lo,hi | -ESRCH */
 #define FB_SYS_PD_CPU         22  /*                                    -> r0=0 r1,r2=CPU ticks lo,hi: all
                                      threads of this PD since it (re)started, exited ones too */
-#define FB_SYS_MAX            22
+/* Page permissions (the description's map perms, PROTECT): the same bit
+ * values as ELF p_flags.  Never W and X together. */
+#define FB_PERM_X 1u
+#define FB_PERM_W 2u
+#define FB_PERM_R 4u
+
+#define FB_SYS_PROTECT        23  /* r0=vaddr r1=len (page multiples, len > 0) r2=perms: FB_PERM_R|W|X,
+                                     0 for no user access; pages of this PD's own mappings, never
+                                     more than the mapping has, never W|X -> 0 | -EINVAL | -EPERM;
+                                     a restart gives every page its mapping's permissions back */
+#define FB_SYS_MAX            23
 
 /* ---- events returned by RECV / REPLY_RECV (r0 = kind) ---- */
 #define FB_EV_NOTIFY   1  /* r1,r2 = pending channel mask lo,hi (bit n = channel id n)     */

@@ -18,6 +18,7 @@
 #define FREEBEAM_SYSIMAGE_H
 
 #include <stdint.h>
+#include <freebeam/kapi.h>
 
 #define FB_SYS_MAGIC    0x59534246u  /* "FBSY" as little-endian bytes */
 #define FB_SYS_VERSION  3u
@@ -60,10 +61,7 @@
 #define FB_QUEUE_MAX_DEPTH 4096u  /* depth: a power of two, 1..this */
 #define FB_QUEUE_MAX_SLOT 65536u  /* slot: a multiple of 8, 8..this */
 
-/* Permissions, the same bit values as ELF p_flags. Never W and X together. */
-#define FB_PERM_X 1u
-#define FB_PERM_W 2u
-#define FB_PERM_R 4u
+/* Permissions (FB_PERM_R, W, X): kapi.h, which PROTECT shares them with. */
 
 /* fb_sys_region.flags */
 #define FB_REGION_DEVICE 1u   /* paddr names device memory (uncached, XN) */

@@ -40,7 +40,7 @@ test_kipc_SRCS := $(KLOGIC_SRCS)
 test_krights_SRCS := $(KLOGIC_SRCS)
 # pd.c's stop/fault/restart (never pd_load_all): it casts between uint32_t and
 # pointers, which is exact on the target only.  pds/npds come from pd.c here.
-test_kpd_SRCS := $(KLOGIC_SRCS) kernel/pd.c kernel/pdinfo.c kernel/sysimage_check.c kernel/fmt.c
+test_kpd_SRCS := $(KLOGIC_SRCS) kernel/pd.c kernel/protect.c kernel/pdinfo.c kernel/sysimage_check.c kernel/fmt.c
 test_kpd_CFLAGS := -Wno-int-to-pointer-cast -Wno-pointer-to-int-cast -DKSTUBS_WITH_PD_C
 
 host_objs = $(patsubst %.c,$(HOSTT_DIR)/obj/$(1)/%.o,tests/host/$(1).c $($(1)_SRCS))

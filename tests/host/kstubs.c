@@ -145,6 +145,14 @@ int mmu_map(uint32_t *l1, uint32_t vaddr, uint32_t paddr, uint32_t size, uint32_
     return -FB_ENOMEM;
 }
 void cache_sync_code(uint32_t paddr, uint32_t size) { (void)paddr; (void)size; }
+unsigned kstub_protects;
+uint32_t kstub_protect_perms;
+void mmu_protect(uint32_t *l1, uint32_t asid, uint32_t vaddr, uint32_t size, uint32_t perms)
+{
+    (void)l1; (void)asid; (void)vaddr; (void)size;
+    kstub_protects++;
+    kstub_protect_perms = perms;
+}
 void palloc_init(uint32_t start, uint32_t end) { (void)start; (void)end; }
 uint32_t palloc(uint32_t size, uint32_t align) { (void)size; (void)align; return 0; }
 uint32_t palloc_left(uint32_t align) { (void)align; return 0; }

@@ -212,8 +212,48 @@ static void fault_power_off(void)
     CHECK(kstub_reset());
 }
 
+/* PROTECT's checks: page multiples inside the PD's own mappings, never
+ * more than a mapping has, never W|X; a restart puts every mapping's
+ * permissions back. */
+extern unsigned kstub_protects;
+extern uint32_t kstub_protect_perms;
+
+static void protect(void)
+{
+    setup();
+    child->nmaps = 2;
+    child->maps[0] = (struct seg_map){.vaddr = 0x10000, .size = 0x4000, .perms = FB_PERM_R | FB_PERM_X};
+    child->maps[1] = (struct seg_map){.vaddr = 0x14000, .size = 0x8000, .perms = FB_PERM_R | FB_PERM_W};
+    unsigned before = kstub_protects;
+    CHECK(pd_protect(child, 0x14000, 0x1000, 0) == 0);                       /* a guard page */
+    CHECK(kstub_protects == before + 1 && kstub_protect_perms == 0 && child->protected);
+    CHECK(pd_protect(child, 0x15000, 0x2000, FB_PERM_R) == 0);               /* read-only */
+    CHECK(pd_protect(child, 0x13000, 0x2000, FB_PERM_R) == 0);               /* across two mappings */
+    CHECK(pd_protect(child, 0x13000, 0x2000, FB_PERM_R | FB_PERM_W) == -FB_EPERM); /* text is not writable */
+    CHECK(pd_protect(child, 0x10000, 0x1000, FB_PERM_R | FB_PERM_X) == 0);
+    CHECK(pd_protect(child, 0x14000, 0x1000, FB_PERM_R | FB_PERM_W | FB_PERM_X) == -FB_EINVAL); /* W|X */
+    CHECK(pd_protect(child, 0x14000, 0x1000, FB_PERM_W) == -FB_EINVAL);      /* W without R */
+    CHECK(pd_protect(child, 0x14000, 0x1000, 8) == -FB_EINVAL);              /* unknown bit */
+    CHECK(pd_protect(child, 0x14001, 0x1000, 0) == -FB_EINVAL);              /* unaligned */
+    CHECK(pd_protect(child, 0x14000, 0x800, 0) == -FB_EINVAL);
+    CHECK(pd_protect(child, 0x14000, 0, 0) == -FB_EINVAL);                   /* empty */
+    CHECK(pd_protect(child, 0x1b000, 0x2000, 0) == -FB_EINVAL);              /* past the mappings */
+    CHECK(pd_protect(child, 0x0f000, 0x1000, 0) == -FB_EINVAL);              /* before them */
+    CHECK(pd_protect(child, 0xfffff000u, 0x2000, 0) == -FB_EINVAL);          /* wraps */
+    CHECK(kstub_protects == before + 4);                                     /* refusals change nothing */
+    before = kstub_protects;
+    pd_unprotect(child);
+    CHECK(kstub_protects == before + 2 && !child->protected);                /* every mapping, as described */
+    CHECK(kstub_protect_perms == (FB_PERM_R | FB_PERM_W));
+    pd_unprotect(child);
+    CHECK(kstub_protects == before + 2);                                     /* nothing to undo */
+    child->nmaps = 0;
+    CHECK(kstub_reset());
+}
+
 int main(void)
 {
+    protect();
     stop_every_state();
     stop_receiver();
     restart();

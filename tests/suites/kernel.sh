@@ -64,6 +64,15 @@ if boot_expect heldfault 0; then
   has '^mid: fault of pd 2: kind 1 addr 0x00000000$'; check "heldfault: mid's first event after its restart is leaf's fault" $?
 fi
 
+# ---- guard: PROTECT makes a page read-only, then inaccessible; both fault ----
+if boot_expect guard 0; then
+  has '^guard: W\|X -22, writable text -1, unaligned -22$'; check "guard: PROTECT refuses W|X, more than the mapping, unaligned" $?
+  has '^guard: fault 1: kind 1 addr 0x[0-9a-f]{5}001$'; check "guard: a store to the read-only page faults there" $?
+  has '^guard: fault 2: kind 1 addr 0x[0-9a-f]{5}002$'; check "guard: a load from the page without access faults there" $?
+  [ "$(grep -c '^guard: run [12] wrote its page' "$TMP/log")" = 2 ]
+  check "guard: after the restart the page is writable again" $?
+fi
+
 # ---- the profiling kernel (docs/profiling.md): samples that name functions ----
 if tools/freebeam image systems/threads.config -o "$TMP/prof.img" --kernel build/kernel-prof/kernel.elf \
      --search build/pds/threads >/dev/null; then

@@ -126,6 +126,29 @@ int mmu_map(uint32_t *l1, uint32_t vaddr, uint32_t paddr, uint32_t size, uint32_
     return 0;
 }
 
+/* New permissions for mapped pages (the caller checked that they are):
+ * the access bits and XN change, the frame and memory type stay.  perms 0:
+ * privileged access only, so any user access faults.  Device memory stays
+ * XN.  Then the TLB forgets the space's old entries. */
+void mmu_protect(uint32_t *l1, uint32_t asid, uint32_t vaddr, uint32_t size, uint32_t perms)
+{
+    const uint32_t ap_mask = (1u << 9) | (3u << 4);
+    uint32_t ap = !(perms & FB_PERM_R) ? PG_AP_PRIV_RW : (perms & FB_PERM_W) ? PG_AP_RW : PG_AP_RO;
+    for (uint32_t off = 0; off < size; off += FB_PAGE) {
+        uint32_t va = vaddr + off;
+        uint32_t *pte = &l2_for(l1, va, 0)[(va >> 12) & 0xff];
+        int device = (*pte & PG_NORMAL) != PG_NORMAL;
+        uint32_t v = (*pte & ~(ap_mask | PG_XN)) | ap;
+        if (!(perms & FB_PERM_X) || device)
+            v |= PG_XN;
+        *pte = v;
+    }
+    dsb();
+    write_tlbiasid(asid);
+    dsb();
+    isb();
+}
+
 void mmu_switch(const struct pd *pd)
 {
     write_ttbr0((uint32_t)empty_l1 | TTBR_WALK);
