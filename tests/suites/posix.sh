@@ -3,7 +3,8 @@
 # programs linked against it and libos keep svc inside libos only, and the
 # hello-posix image (printf, malloc, pthreads, TLS, clocks, exit status)
 # boots and powers off with 0; posix-files (archive, tmpfs, /dev, descriptors)
-# passes every check.  Ends with `N passed, N failed`.
+# passes every check; posix-ipc, posix-net (sockets over loopback) and
+# posix-conformance pass in a PD and on the host.  Ends with `N passed, N failed`.
 set -u
 cd "$(dirname "$0")/../.."
 pass=0; fail=0
@@ -46,6 +47,22 @@ if ${HOSTCC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -pthread tests/posix/ipc.c -
     ok "ipc on the host's Linux: every check passed"
   else bad "ipc on the host's Linux: exit status $rc"; fi
 else cat /tmp/fb-posix-$$.log; bad "ipc on the host's Linux: build failed"; fi
+# ---- posix-net: IPv4 sockets over the loopback interface (tests/posix/net.c) ----
+# In a PD and on the host with its own libc, like ipc.c.
+img=build/images/posix-net.img
+out=$(tools/freebeam run "$img" --timeout 120 </dev/null 2>&1); rc=$?
+echo "$out" | sed 's/^/  | /'
+[ "$rc" -eq 0 ] && ok "posix-net: exit status 0" || bad "posix-net: exit status $rc"
+if grep -qE "^net: [1-9][0-9]* passed, 0 failed" <<<"$out"; then ok "posix-net: every socket check passed"
+else bad "posix-net: missing 'net: N passed, 0 failed'"; fi
+if ${HOSTCC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -pthread tests/posix/net.c -o build/host/net-linux \
+     >/tmp/fb-posix-$$.log 2>&1; then
+  out=$(timeout 120 build/host/net-linux 2>&1); rc=$?
+  echo "$out" | sed 's/^/  | /'
+  if [ "$rc" -eq 0 ] && grep -qE "^net: [1-9][0-9]* passed, 0 failed" <<<"$out"; then
+    ok "net on the host's Linux: every check passed"
+  else bad "net on the host's Linux: exit status $rc"; fi
+else cat /tmp/fb-posix-$$.log; bad "net on the host's Linux: build failed"; fi
 # ---- posix-conformance: tests/posix/conformance.c (threads, TLS, memory, ----
 # ---- time, files on the rootfs archive and /tmp, pipes, fds, processes)  ----
 # In a PD (image posix-conformance), again under --det where the timed waits
