@@ -27,7 +27,7 @@
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
 
-#define TIMER_STACK 8192u
+#define TIMER_STACK 16384u
 
 unsigned char *libos_net_heap;      /* lwIP's heap (LWIP_RAM_HEAP_POINTER) */
 
