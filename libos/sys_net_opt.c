@@ -13,7 +13,8 @@
  *                SO_PROTOCOL: read only.
  *   IPPROTO_TCP  TCP_NODELAY, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT;
  *                TCP_MAXSEG read only.
- *   IPPROTO_IP   IP_TOS, IP_TTL.
+ *   IPPROTO_IP   IP_TOS, IP_TTL; IP_RECVTOS reads 0 and may be set to 0
+ *                only (no ancillary data is ever delivered).
  *
  * Anything else is ENOPROTOOPT, logged once per PD on the console so that
  * a program's needs show (never accepted and ignored).
@@ -94,6 +95,8 @@ static int set_opt(struct sock *s, long level, long name, const void *val, uint3
         if (p)
             p->tos = (uint8_t)(v & 0xfc);
         return 0;
+    case OPT(IPPROTO_IP, IP_RECVTOS):
+        return v ? unsupported(level, name) : 0;
     case OPT(IPPROTO_IP, IP_TTL):
         if (v < -1 || v == 0 || v > 255)
             return -EINVAL;
@@ -149,6 +152,7 @@ static int get_opt(struct sock *s, long level, long name, void *out, uint32_t *s
     case OPT(SOL_SOCKET, SO_PROTOCOL):  v = tcp ? IPPROTO_TCP : IPPROTO_UDP; break;
     case OPT(IPPROTO_IP, IP_TOS):       v = p ? p->tos : 0; break;
     case OPT(IPPROTO_IP, IP_TTL):       v = p ? p->ttl : IP_DEFAULT_TTL; break;
+    case OPT(IPPROTO_IP, IP_RECVTOS):   v = 0; break;
     default:
         if (!tcp || level != IPPROTO_TCP)
             return unsupported(level, name);

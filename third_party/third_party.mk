@@ -30,8 +30,8 @@ musl-check: $(MUSL_STAMP)
 # libos.a (libos/libos.mk).
 #
 #   make lwip         build/lwip/liblwip.a (+ the Debian source, fetched once)
-LWIP_VERSION := 2.1.3+dfsg1
-LWIP_SRC := $(B)/third_party/lwip-$(LWIP_VERSION)
+# The patched working copy, whose headers libos's socket files include.
+LWIP_SRC := $(B)/third_party/lwip-work
 LWIP_PORT := third_party/lwip/port
 LWIP_LIB := $(B)/lwip/liblwip.a
 LWIP_OBJ_DIR := $(B)/lwip/obj

@@ -218,6 +218,110 @@ static void test_tcp_transfer(void)
     close(lfd);
 }
 
+/* Echo both ways at once: a thread echoes what the server side reads,
+ * another writes 1 MiB on the client side while this one reads it back. */
+static void *echo_thread(void *arg)
+{
+    int fd = *(int *)arg;
+    static unsigned char buf[16384];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        if (write(fd, buf, (size_t)n) != n)
+            break;
+    shutdown(fd, SHUT_WR);
+    return NULL;
+}
+
+struct source {
+    int fd;
+    size_t bytes;
+};
+
+static void *source_thread(void *arg)
+{
+    struct source *src = arg;
+    static unsigned char chunk[32768];
+    for (size_t done = 0; done < src->bytes; done += sizeof chunk) {
+        for (size_t i = 0; i < sizeof chunk; i++)
+            chunk[i] = (unsigned char)((done + i) % 251);
+        if (write(src->fd, chunk, sizeof chunk) != (ssize_t)sizeof chunk)
+            break;
+    }
+    shutdown(src->fd, SHUT_WR);
+    return NULL;
+}
+
+static void test_tcp_echo_both_ways(void)
+{
+    uint16_t port;
+    int lfd = listener(&port);
+    int c, s;
+    tcp_pair(lfd, port, &c, &s);
+    pthread_t echo, source;
+    struct source src = { c, 1 << 20 };
+    check(pthread_create(&echo, NULL, echo_thread, &s) == 0 && pthread_create(&source, NULL, source_thread, &src) == 0,
+          "start the echo and source threads");
+    static unsigned char buf[8192];
+    size_t got = 0;
+    int in_order = 1;
+    ssize_t n;
+    while ((n = read(c, buf, sizeof buf)) > 0) {
+        for (ssize_t i = 0; i < n; i++)
+            in_order &= buf[i] == (unsigned char)((got + (size_t)i) % 251);
+        got += (size_t)n;
+    }
+    pthread_join(source, NULL);
+    pthread_join(echo, NULL);
+    check(got == src.bytes && in_order, "1 MiB echoed while it is still being sent, in order, then EOF");
+    close(c);
+    close(s);
+    close(lfd);
+}
+
+/* Both sides send without reading until neither can (both receive windows
+ * closed), then both drain: every byte arrives, and nothing stalls or
+ * storms while both windows are shut.  (The 1 MiB gen_tcp echo of
+ * erlang/test/fb_net_tests.erl is what hit lwIP's zero-window ACK storm,
+ * third_party/lwip/patches/0001; this is the same situation in C.) */
+static void test_tcp_both_windows_full(void)
+{
+    uint16_t port;
+    int lfd = listener(&port);
+    int c, s;
+    tcp_pair(lfd, port, &c, &s);
+    int one = 1;    /* no Nagle: the senders fill the windows to the last byte */
+    setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    fcntl(c, F_SETFL, O_NONBLOCK);
+    fcntl(s, F_SETFL, O_NONBLOCK);
+    static unsigned char buf[16384];
+    memset(buf, 'w', sizeof buf);
+    size_t sent_c = 0, sent_s = 0;
+    ssize_t n;
+    for (int round = 0; round < 4; round++) {
+        while ((n = send(c, buf, sizeof buf, 0)) > 0)
+            sent_c += (size_t)n;
+        while ((n = send(s, buf, sizeof buf, 0)) > 0)
+            sent_s += (size_t)n;
+    }
+    check(sent_c > 0 && sent_s > 0 && errno == EAGAIN, "both sides filled until EAGAIN");
+    /* Drain both, sending what is left over, until everything arrived. */
+    size_t got_c = 0, got_s = 0;
+    for (int i = 0; i < 100000 && (got_s < sent_c || got_c < sent_s); i++) {
+        if ((n = recv(s, buf, sizeof buf, 0)) > 0)
+            got_s += (size_t)n;
+        if ((n = recv(c, buf, sizeof buf, 0)) > 0)
+            got_c += (size_t)n;
+        if (got_s == sent_c && got_c == sent_s)
+            break;
+        poll_one(s, POLLIN, 10);
+    }
+    check(got_s == sent_c && got_c == sent_s, "then both sides read everything the other sent");
+    close(c);
+    close(s);
+    close(lfd);
+}
+
 static void test_tcp_errors(void)
 {
     /* A port nobody listens on: bind, read its number, close. */
@@ -466,6 +570,8 @@ int main(void)
     printf("net: on %s\n", on_freebeam ? "freebeam" : "Linux");
     test_tcp_nonblocking_connect();
     test_tcp_transfer();
+    test_tcp_echo_both_ways();
+    test_tcp_both_windows_full();
     test_tcp_errors();
     test_tcp_options();
     test_udp();
