@@ -13,8 +13,8 @@
  *                SO_PROTOCOL: read only.
  *   IPPROTO_TCP  TCP_NODELAY, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT;
  *                TCP_MAXSEG read only.
- *   IPPROTO_IP   IP_TOS, IP_TTL; IP_RECVTOS reads 0 and may be set to 0
- *                only (no ancillary data is ever delivered).
+ *   IPPROTO_IP   IP_TOS, IP_TTL; IP_RECVTOS, IP_RECVTTL, IP_PKTINFO read 0
+ *                and may be set to 0 only (no ancillary data is delivered).
  *
  * Anything else is ENOPROTOOPT, logged once per PD on the console so that
  * a program's needs show (never accepted and ignored).
@@ -96,6 +96,8 @@ static int set_opt(struct sock *s, long level, long name, const void *val, uint3
             p->tos = (uint8_t)(v & 0xfc);
         return 0;
     case OPT(IPPROTO_IP, IP_RECVTOS):
+    case OPT(IPPROTO_IP, IP_RECVTTL):
+    case OPT(IPPROTO_IP, IP_PKTINFO):
         return v ? unsupported(level, name) : 0;
     case OPT(IPPROTO_IP, IP_TTL):
         if (v < -1 || v == 0 || v > 255)
@@ -152,7 +154,9 @@ static int get_opt(struct sock *s, long level, long name, void *out, uint32_t *s
     case OPT(SOL_SOCKET, SO_PROTOCOL):  v = tcp ? IPPROTO_TCP : IPPROTO_UDP; break;
     case OPT(IPPROTO_IP, IP_TOS):       v = p ? p->tos : 0; break;
     case OPT(IPPROTO_IP, IP_TTL):       v = p ? p->ttl : IP_DEFAULT_TTL; break;
-    case OPT(IPPROTO_IP, IP_RECVTOS):   v = 0; break;
+    case OPT(IPPROTO_IP, IP_RECVTOS):
+    case OPT(IPPROTO_IP, IP_RECVTTL):
+    case OPT(IPPROTO_IP, IP_PKTINFO):   v = 0; break;
     default:
         if (!tcp || level != IPPROTO_TCP)
             return unsupported(level, name);

@@ -2,7 +2,7 @@
 %% sockets on lwIP, docs/networking.md): listen on a free port, connect,
 %% send and receive both ways, passive and active mode, {packet, 4}, a
 %% larger transfer, the peer seeing a close, the error answers; UDP
-%% datagrams both ways.
+%% datagrams both ways; names from the image's inetrc.
 -module(fb_net_tests).
 -include_lib("eunit/include/eunit.hrl").
 
@@ -105,3 +105,15 @@ udp_test() ->
     ?assertEqual({error, timeout}, gen_udp:recv(B, 0, 50)),
     ok = gen_udp:close(A),
     ok = gen_udp:close(B).
+
+%% Names come from the image's inetrc (ERL_INETRC=/otp/etc/inetrc:
+%% {lookup, [file]}): localhost is known, an unknown name is an error, and
+%% nothing tries to start the inet_gethost helper (which would halt the VM).
+name_lookup_test() ->
+    ?assertEqual([file], inet_db:res_option(lookup)),
+    ?assertEqual({ok, ?LO}, inet:getaddr("localhost", inet)),
+    ?assertMatch({error, _}, inet:getaddr("no-such-host.invalid", inet)),
+    {ok, L} = gen_tcp:listen(0, [{ip, ?LO}]),
+    {ok, Port} = inet:port(L),
+    {ok, C} = gen_tcp:connect("localhost", Port, [], ?T),
+    [ok = gen_tcp:close(X) || X <- [C, L]].
