@@ -9,6 +9,10 @@
 #include "net.h"
 #include "net_addr.h"
 
+/* The socket file of descriptor fd, with a reference (sys_net.c); NULL and
+ * *err = -EBADF (no such descriptor) or -ENOTSOCK (not a socket). */
+struct file *net_sock_file(long fd, long *err);
+
 /* Is every buffer of the iovec (and the array itself) the caller's, for
  * reading (write = 0) or writing (write = 1)? */
 bool net_iov_user_ok(const struct iovec *iov, long cnt, int write);

@@ -19,7 +19,6 @@ bool libos_user_ok(const void *p, size_t len, int write);
 
 #define SOCKADDR_MAX 128u           /* sizeof(struct sockaddr_storage): Linux's limit */
 
-/* The socket of fd, with a reference; NULL and *err = -EBADF or -ENOTSOCK. */
 struct file *net_sock_file(long fd, long *err)
 {
     struct file *fp = libos_fd_get((int)fd);

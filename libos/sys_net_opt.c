@@ -27,7 +27,6 @@
 #include <netinet/tcp.h>
 
 bool libos_user_ok(const void *p, size_t len, int write);
-struct file *net_sock_file(long fd, long *err);
 
 #define OPT(level, name) (((uint32_t)(level) << 16) | (uint32_t)(name))
 
