@@ -25,6 +25,9 @@
 #   --tree SRC:DEST the files under directory SRC as they are, at /otp/DEST
 #                   (e.g. --tree build/x/test:test gives /otp/test/ebin/...)
 # /otp/NOTICES holds the licence notices of what the image holds (tools/notices.sh).
+# /otp/etc/inetrc is the name lookup configuration the images point erts at
+# (ERL_INETRC): names come from it, never from inet_gethost, which cannot be
+# spawned in a PD and whose failure halts the VM (docs/networking.md).
 # The archive is reproducible: sorted entries, every mtime 0.
 set -euo pipefail
 usage() { echo "usage: $0 [--app DIR]... [--tree SRC:DEST]... OUT.cpio [APP...]" >&2; exit 2; }
@@ -93,6 +96,15 @@ for t in ${trees[@]+"${trees[@]}"}; do
   mkdir -p "$root/$dest"
   cp -r "$src"/. "$root/$dest/"
 done
+
+# Name lookups: this file only (no native lookup helper), localhost known.
+mkdir -p "$root/etc"
+cat >"$root/etc/inetrc" <<'INETRC'
+%% freebeam's inetrc (beam/mkroot.sh; ERL_INETRC points here): look names up
+%% here only, never through the inet_gethost helper (no processes in a PD).
+{lookup, [file]}.
+{host, {127,0,0,1}, ["localhost"]}.
+INETRC
 
 # The licence notices of what the image holds, readable in it as /otp/NOTICES.
 notice_opts=()

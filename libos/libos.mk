@@ -24,14 +24,21 @@ LIBOS_ARCH := -march=armv7-a -mfloat-abi=hard -mfpu=vfpv3-d16
 # host or of Debian's armhf glibc.
 LIBOS_INC := -nostdinc -isystem $(MUSL_SYSROOT)/include -isystem $(TGCC_INC)
 # -fomit-frame-pointer: r7 carries the kernel call number (libos/kcall.h).
+# lwIP's headers (third_party/lwip.mk) as system headers: its code, not ours.
 LIBOS_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding $(LIBOS_INC) -Iinclude \
+  -isystem $(LWIP_PORT) -isystem $(LWIP_SRC)/src/include \
   $(LIBOS_ARCH) -fno-pic -fno-stack-protector -fno-common -fomit-frame-pointer \
   -ffunction-sections -fdata-sections
 
-$(LIBOS): $(LIBOS_OBJS)
+# libos.a also holds lwIP's objects (build/lwip/obj/lwip_*.o), so that every
+# link of libos (erts's too) gets the stack without a change to its command.
+$(LIBOS): $(LIBOS_OBJS) $(LWIP_LIB)
 	@mkdir -p $(@D)
 	rm -f $@
-	$(TAR) rcs $@ $^
+	$(TAR) rcs $@ $(LIBOS_OBJS) $(LWIP_OBJ_DIR)/*.o
+
+# The socket files include lwIP's headers, which its build fetches.
+$(filter $(B)/libos/obj/net_% $(B)/libos/obj/sys_net%,$(LIBOS_OBJS)): $(LWIP_LIB)
 
 # Every libos object needs musl's installed headers.
 $(B)/libos/obj/%.c.o: libos/%.c $(MUSL_STAMP)
@@ -133,3 +140,9 @@ $(B)/posix/conformance.cpio: $(CONFORMANCE_DATA)
 $(eval $(call posix_elf,$(B)/posix/conformance.elf,tests/posix/conformance.c))
 
 $(eval $(call posix_image,posix-conformance,$(B)/posix/conformance.elf $(B)/posix/conformance.cpio,120))
+
+# ---- posix-net: sockets over the loopback interface (tests/posix/net.c) ----
+# The same source is also built for the host by tests/suites/posix.sh.
+$(eval $(call posix_elf,$(B)/posix/net.elf,tests/posix/net.c))
+
+$(eval $(call posix_image,posix-net,$(B)/posix/net.elf,60))

@@ -24,3 +24,21 @@ $(MUSL_LIBC) $(MUSL_SYSROOT)/include/bits/syscall.h: $(MUSL_STAMP)
 musl: $(MUSL_STAMP)
 musl-check: $(MUSL_STAMP)
 	CROSS=$(CROSS) third_party/musl/check.sh $(MUSL_LIBC)
+
+# lwIP 2.1.3 (Debian's `lwip`), the TCP/IP stack of libos's sockets
+# (third_party/lwip/build.sh, docs/networking.md): its objects go into
+# libos.a (libos/libos.mk).
+#
+#   make lwip         build/lwip/liblwip.a (+ the Debian source, fetched once)
+# The patched working copy, whose headers libos's socket files include.
+LWIP_SRC := $(B)/third_party/lwip-work
+LWIP_PORT := third_party/lwip/port
+LWIP_LIB := $(B)/lwip/liblwip.a
+LWIP_OBJ_DIR := $(B)/lwip/obj
+LWIP_OURS := third_party/apt-source.sh $(shell find third_party/lwip -type f 2>/dev/null)
+
+$(LWIP_LIB): $(LWIP_OURS) $(MUSL_STAMP)
+	CROSS=$(CROSS) third_party/lwip/build.sh $(B)
+
+.PHONY: lwip
+lwip: $(LWIP_LIB)

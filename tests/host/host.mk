@@ -11,7 +11,8 @@
 # and its seed corpus build/fuzz/corpus/, build/fuzz/fuzz_cpio and build/fuzz/cpio-corpus/,
 # build/fuzz/fuzz_queue and build/fuzz/queue-corpus/, build/fuzz/fuzz_virtq and
 # build/fuzz/virtq-corpus/, build/fuzz/fuzz_blkreq and build/fuzz/blkreq-corpus/,
-# build/fuzz/fuzz_netdev and build/fuzz/netdev-corpus/), host-target-check, host-check (all).
+# build/fuzz/fuzz_netdev and build/fuzz/netdev-corpus/, build/fuzz/fuzz_net_addr and
+# build/fuzz/net-corpus/), host-target-check, host-check (all).
 
 HOSTT_DIR := $(B)/host
 HOSTT_CFLAGS := $(HOST_CFLAGS) -Ikernel -Itests/host -fsanitize=address,undefined \
@@ -22,6 +23,7 @@ HOST_TESTS := $(patsubst tests/host/%.c,%,$(wildcard tests/host/test_*.c))
 # Kernel (and helper) sources each test links with, besides its own file.
 test_fmt_SRCS := kernel/fmt.c
 test_chacha20_SRCS := libos/chacha20.c
+test_libos_net_addr_SRCS := libos/net_addr.c
 test_virtio_SRCS := drivers/virtio/virtq.c drivers/virtio/virtio_mmio.c
 test_blk_SRCS := drivers/blk/blk_req.c
 test_netdev_SRCS := drivers/net/netdev.c drivers/virtio/virtq.c
@@ -135,6 +137,18 @@ $(FUZZ_DIR)/blkreq-corpus/.seeded:
 	{ printf '\007\003\010\000\000\000\000\000\000\000\000\001\000\001'; head -c 127 /dev/zero; \
 	  printf '\000\000\000\000\030\000\000\000'; head -c 120 /dev/zero; \
 	  printf '\002\000\000\000\001\000\000\000\002\010'; head -c 14 /dev/zero; } > $(@D)/one-write
+
+# ---- libFuzzer target of libos's socket argument checks (libos/net_addr.c),
+# seeded with an AF_INET address, an AF_UNSPEC one and an int ----
+$(FUZZ_DIR)/fuzz_net_addr: tests/fuzz/fuzz_net_addr.c libos/net_addr.c libos/net_addr.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_net_addr.c -o $@
+
+$(FUZZ_DIR)/net-corpus/.seeded:
+	@mkdir -p $(@D)
+	printf '\002\000\037\220\177\000\000\001\000\000\000\000\000\000\000\000' > $(@D)/inet-127.0.0.1-8080
+	printf '\000\000' > $(@D)/unspec
+	printf '\001\000\000\000' > $(@D)/int-1
 	@touch $@
 
 # ---- libFuzzer target of the virtio-net driver's frame path
@@ -177,6 +191,7 @@ host-tests: $(addprefix $(HOSTT_DIR)/,$(HOST_TESTS))
 host-fuzz: $(FUZZ_DIR)/fuzz_sysimage $(FUZZ_DIR)/corpus/.seeded $(FUZZ_DIR)/fuzz_cpio \
   $(FUZZ_DIR)/cpio-corpus/.seeded $(FUZZ_DIR)/fuzz_queue $(FUZZ_DIR)/queue-corpus/.seeded \
   $(FUZZ_DIR)/fuzz_virtq $(FUZZ_DIR)/virtq-corpus/.seeded $(FUZZ_DIR)/fuzz_blkreq $(FUZZ_DIR)/blkreq-corpus/.seeded \
-  $(FUZZ_DIR)/fuzz_netdev $(FUZZ_DIR)/netdev-corpus/.seeded
+  $(FUZZ_DIR)/fuzz_netdev $(FUZZ_DIR)/netdev-corpus/.seeded \
+  $(FUZZ_DIR)/fuzz_net_addr $(FUZZ_DIR)/net-corpus/.seeded
 host-target-check: $(TCHECK_DIR)/all.o
 host-check: host-tests host-fuzz host-target-check

@@ -3,7 +3,8 @@
 # programs linked against it and libos keep svc inside libos only, and the
 # hello-posix image (printf, malloc, pthreads, TLS, clocks, exit status)
 # boots and powers off with 0; posix-files (archive, tmpfs, /dev, descriptors)
-# passes every check.  Ends with `N passed, N failed`.
+# passes every check; posix-ipc, posix-net (sockets over loopback) and
+# posix-conformance pass in a PD and on the host.  Ends with `N passed, N failed`.
 set -u
 cd "$(dirname "$0")/../.."
 pass=0; fail=0
@@ -28,24 +29,30 @@ echo "$out" | sed 's/^/  | /'
 [ "$rc" -eq 0 ] && ok "posix-files: exit status 0" || bad "posix-files: exit status $rc"
 if grep -qE "^files: [1-9][0-9]* passed, 0 failed" <<<"$out"; then ok "posix-files: every file check passed"
 else bad "posix-files: missing 'files: N passed, 0 failed'"; fi
-# ---- posix-ipc: pipes, eventfd, poll/select, identity, limits, processes ----
-# The same tests/posix/ipc.c in a PD and on the host with its own libc: the
-# host run proves the checks test Linux's semantics.
-img=build/images/posix-ipc.img
-out=$(tools/freebeam run "$img" --timeout 120 </dev/null 2>&1); rc=$?
-echo "$out" | sed 's/^/  | /'
-[ "$rc" -eq 0 ] && ok "posix-ipc: exit status 0" || bad "posix-ipc: exit status $rc"
-if grep -qE "^ipc: [1-9][0-9]* passed, 0 failed" <<<"$out"; then ok "posix-ipc: every ipc check passed"
-else bad "posix-ipc: missing 'ipc: N passed, 0 failed'"; fi
+# in_pd_and_on_linux NAME WHAT: tests/posix/NAME.c in a PD (image posix-NAME)
+# and built for the host with its own libc: the host run proves the checks
+# test Linux's semantics.  Each must print `NAME: N passed, 0 failed`.
 mkdir -p build/host
-if ${HOSTCC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -pthread tests/posix/ipc.c -o build/host/ipc-linux \
-     >/tmp/fb-posix-$$.log 2>&1; then
-  out=$(timeout 120 build/host/ipc-linux 2>&1); rc=$?
+in_pd_and_on_linux() {
+  local name=$1 what=$2 out rc
+  out=$(tools/freebeam run "build/images/posix-$name.img" --timeout 120 </dev/null 2>&1); rc=$?
   echo "$out" | sed 's/^/  | /'
-  if [ "$rc" -eq 0 ] && grep -qE "^ipc: [1-9][0-9]* passed, 0 failed" <<<"$out"; then
-    ok "ipc on the host's Linux: every check passed"
-  else bad "ipc on the host's Linux: exit status $rc"; fi
-else cat /tmp/fb-posix-$$.log; bad "ipc on the host's Linux: build failed"; fi
+  [ "$rc" -eq 0 ] && ok "posix-$name: exit status 0" || bad "posix-$name: exit status $rc"
+  if grep -qE "^$name: [1-9][0-9]* passed, 0 failed" <<<"$out"; then ok "posix-$name: every $what check passed"
+  else bad "posix-$name: missing '$name: N passed, 0 failed'"; fi
+  if ${HOSTCC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -pthread "tests/posix/$name.c" -o "build/host/$name-linux" \
+       >/tmp/fb-posix-$$.log 2>&1; then
+    out=$(timeout 120 "build/host/$name-linux" 2>&1); rc=$?
+    echo "$out" | sed 's/^/  | /'
+    if [ "$rc" -eq 0 ] && grep -qE "^$name: [1-9][0-9]* passed, 0 failed" <<<"$out"; then
+      ok "$name on the host's Linux: every check passed"
+    else bad "$name on the host's Linux: exit status $rc"; fi
+  else cat /tmp/fb-posix-$$.log; bad "$name on the host's Linux: build failed"; fi
+}
+# ---- posix-ipc: pipes, eventfd, poll/select, identity, limits, processes ----
+in_pd_and_on_linux ipc ipc
+# ---- posix-net: IPv4 sockets over the loopback interface ----
+in_pd_and_on_linux net socket
 # ---- posix-conformance: tests/posix/conformance.c (threads, TLS, memory, ----
 # ---- time, files on the rootfs archive and /tmp, pipes, fds, processes)  ----
 # In a PD (image posix-conformance), again under --det where the timed waits

@@ -171,7 +171,8 @@ estr() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
 declare -A env_set=()
 env_all=()
 for e in ${envs[@]+"${envs[@]}"}; do env_set[${e%%=*}]=1; env_all+=("$e"); done
-defaults=(HOME=/ TERM=vt100 LANG=C.UTF-8 FREEBEAM_NODENAME=freebeam.local ROOTDIR=/otp BINDIR=/otp/bin
+defaults=(HOME=/ TERM=vt100 LANG=C.UTF-8 FREEBEAM_NODENAME=freebeam.local ERL_INETRC=/otp/etc/inetrc
+          ROOTDIR=/otp BINDIR=/otp/bin
           EMU=beam PROGNAME=erl ERL_CRASH_DUMP=/tmp/erl_crash.dump)
 [ $shell -eq 1 ] && defaults+=(FREEBEAM_CONSOLE_CH=0)
 for e in ${plan_envs[@]+"${plan_envs[@]}"} "${defaults[@]}"; do [ -n "${env_set[${e%%=*}]:-}" ] || env_all+=("$e"); done

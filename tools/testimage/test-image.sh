@@ -167,7 +167,8 @@ heap=rest
 declare -A env_set=()
 env_all=()
 for e in ${envs[@]+"${envs[@]}"}; do env_set[${e%%=*}]=1; env_all+=("$e"); done
-for e in HOME=/ TERM=vt100 LANG=C.UTF-8 FREEBEAM_NODENAME=freebeam.local ROOTDIR=/otp BINDIR=/otp/bin \
+for e in HOME=/ TERM=vt100 LANG=C.UTF-8 FREEBEAM_NODENAME=freebeam.local ERL_INETRC=/otp/etc/inetrc \
+         ROOTDIR=/otp BINDIR=/otp/bin \
          EMU=beam PROGNAME=erl ERL_CRASH_DUMP=/tmp/erl_crash.dump; do
   [ -n "${env_set[${e%%=*}]:-}" ] || env_all+=("$e")
 done

@@ -1,0 +1,91 @@
+/*
+ * lwipopts.h - the lwIP configuration of libos's sockets (docs/networking.md).
+ *
+ * NO_SYS=1: lwIP's raw (callback) API only, no threads of its own, no
+ * netconn or sockets API (libos has its own socket layer, libos/net_*.c,
+ * with Linux's constants and descriptors in libos's fd table).  Every call
+ * into lwIP is made under one libos lock (net_lock, libos/net_stack.c), so
+ * lwIP's own critical sections are empty (SYS_LIGHTWEIGHT_PROT=0).  Timers
+ * run in a libos thread that sleeps until the next lwIP timeout.
+ *
+ * Memory: lwIP's heap (mem.c) lives in libos pages taken at the first
+ * socket (LWIP_RAM_HEAP_POINTER), and its pools come from that heap
+ * (MEMP_MEM_MALLOC), so a program that never opens a socket pays nothing
+ * but code.
+ *
+ * Today only the loopback interface (127.0.0.1/8) exists.  Options off for
+ * now and why, each one line to turn on with the network interface:
+ * ARP/Ethernet (no Ethernet netif yet; its timer ticks every second),
+ * IP fragmentation and reassembly (the loopback MTU is large; reassembly
+ * ticks every second), DHCP, DNS, IGMP, IPv6.
+ */
+#ifndef FREEBEAM_LWIPOPTS_H
+#define FREEBEAM_LWIPOPTS_H
+
+/* ---- system ---- */
+#define NO_SYS                  1
+#define LWIP_TIMERS             1
+#define SYS_LIGHTWEIGHT_PROT    0
+#define LWIP_NETCONN            0
+#define LWIP_SOCKET             0
+#define LWIP_CALLBACK_API       1
+#define LWIP_EVENT_API          0
+
+/* ---- memory ---- */
+#define MEM_ALIGNMENT           4
+#define MEM_SIZE                (1024 * 1024)
+extern unsigned char *libos_net_heap;
+#define LWIP_RAM_HEAP_POINTER   libos_net_heap
+#define MEMP_MEM_MALLOC         1
+#define MEM_LIBC_MALLOC         0
+#define MEM_STATS               0
+#define MEMP_STATS              0
+#define LWIP_STATS              0
+
+/* ---- protocols ---- */
+#define LWIP_IPV4               1
+#define LWIP_IPV6               0
+#define LWIP_ICMP               1
+#define LWIP_RAW                0
+#define LWIP_UDP                1
+#define LWIP_TCP                1
+#define LWIP_ARP                0
+#define LWIP_ETHERNET           0
+#define IP_FORWARD              0
+#define IP_REASSEMBLY           0
+#define IP_FRAG                 0
+#define LWIP_DHCP               0
+#define LWIP_AUTOIP             0
+#define LWIP_IGMP               0
+#define LWIP_DNS                0
+#define LWIP_ALTCP              0
+/* htons and friends come from musl's <netinet/in.h>, not from lwIP. */
+#define LWIP_DONT_PROVIDE_BYTEORDER_FUNCTIONS 1
+
+/* ---- interfaces ---- */
+#define LWIP_NETIF_LOOPBACK     1
+#define LWIP_HAVE_LOOPIF        1
+#define LWIP_LOOPBACK_MAX_PBUFS 0
+#define LWIP_NETIF_STATUS_CALLBACK 0
+#define LWIP_NETIF_LINK_CALLBACK 0
+#define LWIP_SINGLE_NETIF       0
+/* The loopback interface neither computes nor checks checksums; a later
+ * Ethernet interface does both. */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
+
+/* ---- TCP ---- */
+#define TCP_MSS                 1460
+#define TCP_WND                 (32 * TCP_MSS)
+#define TCP_SND_BUF             (32 * TCP_MSS)
+#define TCP_SND_QUEUELEN        (4 * TCP_SND_BUF / TCP_MSS)
+#define MEMP_NUM_TCP_SEG        TCP_SND_QUEUELEN
+#define TCP_LISTEN_BACKLOG      1
+#define TCP_DEFAULT_LISTEN_BACKLOG 128
+#define LWIP_TCP_KEEPALIVE      1
+#define SO_REUSE                1
+#define TCP_QUEUE_OOSEQ         1
+#define LWIP_TCP_TIMESTAMPS     0
+#define LWIP_WND_SCALE          0
+
+
+#endif
