@@ -11,7 +11,9 @@
 #     bytes, ECDSA, EdDSA and RSA key generation with sign/verify, and
 #     public_key decoding and verifying a certificate and signatures the
 #     host's openssl made just now (in a temporary folder, never committed),
-#     all passed to the image as a generated module, crypto_host_data.
+#     all passed to the image as a generated module, crypto_host_data;
+#   - an application whose .app needs crypto, through `tools/freebeam image
+#     --app`: the crypto flavour boots it, IMAGE.notices names OpenSSL.
 # Ends with `N passed, N failed`.  CRYPTO_TIMEOUT bounds the image's run (s).
 set -u
 cd "$(dirname "$0")/../.."
@@ -69,4 +71,28 @@ summary=$(tr -d '\r' <"$work/image.log" | grep -E '^fb_test: crypto_image_tests:
 check "the image ran crypto_image_tests: ${summary:-no result} (exit $rc)" \
   eval '[ $rc -eq 0 ] && printf "%s\n" "$summary" | grep -qE "^fb_test: crypto_image_tests: (19|[2-9][0-9]) passed, 0 failed, 0 skipped$"'
 check "the rng driver seeded libos (no unseeded warning)" eval '! grep -aq "NOT cryptographically seeded" "$work/image.log"'
+
+# ---- an application that needs crypto, through `tools/freebeam image --app` ----
+# Its .app names crypto: the release brings crypto in, the image boots the
+# crypto flavour, and IMAGE.notices carries OpenSSL's notice.
+mkdir -p "$work/capp/ebin"
+cat >"$work/capp/ebin/capp.app" <<'EOF'
+{application, capp, [{description, "needs crypto"}, {vsn, "0.1.0"}, {modules, [capp]}, {registered, []},
+                     {applications, [kernel, stdlib, crypto]}, {mod, {capp, []}}]}.
+EOF
+cat >"$work/capp.erl" <<'EOF'
+-module(capp).
+-behaviour(application).
+-export([start/2, stop/1]).
+start(_, _) ->
+    io:format("capp: sha256(a) ~s~n", [string:lowercase(binary:encode_hex(crypto:hash(sha256, <<"a">>)))]),
+    erlang:halt(0).
+stop(_) -> ok.
+EOF
+erlc -o "$work/capp/ebin" "$work/capp.erl" && tools/freebeam image --app "$work/capp" -o "$work/capp.img" >/dev/null 2>&1
+check "image --app: an application needing crypto gets OpenSSL's notice" eval 'grep -q "^- OpenSSL 3\." "$work/capp.img.notices"'
+tools/freebeam run "$work/capp.img" --timeout "${CRYPTO_TIMEOUT:-600}" </dev/null >"$work/capp.log" 2>&1
+rc=$?
+check "image --app: it boots the crypto flavour and hashes (exit $rc)" \
+  eval '[ $rc -eq 0 ] && tr -d "\r" <"$work/capp.log" | grep -aq "^capp: sha256(a) ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb$"'
 finish

@@ -161,13 +161,14 @@ while read -r kind a b; do   # app: a = APP-VSN, b = the directory (may hold spa
 done <"$work/plan"
 [ -n "$boot" ] && [ -n "$relname" ] || refuse "internal error: no boot script planned"
 
-# A release with the crypto application boots the crypto flavour of erts
-# (its NIF and OpenSSL's libcrypto linked in; same file name, found first
-# by --search); any other keeps the plain one (docs/crypto.md).
+# A release with the crypto application (the host's, or its own copy)
+# boots the crypto flavour of erts (its NIF and OpenSSL's libcrypto linked
+# in; same file name, found first by --search); any other keeps the plain
+# one (docs/crypto.md).
 erts_dir=$B/erts
-for a in ${host_apps[@]+"${host_apps[@]}"}; do
+for a in ${host_apps[@]+"${host_apps[@]}"} ${app_args[@]+"${app_args[@]##*/}"}; do
   case $a in
-    crypto-*) erts_dir=$B/erts/crypto
+    crypto|crypto-*) erts_dir=$B/erts/crypto
               [ -f "$erts_dir/beam.smp" ] || need+=("${erts_dir#$ROOT/}/beam.smp") ;;
   esac
 done
