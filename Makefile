@@ -37,6 +37,7 @@ setup:
 -include tools/tools.mk
 -include third_party/third_party.mk
 -include libos/libos.mk
+-include third_party/openssl.mk
 -include third_party/erlang.mk
 -include erlang/erlang.mk
 -include kernel/kernel.mk

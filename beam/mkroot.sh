@@ -76,8 +76,14 @@ for app in kernel stdlib compiler "$@"; do
   fi
   mkdir -p "$dst/ebin"
   cp "$src"/ebin/*.beam "$src"/ebin/*.app "$dst/ebin/" 2>/dev/null || cp "$src"/ebin/* "$dst/ebin/"
-  # -L: Debian links some priv files to other packages (common_test's jquery)
-  [ -d "$src/priv" ] && cp -rL "$src/priv" "$dst/"
+  # -L: Debian links some priv files to other packages (common_test's jquery).
+  # Not the host's shared objects (crypto's and asn1's NIFs, built for the
+  # host): a PD loads no code at run time; the NIFs it can have are linked
+  # into beam.smp (third_party/erlang/build.sh).
+  if [ -d "$src/priv" ]; then
+    cp -rL "$src/priv" "$dst/"
+    find "$dst/priv" -name '*.so' -type f -delete
+  fi
   [ -d "$src/include" ] && cp -r "$src/include" "$dst/"
 done
 
@@ -107,8 +113,11 @@ cat >"$root/etc/inetrc" <<'INETRC'
 INETRC
 
 # The licence notices of what the image holds, readable in it as /otp/NOTICES.
+# An archive with the crypto application is booted by the crypto flavour of
+# erts, which holds OpenSSL's libcrypto.
 notice_opts=()
-compgen -G "$root/lib/elixir-*" >/dev/null && notice_opts=(--elixir)
+compgen -G "$root/lib/elixir-*" >/dev/null && notice_opts+=(--elixir)
+compgen -G "$root/lib/crypto-*" >/dev/null && notice_opts+=(--openssl)
 "$(dirname "$0")/../tools/notices.sh" "$root/NOTICES" ${notice_opts[@]+"${notice_opts[@]}"}
 
 # The boot scripts load the modules of their first primLoad at every boot,

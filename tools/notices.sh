@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tools/notices.sh OUT - the licence notices a freebeam image must carry,
+# tools/notices.sh OUT [--elixir] [--openssl] - the licence notices a freebeam image must carry,
 # written to OUT (a plain text file).  beam/mkroot.sh puts it in every OTP
 # root archive as /otp/NOTICES; `tools/freebeam image` writes it next to
 # every image as IMAGE.notices.
@@ -14,6 +14,10 @@
 #     programs)   Debian's copyright file of the musl source package the
 #     build fetched (build/third_party/musl-*/debian/copyright); a build that
 #     never fetched musl has no PD that contains it
+#   OpenSSL (libcrypto, in the crypto flavour of beam.smp that images with
+#     the crypto application boot: OUT --openssl)   Debian's copyright file
+#     of the openssl source package the build fetched
+#     (build/third_party/openssl-*/debian/copyright)
 #   Elixir (OTP root archives holding Elixir's applications: OUT --elixir)
 #     Debian's copyright file (and Elixir's NOTICE) of the host's elixir package, whose .beam files
 #     the archive holds
@@ -22,14 +26,21 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 B=$ROOT/build
-usage() { echo "usage: $0 OUT [--elixir]" >&2; exit 2; }
-[ $# -eq 1 ] || [ $# -eq 2 ] || usage
-out=$1 elixir=""
-if [ $# -eq 2 ]; then
-  [ "$2" = --elixir ] || usage
-  elixir=/usr/share/doc/elixir/copyright
-  [ -f "$elixir" ] || { echo "$0: no copyright file for Elixir (make setup installs elixir)" >&2; exit 1; }
-fi
+usage() { echo "usage: $0 OUT [--elixir] [--openssl]" >&2; exit 2; }
+[ $# -ge 1 ] || usage
+out=$1 elixir="" openssl=""
+shift
+for opt in "$@"; do
+  case $opt in
+    --elixir)
+      elixir=/usr/share/doc/elixir/copyright
+      [ -f "$elixir" ] || { echo "$0: no copyright file for Elixir (make setup installs elixir)" >&2; exit 1; } ;;
+    --openssl)
+      openssl=$(compgen -G "$B/third_party/openssl-[0-9]*/debian/copyright" | head -n 1) ||
+        { echo "$0: no copyright file for OpenSSL (make openssl fetches its source)" >&2; exit 1; } ;;
+    *) usage ;;
+  esac
+done
 
 first() { local f; for f in "$@"; do [ -f "$f" ] && { echo "$f"; return 0; }; done; return 1; }
 erlang=$(first "$B"/third_party/erlang-[0-9]*/debian/copyright /usr/share/doc/erlang-base/copyright) ||
@@ -47,11 +58,16 @@ tmp=$out.tmp.$$
   echo "  erts contains zlib (Zlib licence), PCRE (BSD-3-clause) and an MD5 (RSA): Debian's copyright file below."
   [ -n "$elixir" ] && echo "- Elixir 1.14.0 (the .beam files of its applications in the archive): Apache License 2.0: Debian's copyright file below."
   [ -n "$musl" ] && echo "- musl 1.2.3 (the C library of every PD built with libos): MIT licence: Debian's copyright file below."
+  [ -n "$openssl" ] && echo "- OpenSSL $(basename "$(dirname "$(dirname "$openssl")")" | sed 's/^openssl-//') (libcrypto, linked into the BEAM PD for the crypto application): Apache License 2.0: Debian's copyright file below."
   section "Erlang/OTP: Debian's copyright file of the erlang source package"
   cat "$erlang"
   if [ -n "$musl" ]; then
     section "musl: Debian's copyright file of the musl source package"
     cat "$musl"
+  fi
+  if [ -n "$openssl" ]; then
+    section "OpenSSL: Debian's copyright file of the openssl source package"
+    cat "$openssl"
   fi
   if [ -n "$elixir" ]; then
     section "Elixir: Debian's copyright file of the elixir package"
@@ -61,7 +77,7 @@ tmp=$out.tmp.$$
       cat /usr/share/doc/elixir/NOTICE
     fi
   fi
-  section "freebeam, Erlang/OTP: the Apache License 2.0"
+  section "freebeam, Erlang/OTP${openssl:+, OpenSSL}: the Apache License 2.0"
   cat "$ROOT/LICENSE"
 } >"$tmp"
 mv -f "$tmp" "$out"

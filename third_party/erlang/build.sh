@@ -6,7 +6,10 @@
 # .beam files the image takes), with Debian's patches and ours
 # (patches/*.patch, each says why), cross-compiled for ARMv7-A hard-float
 # with `tools/freebeam cc` (our musl + libos: an ordinary static freebeam C
-# program) and only the emulator built.
+# program) and only the emulator built, in two flavours linked from the
+# same objects: the plain one, and one with OTP's crypto and asn1rt_nif
+# NIFs and OpenSSL's libcrypto (third_party/openssl/build.sh) linked in,
+# which images holding the crypto application take (docs/crypto.md).
 #
 #   BUILD_DIR/third_party/erlang-VERSION/  the unpacked Debian source, never edited
 #   BUILD_DIR/third_party/erlang-work/     a copy with our patches, configured and built in place
@@ -18,6 +21,8 @@
 #                                          application's NIF, linked into beam.smp
 #   BUILD_DIR/erts/beam.smp                stripped: what an image takes
 #   BUILD_DIR/erts/beam.smp.unstripped     with symbols and debug info, for gdb
+#   BUILD_DIR/erts/crypto/beam.smp(.unstripped)  the same with crypto + asn1rt_nif
+#                                          (needs BUILD_DIR/third_party/openssl)
 #   BUILD_DIR/erts/build-times.txt         configure and make wall times
 #
 # A second run with the same patches, script and flags reuses the configured
@@ -40,8 +45,9 @@ upstream=${hostver%-*}                 # 1:25.2.3+dfsg (apt-source.sh wants no D
 noepoch=${hostver#*:}                  # 25.2.3+dfsg-1+deb12u4 (for folder names)
 src=$B/third_party/erlang-$noepoch
 work=$B/third_party/erlang-work
-xbin=$B/third_party/xbin
 out=$B/erts
+ssl=$B/third_party/openssl
+[ -f "$ssl/lib/libcrypto.a" ] || die "no $ssl/lib/libcrypto.a (make openssl)"
 
 # apt-source.sh takes the upstream version and fetches the newest Debian
 # revision of it: check that this is the host's revision too, and keep no
@@ -62,17 +68,10 @@ if [ "$srcver" != "$hostver" ]; then
 fi
 [ "$fetched" = "$src" ] || mv "$fetched" "$src"
 
-# ---- tool names for --host=arm-linux-musleabihf ----
-# configure looks for arm-linux-musleabihf-ar, -ranlib, -ld...: Debian's
-# arm-linux-gnueabihf binutils under those names.  The compiler is the
-# wrapper itself (CC below); the -gcc name is here for whatever looks it up.
-mkdir -p "$xbin"
-for t in ar ranlib strip nm ld objdump objcopy as readelf size strings addr2line; do
-  p=$(command -v "${CROSS}$t") || die "${CROSS}$t not found (make setup)"
-  ln -sfn "$p" "$xbin/$HOST-$t"
-done
-printf '#!/bin/sh\nexec %q cc "$@"\n' "$ROOT/tools/freebeam" >"$xbin/$HOST-gcc.tmp"
-chmod +x "$xbin/$HOST-gcc.tmp" && mv -f "$xbin/$HOST-gcc.tmp" "$xbin/$HOST-gcc"
+# ---- tool names for --host=arm-linux-musleabihf (third_party/xbin.sh) ----
+# The compiler is the wrapper itself (CC below); the -gcc name is there for
+# whatever looks it up.
+xbin=$("$ROOT/third_party/xbin.sh" "$B")
 export PATH="$xbin:$PATH"
 
 # The wrapper builds libc.a + libos.a + crt1.o if they are missing: let it
@@ -107,6 +106,12 @@ rm -f "$tcdir/libtermcap.a.tmp"
 # always relinked.
 nifdir=$B/erlang/nif
 nif_a=$nifdir/freebeam_nif.a
+# OTP's own static NIF archives, which erts's make builds in the work tree
+# (lib/ static_lib) before it links: crypto.a -> crypto_nif_init,
+# asn1rt_nif.a -> asn1rt_nif_nif_init, found by the modules crypto and
+# asn1rt_nif as the freebeam NIF is.
+crypto_a=$work/lib/crypto/priv/lib/$TARGET/crypto.a
+asn1_a=$work/lib/asn1/priv/lib/$TARGET/asn1rt_nif.a
 
 # ---- configure settings ----
 # The answers configure cannot find out when cross-compiling
@@ -118,6 +123,13 @@ xcomp=(
   erl_xcomp_poll=yes erl_xcomp_putenv_copy=no erl_xcomp_reliable_fpe=no
   erl_xcomp_getaddrinfo=yes erl_xcomp_clock_gettime_cpu_time=yes
   erl_xcomp_posix_memalign=yes
+  # Without a system root, crypto's configure refuses to look for OpenSSL
+  # at all when cross-compiling, even at --with-ssl=DIR: ours is musl's.
+  erl_xcomp_sysroot="$B/sysroot"
+  # The linker for dynamic drivers and NIFs: none are built (static NIFs
+  # only), but crypto's configure links its OpenSSL test program with these
+  # flags, and the default (-shared) is refused by tools/freebeam cc.
+  DED_LD="$ROOT/tools/freebeam cc" DED_LDFLAGS="-static" DED_LD_FLAG_RUNTIME_LIBRARY_PATH="-Wl,-R"
   # configure looks for tgetent in -ltinfo, -lncurses, -lcurses, -ltermcap
   # in that order: only ours (-ltermcap, found through LDFLAGS' -L) may
   # answer, never a library of the host's that the cross linker can see.
@@ -125,26 +137,32 @@ xcomp=(
 )
 # No JIT (none on 32-bit ARM); kernel poll off (ppoll + pipes: the smaller
 # libos surface, DESIGN.md decision 11); termcap on, ours (above: line
-# editing in the shell, docs/internals.md note 19); no ssl/java/odbc/wx; the
+# editing in the shell, docs/internals.md note 19); no java/odbc/wx; the
 # builtin zlib.  --build is explicit: config.guess would probe with $CC.
+# OpenSSL's libcrypto static (--disable-dynamic-ssl-lib): crypto's NIF is
+# built as a static archive against it, and libcrypto is on the emulator's
+# LIBS (erts's configure help says so for static crypto); the plain flavour
+# references none of it, so the linker takes nothing from it there.
 conf_flags=(
   --build="$(gcc -dumpmachine | sed 's/-linux-gnu$/-pc-linux-gnu/')" --host=$HOST
   --disable-jit --disable-kernel-poll --with-termcap
-  --without-ssl --disable-dynamic-ssl-lib --without-javac --without-jinterface
+  --with-ssl="$ssl" --disable-dynamic-ssl-lib --without-javac --without-jinterface
   --without-odbc --without-wx --enable-builtin-zlib
   --disable-sharing-preserving --disable-pgo
   # Applications with configure scripts of their own that the emulator does
   # not need: skipping them saves their configure runs.
-  --without-common_test --without-crypto --without-megaco --without-snmp
-  --enable-static-nifs="$nif_a"
+  --without-common_test --without-megaco --without-snmp
+  --enable-static-nifs="$nif_a,$crypto_a,$asn1_a"
 )
 cc="$ROOT/tools/freebeam cc"
 cflags="-O2 -g"
 ldflags="-static -L$tcdir"
+libs=$ssl/lib/libcrypto.a
 
 # Everything the configured tree depends on (musl's headers too): when it
 # changes, start afresh.
-key=$( { cat "$0"; printf '%s\n' "$hostver" "${xcomp[@]}" "${conf_flags[@]}" "$cc" "$cflags" "$ldflags";
+key=$( { cat "$0"; printf '%s\n' "$hostver" "${xcomp[@]}" "${conf_flags[@]}" "$cc" "$cflags" "$ldflags" "$libs";
+         cat "$ssl/configure.txt";
          for p in "$here"/patches/*.patch; do [ -e "$p" ] && cat "$p"; done
          find "$B/sysroot/include" -type f | sort | xargs cat; } | sha256sum | cut -c1-16)
 
@@ -159,7 +177,7 @@ if [ -n "${FREEBEAM_ERTS_CLEAN:-}" ] || [ ! -f "$work/.freebeam-key" ] || [ "$(c
   done
   t0=$(date +%s)
   echo "erts: configure (log: $work/configure.log)"
-  ( cd "$work" && export ERL_TOP=$work && env "${xcomp[@]}" CC="$cc" CFLAGS="$cflags" LDFLAGS="$ldflags" \
+  ( cd "$work" && export ERL_TOP=$work && env "${xcomp[@]}" CC="$cc" CFLAGS="$cflags" LDFLAGS="$ldflags" LIBS="$libs" \
       ./configure "${conf_flags[@]}" >configure.log 2>&1 ) ||
     { tail -n 30 "$work/configure.log" >&2; die "configure failed (log: $work/configure.log)"; }
   t_conf=$(( $(date +%s) - t0 ))
@@ -168,6 +186,8 @@ if [ -n "${FREEBEAM_ERTS_CLEAN:-}" ] || [ ! -f "$work/.freebeam-key" ] || [ "$(c
   grep -q "^#define HAVE_TERMCAP 1" "$work/erts/$TARGET/config.h" &&
     grep -q "^LIBS[[:space:]]*+=[[:space:]]*-ltermcap " "$work/erts/emulator/$TARGET/Makefile" ||
     die "configure did not take beam/termcap (-ltermcap) for termcap: no line editing (see configure.log)"
+  [ ! -e "$work/lib/crypto/SKIP" ] ||
+    die "configure left out crypto: $(cat "$work/lib/crypto/SKIP") (see configure.log)"
   echo "$key" >"$work/.freebeam-key"
 else
   echo "erts: reusing the configured tree $work (relinking)"
@@ -183,32 +203,56 @@ mv -f "$nifdir/freebeam_nif.o.tmp" "$nifdir/freebeam_nif.o"
 rm -f "$nif_a.tmp"
 "${CROSS}ar" rcD "$nif_a.tmp" "$nifdir/freebeam_nif.o" && mv -f "$nif_a.tmp" "$nif_a"
 
-# ---- build: the emulator only ----
+# ---- build: the emulator only, in two flavours ----
 # erts/emulator's opt target builds erts/lib_src (ethread, erts_internal),
-# zlib, pcre and ryu, then beam.smp (and erl_child_setup).  Remove the
-# binaries first: OTP's makefiles do not relink when libos.a, libc.a or
-# libethread.a change (docs/internals.md note 30).
+# zlib, pcre and ryu, OTP's static NIF archives (lib/ static_lib), then
+# beam.smp (and erl_child_setup).  Remove the binaries first: OTP's
+# makefiles do not relink when libos.a, libc.a or libethread.a change
+# (docs/internals.md note 30).  The flavours differ only in the static NIF
+# list and so in driver_tab.c, the table erts looks static NIFs up in, which
+# make does not regenerate by itself: removed before each link.  The list
+# goes on make's command line, separated by spaces: erts's Makefile turns
+# configure's commas into spaces with a `space` variable that GNU make 4.3
+# leaves empty, gluing the paths into one.
 bindir=$work/bin/$TARGET
-rm -f "$bindir"/beam.smp "$bindir"/beam.emu
+emu=$work/erts/emulator
+# flavour DEST STATIC_NIFS: link beam.smp with those static NIF archives
+# and install it, stripped, as DEST/beam.smp.
+flavour() {
+  local dest=$1 nifs=(STATIC_NIFS="$2")
+  rm -f "$bindir"/beam.smp "$bindir"/beam.emu "$emu/$TARGET/opt/smp/driver_tab.c" \
+    "$emu/obj/$TARGET/opt/smp/driver_tab.o"
+  echo "erts: make $dest/beam.smp (log: $work/build.log)"
+  ( cd "$emu" && export ERL_TOP=$work &&
+    make -j"$JOBS" opt FLAVOR=smp TYPE=opt TARGET=$TARGET "${nifs[@]}" >>"$work/build.log" 2>&1 ) ||
+    { tail -n 40 "$work/build.log" >&2; die "make failed (log: $work/build.log)"; }
+  [ -f "$bindir/beam.smp" ] || die "no $bindir/beam.smp after make"
+  mkdir -p "$dest"
+  cp -f "$bindir/beam.smp" "$dest/beam.smp.unstripped"
+  "${CROSS}strip" -o "$dest/beam.smp.tmp" "$bindir/beam.smp" && mv -f "$dest/beam.smp.tmp" "$dest/beam.smp"
+  # Nothing that cannot work in a freebeam PD (docs/internals.md notes 2-3).
+  CROSS=$CROSS "$ROOT/libos/check-program.sh" "$B/libos/libos.a" "$dest/beam.smp.unstripped"
+}
+: >"$work/build.log"
 t0=$(date +%s)
-echo "erts: make (log: $work/build.log)"
-( cd "$work/erts/emulator" && export ERL_TOP=$work &&
-  make -j"$JOBS" opt FLAVOR=smp TYPE=opt TARGET=$TARGET >"$work/build.log" 2>&1 ) ||
-  { tail -n 40 "$work/build.log" >&2; die "make failed (log: $work/build.log)"; }
+flavour "$out/crypto" "$nif_a $crypto_a $asn1_a"
 t_make=$(( $(date +%s) - t0 ))
-[ -f "$bindir/beam.smp" ] || die "no $bindir/beam.smp after make"
+flavour "$out" "$nif_a"
+# The crypto flavour must have its NIFs, the plain one none of OpenSSL.
+# (nm's whole output first: grep -q would stop reading, and pipefail see nm's SIGPIPE.)
+syms=$("${CROSS}nm" "$out/crypto/beam.smp.unstripped")
+grep -q ' T crypto_nif_init$' <<<"$syms" ||
+  die "$out/crypto/beam.smp has no crypto_nif_init: the crypto NIF is not linked in"
+syms=$("${CROSS}nm" "$out/beam.smp.unstripped")
+! grep -q ' T OPENSSL_init_crypto$' <<<"$syms" ||
+  die "$out/beam.smp contains OpenSSL: the plain flavour must not"
 
-mkdir -p "$out"
-cp -f "$bindir/beam.smp" "$out/beam.smp.unstripped"
-"${CROSS}strip" -o "$out/beam.smp.tmp" "$bindir/beam.smp" && mv -f "$out/beam.smp.tmp" "$out/beam.smp"
 if [ "$t_conf" -gt 0 ]; then
   printf 'erlang %s\nconfigure_s %s\nmake_s %s\njobs %s\n' "$hostver" "$t_conf" "$t_make" "$JOBS" >"$out/build-times.txt"
 else
   { grep -v '^relink_s ' "$out/build-times.txt" 2>/dev/null; echo "relink_s $t_make"; } >"$out/build-times.tmp"
   mv -f "$out/build-times.tmp" "$out/build-times.txt"
 fi
-
-# Nothing that cannot work in a freebeam PD (docs/internals.md notes 2-3).
-CROSS=$CROSS "$ROOT/libos/check-program.sh" "$B/libos/libos.a" "$out/beam.smp.unstripped"
 if [ "$t_conf" -gt 0 ]; then how="configure ${t_conf}s, make ${t_make}s on $JOBS jobs"; else how="relinked in ${t_make}s"; fi
-echo "erts $hostver: $out/beam.smp ($(stat -c %s "$out/beam.smp") bytes stripped; $how)"
+echo "erts $hostver: $out/beam.smp ($(stat -c %s "$out/beam.smp") bytes stripped; $how)," \
+  "$out/crypto/beam.smp ($(stat -c %s "$out/crypto/beam.smp") bytes)"

@@ -243,8 +243,12 @@ name_vsn(#app{name = N, vsn = V}) -> atom_to_list(N) ++ "-" ++ V.
 
 %% erts here has no dynamic loading: NIFs and drivers in shared objects
 %% cannot load.  Say so rather than fail at run time without a clue.
+%% crypto's and asn1's NIFs are the exception: linked into the crypto
+%% flavour of erts, which an image holding crypto boots (docs/crypto.md).
 check_native(#app{name = N, dir = Dir}) ->
-    case filelib:wildcard("priv/**/*.so", Dir) of
+    Static = lists:member(hd(string:split(atom_to_list(N), "-")), ["crypto", "asn1"]),
+    case Static orelse filelib:wildcard("priv/**/*.so", Dir) of
+        true -> ok;
         [] -> ok;
         Sos -> warn("~s has native code (~ts): freebeam's erts cannot load shared objects, "
                     "so its NIFs or drivers will not load", [N, lists:join(", ", Sos)])

@@ -161,6 +161,18 @@ while read -r kind a b; do   # app: a = APP-VSN, b = the directory (may hold spa
 done <"$work/plan"
 [ -n "$boot" ] && [ -n "$relname" ] || refuse "internal error: no boot script planned"
 
+# A release with the crypto application (the host's, or its own copy)
+# boots the crypto flavour of erts (its NIF and OpenSSL's libcrypto linked
+# in; same file name, found first by --search); any other keeps the plain
+# one (docs/crypto.md).
+erts_dir=$B/erts
+for a in ${host_apps[@]+"${host_apps[@]}"} ${app_args[@]+"${app_args[@]##*/}"}; do
+  case $a in
+    crypto|crypto-*) erts_dir=$B/erts/crypto
+              [ -f "$erts_dir/beam.smp" ] || need+=("${erts_dir#$ROOT/}/beam.smp") ;;
+  esac
+done
+
 "$ROOT/beam/mkroot.sh" ${app_args[@]+"${app_args[@]}"} --tree "$work/releases:releases" \
   "$work/root.cpio" ${host_apps[@]+"${host_apps[@]}"} >/dev/null || refuse "cannot build the root archive"
 
@@ -234,4 +246,4 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 echo "release: $relname $relvsn (boot $boot.boot${config:+, config $config.config})"
 "$ROOT/tools/freebeam" image "$work/system.config" -o "$out" --kernel "$kernel" \
-  --search "$B/erts" --search "$B/pds/drivers" --search "$work" ${search_args[@]+"${search_args[@]}"}
+  --search "$erts_dir" --search "$B/pds/drivers" --search "$work" ${search_args[@]+"${search_args[@]}"}

@@ -3,7 +3,7 @@
 # modules and Common Test suites inside a freebeam image (docs/erlang-tests.md).
 #
 #   test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... [--helper FILE]...
-#              [--system FILE]... [--search DIR]... MODULE_OR_SUITE...
+#              [--apps APP,...]... [--system FILE]... [--search DIR]... MODULE_OR_SUITE...
 #
 # Each argument is an Erlang source file (or an already compiled .beam): a
 # name ending in _SUITE is a Common Test suite, anything else an EUnit module;
@@ -22,7 +22,11 @@
 # with erts's last words and counted as one failure, and the image boots
 # again for the modules after it; then the totals are ours (1 as status).
 # --helper FILE compiles a module the tests use (an OTP test directory's
-# helpers) into the same ebin without running it.  --system FILE adds the
+# helpers) into the same ebin without running it.  --apps APP,... puts more
+# of the host's OTP applications into the image (crypto, asn1, public_key,
+# ssl, ssh, ...; not started); with crypto the image boots the crypto
+# flavour of erts (build/erts/crypto/beam.smp: OpenSSL's libcrypto and the
+# crypto NIF linked in, docs/crypto.md).  --system FILE adds the
 # description terms in FILE (native PDs, regions, maps, channels: the BEAM
 # PD is `beam` and has the pd_control right) and --search DIR a folder for
 # their ELF files, so tests can talk to native components.  Everything goes
@@ -35,12 +39,12 @@ me="freebeam test-image"
 
 usage() {
   echo "usage: freebeam test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... [--helper FILE]..." >&2
-  echo "                             [--system FILE]... [--search DIR]... MODULE_OR_SUITE..." >&2
+  echo "                             [--apps APP,...]... [--system FILE]... [--search DIR]... MODULE_OR_SUITE..." >&2
   exit 2
 }
 die() { echo "$me: $*" >&2; exit 2; }
 
-timeout=300 keep="" mem="" heap_mb="" files=() envs=() helpers=() systems=() search_args=()
+timeout=300 keep="" mem="" heap_mb="" files=() envs=() helpers=() systems=() search_args=() extra_apps=()
 while [ $# -gt 0 ]; do
   case $1 in
     --timeout) [ $# -ge 2 ] || usage; timeout=$2; shift 2 ;;
@@ -50,6 +54,9 @@ while [ $# -gt 0 ]; do
     --env) [ $# -ge 2 ] || usage; [[ $2 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "--env needs KEY=VALUE"
            envs+=("$2"); shift 2 ;;
     --helper) [ $# -ge 2 ] || usage; helpers+=("$2"); shift 2 ;;
+    --apps) [ $# -ge 2 ] || usage
+            [[ $2 =~ ^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$ ]] || die "--apps needs APP,... (application names)"
+            IFS=, read -r -a more <<<"$2"; extra_apps+=("${more[@]}"); shift 2 ;;
     --system) [ $# -ge 2 ] || usage; [ -f "$2" ] || die "--system $2: no such file"
               systems+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
     --search) [ $# -ge 2 ] || usage; [ -d "$2" ] || die "--search $2: no such directory"
@@ -99,6 +106,12 @@ done
 
 # ---- what the image is built from ----
 kernel=$B/kernel/kernel.elf erts=$B/erts/beam.smp
+# The crypto application needs its NIF, which only the crypto flavour of
+# erts has (build/erts/crypto/beam.smp, same name: found first by --search).
+erts_dir=$B/erts
+for a in ${extra_apps[@]+"${extra_apps[@]}"}; do
+  [ "$a" = crypto ] && { erts_dir=$B/erts/crypto erts=$B/erts/crypto/beam.smp; }
+done
 if [ ! -f "$kernel" ] || [ ! -f "$erts" ]; then
   echo "$me: building the kernel and erts first (make -C $ROOT ${kernel#$ROOT/} ${erts#$ROOT/})" >&2
   make --no-print-directory -C "$ROOT" "${kernel#$ROOT/}" "${erts#$ROOT/}" >&2 ||
@@ -154,7 +167,7 @@ done
 
 # A plain ct:run_test/1 loads modules of common_test, kernel and stdlib only
 # (measured in the image); cover, ct_telnet & co would need more.
-apps=(eunit)
+apps=(eunit ${extra_apps[@]+"${extra_apps[@]}"})
 [ $need_ct -eq 1 ] && apps+=(common_test)
 [ ${#exs[@]} -gt 0 ] && apps+=(elixir ex_unit)
 "$ROOT/beam/mkroot.sh" --tree "$work/test:test" "$work/root.cpio" "${apps[@]}" >/dev/null ||
@@ -200,7 +213,7 @@ EOF
     { echo "%% From --system $f"; cat "$f"; } >>"$work/test.config"
   done
   "$ROOT/tools/freebeam" image "$work/test.config" -o "$work/test.img" --kernel "$kernel" \
-    --search "$B/erts" --search "$work" ${search_args[@]+"${search_args[@]}"} >/dev/null ||
+    --search "$erts_dir" --search "$work" ${search_args[@]+"${search_args[@]}"} >/dev/null ||
     fail "cannot build the image"
 }
 
