@@ -100,6 +100,11 @@ static inline int32_t k_pd_stop(uint32_t pd)
     return k_call(FB_SYS_PD_STOP, pd, 0, 0, 0, 0);
 }
 
+static inline int32_t k_protect(uintptr_t addr, uint32_t len, uint32_t perms)
+{
+    return k_call(FB_SYS_PROTECT, (uint32_t)addr, len, perms, 0, 0);
+}
+
 static inline int32_t k_pd_restart(uint32_t pd)
 {
     return k_call(FB_SYS_PD_RESTART, pd, 0, 0, 0, 0);

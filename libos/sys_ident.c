@@ -32,6 +32,7 @@
 #include "entropy.h"
 
 bool libos_user_ok(const void *p, size_t len, int write);
+int libos_mm_access(uintptr_t a, uintptr_t end, int write);   /* sys_mm.c */
 
 /* ---- the PD's memory ---- */
 
@@ -87,8 +88,9 @@ bool libos_user_ok(const void *p, size_t len, int write)
         return true;
     if (end < a || a < FB_USER_BASE || end > FB_USER_TOP)
         return false;
-    if (inside(a, end, (uintptr_t)__libos_heap_start, (uintptr_t)__libos_heap_end))
-        return true;
+    int heap = libos_mm_access(a, end, write);
+    if (heap >= 0)
+        return heap == 1;
     uintptr_t image = write ? (uintptr_t)__preinit_array_start : (uintptr_t)&__ehdr_start;
     if (inside(a, end, image, (uintptr_t)_end))
         return true;

@@ -7,8 +7,13 @@
  * and the allocator's bitmaps (mm_region.h); the rest is what mmap hands
  * out.  The kernel maps the whole region at boot, so mapping is
  * bookkeeping only: there is no
- * demand paging, and protections are not enforced (every page of the heap
- * is readable and writable, none executable; PROT_EXEC is refused).
+ * demand paging.  Protections are the kernel's (PROTECT): mprotect and mmap's
+ * prot change a page's permissions, and a byte per heap page remembers
+ * them (perm[]: PERM_RW, the default, PERM_R or PERM_NONE), so that a page
+ * is read-write again before it is freed or zeroed, and so that libos_user_ok
+ * refuses a system call's buffer the program may not touch.  Nothing is
+ * ever executable (PROT_EXEC is refused).  Shared file mappings are the
+ * file's own pages: their protections are not enforced.
  *
  * brk never moves: it reports the end of the program's data, which makes
  * musl's malloc use mmap only (docs/internals.md note 10).
@@ -35,6 +40,11 @@ struct libos_lock libos_mm_lock;
 static struct mm_region heap;
 static uintptr_t brk_cur;
 
+enum { PERM_RW, PERM_R, PERM_NONE };
+static uint8_t *perm;              /* per heap page; heap metadata, after the bitmaps */
+static uintptr_t heap_lo;          /* the region's start (its first pages: the metadata) */
+static bool any_perm;              /* some page is not PERM_RW (the common case skips the scans) */
+
 static uint32_t log_once_mask;
 
 static void log_once(unsigned bit, const char *msg)
@@ -47,11 +57,12 @@ void libos_mm_init(uintptr_t heap_base, size_t heap_size, uintptr_t brk_start)
 {
     brk_cur = (brk_start + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
     heap_base = (heap_base + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+    heap_lo = heap_base;
     uint32_t total = (uint32_t)(heap_size / PAGE);
     /* Bitmaps at the start of the region: two of them, for the pages that
      * remain after them (computed for all pages: a slight overestimate). */
     uint32_t words = mmr_bitmap_words(total);
-    uint32_t meta = (uint32_t)((sizeof(uint32_t) + 2u * words * sizeof(uint32_t) + PAGE - 1) / PAGE);
+    uint32_t meta = (uint32_t)((sizeof(uint32_t) + 2u * words * sizeof(uint32_t) + total + PAGE - 1) / PAGE);
     if (total <= meta) {
         libos_puts("libos: no heap region: mmap will fail\n");
         mmr_init(&heap, heap_base, 0, (uint32_t *)heap_base, (uint32_t *)heap_base);
@@ -61,6 +72,8 @@ void libos_mm_init(uintptr_t heap_base, size_t heap_size, uintptr_t brk_start)
     uint32_t *used = (uint32_t *)heap_base + 1;
     uint32_t *dirty = used + words;
     mmr_init(&heap, heap_base + (uintptr_t)meta * PAGE, total - meta, used, dirty);
+    perm = (uint8_t *)(dirty + words);
+    memset(perm, PERM_RW, total - meta);    /* a (re)started PD's pages are as described */
     /* The kernel zeroes the region at boot, but not when it restarts the
      * PD: then the magic word of the previous run is there, and every page
      * may hold old data. */
@@ -98,6 +111,67 @@ static bool any_file_maps(void)
     return __atomic_load_n(&vfs_nmaps, __ATOMIC_RELAXED) != 0;
 }
 
+static uint32_t perm_bits(uint8_t p)
+{
+    return p == PERM_NONE ? 0 : p == PERM_R ? FB_PERM_R : FB_PERM_R | FB_PERM_W;
+}
+
+/* Pages [first, first+n) get permissions p (kernel and perm[]); runs of
+ * pages that already have them are left alone.  With libos_mm_lock. */
+static long heap_protect_locked(uint32_t first, uint32_t n, uint8_t p)
+{
+    uint32_t i = first, end = first + n;
+    while (i < end) {
+        if (perm[i] == p) {
+            i++;
+            continue;
+        }
+        uint32_t j = i;
+        while (j < end && perm[j] != p)
+            j++;
+        int32_t r = k_protect(mmr_addr(&heap, i), (j - i) * PAGE, perm_bits(p));
+        if (r)
+            return r == -FB_EPERM ? -EACCES : -ENOMEM;
+        memset(perm + i, p, j - i);
+        i = j;
+    }
+    if (p != PERM_RW)
+        any_perm = true;
+    return 0;
+}
+
+/* Before pages are freed or zeroed: read-write again. */
+static void heap_unprotect_locked(uint32_t first, uint32_t n)
+{
+    if (any_perm)
+        (void)heap_protect_locked(first, n, PERM_RW);
+}
+
+static bool heap_has_perm_locked(uint32_t first, uint32_t n)
+{
+    for (uint32_t i = 0; any_perm && i < n; i++)
+        if (perm[first + i] != PERM_RW)
+            return true;
+    return false;
+}
+
+/* libos_user_ok's question for the heap region: may a system call read
+ * (or write) [a, end)?  1 yes, 0 no, -1 not inside the heap region.  A page
+ * the program made PROT_NONE (or read-only) is EFAULT, as on Linux, not a
+ * fault of the PD inside libos. */
+int libos_mm_access(uintptr_t a, uintptr_t end, int write)
+{
+    if (a < heap_lo || end > mmr_addr(&heap, heap.npages))
+        return -1;
+    if (!__atomic_load_n(&any_perm, __ATOMIC_RELAXED))
+        return 1;
+    long p = mmr_page_of(&heap, a);
+    for (uint32_t i = p < 0 ? 0 : (uint32_t)p; i < heap.npages && mmr_addr(&heap, i) < end; i++)
+        if (perm[i] == PERM_NONE || (write && perm[i] == PERM_R))
+            return 0;
+    return 1;
+}
+
 static long do_mmap_anon(uintptr_t addr, size_t len, long flags)
 {
     uint32_t n = pages_of(len), first;
@@ -121,6 +195,7 @@ static long do_mmap_anon(uintptr_t addr, size_t len, long flags)
         } else if ((flags & MAP_FIXED_NOREPLACE) && !mmr_is_free(&heap, first, n)) {
             r = -EEXIST;
         } else {
+            heap_unprotect_locked(first, n);
             mmr_take(&heap, first, n);
             mmr_mark_dirty(&heap, first, n);    /* a replaced mapping reads as zero */
             mmr_zero(&heap, first, n);
@@ -161,6 +236,27 @@ static long map_copy(struct file *fp, uintptr_t addr, size_t len, long flags, ui
     return r;
 }
 
+static uint8_t perm_of(long prot)
+{
+    return !(prot & (PROT_READ | PROT_WRITE)) ? PERM_NONE : (prot & PROT_WRITE) ? PERM_RW : PERM_R;
+}
+
+/* A new private mapping at r (or an error) gets prot's permissions. */
+static long with_prot(long r, size_t len, long prot)
+{
+    if ((r < 0 && r > -4096) || perm_of(prot) == PERM_RW)
+        return r;
+    uint32_t first, n;
+    libos_lock(&libos_mm_lock);
+    long e = heap_range((uintptr_t)r, len, &first, &n) == 0 ? heap_protect_locked(first, n, perm_of(prot)) : 0;
+    if (e) {
+        heap_unprotect_locked(first, n);
+        mmr_release(&heap, first, n);
+    }
+    libos_unlock(&libos_mm_lock);
+    return e ? e : r;
+}
+
 static long do_mmap(uintptr_t addr, size_t len, long prot, long flags, long fd, uint64_t off)
 {
     if (len == 0 || len > (size_t)heap.npages * PAGE)
@@ -170,20 +266,20 @@ static long do_mmap(uintptr_t addr, size_t len, long prot, long flags, long fd, 
         return -EACCES;
     }
     if (flags & MAP_ANONYMOUS)
-        return do_mmap_anon(addr, len, flags);
+        return with_prot(do_mmap_anon(addr, len, flags), len, prot);
     struct file *fp = libos_fd_get((int)fd);
     if (!fp)
         return -EBADF;
     long r = vfs_map_kind(fp, prot, flags);
     uintptr_t fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) ? addr : 0;
     if (r == VFS_MAP_ANON)
-        r = do_mmap_anon(addr, len, flags);
+        r = with_prot(do_mmap_anon(addr, len, flags), len, prot);
     else if (r == VFS_MAP_COPY)
-        r = map_copy(fp, addr, len, flags, off);
+        r = with_prot(map_copy(fp, addr, len, flags, off), len, prot);
     else if (r == VFS_MAP_SHARED && (fixed & (PAGE - 1)))
         r = -EINVAL;
     else if (r == VFS_MAP_SHARED)
-        r = vfs_map_shared(fp, off, len, fixed);
+        r = vfs_map_shared(fp, off, len, fixed);   /* the file's pages: prot not enforced */
     libos_file_put(fp);
     return r;
 }
@@ -198,8 +294,10 @@ SYSCALL(mmap2)
 void libos_mm_free_locked(uintptr_t addr, size_t len)
 {
     uint32_t first, n;
-    if (heap_range(addr, len, &first, &n) == 0)
+    if (heap_range(addr, len, &first, &n) == 0) {
+        heap_unprotect_locked(first, n);
         mmr_release(&heap, first, n);
+    }
 }
 
 /* Pages for libos's own buffers (file.h): the same allocator as mmap, so
@@ -245,8 +343,11 @@ SYSCALL(munmap)
         int where = heap_range(addr, len, &first, &n);
         uintptr_t s = addr, e = addr + (uintptr_t)pages_of(len) * PAGE, gs, ge;
         if (where == 0)
-            for (; vfs_map_gap_locked(s, e, &gs, &ge); s = ge)
-                mmr_release(&heap, (uint32_t)mmr_page_of(&heap, gs), (uint32_t)((ge - gs) / PAGE));
+            for (; vfs_map_gap_locked(s, e, &gs, &ge); s = ge) {
+                uint32_t p = (uint32_t)mmr_page_of(&heap, gs), k = (uint32_t)((ge - gs) / PAGE);
+                heap_unprotect_locked(p, k);
+                mmr_release(&heap, p, k);
+            }
         libos_unlock(&libos_mm_lock);
         if (where == 0)
             vfs_unmap_locked(addr, e);
@@ -255,8 +356,10 @@ SYSCALL(munmap)
     }
     libos_lock(&libos_mm_lock);
     int where = heap_range(addr, len, &first, &n);
-    if (where == 0)
+    if (where == 0) {
+        heap_unprotect_locked(first, n);
         mmr_release(&heap, first, n);
+    }
     libos_unlock(&libos_mm_lock);
     /* Outside the heap: nothing libos mapped; Linux says 0 too. */
     return where == -2 ? -EINVAL : 0;
@@ -288,6 +391,8 @@ SYSCALL(mremap)
     libos_lock(&libos_mm_lock);
     if (old_len == 0 || heap_range(old, old_len, &first, &on) != 0) {
         r = -EFAULT;
+    } else if (heap_has_perm_locked(first, on)) {
+        r = -ENOMEM;            /* mprotect'ed pages do not move (musl's realloc copies instead) */
     } else if (nn <= on) {
         mmr_release(&heap, first + nn, on - nn);
         r = (long)old;
@@ -313,16 +418,65 @@ SYSCALL(mremap)
     return r;
 }
 
+/* The length of a range call (mprotect, msync): 0 for an empty one
+ * (nothing to do), -ENOMEM past the end of the address space, else 1. */
+static long span_check(uintptr_t addr, size_t len)
+{
+    return len == 0 ? 0 : len > ~addr ? -ENOMEM : 1;
+}
+
+/* -ENOMEM if a page of the heap range is not mapped (Linux's answer), else 0. */
+static long all_mapped_locked(uint32_t first, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (mmr_is_free(&heap, first + i, 1))
+            return -ENOMEM;
+    return 0;
+}
+
+/* mprotect: heap pages that are mapped (ENOMEM for a free one, as Linux
+ * for an unmapped one); shared file mappings are accepted but not
+ * enforced (the file's own pages: libos reads and writes them for the
+ * file's other users); anything else of the PD (its data, its stack) goes
+ * to the kernel as it is. */
 SYSCALL(mprotect)
 {
     UNUSED_ARGS();
-    if ((uintptr_t)a & (PAGE - 1))
+    uintptr_t addr = (uintptr_t)a;
+    size_t len = (size_t)b;
+    if ((addr & (PAGE - 1)) || (c & ~(long)(PROT_READ | PROT_WRITE | PROT_EXEC)))
         return -EINVAL;
     if (c & PROT_EXEC) {
         log_once(0, "libos: mmap/mprotect with PROT_EXEC refused (EACCES): the heap is never executable\n");
         return -EACCES;
     }
-    return 0;       /* accepted, not enforced: the kernel maps the heap RW */
+    long r = span_check(addr, len);
+    if (r <= 0)
+        return r;
+    uint32_t first, n;
+    r = 0;
+    bool files = any_file_maps();
+    if (files)
+        libos_lock(&vfs_lock);
+    libos_lock(&libos_mm_lock);
+    int where = heap_range(addr, len, &first, &n);
+    if (where == -2) {
+        r = -ENOMEM;
+    } else if (where == 0 && files && vfs_map_overlaps_locked(addr, addr + (uintptr_t)n * PAGE)) {
+        log_once(4, "libos: mprotect of a shared file mapping is accepted but not enforced\n");
+    } else if (where == 0) {
+        r = all_mapped_locked(first, n);
+        if (r == 0)
+            r = heap_protect_locked(first, n, perm_of(c));
+    } else {
+        uint32_t size = (uint32_t)(((uint64_t)len + PAGE - 1) & ~(uint64_t)(PAGE - 1));
+        int32_t k = k_protect(addr, size, perm_bits(perm_of(c)));
+        r = k == 0 ? 0 : k == -FB_EPERM ? -EACCES : -ENOMEM;
+    }
+    libos_unlock(&libos_mm_lock);
+    if (files)
+        libos_unlock(&vfs_lock);
+    return r;
 }
 
 SYSCALL(madvise)
@@ -343,8 +497,15 @@ SYSCALL(madvise)
             uintptr_t s = addr, e = addr + (uintptr_t)n * PAGE, gs = s, ge = e;
             while (files ? vfs_map_gap_locked(s, e, &gs, &ge) : s < e) {
                 uint32_t p = (uint32_t)mmr_page_of(&heap, gs), k = (uint32_t)((ge - gs) / PAGE);
-                mmr_mark_dirty(&heap, p, k);
-                mmr_zero(&heap, p, k);
+                for (uint32_t i = p; i < p + k; i++) {   /* zeroed through read-write, protection kept */
+                    uint8_t was = perm[i];
+                    if (was != PERM_RW && heap_protect_locked(i, 1, PERM_RW) != 0)
+                        continue;
+                    mmr_mark_dirty(&heap, i, 1);
+                    mmr_zero(&heap, i, 1);
+                    if (was != PERM_RW)
+                        (void)heap_protect_locked(i, 1, was);
+                }
                 s = ge;
             }
         }
@@ -367,19 +528,13 @@ SYSCALL(msync)
     if ((addr & (PAGE - 1)) || (c & ~(long)(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
         ((c & MS_ASYNC) && (c & MS_SYNC)))
         return -EINVAL;
-    if (len == 0)
-        return 0;
-    if (len > ~addr)
-        return -ENOMEM;
+    long r = span_check(addr, len);
+    if (r <= 0)
+        return r;
     uint32_t first, n;
-    long r = 0;
     libos_lock(&libos_mm_lock);
     int where = heap_range(addr, len, &first, &n);
-    if (where == -2)
-        r = -ENOMEM;
-    for (uint32_t i = 0; where == 0 && i < n && r == 0; i++)
-        if (mmr_is_free(&heap, first + i, 1))
-            r = -ENOMEM;
+    r = where == -2 ? -ENOMEM : where == 0 ? all_mapped_locked(first, n) : 0;
     libos_unlock(&libos_mm_lock);
     return r;
 }

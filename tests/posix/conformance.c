@@ -845,11 +845,26 @@ static void test_memory(void)
         check(res[0] == 9 && res[4 * PAGE - 1] == 9, "the pages made RW hold what is written");
         check(mprotect(res, 4 * PAGE, PROT_READ) == 0 && res[5] == 9 &&
               mprotect(res, 4 * PAGE, PROT_READ | PROT_WRITE) == 0, "mprotect to PROT_READ and back keeps the data");
+        /* a system call's buffer in a page the program may not touch (so) */
+        int pf[2];
+        if (pipe(pf) == 0) {
+            check(mprotect(res, PAGE, PROT_READ) == 0 && write(pf[1], "ab", 2) == 2, "a pipe with 2 bytes");
+            errno = 0;
+            check(read(pf[0], res, 1) == -1 && errno == EFAULT, "read() into a PROT_READ page: EFAULT");
+            errno = 0;
+            check(write(pf[1], res + 40 * PAGE, 1) == -1 && errno == EFAULT, "write() from a PROT_NONE page: EFAULT");
+            check(mprotect(res, PAGE, PROT_READ | PROT_WRITE) == 0 && read(pf[0], res, 2) == 2 && res[1] == 'b',
+                  "read() into the page made read-write again");
+            close(pf[0]);
+            close(pf[1]);
+        }
         /* growing in place is blocked by the reservation's next pages */
         errno = 0;
         check(mremap(res, 4 * PAGE, 8 * PAGE, 0) == MAP_FAILED && errno == ENOMEM,
               "mremap grow without MREMAP_MAYMOVE into mapped pages: ENOMEM");
         check(munmap(res, 64 * PAGE) == 0, "munmap the whole reservation");
+        errno = 0;
+        check(mprotect(res + 8 * PAGE, PAGE, PROT_READ) == -1 && errno == ENOMEM, "mprotect of an unmapped page: ENOMEM");
     }
 
     /* partial munmap */

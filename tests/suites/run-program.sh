@@ -3,7 +3,8 @@
 # with `tools/freebeam cc`, each run as a one-PD image: exit statuses (exit,
 # return from main, abort, a NULL write), argv and environment, stdout and
 # stderr in order with nothing lost at exit, --files and /tmp, threads (8, and
-# 1,000 at once), a
+# 1,000 at once), protections that hold (guard: PROT_NONE, PROT_READ, a
+# thread's stack guard page), a
 # timed wait under --det, a line read from stdin; and bad invocations refused before QEMU starts.
 # Ends with `N passed, N failed`.
 set -u
@@ -37,6 +38,13 @@ run ret 43 -- one two
 run abort 134
 run nullwrite 139
 has "fault: pd program" "nullwrite: the kernel printed the fault record"
+run guard 139 -- none
+has "guard: none page at" "guard none: the page was made PROT_NONE"
+has "fault: pd program" "guard none: a load from the PROT_NONE page faults the PD"
+run guard 139 -- ro
+has "fault: pd program" "guard ro: a store to a PROT_READ mapping faults the PD"
+run guard 139 -- stack
+has "fault: pd program" "guard stack: a thread running off its stack faults the PD at its guard page"
 run args 0 -- alpha "two words"
 has "args: argv[0]=args" "args: argv[0] is the program's name"
 has "args: argv[2]=two words" "args: an argument with a space arrives whole"
