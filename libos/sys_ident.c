@@ -250,7 +250,8 @@ SYSCALL(setrlimit)
 
 /* Free heap bytes, if the page allocator (sys_mm.c) exports the count;
  * until it does, sysinfo reports freeram = totalram. */
-extern size_t libos_mm_free_bytes(void) __attribute__((weak));
+size_t libos_mm_total_bytes(void);   /* sys_mm.c */
+size_t libos_mm_free_bytes(void);
 
 /* The kernel's struct sysinfo on 32-bit ARM (musl's is longer: its tail
  * is reserved and left alone). */
@@ -274,8 +275,8 @@ SYSCALL(sysinfo)
     memset(&s, 0, sizeof s);
     uint64_t ns = tc_ticks_to_ns(libos_ticks(), libos_freq());
     s.uptime = (int32_t)(ns / TC_NS_PER_S + (ns % TC_NS_PER_S != 0));   /* rounded up, as Linux */
-    s.totalram = (uint32_t)(__libos_heap_end - __libos_heap_start);
-    s.freeram = libos_mm_free_bytes ? (uint32_t)libos_mm_free_bytes() : s.totalram;
+    s.totalram = (uint32_t)libos_mm_total_bytes();
+    s.freeram = (uint32_t)libos_mm_free_bytes();
     s.procs = 1;
     s.mem_unit = 1;
     memcpy(si, &s, sizeof s);

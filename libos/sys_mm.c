@@ -300,6 +300,21 @@ void libos_mm_free_locked(uintptr_t addr, size_t len)
     }
 }
 
+/* sysinfo's totalram and freeram (sys_ident.c): the pages mmap can hand
+ * out, and those it has not. */
+size_t libos_mm_total_bytes(void)
+{
+    return (size_t)heap.npages * PAGE;
+}
+
+size_t libos_mm_free_bytes(void)
+{
+    libos_lock(&libos_mm_lock);
+    size_t n = (size_t)(heap.npages - heap.nused) * PAGE;
+    libos_unlock(&libos_mm_lock);
+    return n;
+}
+
 /* Pages for libos's own buffers (file.h): the same allocator as mmap, so
  * they count against the same heap region. */
 void *libos_pages_alloc(size_t len)

@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -564,6 +565,15 @@ static void test_identity(void)
     struct sysinfo si;
     check(sysinfo(&si) == 0, "sysinfo");
     check(si.totalram > 0 && si.freeram <= si.totalram && si.mem_unit >= 1, "sysinfo memory");
+    {   /* freeram follows a mapping of 4 MiB (here; other processes move it on Linux) */
+        void *m = mmap(NULL, 4u << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        struct sysinfo after;
+        check(m != MAP_FAILED && sysinfo(&after) == 0 && after.totalram == si.totalram, "sysinfo after a 4 MiB mmap");
+        if (m != MAP_FAILED)
+            munmap(m, 4u << 20);
+        if (on_freebeam)
+            check(si.freeram - after.freeram >= (4u << 20) / si.mem_unit, "freebeam: sysinfo's freeram is 4 MiB less");
+    }
     check((long)si.uptime >= 0 && (long)si.uptime < 100000000, "sysinfo uptime");
 
     unsigned char r1[32], r2[32], zero[32] = { 0 };
