@@ -235,6 +235,15 @@ flavour() {
 }
 : >"$work/build.log"
 t0=$(date +%s)
+# OTP's static NIF archives (crypto.a, asn1rt_nif.a) first, once, without
+# -j: the emulator's Makefile has one recipe per missing archive, each making
+# every static library under lib/, so under -j two of them wrote the same
+# crypto.a at once (ranlib died of a bus error in one CI run of three).
+# Once they exist, the emulator's make takes them as they are.
+( cd "$work/lib" && export ERL_TOP=$work &&
+  make BUILD_STATIC_LIBS=1 TYPE=opt TARGET=$TARGET static_lib >>"$work/build.log" 2>&1 ) ||
+  { tail -n 40 "$work/build.log" >&2; die "make static_lib failed (log: $work/build.log)"; }
+[ -f "$crypto_a" ] && [ -f "$asn1_a" ] || die "no $crypto_a or $asn1_a after make static_lib"
 flavour "$out/crypto" "$nif_a $crypto_a $asn1_a"
 t_make=$(( $(date +%s) - t0 ))
 flavour "$out" "$nif_a"
