@@ -23,7 +23,9 @@ def check(cond, what):
     return cond
 
 def finish():
-    """The result line; exit status 1 if anything failed."""
+    """The result line; exit status 1 if anything failed or nothing ran."""
+    if passed + failed == 0:
+        bad("no check ran")
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 

@@ -52,26 +52,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#define CHECK_NAME "conformance"
+#define CHECK_TAP
+#include "check.h"
+
 #define NT 32           /* threads at once */
 #define PAGE 4096
 
-static int passed, failed;
 static int on_freebeam;
 static const char *data_dir;
 extern char **environ;
-
-static void check(int ok, const char *what)
-{
-    int e = errno;
-    if (ok) {
-        passed++;
-        printf("ok - %s\n", what);
-    } else {
-        failed++;
-        printf("not ok - %s (errno %d)\n", what, e);
-    }
-    errno = e;
-}
 
 static int64_t mono_ns(void)
 {
@@ -1580,6 +1570,5 @@ int main(int argc, char **argv)
     test_tmp();
     test_pipes_threads();
     test_fds();
-    printf("conformance: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report();
 }

@@ -22,21 +22,11 @@
 #include <utime.h>
 #include <unistd.h>
 
+#define CHECK_NAME "files"
+#include "check.h"
+
 extern const char files_archive[], files_archive_end[];
 int libos_mount_archive(const void *blob, size_t len, const char *where);
-
-static int passed, failed;
-
-#define CHECK(cond) check((cond), #cond, __LINE__)
-static void check(int ok, const char *what, int line)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("files: FAIL line %d: %s (errno %d)\n", line, what, errno);
-    }
-}
 
 static int in_dir(const char *dir, const char *name)
 {
@@ -305,6 +295,5 @@ int main(void)
     test_fds();
     test_dev();
     test_meta();
-    printf("files: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report();
 }

@@ -12,22 +12,15 @@
 #include <string.h>
 #include <time.h>
 
+#define CHECK_NAME "hello"
+#include "check.h"
+
 #define NTHREADS 4
 #define ITERS 10000
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static long counter;
 static _Thread_local int tls_value = 7;
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-    if (!ok) {
-        printf("hello: FAIL %s\n", what);
-        failures++;
-    }
-}
 
 static void *worker(void *arg)
 {
@@ -103,10 +96,5 @@ int main(void)
            ((t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec)) / 1000,
            slept / 1000);
 
-    if (failures) {
-        printf("hello: %d checks failed\n", failures);
-        return 1;
-    }
-    printf("hello: all checks passed\n");
-    exit(0);
+    exit(check_report());
 }

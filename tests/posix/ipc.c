@@ -31,18 +31,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static int passed, failed;
-static int on_freebeam;
+#define CHECK_NAME "ipc"
+#include "check.h"
 
-static void check(int ok, const char *what)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("ipc: FAIL %s (errno %d)\n", what, errno);
-    }
-}
+static int on_freebeam;
 
 static int64_t now_ns(void)
 {
@@ -667,6 +659,5 @@ int main(void)
     test_eventfd();
     test_identity();
     test_signals_processes();
-    printf("ipc: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report();
 }

@@ -19,18 +19,9 @@
 #include <freebeam/fbdev.h>
 #include <freebeam/kapi.h>
 
-static int passed, failed;
-
-static void check(int ok, const char *what)
-{
-    if (ok) {
-        passed++;
-        printf("ok - %s\n", what);
-    } else {
-        failed++;
-        printf("not ok - %s (errno %d)\n", what, errno);
-    }
-}
+#define CHECK_NAME "native"
+#define CHECK_TAP
+#include "check.h"
 
 static int readable(int fd, int ms)
 {
@@ -181,6 +172,5 @@ int main(void)
           "without O_NONBLOCK a read waits for the echo");
     close(blocking);
     close(ch);
-    printf("native: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report();
 }

@@ -29,18 +29,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-static int passed, failed;
-static int on_freebeam;
+#define CHECK_NAME "net"
+#include "check.h"
 
-static void check(int ok, const char *what)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("net: FAIL %s (errno %d)\n", what, errno);
-    }
-}
+static int on_freebeam;
 
 static struct sockaddr_in loopback(uint16_t port)
 {
@@ -576,6 +568,5 @@ int main(void)
     test_tcp_options();
     test_udp();
     test_select();
-    printf("net: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report();
 }

@@ -4,9 +4,7 @@
 # the status Erlang asked for.  Ends with `N passed, N failed`.
 set -u
 cd "$(dirname "$0")/../.."
-pass=0; fail=0
-ok()  { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+. tests/lib/checks.sh
 
 img=build/images/beam-hello.img
 out=$(tools/freebeam run "$img" --timeout 300 </dev/null 2>&1); rc=$?
@@ -43,5 +41,4 @@ if [ -f build/bench/beam-vs-linux/bvl-root.cpio ]; then
   has_app build/bench/beam-vs-linux/bvl-root.cpio && ok "the benchmark's root holds the freebeam application" ||
     bad "build/bench/beam-vs-linux/bvl-root.cpio lacks the freebeam application"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -11,13 +11,10 @@ set -u
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 CROSS=${CROSS:-arm-linux-gnueabihf-}
-pass=0; fail=0
-ok()  { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
-finish() { rm -rf "$T"; echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
+. tests/lib/checks.sh
 
-mkdir -p build && T=$(mktemp -d "$ROOT/build/cc-test.XXXXXX") || { echo "0 passed, 1 failed"; exit 1; }
+mkdir -p build && T=$(mktemp -d "$ROOT/build/cc-test.XXXXXX") || give_up "make a scratch folder under build/"
+trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/a/b"
 # From $T/a/b the wrapper is ../../../../tools/freebeam: a relative path.
 REL=../../../../tools/freebeam

@@ -6,13 +6,10 @@
 # writes the crash dump to /tmp and powers off non-zero; halt(abort) too.
 #
 # Prints `ok`/`FAIL` lines for the checks, and ends with one line
-# `N passed, N failed`: the Erlang tests' counts, with each failed check of
-# this script (and a missing Erlang result) added to the failures.
+# `N passed, N failed`: the Erlang tests' counts plus this script's checks.
 set -u
 cd "$(dirname "$0")/../.."
-checks_failed=0
-ok()  { echo "ok   $*"; }
-bad() { echo "FAIL $*"; checks_failed=$((checks_failed + 1)); }
+. tests/lib/checks.sh
 
 # run LOGVAR RCVAR ARGS...: test-image, console shown indented, \r dropped.
 run() {
@@ -22,7 +19,7 @@ run() {
   sed 's/^/  | /' <<<"$_out"
 }
 
-gen=$(mkdir -p build/testimage && mktemp -d build/testimage/erlang-suite.XXXXXX) || exit 1
+gen=$(mkdir -p build/testimage && mktemp -d build/testimage/erlang-suite.XXXXXX) || give_up "make a scratch folder"
 trap 'rm -rf "$gen"' EXIT
 
 # ---- our tests ----
@@ -31,6 +28,7 @@ line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' <<<"$out" | tail -n 1)
 erl_p=0 erl_f=0
 if [ -n "$line" ]; then
   erl_p=${line%% passed*}; erl_f=${line#*, }; erl_f=${erl_f%% failed*}
+  tally "$erl_p" "$erl_f"
   ok "erlang/test: result line: $line"
 else
   bad "erlang/test: no result line (exit status $rc)"
@@ -159,5 +157,4 @@ last=$(grep . <<<"$out" | tail -n 1)
   ok "crashing modules: last line '4 passed, 3 failed, 0 skipped'" || bad "crashing modules: last line '$last'"
 
 
-echo "$erl_p passed, $((erl_f + checks_failed)) failed"
-[ "$erl_f" -eq 0 ] && [ "$checks_failed" -eq 0 ]
+finish

@@ -12,18 +12,17 @@
 # one line "N passed, N failed"; exit status 0 only if nothing failed.
 set -u
 cd "$(dirname "$0")/../.."
-pass=0; fail=0
-finish() { echo "${pass} passed, ${fail} failed"; [ "$fail" -eq 0 ]; exit $?; }
+. tests/lib/checks.sh
 
 # Build each part separately so that one broken part does not hide the rest.
 build() {  # build TARGET: 0 if it built; counts a failure otherwise
   if ! make --no-print-directory -s "$1"; then
-    echo "host: make $1 failed"; fail=$((fail + 1)); return 1
+    bad "host: make $1"; return 1
   fi
 }
 
 if build host-target-check; then
-  echo "host: target-check: kernel files build and link for ARMv7-A"; pass=$((pass + 1))
+  ok "host: target-check: kernel files build and link for ARMv7-A"
 fi
 
 if build host-tests; then
@@ -34,12 +33,13 @@ if build host-tests; then
     printf '%s\n' "$out" | sed 's/^/  /'
     line=$(printf '%s\n' "$out" | grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" | tail -n 1)
     if [ -z "$line" ]; then
-      echo "host: $name printed no result line (exit $rc)"; fail=$((fail + 1)); continue
+      bad "host: $name printed no result line (exit $rc)"; continue
     fi
     p=${line#*: }; p=${p%% passed*}; f=${line#*, }; f=${f%% failed*}
-    pass=$((pass + p)); fail=$((fail + f))
+    tally "$p" "$f"
+    [ $((p + f)) -gt 0 ] || bad "host: $name ran no check"
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-      echo "host: $name exited $rc with no failure counted"; fail=$((fail + 1))
+      bad "host: $name exited $rc with no failure counted"
     fi
   done
 fi
@@ -49,12 +49,10 @@ fuzz() {
   local log=build/fuzz/last-$1-run.log
   if build/fuzz/"$1" -max_total_time="$2" -timeout=10 -rss_limit_mb=2048 \
        -print_final_stats=0 -artifact_prefix=build/fuzz/artifacts/ "$3" >"$log" 2>&1; then
-    echo "host: $1: ${2}s, no crash ($(grep -aEo '^Done [0-9]+ runs' "$log" | tail -n 1))"
-    pass=$((pass + 1))
+    ok "host: $1: ${2}s, no crash ($(grep -aEo '^Done [0-9]+ runs' "$log" | tail -n 1))"
   else
-    echo "host: $1 FAILED (log $log, inputs in build/fuzz/artifacts/):"
+    bad "host: $1 (log $log, inputs in build/fuzz/artifacts/):"
     tail -n 40 "$log" | sed 's/^/  /'
-    fail=$((fail + 1))
   fi
 }
 

@@ -11,9 +11,10 @@
 # the boot; IEX_IMG tests another image (the default is built when missing).
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/checks.sh
 img=${IEX_IMG:-build/images/iex.img}
 if [ -z "${IEX_IMG:-}" ] && [ ! -f "$img" ]; then
-  make --no-print-directory -s "$img" >/dev/null || { echo "iex: cannot build $img"; echo "0 passed, 1 failed"; exit 1; }
+  make --no-print-directory -s "$img" >/dev/null || give_up "iex: cannot build $img"
 fi
 
 exec python3 - "$img" "${IEX_TIMEOUT:-180}" <<'EOF'

@@ -12,11 +12,7 @@ cd "$(dirname "$0")/../.."
 IMGDIR=${IMGDIR:-build/images}
 TIMEOUT=${TIMEOUT:-60}
 
-passed=0; failed=0
-check() {  # check NAME STATUS (0 = passed)
-  if [ "$2" -eq 0 ]; then echo "PASS $1"; passed=$((passed + 1))
-  else echo "FAIL $1"; failed=$((failed + 1)); fi
-}
+. tests/lib/checks.sh
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -33,44 +29,44 @@ has() { grep -Eq -- "$1" "$TMP/log"; }
 img=$IMGDIR/kapi.img
 if [ -f "$img" ]; then
   boot "$img"
-  check "kapi: exit status 0 (got $rc)" $((rc != 0))
-  has '^kapi: [1-9][0-9]* passed, 0 failed$'; check "kapi: summary line with 0 failed" $?
-  ! has '^not ok'; check "kapi: no 'not ok' line" $?
+  verdict "kapi: exit status 0 (got $rc)" $((rc != 0))
+  has '^kapi: [1-9][0-9]* passed, 0 failed$'; verdict "kapi: summary line with 0 failed" $?
+  ! has '^not ok'; verdict "kapi: no 'not ok' line" $?
   n=$(grep -c '^ok - ' "$TMP/log")
   echo "  kapi: $n checks passed"
 else
-  check "kapi: $img exists" 1
+  verdict "kapi: $img exists" 1
 fi
 
 # boot_expect NAME STATUS: boots NAME.img and checks its exit status;
 # fails (and says so) if the image is missing.
 boot_expect() {
   local img=$IMGDIR/$1.img
-  [ -f "$img" ] || { check "$1: $img exists" 1; return 1; }
+  [ -f "$img" ] || { verdict "$1: $img exists" 1; return 1; }
   boot "$img"
-  check "$1: exit status $2 (got $rc)" $((rc != $2))
+  verdict "$1: exit status $2 (got $rc)" $((rc != $2))
 }
 
 # ---- nomonitor: a fault with nobody to hear it ends the machine ----
 if boot_expect nomonitor 139; then
   has '^fault: pd nomonitor thread [0-9]+: data abort at 0x00000000, pc 0x[0-9a-f]{8}, status 0x[0-9a-f]+; no monitor: power off$'
-  check "nomonitor: fault line" $?
+  verdict "nomonitor: fault line" $?
 fi
 
 # ---- heldfault: a fault while the monitor is stopped waits for it ----
 if boot_expect heldfault 0; then
   has '^pd leaf stopped \(data abort, status [0-9]+\) while its monitor mid is not running: held for it$'
-  check "heldfault: the kernel holds leaf's record for mid" $?
-  has '^mid: fault of pd 2: kind 1 addr 0x00000000$'; check "heldfault: mid's first event after its restart is leaf's fault" $?
+  verdict "heldfault: the kernel holds leaf's record for mid" $?
+  has '^mid: fault of pd 2: kind 1 addr 0x00000000$'; verdict "heldfault: mid's first event after its restart is leaf's fault" $?
 fi
 
 # ---- guard: PROTECT makes a page read-only, then inaccessible; both fault ----
 if boot_expect guard 0; then
-  has '^guard: W\|X -22, writable text -1, unaligned -22$'; check "guard: PROTECT refuses W|X, more than the mapping, unaligned" $?
-  has '^guard: fault 1: kind 1 addr 0x[0-9a-f]{5}001$'; check "guard: a store to the read-only page faults there" $?
-  has '^guard: fault 2: kind 1 addr 0x[0-9a-f]{5}002$'; check "guard: a load from the page without access faults there" $?
+  has '^guard: W\|X -22, writable text -1, unaligned -22$'; verdict "guard: PROTECT refuses W|X, more than the mapping, unaligned" $?
+  has '^guard: fault 1: kind 1 addr 0x[0-9a-f]{5}001$'; verdict "guard: a store to the read-only page faults there" $?
+  has '^guard: fault 2: kind 1 addr 0x[0-9a-f]{5}002$'; verdict "guard: a load from the page without access faults there" $?
   [ "$(grep -c '^guard: run [12] wrote its page' "$TMP/log")" = 2 ]
-  check "guard: after the restart the page is writable again" $?
+  verdict "guard: after the restart the page is writable again" $?
 fi
 
 # ---- the profiling kernel (docs/profiling.md): samples that name functions ----
@@ -78,14 +74,14 @@ if tools/freebeam image systems/threads.config -o "$TMP/prof.img" --kernel build
      --search build/pds/threads >/dev/null; then
   tools/freebeam run --det "$TMP/prof.img" --timeout "$TIMEOUT" </dev/null 2>&1 | tr -d '\r' >"$TMP/log"
   rc=${PIPESTATUS[0]}
-  check "prof: threads.img under the profiling kernel exits 0 (got $rc)" $((rc != 0))
-  has '^prof: period [0-9]+ ticks, [1-9][0-9]* samples, 0 dropped$'; check "prof: samples counted" $?
+  verdict "prof: threads.img under the profiling kernel exits 0 (got $rc)" $((rc != 0))
+  has '^prof: period [0-9]+ ticks, [1-9][0-9]* samples, 0 dropped$'; verdict "prof: samples counted" $?
   tools/profile/report.py "$TMP/log" --elf threads=build/pds/threads/threads.elf --top 3 >"$TMP/report"
   sed "s/^/  | /" "$TMP/report"
   grep -Eq '^ *[0-9.]+% +[0-9.]+% +[0-9]+  threads: worker$' "$TMP/report"
-  check "prof: report.py names the threads demo's worker among the top 3" $?
+  verdict "prof: report.py names the threads demo's worker among the top 3" $?
 else
-  check "prof: an image with build/kernel-prof/kernel.elf" 1
+  verdict "prof: an image with build/kernel-prof/kernel.elf" 1
 fi
 
 # ---- malformed system blobs: the kernel must refuse them ----
@@ -120,16 +116,15 @@ if [ -f "$base" ]; then
     bad=$TMP/bad-$1.img
     if corrupt "$base" "$bad" "$1" "$2"; then
       boot "$bad"
-      check "blob with $1 = $2: exit status 255 (got $rc)" $((rc != 255))
-      has '^kernel panic: image: '; check "blob with $1 = $2: 'kernel panic: image: ...' line" $?
-      ! has '^nomonitor: '; check "blob with $1 = $2: no PD ran" $?
+      verdict "blob with $1 = $2: exit status 255 (got $rc)" $((rc != 255))
+      has '^kernel panic: image: '; verdict "blob with $1 = $2: 'kernel panic: image: ...' line" $?
+      ! has '^nomonitor: '; verdict "blob with $1 = $2: no PD ran" $?
     else
-      check "blob with $1 = $2: corrupt the image" 1
+      verdict "blob with $1 = $2: corrupt the image" 1
     fi
   done
 else
-  check "malformed blobs: $base exists" 1
+  verdict "malformed blobs: $base exists" 1
 fi
 
-echo "${passed} passed, ${failed} failed"
-[ "$failed" -eq 0 ]
+finish

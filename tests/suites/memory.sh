@@ -11,8 +11,9 @@
 # Ends with `N passed, N failed`.  MEMORY_TIMEOUT bounds each boot (s).
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/checks.sh
 make --no-print-directory -s build/images/shell.img >/dev/null ||
-  { echo "memory: cannot build build/images/shell.img"; echo "0 passed, 1 failed"; exit 1; }
+  give_up "memory: cannot build build/images/shell.img"
 
 exec python3 - "${MEMORY_TIMEOUT:-300}" <<'PY'
 import sys

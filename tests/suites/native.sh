@@ -25,9 +25,10 @@
 # Ends with `N passed, N failed`.  NATIVE_TIMEOUT bounds each boot (s).
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/checks.sh
 imgs=(build/images/posix-native.img build/images/sensor.img build/images/rogue.img build/images/shell.img)
 make --no-print-directory -s "${imgs[@]}" >/dev/null ||
-  { echo "native: cannot build ${imgs[*]}"; echo "0 passed, 1 failed"; exit 1; }
+  give_up "native: cannot build ${imgs[*]}"
 
 # The shell image with the driver's fault key: the same description, one
 # argument more for the serial PD.
@@ -36,10 +37,10 @@ trap 'rm -rf "$work"' EXIT
 sed 's/^{pd, serial, \[{elf, "serial.elf"}, /{pd, serial, [{elf, "serial.elf"}, {args, ["serial", "fault-key=29"]}, /' \
   beam/shell.config >"$work/shell-fault.config"
 grep -q 'fault-key=29' "$work/shell-fault.config" ||
-  { echo "native: beam/shell.config has no serial PD line to add the fault key to"; echo "0 passed, 1 failed"; exit 1; }
+  give_up "native: beam/shell.config has no serial PD line to add the fault key to"
 tools/freebeam image "$work/shell-fault.config" -o "$work/shell-fault.img" --kernel build/kernel/kernel.elf \
   --search build/erts --search build/beam --search build/pds/drivers --search build/pds/beam >/dev/null ||
-  { echo "native: cannot build the shell image with the fault key"; echo "0 passed, 1 failed"; exit 1; }
+  give_up "native: cannot build the shell image with the fault key"
 
 # The freebeam application's API against real native PDs, through
 # test-image (erlang/test/native/: EUnit with an echo PD the BEAM monitors

@@ -7,9 +7,7 @@
 # Ends with `N passed, N failed`.
 set -u
 cd "$(dirname "$0")/../.."
-pass=0; fail=0
-ok()   { echo "ok   $*"; pass=$((pass + 1)); }
-bad()  { echo "FAIL $*"; fail=$((fail + 1)); }
+. tests/lib/checks.sh
 
 hdr=build/sysroot/include/bits/syscall.h
 if [ ! -f "$hdr" ]; then
@@ -40,5 +38,4 @@ if [ "$rc" -ne 0 ] && grep -q "close: status 'mostly'" <<<"$out"; then
   ok "systab.py: a status other than full/partial/refused is reported"
 else bad "systab.py: a bad status was not reported"; fi
 rm -f "$tmp"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

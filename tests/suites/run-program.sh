@@ -12,9 +12,7 @@ cd "$(dirname "$0")/../.."
 fb=tools/freebeam
 out_dir=build/run-program-test
 mkdir -p "$out_dir"
-pass=0; fail=0
-ok()  { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+. tests/lib/checks.sh
 
 for src in tests/programs/*.c; do
   name=$(basename "$src" .c)
@@ -106,5 +104,4 @@ printf 'static char big[200 << 20]; int main(void){ big[1] = 1; return big[1]; }
 $fb cc "$out_dir/big.c" -o "$out_dir/big"
 refuse "a program bigger than the memory given" "needs more memory" --mem 64 "$out_dir/big"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

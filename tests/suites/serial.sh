@@ -14,19 +14,14 @@ cd "$(dirname "$0")/../.."
 IMG=${IMGDIR:-build/images}/echo.img
 TIMEOUT=${TIMEOUT:-60}
 
-passed=0; failed=0
-check() {  # check NAME STATUS (0 = pass)
-  if [ "$2" -eq 0 ]; then echo "PASS $1"; passed=$((passed + 1))
-  else echo "FAIL $1"; failed=$((failed + 1)); fi
-}
-finish() { echo "${passed} passed, ${failed} failed"; [ "$failed" -eq 0 ]; exit $?; }
+. tests/lib/checks.sh
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 if [ ! -f "$IMG" ]; then
   echo "$IMG: missing (make images, with drivers/drivers.mk included)"
-  check "echo image exists" 1
+  verdict "echo image exists" 1
   finish
 fi
 
@@ -57,16 +52,16 @@ run_case() {
   sed 's/^/  | /' "$tmp/$name.log" | head -n 20
   local n; n=$(wc -l <"$tmp/$name.log")
   [ "$n" -gt 20 ] && echo "  | ... ($n lines)"
-  check "$name: exit status 0 (got $rc)" $((rc != 0))
+  verdict "$name: exit status 0 (got $rc)" $((rc != 0))
   grep -q '^serial: PL011 driver up' "$tmp/$name.log"
-  check "$name: the driver's start line" $?
+  verdict "$name: the driver's start line" $?
   expect_echo "$input" >"$tmp/$name.want"
   grep '^echo: ' "$tmp/$name.log" | grep -v '^echo: rx ring found full' >"$tmp/$name.got"
   if diff -u "$tmp/$name.want" "$tmp/$name.got" >"$tmp/$name.diff"; then
-    check "$name: $(wc -l <"$tmp/$name.want") answers complete and in order" 0
+    verdict "$name: $(wc -l <"$tmp/$name.want") answers complete and in order" 0
   else
     head -n 20 "$tmp/$name.diff" | sed 's/^/  /'
-    check "$name: answers complete and in order" 1
+    verdict "$name: answers complete and in order" 1
     sed 's/^/  qemu: /' "$tmp/$name.qemu" | tail -n 5
   fi
 }
@@ -88,7 +83,7 @@ run_case lines "$tmp/lines.in"
 } >"$tmp/burst.in"
 run_case burst "$tmp/burst.in"
 full=$(sed -n 's/^echo: rx ring found full \([0-9]*\) times$/\1/p' "$tmp/burst.log")
-check "burst: the RX ring was full and nothing was lost (found full ${full:-?} times)" \
+verdict "burst: the RX ring was full and nothing was lost (found full ${full:-?} times)" \
   $(( ${full:-0} < 1 ))
 
 finish

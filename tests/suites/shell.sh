@@ -17,9 +17,10 @@
 # build/images/shell.img (which is built only when missing).
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/checks.sh
 img=${SHELL_IMG:-build/images/shell.img}
 if [ -z "${SHELL_IMG:-}" ] && [ ! -f "$img" ]; then
-  make --no-print-directory -s "$img" >/dev/null || { echo "shell: cannot build $img"; echo "0 passed, 1 failed"; exit 1; }
+  make --no-print-directory -s "$img" >/dev/null || give_up "shell: cannot build $img"
 fi
 
 # beam/termcap on the host: what tgetent gives erts for each TERM.

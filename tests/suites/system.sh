@@ -33,17 +33,13 @@ EXPECT[threads]='
 ^threads: 16 threads joined, counter 160000, ok$'
 DEMOS="pingpong fault isolation threads"
 
-passed=0; failed=0
-check() {  # check NAME OK?
-  if [ "$2" -eq 0 ]; then echo "PASS $1"; passed=$((passed + 1))
-  else echo "FAIL $1"; failed=$((failed + 1)); fi
-}
+. tests/lib/checks.sh
 
 for demo in $DEMOS; do
   img=$IMGDIR/$demo.img
   if [ ! -f "$img" ]; then
     echo "$img: missing"
-    check "$demo: image exists" 1
+    verdict "$demo: image exists" 1
     continue
   fi
   log=$(mktemp)
@@ -51,12 +47,11 @@ for demo in $DEMOS; do
   rc=$?
   tr -d '\r' <"$log" >"$log.clean"
   sed "s/^/  | /" "$log.clean"
-  check "$demo: exit status 0 (got $rc)" $((rc != 0))
+  verdict "$demo: exit status 0 (got $rc)" $((rc != 0))
   while IFS= read -r re; do
     [ -n "$re" ] || continue
-    grep -Eq -- "$re" "$log.clean"; check "$demo: /$re/" $?
+    grep -Eq -- "$re" "$log.clean"; verdict "$demo: /$re/" $?
   done <<<"${EXPECT[$demo]}"
   rm -f "$log" "$log.clean"
 done
-echo "${passed} passed, ${failed} failed"
-[ "$failed" -eq 0 ]
+finish

@@ -8,11 +8,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 T=$ROOT/build/tools/test
 FB=$ROOT/tools/freebeam
-pass=0; fail=0
-ok()  { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
+. tests/lib/checks.sh
 
 rm -rf "$T" && mkdir -p "$T/ebin" "$T/tmp" || { bad "make $T"; finish; }
 
@@ -23,11 +19,11 @@ if erlc -I tools/image/src -I tools/image/test -o "$T/ebin" tools/image/src/*.er
         -eval "eunit:test([$mods], []), halt()." 2>&1)
   echo "$out" | grep -v '^$' | tail -n 40
   if [[ $out =~ All\ ([0-9]+)\ tests\ passed ]]; then
-    pass=$((pass + BASH_REMATCH[1]))
+    tally "${BASH_REMATCH[1]}" 0
   elif [[ $out =~ Test\ passed ]]; then
-    pass=$((pass + 1))
+    tally 1 0
   elif [[ $out =~ Failed:\ ([0-9]+)\.\ +Skipped:\ ([0-9]+)\.\ +Passed:\ ([0-9]+) ]]; then
-    pass=$((pass + BASH_REMATCH[3])); fail=$((fail + BASH_REMATCH[1] + BASH_REMATCH[2]))
+    tally "${BASH_REMATCH[3]}" $((BASH_REMATCH[1] + BASH_REMATCH[2]))
   else
     bad "eunit (no summary line)"
   fi
@@ -184,5 +180,13 @@ check "image refuses: FILE:LINE: TERM: reason" \
 check "image refuses: no image written" test ! -e "$T/out/bad.img"
 check "image refuses: no notices written" test ! -e "$T/out/bad.img.notices"
 "$FB" image >/dev/null 2>&1; check "image without arguments: exit 2" test $? -eq 2
+
+# ---- the suites' shared checks (tests/lib/checks.sh) cannot pass empty ----
+out=$(bash -c '. tests/lib/checks.sh; finish' 2>&1); rc=$?
+check "checks.sh: a suite that ran no check fails" test "$rc" -ne 0 -a "$(tail -n 1 <<<"$out")" = "0 passed, 1 failed"
+out=$(bash -c '. tests/lib/checks.sh; ok a; bad b; finish' 2>&1); rc=$?
+check "checks.sh: one failure fails the suite" test "$rc" -ne 0 -a "$(tail -n 1 <<<"$out")" = "1 passed, 1 failed"
+out=$(python3 -c 'import sys; sys.path.insert(0, "tests/lib"); import guest; guest.finish()' 2>&1); rc=$?
+check "guest.py: a suite that ran no check fails" test "$rc" -ne 0 -a "$(tail -n 1 <<<"$out")" = "0 passed, 1 failed"
 
 finish
