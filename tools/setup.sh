@@ -9,8 +9,9 @@ pkgs=(make gcc libc6-dev clang llvm libclang-rt-14-dev
       perl          # OpenSSL's Configure (third_party/openssl/build.sh)
       rng-tools5    # rngtest: the FIPS 140-2 checks of tests/suites/entropy.sh
       # crypto & co: their .beam files go into images that name them (beam/mkroot.sh);
-      # openssl: the host's certificates and signatures in tests/suites/crypto.sh
-      erlang-crypto erlang-asn1 erlang-public-key erlang-ssl erlang-ssh openssl
+      # openssl: the host's certificates and signatures in tests/suites/crypto.sh;
+      # openssh-client: its ssh-keygen makes the SSH keys there
+      erlang-crypto erlang-asn1 erlang-public-key erlang-ssl erlang-ssh openssl openssh-client
       libc6-dev-armhf-cross)   # the benchmarks' Linux-side programs (static armhf glibc, bench/*)
 missing=()
 for p in "${pkgs[@]}"; do
