@@ -76,22 +76,18 @@ tls12_test_() ->
         ?assertEqual({'tlsv1.2', <<"slt revo olleh">>, served}, round_trip('tlsv1.2'))
     end}.
 
-%% A client that trusts another CA refuses the server.
-unknown_ca_test_() ->
-    {timeout, 120, fun() ->
-        {ok, _} = application:ensure_all_started(ssl),
-        {_Pid, Port} = serve(['tlsv1.3']),
-        ?assertMatch({error, {tls_alert, {unknown_ca, _}}},
-                     ssl:connect({127, 0, 0, 1}, Port, client_opts(['tlsv1.3'], other_ca_cert, "localhost"),
-                                 ?TIMEOUT))
-    end}.
+%% A client that trusts another CA, or asked for another host name, refuses
+%% the server's certificate with the alert named.
+refused(CA, Host) ->
+    {ok, _} = application:ensure_all_started(ssl),
+    {_Pid, Port} = serve(['tlsv1.3']),
+    case ssl:connect({127, 0, 0, 1}, Port, client_opts(['tlsv1.3'], CA, Host), ?TIMEOUT) of
+        {error, {tls_alert, {Alert, _}}} -> Alert;
+        Other -> Other
+    end.
 
-%% A client that asked for another name refuses the server's certificate.
+unknown_ca_test_() ->
+    {timeout, 120, fun() -> ?assertEqual(unknown_ca, refused(other_ca_cert, "localhost")) end}.
+
 wrong_host_test_() ->
-    {timeout, 120, fun() ->
-        {ok, _} = application:ensure_all_started(ssl),
-        {_Pid, Port} = serve(['tlsv1.3']),
-        ?assertMatch({error, {tls_alert, {handshake_failure, _}}},
-                     ssl:connect({127, 0, 0, 1}, Port, client_opts(['tlsv1.3'], ca_cert, "elsewhere.example"),
-                                 ?TIMEOUT))
-    end}.
+    {timeout, 120, fun() -> ?assertEqual(handshake_failure, refused(ca_cert, "elsewhere.example")) end}.
