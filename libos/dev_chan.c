@@ -280,6 +280,27 @@ static bool attach_queue(struct chan *c, const struct fb_pdinfo *in)
                            ci->queue_depth, ci->queue_slot);
 }
 
+const struct fb_pdinfo_chan *libos_chan_queue(const char *name, struct fb_qpair *q)
+{
+    const struct fb_pdinfo *in = libos_info();
+    if (!in || in->n_chans > FB_MAX_CHANNELS || in->chans_off > FB_PDINFO_BYTES ||
+        (FB_PDINFO_BYTES - in->chans_off) / sizeof(struct fb_pdinfo_chan) < in->n_chans)
+        return NULL;
+    const struct fb_pdinfo_chan *tab = (const void *)((const char *)in + in->chans_off);
+    for (uint32_t i = 0; i < in->n_chans; i++) {
+        const struct fb_pdinfo_chan *ci = &tab[i];
+        if (ci->kind != FB_CHAN_PD || ci->id >= FB_MAX_CHANNELS || ci->queue_map == FB_CHAN_NO_QUEUE ||
+            strcmp(libos_info_str(ci->name_off), name) != 0)
+            continue;
+        struct chan c = { .ci = ci };
+        if (!attach_queue(&c, in))
+            return NULL;
+        *q = c.q;
+        return ci;
+    }
+    return NULL;
+}
+
 void libos_chan_devices(struct vnode *devdir)
 {
     const struct fb_pdinfo *in = libos_info();

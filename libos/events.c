@@ -7,7 +7,9 @@
 #include "kcall.h"
 #include "native.h"
 
-#define EV_STACK 8192u
+/* 16 KiB: handlers run lwIP's input path (net_eth.c), TCP and DHCP
+ * included, which is deeper than the rings' handlers. */
+#define EV_STACK 16384u
 
 static libos_event_fn handlers[FB_MAX_CHANNELS];
 static uint64_t pending;

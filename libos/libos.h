@@ -98,6 +98,11 @@ struct fb_pdinfo;
 const struct fb_pdinfo *libos_info(void);      /* the info area, or NULL if it is not one we know */
 const char *libos_info_str(uint32_t off);      /* a string of it; "" if off is 0 or outside */
 
+/* ---- network (net_eth.c) ---- */
+/* At start, before /dev/chan is made: if the PD has the channel `net` with
+ * a queue pair to the net driver PD, serve it (eth0). */
+void libos_net_eth_init(void);
+
 /* ---- console ---- */
 void libos_write_console(const char *p, size_t len);
 void libos_puts(const char *s);

@@ -27,6 +27,15 @@ void libos_chan_peer_stopped(uint32_t pd);
  * ECONNRESET once; the peer is told to look at its queues. */
 void libos_chan_peer_restarted(uint32_t pd);
 
+/* dev_chan.c: the channel called name to another PD, with a queue pair,
+ * attached to *q (this PD's end): its entry, or NULL when there is none or
+ * its region does not fit.  For the parts of libos that serve a channel
+ * themselves (net_eth.c); they register a handler before /dev/chan is
+ * made, so the channel gets no node. */
+struct fb_pdinfo_chan;
+struct fb_qpair;
+const struct fb_pdinfo_chan *libos_chan_queue(const char *name, struct fb_qpair *q);
+
 /* The nodes (dev_pd.c and dev_chan.c). */
 void libos_pd_devices(struct vnode *devdir);
 void libos_chan_devices(struct vnode *devdir);

@@ -38,6 +38,15 @@ void net_changed(void);             /* under the lock: a socket's state moved */
 void net_if_init(void);             /* net_if.c: the interfaces, at start */
 /* Is a a local address of this host (on an interface, or 127/8)? */
 bool net_if_is_local(const ip4_addr_t *a);
+struct netif;
+/* net_if.c, under the lock: net_eth.c added eth0; make it the default
+ * interface, give it its address (FREEBEAM_IPV4: DHCP or static), start
+ * the periodic timers. */
+void net_if_eth_added(struct netif *n);
+struct fb_net_info;
+/* net_eth.c, under the lock: the driver's last info answer and our
+ * counters; false if there is no eth0. */
+bool net_eth_counters(struct fb_net_info *drv, uint32_t *refused, uint32_t *full);
 
 /* ---- sockets (net_sock.c, net_tcp.c, net_udp.c) ---- */
 enum sock_state {

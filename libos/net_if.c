@@ -1,16 +1,45 @@
 /*
- * net_if.c - the network interfaces of libos's stack.
+ * net_if.c - the network interfaces of libos's stack, and their addresses.
  *
- * Today one: lwIP's loopback interface, 127.0.0.1/8, which lwip_init()
- * makes; we switch its checksums off (nothing corrupts a packet that never
- * leaves memory).  A second interface, Ethernet frames over a queue pair to
- * the net driver PD, is added here with netif_add() and its own
- * linkoutput/input; frames that arrive are fed to netif->input by the event
- * thread's channel handler under net_lock(), like any other entry into
- * lwIP.  Nothing else in libos names an interface.
+ * lo: lwIP's loopback interface, 127.0.0.1/8, which lwip_init() makes; we
+ * switch its checksums off (nothing corrupts a packet that never leaves
+ * memory).
+ *
+ * eth0: Ethernet over the queue pair to the net driver PD (net_eth.c moves
+ * the frames).  When net_eth.c adds it, this file makes it the default
+ * interface and gives it its address from FREEBEAM_IPV4 in the PD's
+ * environment (net_conf.h): DHCP by default, or a static address.  Nothing
+ * waits for DHCP: until the lease comes, eth0 has 0.0.0.0, so connections
+ * and datagrams to other hosts fail with ENETUNREACH and nothing from
+ * outside reaches a socket; programs that need the network retry.  The
+ * lease (and every later change of address) is one console line.
+ *
+ * lwIP's periodic timers (ARP, IP reassembly, DHCP) run only while eth0
+ * exists: lwip_init() arms them, net_if_init() disarms them, and adding
+ * eth0 arms them again, so a stack with loopback alone stays idle.
+ *
+ * Nothing else in libos names an interface.
  */
 #include "net.h"
+#include "net_conf.h"
+#include "lwip/dhcp.h"
 #include "lwip/netif.h"
+#include "lwip/timeouts.h"
+
+/* lwIP's cyclic-timer trampoline (made visible by
+ * third_party/lwip/patches/0002-cyclic-timer-visible.patch). */
+void lwip_cyclic_timer(void *arg);
+
+/* Every cyclic timer but TCP's (index 0, which lwIP starts on demand). */
+static void cyclic_timers(bool on)
+{
+    for (int i = 1; i < lwip_num_cyclic_timers; i++) {
+        void *arg = (void *)&lwip_cyclic_timers[i];
+        sys_untimeout(lwip_cyclic_timer, arg);
+        if (on)
+            sys_timeout(lwip_cyclic_timers[i].interval_ms, lwip_cyclic_timer, arg);
+    }
+}
 
 void net_if_init(void)
 {
@@ -18,6 +47,57 @@ void net_if_init(void)
     NETIF_FOREACH(n) {
         if (n->name[0] == 'l' && n->name[1] == 'o')
             NETIF_SET_CHECKSUM_CTRL(n, NETIF_CHECKSUM_DISABLE_ALL);
+    }
+    cyclic_timers(false);
+}
+
+static uint32_t last_addr;
+
+/* lwIP: eth0's address or state changed (the DHCP lease, mostly). */
+static void eth_status(struct netif *n)
+{
+    uint32_t a = ip4_addr_get_u32(netif_ip4_addr(n));
+    if (a == last_addr)
+        return;
+    last_addr = a;
+    char addr[16], mask[16], gw[16];
+    net_ipv4_format(a, addr);
+    net_ipv4_format(ip4_addr_get_u32(netif_ip4_netmask(n)), mask);
+    net_ipv4_format(ip4_addr_get_u32(netif_ip4_gw(n)), gw);
+    libos_puts("libos: eth0: ");
+    libos_puts(addr);
+    libos_puts(" netmask ");
+    libos_puts(mask);
+    libos_puts(" gateway ");
+    libos_puts(gw);
+    libos_puts(dhcp_supplied_address(n) ? " (dhcp)\n" : "\n");
+    net_changed();
+}
+
+void net_if_eth_added(struct netif *n)
+{
+    struct net_ipv4_conf conf;
+    const char *want = libos_boot_env("FREEBEAM_IPV4");
+    if (net_ipv4_conf_parse(want, &conf) < 0) {
+        libos_puts("libos: eth0: FREEBEAM_IPV4 is not dhcp, ADDR/PREFIX or ADDR/PREFIX,GATEWAY; using DHCP\n");
+        net_ipv4_conf_parse(NULL, &conf);
+    }
+    netif_set_status_callback(n, eth_status);
+    netif_set_default(n);
+    cyclic_timers(true);
+    if (!conf.dhcp) {
+        ip4_addr_t a, m, g;
+        ip4_addr_set_u32(&a, conf.addr);
+        ip4_addr_set_u32(&m, conf.netmask);
+        ip4_addr_set_u32(&g, conf.gateway);
+        netif_set_addr(n, &a, &m, &g);
+    }
+    netif_set_up(n);
+    netif_set_link_up(n);
+    if (conf.dhcp) {
+        err_t e = dhcp_start(n);
+        if (e != ERR_OK)
+            libos_log_num("eth0: DHCP cannot start, lwIP error", (unsigned long)-e);
     }
 }
 

@@ -172,6 +172,7 @@ void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd)
                       (size_t)(__libos_heap_end - __libos_heap_start), (uintptr_t)_end);
     libos_console_init();   /* the serial driver's rings, if the PD has them (console.h) */
     libos_entropy_init();   /* the rng driver's channel `entropy`, if it has one (entropy.h) */
+    libos_net_eth_init();   /* the net driver's channel `net`, if it has one: eth0 (net_eth.c) */
     libos_files_init();     /* / (tmpfs), /tmp, /dev; fds 0-2 on /dev/console */
     const struct fb_pdinfo_map *root = libos_region("rootfs");
     if (root) {

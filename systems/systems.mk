@@ -93,3 +93,15 @@ $(B)/images/netping.img: systems/netping.config $(B)/pds/netping/netping.elf $(B
 	@mkdir -p $(@D)
 	tools/freebeam image systems/netping.config -o $@ --kernel $(B)/kernel/kernel.elf \
 	  --search $(B)/pds/netping --search $(B)/pds/drivers
+
+# ---- posix-eth: a C program on eth0 through the net driver PD, with peers
+# on the host (tests/posix/eth.c, tests/suites/eth.sh) ----
+ifdef DRIVER_ELFS
+$(eval $(call posix_elf,$(B)/posix/eth.elf,tests/posix/eth.c))
+IMAGES += $(B)/images/posix-eth.img
+$(B)/images/posix-eth.img: systems/posix-eth.config $(B)/posix/eth.elf $(DRIVERS_DIR)/net.elf \
+  $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
+	@mkdir -p $(@D)
+	tools/freebeam image systems/posix-eth.config -o $@ --kernel $(B)/kernel/kernel.elf \
+	  --search $(DRIVERS_DIR) --search $(B)/posix     # drivers first: build/posix has a net.elf too
+endif

@@ -4,7 +4,10 @@
  * length, as an option value, and as an iovec array must give an answer or
  * an error, never a read outside the bytes (ASan watches).  A parsed
  * address written back (to a room of any size up to 16) must parse again
- * to the same address.  Seeds: build/fuzz/net-corpus/ (tests/host/host.mk).
+ * to the same address.  The same bytes, as a C string, are a value of
+ * FREEBEAM_IPV4 (libos/net_conf.c): refused or parsed, and a static
+ * address parsed prints and parses back to itself.
+ * Seeds: build/fuzz/net-corpus/ (tests/host/host.mk).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "../../libos/net_addr.c"
+#include "../../libos/net_conf.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -49,5 +53,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (r == 0 && total > 0x7fffffff)
         abort();
     free(blob);
+
+    char *str = malloc(size + 1);
+    if (!str)
+        return 0;
+    memcpy(str, data, size);
+    str[size] = 0;
+    struct net_ipv4_conf c, c2;
+    r = net_ipv4_conf_parse(str, &c);
+    if (r != 0 && r != -EINVAL)
+        abort();
+    if (r == 0 && !c.dhcp) {
+        char back[24];
+        net_ipv4_format(c.addr, back);
+        strcat(back, "/32");
+        if (net_ipv4_conf_parse(back, &c2) != 0 || c2.addr != c.addr || c2.dhcp)
+            abort();
+    }
+    free(str);
     return 0;
 }

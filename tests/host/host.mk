@@ -24,6 +24,7 @@ HOST_TESTS := $(patsubst tests/host/%.c,%,$(wildcard tests/host/test_*.c))
 test_fmt_SRCS := kernel/fmt.c
 test_chacha20_SRCS := libos/chacha20.c
 test_libos_net_addr_SRCS := libos/net_addr.c
+test_libos_net_conf_SRCS := libos/net_conf.c
 test_virtio_SRCS := drivers/virtio/virtq.c drivers/virtio/virtio_mmio.c
 test_blk_SRCS := drivers/blk/blk_req.c
 test_netdev_SRCS := drivers/net/netdev.c drivers/virtio/virtq.c
@@ -138,9 +139,10 @@ $(FUZZ_DIR)/blkreq-corpus/.seeded:
 	  printf '\000\000\000\000\030\000\000\000'; head -c 120 /dev/zero; \
 	  printf '\002\000\000\000\001\000\000\000\002\010'; head -c 14 /dev/zero; } > $(@D)/one-write
 
-# ---- libFuzzer target of libos's socket argument checks (libos/net_addr.c),
-# seeded with an AF_INET address, an AF_UNSPEC one and an int ----
-$(FUZZ_DIR)/fuzz_net_addr: tests/fuzz/fuzz_net_addr.c libos/net_addr.c libos/net_addr.h
+# ---- libFuzzer target of libos's socket argument checks (libos/net_addr.c)
+# and of FREEBEAM_IPV4 (libos/net_conf.c), seeded with an AF_INET address,
+# an AF_UNSPEC one, an int and a static address ----
+$(FUZZ_DIR)/fuzz_net_addr: tests/fuzz/fuzz_net_addr.c libos/net_addr.c libos/net_addr.h libos/net_conf.c libos/net_conf.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_net_addr.c -o $@
 
@@ -149,6 +151,7 @@ $(FUZZ_DIR)/net-corpus/.seeded:
 	printf '\002\000\037\220\177\000\000\001\000\000\000\000\000\000\000\000' > $(@D)/inet-127.0.0.1-8080
 	printf '\000\000' > $(@D)/unspec
 	printf '\001\000\000\000' > $(@D)/int-1
+	printf '10.0.2.15/24,10.0.2.2' > $(@D)/ipv4-static
 	@touch $@
 
 # ---- libFuzzer target of the virtio-net driver's frame path

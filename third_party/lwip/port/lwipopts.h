@@ -13,11 +13,12 @@
  * (MEMP_MEM_MALLOC), so a program that never opens a socket pays nothing
  * but code.
  *
- * Today only the loopback interface (127.0.0.1/8) exists.  Options off for
- * now and why, each one line to turn on with the network interface:
- * ARP/Ethernet (no Ethernet netif yet; its timer ticks every second),
- * IP fragmentation and reassembly (the loopback MTU is large; reassembly
- * ticks every second), DHCP, DNS, IGMP, IPv6.
+ * Interfaces: the loopback one (127.0.0.1/8) always, and eth0 when the PD
+ * has the channel `net` to the virtio-net driver PD (libos/net_eth.c):
+ * Ethernet with ARP, IP fragmentation and reassembly, and DHCP.  Their
+ * periodic timers run only while eth0 exists (libos/net_if.c).  Off, and
+ * why: DNS (erts resolves names itself, inet_res over UDP), IGMP (no
+ * multicast yet), IPv6, AutoIP.
  */
 #ifndef FREEBEAM_LWIPOPTS_H
 #define FREEBEAM_LWIPOPTS_H
@@ -49,12 +50,15 @@ extern unsigned char *libos_net_heap;
 #define LWIP_RAW                0
 #define LWIP_UDP                1
 #define LWIP_TCP                1
-#define LWIP_ARP                0
-#define LWIP_ETHERNET           0
+#define LWIP_ARP                1
+#define LWIP_ETHERNET           1
 #define IP_FORWARD              0
-#define IP_REASSEMBLY           0
-#define IP_FRAG                 0
-#define LWIP_DHCP               0
+#define IP_REASSEMBLY           1
+#define IP_FRAG                 1
+#define LWIP_DHCP               1
+/* QEMU's user network hands out one address per guest: no ARP probe of
+ * the offered address (it would delay the lease by half a second). */
+#define DHCP_DOES_ARP_CHECK     0
 #define LWIP_AUTOIP             0
 #define LWIP_IGMP               0
 #define LWIP_DNS                0
@@ -66,11 +70,11 @@ extern unsigned char *libos_net_heap;
 #define LWIP_NETIF_LOOPBACK     1
 #define LWIP_HAVE_LOOPIF        1
 #define LWIP_LOOPBACK_MAX_PBUFS 0
-#define LWIP_NETIF_STATUS_CALLBACK 0
+#define LWIP_NETIF_STATUS_CALLBACK 1   /* eth0 says its address when DHCP gives one */
 #define LWIP_NETIF_LINK_CALLBACK 0
 #define LWIP_SINGLE_NETIF       0
-/* The loopback interface neither computes nor checks checksums; a later
- * Ethernet interface does both. */
+/* The loopback interface neither computes nor checks checksums; eth0
+ * does both (no offload is negotiated with the device). */
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 
 /* ---- TCP ---- */

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# eth0: libos's Ethernet interface (libos/net_eth.c, libos/net_if.c) over
+# the virtio-net driver PD, on QEMU's user network, with real peers on this
+# machine's loopback (tests/lib/eth_peer.py; docs/networking.md):
+#   - posix: build/images/posix-eth.img (tests/posix/eth.c), a C program:
+#     DHCP's lease, a 1 MiB echo through its listener from the host
+#     (--hostfwd), a 1 MiB echo through the host's TCP server (the guest
+#     dials 10.0.2.2), UDP both ways;
+#   - the same image with a static address (FREEBEAM_IPV4 is read from the
+#     description: a variant of the image built here);
+#   - without a network device: the program says eth0 never got an address
+#     and powers off with 1 (nothing hangs).
+# Ends with `N passed, N failed`.  ETH_TIMEOUT bounds each boot (s).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/checks.sh
+img=build/images/posix-eth.img
+make --no-print-directory -s "$img" >/dev/null || { bad "make $img"; finish; }
+work=$(mktemp -d build/eth-test.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+t=${ETH_TIMEOUT:-120}
+
+# A free port on the host's loopback (the kernel picks it): free_port tcp|udp.
+free_port() {
+  python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if sys.argv[1] == "tcp" else socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"
+}
+
+# with_peer MODE IMAGE [run options...]: boot IMAGE with its listeners
+# forwarded (to the guest's address $guest, QEMU's DHCP address if empty)
+# and the host's peers running; $work/MODE.log and .host, $rc, $prc.
+guest=""
+with_peer() {
+  local mode=$1 image=$2; shift 2
+  local ctrl udp; ctrl=$(free_port tcp); udp=$(free_port udp)
+  python3 tests/lib/eth_peer.py "$ctrl" "$udp" "$t" >"$work/$mode.host" 2>&1 &
+  local peer=$!
+  tools/freebeam run "$image" --timeout "$t" --hostfwd "tcp:$ctrl-$guest:7000" --hostfwd "udp:$udp-$guest:7001" "$@" \
+    </dev/null >"$work/$mode.log" 2>&1
+  rc=$?
+  local i; for i in $(seq 50); do kill -0 "$peer" 2>/dev/null || break; sleep 0.1; done
+  kill "$peer" 2>/dev/null; wait "$peer"; prc=$?
+}
+
+# The checks of a C run (posix-eth) that every addressing mode shares.
+posix_checks() {
+  local mode=$1 log=$work/$1.log host=$work/$1.host
+  check "$mode: the program powers off with 0 (exit $rc)" eval '[ $rc -eq 0 ]'
+  check "$mode: 7 checks passed in the guest" eval 'grep -aq "^eth: 7 passed, 0 failed" "$log"'
+  check "$mode: the host's 1 MiB came back whole through the guest's listener" eval \
+    'grep -q "^host: the guest echoed all 1048576 bytes" "$host"'
+  check "$mode: the guest's 1 MiB through the host's echo server, every byte" eval \
+    'grep -aq "^eth: sent 1048576 bytes to 10.0.2.2:[0-9]*, 1048576 came back, 1048576 of them right" "$log" &&
+     grep -q "^host: tcp echo server: echoed 1048576 bytes" "$host"'
+  check "$mode: UDP guest -> host -> guest" eval \
+    'grep -q "^host: udp echo server: answered '"'"'ping from the guest'"'"' from 127.0.0.1" "$host" &&
+     grep -aq "^eth: udp: the host answered \"pong ping from the guest\"" "$log"'
+  check "$mode: UDP host -> guest -> host (peer exit $prc)" eval \
+    '[ $prc -eq 0 ] && grep -q "^host: udp: the guest answered '"'"'pong hello from the host'"'"'" "$host"'
+  if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$log" "$host"; fi
+}
+
+# ---- DHCP (the default) ----
+with_peer dhcp "$img"
+check "dhcp: eth0 got QEMU's lease" eval \
+  'grep -aq "^libos: eth0: 10.0.2.15 netmask 255.255.255.0 gateway 10.0.2.2 (dhcp)" "$work/dhcp.log"'
+posix_checks dhcp
+
+# ---- a static address from the description ----
+sed 's|{rights, \[poweroff\]}\]}.|{rights, [poweroff]}, {env, ["FREEBEAM_IPV4=10.0.2.16/24,10.0.2.2"]}]}.|' \
+  systems/posix-eth.config >"$work/static.config"
+tools/freebeam image "$work/static.config" -o "$work/static.img" --kernel build/kernel/kernel.elf \
+  --search build/pds/drivers --search build/posix >/dev/null
+guest=10.0.2.16 with_peer static "$work/static.img"
+check "static: eth0 has the description's address, no DHCP" eval \
+  'grep -aq "^libos: eth0: 10.0.2.16 netmask 255.255.255.0 gateway 10.0.2.2" "$work/static.log" &&
+   ! grep -aq "(dhcp)" "$work/static.log"'
+posix_checks static
+
+# ---- a malformed FREEBEAM_IPV4: said on the console, DHCP instead ----
+sed 's|{rights, \[poweroff\]}\]}.|{rights, [poweroff]}, {env, ["FREEBEAM_IPV4=10.0.2.16"]}]}.|' \
+  systems/posix-eth.config >"$work/badconf.config"
+tools/freebeam image "$work/badconf.config" -o "$work/badconf.img" --kernel build/kernel/kernel.elf \
+  --search build/pds/drivers --search build/posix >/dev/null
+with_peer badconf "$work/badconf.img"
+check "bad FREEBEAM_IPV4: one console line, then DHCP's lease, and the program passes (exit $rc)" eval \
+  '[ $rc -eq 0 ] && grep -aq "^libos: eth0: FREEBEAM_IPV4 is not dhcp, ADDR/PREFIX or ADDR/PREFIX,GATEWAY; using DHCP" "$work/badconf.log" &&
+   grep -aq "^libos: eth0: 10.0.2.15 .* (dhcp)" "$work/badconf.log"'
+
+# ---- no network device: no eth0, bounded waits, status 1 ----
+tools/freebeam run "$img" --timeout "$t" </dev/null >"$work/none.log" 2>&1
+rc=$?
+check "no device: the program powers off with 1 (exit $rc)" eval '[ $rc -eq 1 ]'
+check "no device: eth0 never had an address, and libos said nothing of it" eval \
+  'grep -aq "^eth: FAIL eth0 has an address" "$work/none.log" && ! grep -aq "^libos: eth0" "$work/none.log"'
+finish
