@@ -43,6 +43,19 @@ struct netif;
  * interface, give it its address (FREEBEAM_IPV4: DHCP or static), start
  * the periodic timers. */
 void net_if_eth_added(struct netif *n);
+struct net_ifinfo;
+/* net_if.c, under the lock: the interfaces as net_ifinfo.h describes
+ * them, at most max; their count. */
+int net_if_snapshot(struct net_ifinfo *out, int max);
+/* net_if.c: the same, taking the lock (0 interfaces if the stack cannot start). */
+int net_if_list(struct net_ifinfo *out, int max);
+/* net_link.c: a NETLINK_ROUTE socket (sys_net.c's socket() for AF_NETLINK). */
+extern const struct file_ops net_link_ops;
+long net_link_socket(int type, int proto, int flags);
+long net_link_send(struct file *f, const void *msg, size_t len);
+long net_link_recv(struct file *f, void *buf, size_t len, int flags, int *msg_flags);
+/* net_if.c: SIOCGIF* on any socket (arg: the caller's struct ifreq or ifconf). */
+long net_if_ioctl(unsigned long req, unsigned long arg);
 struct fb_net_info;
 /* net_eth.c, under the lock: the driver's last info answer and our
  * counters; false if there is no eth0. */
@@ -99,6 +112,8 @@ struct sock {
 };
 
 extern const struct file_ops net_sock_ops;
+/* What fstat says of a socket (any kind: net_sock.c, net_link.c). */
+long net_sock_fstat(struct file *f, struct libos_stat *st);
 
 /* Under the lock. */
 struct sock *net_sock_alloc(int type);          /* NULL: no memory */

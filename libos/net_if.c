@@ -18,10 +18,18 @@
  * exists: lwip_init() arms them, net_if_init() disarms them, and adding
  * eth0 arms them again, so a stack with loopback alone stays idle.
  *
+ * net_if_snapshot() is what getifaddrs (a netlink socket, net_link.c) and
+ * the SIOCGIF* ioctls see: lo and eth0, with Linux's names and flags.
+ *
  * Nothing else in libos names an interface.
  */
+#define _DEFAULT_SOURCE         /* struct ifreq */
 #include "net.h"
 #include "net_conf.h"
+#include "net_ifinfo.h"
+#include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include "lwip/dhcp.h"
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
@@ -111,4 +119,63 @@ bool net_if_is_local(const ip4_addr_t *a)
             return true;
     }
     return false;
+}
+
+int net_if_snapshot(struct net_ifinfo *out, int max)
+{
+    int k = 0;
+    struct netif *n;
+    NETIF_FOREACH(n) {
+        if (k == max)
+            break;
+        struct net_ifinfo *f = &out[k++];
+        memset(f, 0, sizeof *f);
+        f->loopback = n->name[0] == 'l' && n->name[1] == 'o';
+        memcpy(f->name, f->loopback ? "lo" : "eth0", f->loopback ? 3 : 5);
+        f->index = netif_get_index(n);
+        f->mtu = f->loopback ? 65536 : n->mtu;
+        f->flags = (netif_is_up(n) ? IFF_UP : 0) | (netif_is_up(n) && netif_is_link_up(n) ? IFF_RUNNING : 0) |
+                   (f->loopback ? IFF_LOOPBACK : IFF_BROADCAST | IFF_MULTICAST);
+        if (!f->loopback)
+            memcpy(f->mac, n->hwaddr, sizeof f->mac);
+        f->addr = ip4_addr_get_u32(netif_ip4_addr(n));
+        f->netmask = ip4_addr_get_u32(netif_ip4_netmask(n));
+        f->broadcast = f->addr | ~f->netmask;
+    }
+    return k;
+}
+
+int net_if_list(struct net_ifinfo *out, int max)
+{
+    if (net_lock())
+        return 0;
+    int n = net_if_snapshot(out, max);
+    net_unlock();
+    return n;
+}
+
+bool libos_user_ok(const void *p, size_t len, int write);
+
+long net_if_ioctl(unsigned long req, unsigned long arg)
+{
+    struct net_ifinfo ifs[NET_IF_MAX];
+    if (req == SIOCGIFCONF) {
+        struct ifconf c;
+        if (!libos_user_ok((void *)arg, sizeof c, 1))
+            return -EFAULT;
+        memcpy(&c, (void *)arg, sizeof c);
+        int n = net_if_list(ifs, NET_IF_MAX);
+        if (c.ifc_len < 0)
+            return -EINVAL;
+        if (c.ifc_buf && !libos_user_ok(c.ifc_buf, (size_t)c.ifc_len, 1))
+            return -EFAULT;
+        c.ifc_len = (int)net_ifconf(ifs, n, c.ifc_buf, (uint32_t)c.ifc_len);
+        memcpy((void *)arg, &c, sizeof c);
+        return 0;
+    }
+    struct ifreq r;
+    if (!libos_user_ok((void *)arg, sizeof r, 1))
+        return -EFAULT;
+    int n = net_if_list(ifs, NET_IF_MAX);
+    return net_ifreq(ifs, n, req, (void *)arg);
 }

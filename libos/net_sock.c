@@ -227,12 +227,23 @@ static long sock_ioctl(struct file *f, unsigned long req, unsigned long arg)
         libos_file_changed();
         return 0;
     }
+    case SIOCGIFCONF:
+    case SIOCGIFNAME:
+    case SIOCGIFINDEX:
+    case SIOCGIFFLAGS:
+    case SIOCGIFMTU:
+    case SIOCGIFHWADDR:
+    case SIOCGIFADDR:
+    case SIOCGIFDSTADDR:
+    case SIOCGIFBRDADDR:
+    case SIOCGIFNETMASK:
+        return net_if_ioctl(req, arg);  /* the interfaces (net_if.c): any socket may ask */
     default:
         return -ENOTTY;
     }
 }
 
-static long sock_fstat(struct file *f, struct libos_stat *st)
+long net_sock_fstat(struct file *f, struct libos_stat *st)
 {
     memset(st, 0, sizeof *st);
     st->dev = 8;                        /* Linux's sockfs is an anonymous device too */
@@ -261,6 +272,6 @@ const struct file_ops net_sock_ops = {
     .write = sock_write,
     .poll = sock_poll,
     .ioctl = sock_ioctl,
-    .fstat = sock_fstat,
+    .fstat = net_sock_fstat,
     .release = sock_release,
 };

@@ -88,9 +88,11 @@ static long install_sock(struct sock *s, int type_flags)
 SYSCALL(socket)
 {
     UNUSED_ARGS();
+    int type = (int)b & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (a == AF_NETLINK)
+        return net_link_socket(type, (int)c, (int)b);
     if (a != AF_INET)
         return -EAFNOSUPPORT;
-    int type = (int)b & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (type == SOCK_STREAM) {
         if (c != 0 && c != IPPROTO_TCP)
             return -EPROTONOSUPPORT;
@@ -302,11 +304,80 @@ static struct file *iov_sock(long fd, const struct iovec *iov, long cnt, int wri
     return net_sock_file(fd, err);
 }
 
+/* A netlink socket's file (net_link.c) with a reference, or NULL. */
+static struct file *link_file(long fd)
+{
+    struct file *fp = libos_fd_get((int)fd);
+    if (fp && fp->ops != &net_link_ops) {
+        libos_file_put(fp);
+        fp = NULL;
+    }
+    return fp;
+}
+
+#define LINK_MSG_MAX 4096u          /* a netlink message through sendmsg/recvmsg, at most */
+
+/* send* on a netlink socket: the request gathered from the iovec. */
+static long link_send(struct file *fp, const struct iovec *iov, long cnt)
+{
+    size_t len;
+    long r = net_iov_total(iov, cnt, &len);
+    if (r)
+        return r;
+    if (!net_iov_user_ok(iov, cnt, 0))
+        return -EFAULT;
+    if (len > LINK_MSG_MAX)
+        return -EMSGSIZE;
+    uint8_t msg[LINK_MSG_MAX];
+    struct net_iov c = { iov, (int)cnt, 0, 0 };
+    size_t got = 0, n;
+    const void *p;
+    while ((n = net_iov_piece(&c, &p, len - got)) > 0) {
+        memcpy(msg + got, p, n);
+        net_iov_advance(&c, n);
+        got += n;
+    }
+    return net_link_send(fp, msg, got);
+}
+
+/* recv* on a netlink socket: the answer scattered into the iovec. */
+static long link_recv(struct file *fp, const struct iovec *iov, long cnt, int flags, int *msg_flags)
+{
+    size_t len;
+    long r = net_iov_total(iov, cnt, &len);
+    if (r)
+        return r;
+    if (!net_iov_user_ok(iov, cnt, 1))
+        return -EFAULT;
+    uint8_t msg[LINK_MSG_MAX];
+    int mf = 0;
+    r = net_link_recv(fp, msg, len < sizeof msg ? len : sizeof msg, flags, &mf);
+    if (r < 0)
+        return r;
+    struct net_iov c = { iov, (int)cnt, 0, 0 };
+    size_t put = 0, n;
+    const void *p;
+    while (put < (size_t)r && (n = net_iov_piece(&c, &p, (size_t)r - put)) > 0) {
+        memcpy((void *)p, msg + put, n);
+        net_iov_advance(&c, n);
+        put += n;
+    }
+    if (msg_flags)
+        *msg_flags = mf;
+    return r;
+}
+
 static long do_send(long fd, const struct iovec *iov, long cnt, int flags, long addr, long alen)
 {
     size_t len;
     long r;
-    struct file *fp = iov_sock(fd, iov, cnt, 0, &len, &r);
+    struct file *fp = link_file(fd);
+    if (fp) {
+        r = link_send(fp, iov, cnt);
+        libos_file_put(fp);
+        return r;
+    }
+    fp = iov_sock(fd, iov, cnt, 0, &len, &r);
     if (!fp)
         return r;
     struct sock *s = fp->priv;
@@ -333,7 +404,13 @@ static long do_recv(long fd, const struct iovec *iov, long cnt, int flags, struc
 {
     size_t len;
     long r;
-    struct file *fp = iov_sock(fd, iov, cnt, 1, &len, &r);
+    struct file *fp = link_file(fd);
+    if (fp) {
+        r = link_recv(fp, iov, cnt, flags, msg_flags);
+        libos_file_put(fp);
+        return r;                       /* from stays 0.0.0.0:0: see docs/posix.md, recvfrom */
+    }
+    fp = iov_sock(fd, iov, cnt, 1, &len, &r);
     if (!fp)
         return r;
     struct net_iov c = { iov, (int)cnt, 0, 0 };

@@ -6,17 +6,23 @@
  * address written back (to a room of any size up to 16) must parse again
  * to the same address.  The same bytes, as a C string, are a value of
  * FREEBEAM_IPV4 (libos/net_conf.c): refused or parsed, and a static
- * address parsed prints and parses back to itself.
+ * address parsed prints and parses back to itself.  And as a netlink
+ * request (libos/net_ifinfo.c): refused, or answered with a dump that fits
+ * the answer page; as a struct ifreq of a SIOCGIF* ioctl: answered or
+ * refused within its 32 bytes.
  * Seeds: build/fuzz/net-corpus/ (tests/host/host.mk).
  */
+#define _DEFAULT_SOURCE         /* struct ifreq, strnlen (libos/net_ifinfo.c) */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "../../libos/net_addr.c"
 #include "../../libos/net_conf.c"
+#include "../../libos/net_ifinfo.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -71,5 +77,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
     free(str);
+
+    static struct net_ifinfo ifs[2] = {
+        { "lo", 1, 0x49, 65536, true, { 0 }, 0x0100007f, 0xff, 0 },
+        { "eth0", 2, 0x1043, 1500, false, { 0x52, 0x54, 0, 0x12, 0x34, 0x56 }, 0x0f02000a, 0xffffff, 0xff02000a },
+    };
+    uint16_t type;
+    uint32_t seq;
+    uint8_t fam;
+    blob = malloc(size ? size : 1);
+    if (!blob)
+        return 0;
+    memcpy(blob, data, size);
+    r = net_nl_request(size ? blob : NULL, size, &type, &seq, &fam);
+    if (r != 0 && r != -EINVAL && r != -EOPNOTSUPP)
+        abort();
+    static uint8_t page[4096];
+    if (r == 0 && net_nl_dump(ifs, 2, type, fam, seq, page, sizeof page) <= 0)
+        abort();
+    if (size >= sizeof(struct ifreq)) {
+        unsigned long reqs[] = { SIOCGIFNAME, SIOCGIFINDEX, SIOCGIFFLAGS, SIOCGIFADDR, SIOCGIFHWADDR, SIOCGIFMTU };
+        net_ifreq(ifs, 2, reqs[blob[0] % 6], blob);
+    }
+    free(blob);
     return 0;
 }

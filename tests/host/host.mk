@@ -25,6 +25,7 @@ test_fmt_SRCS := kernel/fmt.c
 test_chacha20_SRCS := libos/chacha20.c
 test_libos_net_addr_SRCS := libos/net_addr.c
 test_libos_net_conf_SRCS := libos/net_conf.c
+test_libos_net_ifinfo_SRCS := libos/net_ifinfo.c
 test_virtio_SRCS := drivers/virtio/virtq.c drivers/virtio/virtio_mmio.c
 test_blk_SRCS := drivers/blk/blk_req.c
 test_netdev_SRCS := drivers/net/netdev.c drivers/virtio/virtq.c
@@ -140,9 +141,11 @@ $(FUZZ_DIR)/blkreq-corpus/.seeded:
 	  printf '\002\000\000\000\001\000\000\000\002\010'; head -c 14 /dev/zero; } > $(@D)/one-write
 
 # ---- libFuzzer target of libos's socket argument checks (libos/net_addr.c)
-# and of FREEBEAM_IPV4 (libos/net_conf.c), seeded with an AF_INET address,
-# an AF_UNSPEC one, an int and a static address ----
-$(FUZZ_DIR)/fuzz_net_addr: tests/fuzz/fuzz_net_addr.c libos/net_addr.c libos/net_addr.h libos/net_conf.c libos/net_conf.h
+# and of FREEBEAM_IPV4 (libos/net_conf.c), netlink requests and ifreqs
+# (libos/net_ifinfo.c), seeded with an AF_INET address, an AF_UNSPEC one,
+# an int, a static address and an RTM_GETLINK dump request ----
+$(FUZZ_DIR)/fuzz_net_addr: tests/fuzz/fuzz_net_addr.c libos/net_addr.c libos/net_addr.h libos/net_conf.c libos/net_conf.h \
+  libos/net_ifinfo.c libos/net_ifinfo.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_net_addr.c -o $@
 
@@ -152,6 +155,7 @@ $(FUZZ_DIR)/net-corpus/.seeded:
 	printf '\000\000' > $(@D)/unspec
 	printf '\001\000\000\000' > $(@D)/int-1
 	printf '10.0.2.15/24,10.0.2.2' > $(@D)/ipv4-static
+	printf '\024\000\000\000\022\000\001\003\001\000\000\000\000\000\000\000\000\000\000\000' > $(@D)/nl-getlink
 	@touch $@
 
 # ---- libFuzzer target of the virtio-net driver's frame path

@@ -9,7 +9,8 @@
  *   3. sends a UDP datagram to the host's echo server at 10.0.2.2:UDP and
  *      checks the answer;
  *   4. answers the host's datagram on UDP 7001 with "pong " and its bytes.
- * Before step 1 it waits (20 s at most) for eth0's address, which DHCP
+ * Then it lists the interfaces through getifaddrs (netlink) and the
+ * SIOCGIF* ioctls.  Before step 1 it waits (20 s at most) for eth0's address, which DHCP
  * gives (without it, the program stops there).  Prints a line per step and `eth: N passed, N failed`; powers off
  * with 0 only if none failed.  Every wait is bounded (poll timeouts).
  */
@@ -17,11 +18,15 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <netpacket/packet.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -201,6 +206,50 @@ static int udp_from_host(int u)
     return answered ? 0 : -1;
 }
 
+/* getifaddrs: lo and eth0 with their IPv4 addresses, eth0's MAC; one line
+ * the suite compares with what DHCP or the description gave. */
+static int list_interfaces(void)
+{
+    struct ifaddrs *all;
+    if (getifaddrs(&all) < 0) {
+        printf("eth: getifaddrs: %s\n", strerror(errno));
+        return -1;
+    }
+    char lo[64] = "", eth[64] = "", mac[32] = "";
+    for (struct ifaddrs *i = all; i; i = i->ifa_next) {
+        if (!i->ifa_addr)
+            continue;
+        if (i->ifa_addr->sa_family == AF_INET) {
+            char a[16], m[16];
+            inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, a, sizeof a);
+            inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_netmask)->sin_addr, m, sizeof m);
+            snprintf(strcmp(i->ifa_name, "lo") == 0 ? lo : eth, 64, "%s %s/%s%s%s", i->ifa_name, a, m,
+                     (i->ifa_flags & IFF_UP) ? " up" : "", (i->ifa_flags & IFF_LOOPBACK) ? " loopback" : "");
+        } else if (i->ifa_addr->sa_family == AF_PACKET && strcmp(i->ifa_name, "eth0") == 0) {
+            const unsigned char *h = ((struct sockaddr_ll *)i->ifa_addr)->sll_addr;
+            snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", h[0], h[1], h[2], h[3], h[4], h[5]);
+        }
+    }
+    freeifaddrs(all);
+    printf("eth: getifaddrs: %s; %s mac %s\n", lo, eth, mac);
+    /* The same through the ioctls inet_drv uses. */
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    struct ifreq r;
+    memset(&r, 0, sizeof r);
+    strcpy(r.ifr_name, "eth0");
+    char a[16] = "?";
+    int ok = ioctl(s, SIOCGIFADDR, &r) == 0;
+    if (ok)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&r.ifr_addr)->sin_addr, a, sizeof a);
+    ok = ok && ioctl(s, SIOCGIFHWADDR, &r) == 0;
+    unsigned char *h = (unsigned char *)r.ifr_hwaddr.sa_data;
+    printf("eth: ioctl: eth0 %s mac %02x:%02x:%02x:%02x:%02x:%02x\n", a, h[0], h[1], h[2], h[3], h[4], h[5]);
+    strcpy(r.ifr_name, "eth9");
+    ok = ok && ioctl(s, SIOCGIFADDR, &r) < 0 && errno == ENODEV;
+    close(s);
+    return ok && lo[0] && eth[0] && mac[0] ? 0 : -1;
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -228,6 +277,7 @@ int main(void)
         return 1;
     }
 
+    check(list_interfaces() == 0, "getifaddrs and SIOCGIF* list lo and eth0");
     int tcp = 0, udp = 0;
     check(serve_host(lst, &tcp, &udp) == 0, "the host's 1 MiB through our listener came back whole");
     check(tcp > 0 && echo_via_host(tcp) == 0, "1 MiB to the host's TCP echo server and back, every byte");

@@ -5,9 +5,12 @@
 #   - posix: build/images/posix-eth.img (tests/posix/eth.c), a C program:
 #     DHCP's lease, a 1 MiB echo through its listener from the host
 #     (--hostfwd), a 1 MiB echo through the host's TCP server (the guest
-#     dials 10.0.2.2), UDP both ways;
+#     dials 10.0.2.2), UDP both ways, getifaddrs and SIOCGIF*;
 #   - the same image with a static address (FREEBEAM_IPV4 is read from the
 #     description: a variant of the image built here);
+#   - a malformed FREEBEAM_IPV4: one console line, then DHCP;
+#   - the BEAM (erlang/test/eth/fb_eth_tests.erl through test-image with
+#     beam/net.config): the same exchanges with gen_tcp and gen_udp;
 #   - without a network device: the program says eth0 never got an address
 #     and powers off with 1 (nothing hangs).
 # Ends with `N passed, N failed`.  ETH_TIMEOUT bounds each boot (s).
@@ -27,66 +30,94 @@ s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if sys.argv[1] == "tcp" els
 s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"
 }
 
-# with_peer MODE IMAGE [run options...]: boot IMAGE with its listeners
-# forwarded (to the guest's address $guest, QEMU's DHCP address if empty)
-# and the host's peers running; $work/MODE.log and .host, $rc, $prc.
+# with_peer MODE CMD ARGS...: run CMD ARGS... (it boots a guest) with the
+# host's peers running and the guest's listeners forwarded: CMD gets
+# `--hostfwd tcp:P-$guest:7000 --hostfwd udp:Q-$guest:7001` appended ($guest:
+# the guest's address, QEMU's DHCP address if empty).  $work/MODE.log and
+# $work/MODE.host, $rc (the guest's) and $prc (the peer's).
 guest=""
 with_peer() {
-  local mode=$1 image=$2; shift 2
+  local mode=$1; shift
   local ctrl udp; ctrl=$(free_port tcp); udp=$(free_port udp)
   python3 tests/lib/eth_peer.py "$ctrl" "$udp" "$t" >"$work/$mode.host" 2>&1 &
   local peer=$!
-  tools/freebeam run "$image" --timeout "$t" --hostfwd "tcp:$ctrl-$guest:7000" --hostfwd "udp:$udp-$guest:7001" "$@" \
-    </dev/null >"$work/$mode.log" 2>&1
+  "$@" --hostfwd "tcp:$ctrl-$guest:7000" --hostfwd "udp:$udp-$guest:7001" </dev/null >"$work/$mode.log" 2>&1
   rc=$?
   local i; for i in $(seq 50); do kill -0 "$peer" 2>/dev/null || break; sleep 0.1; done
   kill "$peer" 2>/dev/null; wait "$peer"; prc=$?
 }
 
-# The checks of a C run (posix-eth) that every addressing mode shares.
-posix_checks() {
-  local mode=$1 log=$work/$1.log host=$work/$1.host
-  check "$mode: the program powers off with 0 (exit $rc)" eval '[ $rc -eq 0 ]'
-  check "$mode: 7 checks passed in the guest" eval 'grep -aq "^eth: 7 passed, 0 failed" "$log"'
+# What the host's peers saw, for any guest (C or Erlang).
+host_checks() {
+  local mode=$1 host=$work/$1.host
   check "$mode: the host's 1 MiB came back whole through the guest's listener" eval \
     'grep -q "^host: the guest echoed all 1048576 bytes" "$host"'
-  check "$mode: the guest's 1 MiB through the host's echo server, every byte" eval \
-    'grep -aq "^eth: sent 1048576 bytes to 10.0.2.2:[0-9]*, 1048576 came back, 1048576 of them right" "$log" &&
-     grep -q "^host: tcp echo server: echoed 1048576 bytes" "$host"'
-  check "$mode: UDP guest -> host -> guest" eval \
-    'grep -q "^host: udp echo server: answered '"'"'ping from the guest'"'"' from 127.0.0.1" "$host" &&
-     grep -aq "^eth: udp: the host answered \"pong ping from the guest\"" "$log"'
+  check "$mode: the host's TCP echo server echoed the guest's 1 MiB" eval \
+    'grep -q "^host: tcp echo server: echoed 1048576 bytes" "$host"'
+  check "$mode: the host's UDP echo server answered the guest" eval \
+    'grep -q "^host: udp echo server: answered '"'"'ping from the guest'"'"' from 127.0.0.1" "$host"'
   check "$mode: UDP host -> guest -> host (peer exit $prc)" eval \
     '[ $prc -eq 0 ] && grep -q "^host: udp: the guest answered '"'"'pong hello from the host'"'"'" "$host"'
-  if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$log" "$host"; fi
+}
+
+# The checks of a C run (posix-eth) that every addressing mode shares.
+# posix_checks MODE ADDR: ADDR is eth0's address.
+posix_checks() {
+  local mode=$1 addr=$2 log=$work/$1.log
+  check "$mode: the program powers off with 0 (exit $rc)" eval '[ $rc -eq 0 ]'
+  check "$mode: 8 checks passed in the guest" eval 'grep -aq "^eth: 8 passed, 0 failed" "$log"'
+  check "$mode: getifaddrs (netlink) lists lo and eth0 with their addresses and MAC" eval \
+    'grep -aq "^eth: getifaddrs: lo 127.0.0.1/255.0.0.0 up loopback; eth0 $addr/255.255.255.0 up mac 52:54:00:12:34:56" "$log"'
+  check "$mode: SIOCGIFADDR and SIOCGIFHWADDR answer for eth0" eval \
+    'grep -aq "^eth: ioctl: eth0 $addr mac 52:54:00:12:34:56" "$log"'
+  check "$mode: the guest's 1 MiB came back whole from the host's echo server" eval \
+    'grep -aq "^eth: sent 1048576 bytes to 10.0.2.2:[0-9]*, 1048576 came back, 1048576 of them right" "$log"'
+  check "$mode: the guest got the UDP echo server's answer" eval \
+    'grep -aq "^eth: udp: the host answered \"pong ping from the guest\"" "$log"'
+  host_checks "$mode"
+  if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$log" "$work/$mode.host"; fi
 }
 
 # ---- DHCP (the default) ----
-with_peer dhcp "$img"
+with_peer dhcp tools/freebeam run "$img" --timeout "$t"
 check "dhcp: eth0 got QEMU's lease" eval \
   'grep -aq "^libos: eth0: 10.0.2.15 netmask 255.255.255.0 gateway 10.0.2.2 (dhcp)" "$work/dhcp.log"'
-posix_checks dhcp
+posix_checks dhcp 10.0.2.15
 
 # ---- a static address from the description ----
 sed 's|{rights, \[poweroff\]}\]}.|{rights, [poweroff]}, {env, ["FREEBEAM_IPV4=10.0.2.16/24,10.0.2.2"]}]}.|' \
   systems/posix-eth.config >"$work/static.config"
 tools/freebeam image "$work/static.config" -o "$work/static.img" --kernel build/kernel/kernel.elf \
   --search build/pds/drivers --search build/posix >/dev/null
-guest=10.0.2.16 with_peer static "$work/static.img"
+guest=10.0.2.16 with_peer static tools/freebeam run "$work/static.img" --timeout "$t"
 check "static: eth0 has the description's address, no DHCP" eval \
   'grep -aq "^libos: eth0: 10.0.2.16 netmask 255.255.255.0 gateway 10.0.2.2" "$work/static.log" &&
    ! grep -aq "(dhcp)" "$work/static.log"'
-posix_checks static
+posix_checks static 10.0.2.16
 
 # ---- a malformed FREEBEAM_IPV4: said on the console, DHCP instead ----
 sed 's|{rights, \[poweroff\]}\]}.|{rights, [poweroff]}, {env, ["FREEBEAM_IPV4=10.0.2.16"]}]}.|' \
   systems/posix-eth.config >"$work/badconf.config"
 tools/freebeam image "$work/badconf.config" -o "$work/badconf.img" --kernel build/kernel/kernel.elf \
   --search build/pds/drivers --search build/posix >/dev/null
-with_peer badconf "$work/badconf.img"
+with_peer badconf tools/freebeam run "$work/badconf.img" --timeout "$t"
 check "bad FREEBEAM_IPV4: one console line, then DHCP's lease, and the program passes (exit $rc)" eval \
   '[ $rc -eq 0 ] && grep -aq "^libos: eth0: FREEBEAM_IPV4 is not dhcp, ADDR/PREFIX or ADDR/PREFIX,GATEWAY; using DHCP" "$work/badconf.log" &&
    grep -aq "^libos: eth0: 10.0.2.15 .* (dhcp)" "$work/badconf.log"'
+
+# ---- the BEAM: gen_tcp and gen_udp on eth0 (erlang/test/eth) ----
+with_peer beam tools/freebeam test-image --timeout "$t" --system beam/net.config --search build/pds/drivers \
+  erlang/test/eth/fb_eth_tests.erl
+log=$work/beam.log
+check "beam: the EUnit tests pass (exit $rc)" eval \
+  '[ $rc -eq 0 ] && grep -aq "^6 passed, 0 failed, 0 skipped" "$log"'
+check "beam: eth0 got QEMU's lease" eval \
+  'grep -aq "^libos: eth0: 10.0.2.15 netmask 255.255.255.0 gateway 10.0.2.2 (dhcp)" "$log"'
+check "beam: gen_tcp echoed the host's 1 MiB; the host's echo of ours came back" eval \
+  'grep -aq "^eth: echoed 1048576 bytes to the host" "$log" &&
+   grep -aq "^eth: sent 1048576 bytes to 10.0.2.2:[0-9]*, 1048576 came back" "$log"'
+host_checks beam
+if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$log" "$work/beam.host"; fi
 
 # ---- no network device: no eth0, bounded waits, status 1 ----
 tools/freebeam run "$img" --timeout "$t" </dev/null >"$work/none.log" 2>&1

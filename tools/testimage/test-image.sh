@@ -3,7 +3,8 @@
 # modules and Common Test suites inside a freebeam image (docs/erlang-tests.md).
 #
 #   test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... [--helper FILE]...
-#              [--apps APP,...]... [--system FILE]... [--search DIR]... MODULE_OR_SUITE...
+#              [--apps APP,...]... [--system FILE]... [--search DIR]... [--net] [--hostfwd RULE]...
+#              MODULE_OR_SUITE...
 #
 # Each argument is an Erlang source file (or an already compiled .beam): a
 # name ending in _SUITE is a Common Test suite, anything else an EUnit module;
@@ -29,7 +30,10 @@
 # crypto NIF linked in, docs/crypto.md).  --system FILE adds the
 # description terms in FILE (native PDs, regions, maps, channels: the BEAM
 # PD is `beam` and has the pd_control right) and --search DIR a folder for
-# their ELF files, so tests can talk to native components.  Everything goes
+# their ELF files, so tests can talk to native components.  --net and
+# --hostfwd RULE go to `run` (a network device on QEMU's user network, port
+# forwards; with --system beam/net.config the BEAM gets eth0:
+# docs/networking.md).  Everything goes
 # to a temporary directory under build/testimage/, removed at the end
 # (--keep IMG copies the image out first).
 set -u
@@ -39,12 +43,13 @@ me="freebeam test-image"
 
 usage() {
   echo "usage: freebeam test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... [--helper FILE]..." >&2
-  echo "                             [--apps APP,...]... [--system FILE]... [--search DIR]... MODULE_OR_SUITE..." >&2
+  echo "                             [--apps APP,...]... [--system FILE]... [--search DIR]... [--net] [--hostfwd RULE]..." >&2
+  echo "                             MODULE_OR_SUITE..." >&2
   exit 2
 }
 die() { echo "$me: $*" >&2; exit 2; }
 
-timeout=300 keep="" mem="" heap_mb="" files=() envs=() helpers=() systems=() search_args=() extra_apps=()
+timeout=300 keep="" mem="" heap_mb="" files=() envs=() helpers=() systems=() search_args=() extra_apps=() net_args=()
 while [ $# -gt 0 ]; do
   case $1 in
     --timeout) [ $# -ge 2 ] || usage; timeout=$2; shift 2 ;;
@@ -61,6 +66,8 @@ while [ $# -gt 0 ]; do
               systems+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
     --search) [ $# -ge 2 ] || usage; [ -d "$2" ] || die "--search $2: no such directory"
               search_args+=(--search "$(cd "$2" && pwd)"); shift 2 ;;
+    --net) net_args+=(--net); shift ;;
+    --hostfwd) [ $# -ge 2 ] || usage; net_args+=(--hostfwd "$2"); shift 2 ;;
     --) shift; files+=("$@"); break ;;
     -*) echo "$me: unknown option $1" >&2; usage ;;
     *) files+=("$1"); shift ;;
@@ -231,7 +238,7 @@ fi
 # the console line that says why, and the next boot starts after it.  The
 # whole run shares one --timeout: a boot that runs out of time ends the run.
 # Sum the per-module lines of every boot for the totals.
-runargs=(); [ -n "$mem" ] && runargs+=(--mem "$mem")
+runargs=(${net_args[@]+"${net_args[@]}"}); [ -n "$mem" ] && runargs+=(--mem "$mem")
 t_end=$(( $(date +%s) + ${timeout%.*} ))
 first=1 crashed=0 rc=0 nplan=${#plan[@]}
 : >"$work/all.log"
