@@ -28,6 +28,8 @@
 # /otp/etc/inetrc is the name lookup configuration the images point erts at
 # (ERL_INETRC): names come from it, never from inet_gethost, which cannot be
 # spawned in a PD and whose failure halts the VM (docs/networking.md).
+# /otp/etc/inetrc-net, /etc/hosts and /etc/resolv.conf are for images on a
+# network: lookups through [file, dns].
 # The archive is reproducible: sorted entries, every mtime 0.
 set -euo pipefail
 usage() { echo "usage: $0 [--app DIR]... [--tree SRC:DEST]... OUT.cpio [APP...]" >&2; exit 2; }
@@ -111,6 +113,19 @@ cat >"$root/etc/inetrc" <<'INETRC'
 {lookup, [file]}.
 {host, {127,0,0,1}, ["localhost"]}.
 INETRC
+# With a network (eth0: beam/net.config, docs/networking.md): /etc/hosts
+# first, then DNS through resolv.conf's server, QEMU's user network's
+# 10.0.2.3.  Images on a network point ERL_INETRC at inetrc-net.
+cat >"$root/etc/inetrc-net" <<'INETRC'
+%% freebeam's inetrc for images on a network (beam/mkroot.sh): /etc/hosts,
+%% then DNS (inet_res) through the servers of /etc/resolv.conf.
+{hosts_file, "/etc/hosts"}.
+{resolv_conf, "/etc/resolv.conf"}.
+{lookup, [file, dns]}.
+INETRC
+mkdir -p "$stage/etc"
+printf '127.0.0.1\tlocalhost\n' >"$stage/etc/hosts"
+printf '# QEMU user network (docs/networking.md)\nnameserver 10.0.2.3\n' >"$stage/etc/resolv.conf"
 
 # The licence notices of what the image holds, readable in it as /otp/NOTICES.
 # An archive with the crypto application is booted by the crypto flavour of
@@ -153,6 +168,6 @@ erl -noshell -noinput -eval '
 
 find "$stage" -exec touch -h -d @0 {} +
 tmp=$out.tmp.$$
-(cd "$stage" && find otp -mindepth 0 | LC_ALL=C sort | cpio --quiet -o -H newc --reproducible) > "$tmp"
+(cd "$stage" && find otp etc -mindepth 0 | LC_ALL=C sort | cpio --quiet -o -H newc --reproducible) > "$tmp"
 mv -f "$tmp" "$out"
 echo "mkroot: $out ($(wc -c <"$out") bytes, $(cd "$stage" && find otp -name '*.beam' | wc -l) modules)"

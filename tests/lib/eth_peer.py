@@ -7,11 +7,12 @@ machine's loopback for a guest on QEMU's user network (docs/networking.md).
 The guest (tests/posix/eth.c, or erlang/test/fb_eth_tests.erl) listens on
 TCP port 7000 and UDP port 7001; `run --hostfwd tcp:CTRL_PORT-:7000 --hostfwd
 udp:UDP_FWD_PORT-:7001` forwards them here.  This script:
-  1. starts a TCP echo server and a UDP echo server ("pong " + payload) on
-     127.0.0.1 (the guest reaches them as 10.0.2.2:PORT);
+  1. starts a TCP echo server, a UDP echo server ("pong " + payload) and a
+     small DNS server (printer.freebeam.test is 192.0.2.7, every other name
+     NXDOMAIN) on 127.0.0.1 (the guest reaches them as 10.0.2.2:PORT);
   2. connects to CTRL_PORT until the guest greets it with "ready\\n" (before
      the guest has its address and listens, QEMU accepts and then closes the
-     connection: try again every 0.5 s), sends "ports TCP UDP\\n", then 1 MiB
+     connection: try again every 0.5 s), sends "ports TCP UDP DNS\\n", then 1 MiB
      of a pattern, shuts its side down and checks that the guest echoed
      every byte;
   3. sends "hello from the host" to UDP_FWD_PORT every 0.5 s until the
@@ -76,7 +77,34 @@ def udp_echo_server(sock, end):
         say("udp echo server: no datagram")
 
 
-def control(port, tcp_port, udp_port, end):
+def dns_server(sock, end):
+    """Answers A queries: printer.freebeam.test is 192.0.2.7, anything else NXDOMAIN."""
+    while time.time() < end:
+        sock.settimeout(max(0.1, end - time.time()))
+        try:
+            q, peer = sock.recvfrom(512)
+        except OSError:
+            break
+        if len(q) < 17:
+            continue
+        labels, i = [], 12
+        while i < len(q) and q[i] != 0:
+            n = q[i]
+            labels.append(q[i + 1:i + 1 + n].decode("ascii", "replace"))
+            i += 1 + n
+        name, question = ".".join(labels).lower(), q[12:i + 5]
+        qtype = int.from_bytes(q[i + 1:i + 3], "big")
+        found = name == "printer.freebeam.test"
+        answer = b""
+        if found and qtype == 1:
+            answer = b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04" + bytes([192, 0, 2, 7])
+        flags = 0x8180 | (0 if found else 3)
+        head = q[:2] + flags.to_bytes(2, "big") + b"\x00\x01" + (b"\x00\x01" if answer else b"\x00\x00") + b"\x00" * 4
+        sock.sendto(head + question + answer, peer)
+        say("dns: %s type %d: %s" % (name, qtype, "192.0.2.7" if answer else "no address"))
+
+
+def control(port, tcp_port, udp_port, dns_port, end):
     """Step 2; True if the guest echoed all of it."""
     while time.time() < end:
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -102,7 +130,7 @@ def control(port, tcp_port, udp_port, end):
 
         def sender():
             try:
-                s.sendall(b"ports %d %d\n" % (tcp_port, udp_port))
+                s.sendall(b"ports %d %d %d\n" % (tcp_port, udp_port, dns_port))
                 s.sendall(data)
                 s.shutdown(socket.SHUT_WR)
             except OSError as e:
@@ -154,11 +182,14 @@ def main():
     tcp.listen(1)
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.bind(("127.0.0.1", 0))
+    dns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    dns.bind(("127.0.0.1", 0))
     servers = [threading.Thread(target=tcp_echo_server, args=(tcp, end), daemon=True),
-               threading.Thread(target=udp_echo_server, args=(udp, end), daemon=True)]
+               threading.Thread(target=udp_echo_server, args=(udp, end), daemon=True),
+               threading.Thread(target=dns_server, args=(dns, end), daemon=True)]
     for t in servers:
         t.start()
-    ok = control(ctrl, tcp.getsockname()[1], udp.getsockname()[1], end)
+    ok = control(ctrl, tcp.getsockname()[1], udp.getsockname()[1], dns.getsockname()[1], end)
     ok = udp_to_guest(udp_fwd, end) and ok
     # The servers end when the guest is done with them (or at the deadline).
     servers[0].join(max(0.1, end - time.time()))

@@ -10,7 +10,9 @@
 #     description: a variant of the image built here);
 #   - a malformed FREEBEAM_IPV4: one console line, then DHCP;
 #   - the BEAM (erlang/test/eth/fb_eth_tests.erl through test-image with
-#     beam/net.config): the same exchanges with gen_tcp and gen_udp;
+#     beam/net.config): the same exchanges with gen_tcp and gen_udp, and
+#     names through [file, dns] (/etc/hosts, inet_res against the host's
+#     small DNS server);
 #   - without a network device: the program says eth0 never got an address
 #     and powers off with 1 (nothing hangs).
 # Ends with `N passed, N failed`.  ETH_TIMEOUT bounds each boot (s).
@@ -107,15 +109,21 @@ check "bad FREEBEAM_IPV4: one console line, then DHCP's lease, and the program p
 
 # ---- the BEAM: gen_tcp and gen_udp on eth0 (erlang/test/eth) ----
 with_peer beam tools/freebeam test-image --timeout "$t" --system beam/net.config --search build/pds/drivers \
-  erlang/test/eth/fb_eth_tests.erl
+  --env ERL_INETRC=/otp/etc/inetrc-net erlang/test/eth/fb_eth_tests.erl
 log=$work/beam.log
 check "beam: the EUnit tests pass (exit $rc)" eval \
-  '[ $rc -eq 0 ] && grep -aq "^6 passed, 0 failed, 0 skipped" "$log"'
+  '[ $rc -eq 0 ] && grep -aq "^8 passed, 0 failed, 0 skipped" "$log"'
 check "beam: eth0 got QEMU's lease" eval \
   'grep -aq "^libos: eth0: 10.0.2.15 netmask 255.255.255.0 gateway 10.0.2.2 (dhcp)" "$log"'
 check "beam: gen_tcp echoed the host's 1 MiB; the host's echo of ours came back" eval \
   'grep -aq "^eth: echoed 1048576 bytes to the host" "$log" &&
    grep -aq "^eth: sent 1048576 bytes to 10.0.2.2:[0-9]*, 1048576 came back" "$log"'
+check "beam: inet:getifaddrs() lists lo and eth0 with their addresses" eval \
+  'grep -aq "^eth: inet:getifaddrs(): lo addr {127,0,0,1} netmask {255,0,0,0}" "$log" &&
+   grep -aq "^eth: inet:getifaddrs(): eth0 addr {10,0,2,15} netmask {255,255,255,0}" "$log"'
+check "beam: names through [file, dns]: the host's DNS server answered inet_res" eval \
+  'grep -aq "^eth: names: printer.freebeam.test is 192.0.2.7 through \[file, dns\]" "$log" &&
+   grep -q "^host: dns: printer.freebeam.test type 1: 192.0.2.7" "$work/beam.host"'
 host_checks beam
 if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$log" "$work/beam.host"; fi
 

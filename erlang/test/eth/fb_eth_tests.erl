@@ -6,11 +6,17 @@
 %% tests/posix/eth.c, in order:
 %%   lease: eth0 gets its address from DHCP (a datagram to 10.0.2.2 is
 %%     routed) within 20 s;
+%%   getifaddrs: inet:getifaddrs() lists lo and eth0 (libos's netlink
+%%     socket), with their addresses, flags and eth0's MAC;
 %%   listener: gen_tcp listens on 7000; the host connects, gets "ready\n",
 %%     sends "ports TCP UDP\n" and 1 MiB, which comes back whole;
 %%   client: gen_tcp:connect to the host's echo server at 10.0.2.2:TCP,
 %%     1 MiB out and back, every byte checked;
 %%   udp out: a datagram to the host's UDP echo server, answered;
+%%   names: with ERL_INETRC=/otp/etc/inetrc-net, lookups go through
+%%     [file, dns]: localhost from /etc/hosts, printer.freebeam.test from
+%%     the host's DNS server (inet_res, and inet:getaddr once the server is
+%%     one of inet_db's), an unknown name is nxdomain;
 %%   udp in: the host's datagram on 7001, answered.
 %% Also: the host name is fully qualified and inet:gethostname works.
 -module(fb_eth_tests).
@@ -24,9 +30,11 @@ pattern() ->
 eth_test_() ->
     {inorder,
      [{"eth0 gets an address (DHCP)", {timeout, 30, fun lease/0}},
+      {"inet:getifaddrs() lists lo and eth0", fun getifaddrs/0},
       {"the host's 1 MiB through our listener comes back whole", {timeout, 90, fun listener/0}},
       {"1 MiB to the host's TCP echo server and back", {timeout, 90, fun client/0}},
       {"a datagram to the host's UDP echo server, answered", {timeout, 30, fun udp_out/0}},
+      {"names: /etc/hosts, then DNS from the host's server", {timeout, 30, fun names/0}},
       {"the host's datagram on UDP 7001, answered", {timeout, 30, fun udp_in/0}}]}.
 
 host_name_test() ->
@@ -51,14 +59,30 @@ probe(S, Deadline) ->
         Other -> Other
     end.
 
+getifaddrs() ->
+    {ok, Ifs} = inet:getifaddrs(),
+    [io:format(user, "eth: inet:getifaddrs(): ~s addr ~w netmask ~w~n",
+               [Name, proplists:get_value(addr, Opts), proplists:get_value(netmask, Opts)]) || {Name, Opts} <- Ifs],
+    ?assertEqual(["eth0", "lo"], lists:sort([Name || {Name, _} <- Ifs])),
+    Lo = proplists:get_value("lo", Ifs),
+    Eth = proplists:get_value("eth0", Ifs),
+    ?assertEqual({127, 0, 0, 1}, proplists:get_value(addr, Lo)),
+    ?assertEqual({255, 0, 0, 0}, proplists:get_value(netmask, Lo)),
+    ?assert(lists:member(loopback, proplists:get_value(flags, Lo))),
+    ?assertEqual({10, 0, 2, 15}, proplists:get_value(addr, Eth)),
+    ?assertEqual({255, 255, 255, 0}, proplists:get_value(netmask, Eth)),
+    ?assertEqual({10, 0, 2, 255}, proplists:get_value(broadaddr, Eth)),
+    ?assertEqual([16#52, 16#54, 0, 16#12, 16#34, 16#56], proplists:get_value(hwaddr, Eth)),
+    ?assert(lists:member(up, proplists:get_value(flags, Eth))).
+
 listener() ->
     {ok, L} = gen_tcp:listen(7000, [binary, {active, false}, {reuseaddr, true}]),
     {ok, S} = gen_tcp:accept(L, 60000),
     ok = gen_tcp:send(S, <<"ready\n">>),
     ok = inet:setopts(S, [{packet, line}]),
     {ok, Line} = gen_tcp:recv(S, 0, 20000),
-    {match, [T, U]} = re:run(Line, <<"^ports ([0-9]+) ([0-9]+)\n$">>, [{capture, all_but_first, list}]),
-    persistent_term:put(fb_eth_ports, {list_to_integer(T), list_to_integer(U)}),
+    {match, [T, U, D]} = re:run(Line, <<"^ports ([0-9]+) ([0-9]+) ([0-9]+)\n$">>, [{capture, all_but_first, list}]),
+    persistent_term:put(fb_eth_ports, {list_to_integer(T), list_to_integer(U), list_to_integer(D)}),
     ok = inet:setopts(S, [{packet, raw}]),
     N = echo(S, 0),
     gen_tcp:close(S),
@@ -73,7 +97,7 @@ echo(S, N) ->
     end.
 
 client() ->
-    {Port, _} = persistent_term:get(fb_eth_ports),
+    {Port, _, _} = persistent_term:get(fb_eth_ports),
     Data = pattern(),
     {ok, S} = gen_tcp:connect({10, 0, 2, 2}, Port, [binary, {active, false}], 20000),
     Self = self(),
@@ -92,7 +116,7 @@ recv_all(S, Acc) ->
     end.
 
 udp_out() ->
-    {_, Port} = persistent_term:get(fb_eth_ports),
+    {_, Port, _} = persistent_term:get(fb_eth_ports),
     {ok, S} = gen_udp:open(0, [binary, {active, false}]),
     Answer = udp_ask(S, Port, 5),
     gen_udp:close(S),
@@ -106,6 +130,22 @@ udp_ask(S, Port, Tries) ->
         {ok, {_, _, Data}} -> Data;
         {error, timeout} -> udp_ask(S, Port, Tries - 1)
     end.
+
+names() ->
+    {_, _, Dns} = persistent_term:get(fb_eth_ports),
+    Server = {{10, 0, 2, 2}, Dns},
+    ?assertEqual([file, dns], inet_db:res_option(lookup)),
+    ?assertEqual([{{10, 0, 2, 3}, 53}], inet_db:res_option(nameservers)),   % /etc/resolv.conf
+    ?assertEqual({ok, {127, 0, 0, 1}}, inet:getaddr("localhost", inet)),    % /etc/hosts
+    {ok, Msg} = inet_res:resolve("printer.freebeam.test", in, a, [{nameservers, [Server]}]),
+    ?assertEqual([{192, 0, 2, 7}], [inet_dns:rr(RR, data) || RR <- inet_dns:msg(Msg, anlist)]),
+    ?assertEqual({error, nxdomain}, inet_res:resolve("nothing.freebeam.test", in, a, [{nameservers, [Server]}])),
+    %% The [file, dns] path of every lookup, with the host's server only
+    %% (10.0.2.3 would forward to the real world).
+    ok = inet_db:res_option(nameservers, [Server]),
+    ?assertEqual({ok, {192, 0, 2, 7}}, inet:getaddr("printer.freebeam.test", inet)),
+    ?assertEqual({error, nxdomain}, inet:getaddr("nothing.freebeam.test", inet)),
+    io:format(user, "eth: names: printer.freebeam.test is 192.0.2.7 through [file, dns]~n", []).
 
 %% The host sends until an answer reaches it: answer every datagram for a
 %% second after the first.
