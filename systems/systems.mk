@@ -105,3 +105,8 @@ $(B)/images/posix-eth.img: systems/posix-eth.config $(B)/posix/eth.elf $(DRIVERS
 	tools/freebeam image systems/posix-eth.config -o $@ --kernel $(B)/kernel/kernel.elf \
 	  --search $(DRIVERS_DIR) --search $(B)/posix     # drivers first: build/posix has a net.elf too
 endif
+# The guest of eth.sh's flood test (tests/posix/ethflood.c): eth.sh makes
+# its image from systems/posix-eth.config with this ELF and a static address.
+ifdef DRIVER_ELFS
+$(eval $(call posix_elf,$(B)/posix/ethflood.elf,tests/posix/ethflood.c))
+endif

@@ -13,6 +13,9 @@
 #     beam/net.config): the same exchanges with gen_tcp and gen_udp, and
 #     names through [file, dns] (/etc/hosts, inet_res against the host's
 #     small DNS server);
+#   - a flood of 20000 malformed and oversized frames through a QEMU socket
+#     netdev (tests/lib/eth_flood.py plays the wire), after which a C
+#     program still answers every datagram;
 #   - without a network device: the program says eth0 never got an address
 #     and powers off with 1 (nothing hangs).
 # Ends with `N passed, N failed`.  ETH_TIMEOUT bounds each boot (s).
@@ -126,6 +129,33 @@ check "beam: names through [file, dns]: the host's DNS server answered inet_res"
    grep -q "^host: dns: printer.freebeam.test type 1: 192.0.2.7" "$work/beam.host"'
 host_checks beam
 if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$log" "$work/beam.host"; fi
+
+# ---- a flood of malformed and oversized frames, then valid datagrams ----
+# A QEMU socket netdev instead of the user network: tests/lib/eth_flood.py
+# is the wire, sends any bytes as frames and sees every frame the guest sends.
+if make --no-print-directory -s build/posix/ethflood.elf >/dev/null; then
+  sed 's|{elf, "eth.elf"}|{elf, "ethflood.elf"}|; s|{rights, \[poweroff\]}\]}.|{rights, [poweroff]}, {env, ["FREEBEAM_IPV4=10.0.9.2/24"]}]}.|' \
+    systems/posix-eth.config >"$work/flood.config"
+  tools/freebeam image "$work/flood.config" -o "$work/flood.img" --kernel build/kernel/kernel.elf \
+    --search build/pds/drivers --search build/posix >/dev/null
+  mine=$(free_port udp); qemu=$(free_port udp)
+  python3 tests/lib/eth_flood.py "$mine" "$qemu" "$t" >"$work/flood.host" 2>&1 &
+  peer=$!
+  tools/freebeam run "$work/flood.img" --timeout "$t" -- -netdev "socket,id=flood,udp=127.0.0.1:$mine,localaddr=127.0.0.1:$qemu" \
+    -device virtio-net-device,netdev=flood </dev/null >"$work/flood.log" 2>&1
+  rc=$?
+  wait "$peer"; prc=$?
+  check "flood: the guest answered ARP, then took 20000 malformed frames" eval \
+    'grep -q "^flood: the guest answered ARP" "$work/flood.host" && grep -q "^flood: sent 20000 malformed frames" "$work/flood.host"'
+  check "flood: every datagram after it was answered (peer exit $prc)" eval \
+    '[ $prc -eq 0 ] && grep -q "^flood: 6 of 6 datagrams after the flood answered" "$work/flood.host"'
+  check "flood: the guest powers off with 0, no lwIP assertion, no fault (exit $rc)" eval \
+    '[ $rc -eq 0 ] && grep -aq "^ethflood: answered [0-9]* datagrams, the last one \"done\"" "$work/flood.log" &&
+     ! grep -aqE "lwIP assertion|^fault:|broke" "$work/flood.log"'
+  if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$work/flood.log" "$work/flood.host"; fi
+else
+  bad "make build/posix/ethflood.elf"
+fi
 
 # ---- no network device: no eth0, bounded waits, status 1 ----
 tools/freebeam run "$img" --timeout "$t" </dev/null >"$work/none.log" 2>&1
