@@ -11,8 +11,10 @@
  *   4. answers the host's datagram on UDP 7001 with "pong " and its bytes.
  * Then it lists the interfaces through getifaddrs (netlink) and the
  * SIOCGIF* ioctls.  Before step 1 it waits (20 s at most) for eth0's address, which DHCP
- * gives (without it, the program stops there).  Prints a line per step and `eth: N passed, N failed`; powers off
- * with 0 only if none failed.  Every wait is bounded (poll timeouts).
+ * gives (without it, the program stops there).  Prints a line per step
+ * that moved data, a line per failed check, and `eth: N passed, N failed`
+ * (tests/posix/check.h); powers off with 0 only if none failed.  Every
+ * wait is bounded (poll timeouts).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -31,20 +33,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#define CHECK_NAME "eth"
+#include "check.h"
+
 #define SIZE (1 << 20)
 #define WAIT_MS 20000
 
-static int passed, failed;
 static unsigned char out[SIZE], in[SIZE];
-
-static void check(int ok, const char *what)
-{
-    printf("eth: %s %s\n", ok ? "ok  " : "FAIL", what);
-    if (ok)
-        passed++;
-    else
-        failed++;
-}
 
 static long now_ms(void)
 {
@@ -272,10 +267,8 @@ int main(void)
         usleep(50000);
     close(probe);
     check(r == 1, "eth0 has an address (a datagram to 10.0.2.2 is routed)");
-    if (r != 1) {                        /* no network: nothing else can work */
-        printf("eth: %d passed, %d failed\n", passed, failed);
-        return 1;
-    }
+    if (r != 1)                          /* no network: nothing else can work */
+        return check_report();
 
     check(list_interfaces() == 0, "getifaddrs and SIOCGIF* list lo and eth0");
     int tcp = 0, udp = 0;
@@ -283,6 +276,5 @@ int main(void)
     check(tcp > 0 && echo_via_host(tcp) == 0, "1 MiB to the host's TCP echo server and back, every byte");
     check(udp > 0 && udp_via_host(udp) == 0, "a datagram to the host's UDP echo server, answered");
     check(udp_from_host(u) == 0, "the host's datagram on UDP 7001, answered");
-    printf("eth: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report();
 }
