@@ -278,7 +278,7 @@ chan_end(C, E) -> fail(C, "~0P is not {Pd, Id}", [E, 3]).
 
 link(File, Items) ->
     Pds = [X || {pd, X} <- Items],
-    Regions = [X || {region, X} <- Items],
+    Regions = same_devices([X || {region, X} <- Items]),
     Maps = [X || {map, X} <- Items],
     Links = [X || {K, X} <- Items, K =:= channel orelse K =:= irq],
     limit(pd, Pds, ?FB_MAX_PDS),
@@ -300,6 +300,23 @@ link(File, Items) ->
     index(channel, [X || X = #{name := N} <- Chans, N =/= {}]),
     Chans1 = queues(Chans, RegIx, Maps1),
     #{pds => Pds1, regions => Regions, maps => Maps1, channels => Chans1, irqs => Irqs}.
+
+%% A device region (paddr) declared again with the same name, size and
+%% paddr is the same device window, not a second region: description
+%% fragments that each bring a driver of the same bus (beam/shell.config
+%% and beam/net.config both map QEMU's virtio-mmio slots) can be joined.
+%% Any other repeated name stays, for index/2 to refuse.
+same_devices(Regions) ->
+    Same = fun(#{device := true, size := S, paddr := P}, #{device := true, size := S, paddr := P}) -> true;
+              (_, _) -> false
+           end,
+    lists:reverse(lists:foldl(
+                    fun(R = #{name := N}, Acc) ->
+                            case [F || F = #{name := FN} <- Acc, FN =:= N] of
+                                [First] -> case Same(First, R) of true -> Acc; false -> [R | Acc] end;
+                                _ -> [R | Acc]
+                            end
+                    end, [], Regions)).
 
 limit(Kind, Xs, Max) when length(Xs) > Max ->
     fail(lists:nth(Max + 1, Xs), "more than ~b ~p terms", [Max, Kind]);

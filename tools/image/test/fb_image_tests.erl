@@ -311,3 +311,17 @@ dma_region_test() ->
                         "{region, n, [{size, 4096}, {dma, false}]}.\n"),
     {_, B} = blob(Img),
     ?assertMatch(#{regions := [{_, 8192, 0, 2, 0, 0}, {_, 4096, 0, 0, 0, 0}]}, fb_test_lib:decode_blob(B)).
+
+%% A device region declared twice alike (two description fragments each
+%% bringing a driver of the same bus) is one region, mapped by both PDs.
+same_device_twice_test() ->
+    {_, Img, _} = build("{pd, p, [{elf, \"a.elf\"}, {priority, 1}]}.\n"
+                        "{pd, q, [{elf, \"a.elf\"}, {priority, 1}]}.\n"
+                        "{region, bus, [{size, 16#4000}, {paddr, 16#0a000000}]}.\n"
+                        "{map, p, bus, [{vaddr, 16#20000000}, {perms, rw}]}.\n"
+                        "{region, bus, [{size, 16#4000}, {paddr, 16#0a000000}]}.\n"
+                        "{map, q, bus, [{vaddr, 16#20000000}, {perms, rw}]}.\n"),
+    {_, B} = blob(Img),
+    #{regions := R, maps := M} = fb_test_lib:decode_blob(B),
+    ?assertMatch([{_, 16#4000, 16#0a000000, 1, 0, 0}], R),
+    ?assertEqual([{0, 0, 16#20000000, 6}, {1, 0, 16#20000000, 6}], M).

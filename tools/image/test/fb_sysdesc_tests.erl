@@ -43,6 +43,10 @@ unknown_pd_in_channel_test() -> bad("{channel, {a, 0}, {z, 0}}.\n", "unknown pd 
 unknown_pd_in_irq_test() -> bad("{irq, 40, {z, 1}}.\n", "unknown pd z").
 duplicate_pd_test() -> bad("{pd, a, [{elf, \"a.elf\"}, {priority, 1}]}.\n", "duplicate pd name a (first at line 1)").
 duplicate_region_test() -> bad("{region, buf, [{size, 4096}]}.\n", "duplicate region name buf").
+duplicate_device_other_size_test() ->
+    bad("{region, dev, [{size, 8192}, {paddr, 16#09000000}]}.\n", "duplicate region name dev (first at line 4)").
+duplicate_device_other_paddr_test() ->
+    bad("{region, dev, [{size, 4096}, {paddr, 16#09001000}]}.\n", "duplicate region name dev (first at line 4)").
 
 %% ---- pd options ----
 priority_too_high_test() -> bad("{pd, c, [{elf, \"a.elf\"}, {priority, 255}]}.\n", "priority 255 is outside 0..254").
