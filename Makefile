@@ -48,6 +48,7 @@ setup:
 -include systems/systems.mk
 -include tests/host/host.mk
 -include bench/bench.mk
+-include examples/examples.mk
 
 images: $(IMAGES)
 

@@ -5,7 +5,7 @@
 #     (build/images/shell.img, the plain image) have nothing of OpenSSL;
 #   - tests/crypto/crypto_image_tests.erl run in an image made by
 #     `tools/freebeam test-image --apps crypto,asn1,public_key` with the rng
-#     driver PD (tests/crypto/rng.config): known answers (SHA-2, HMAC),
+#     driver PD (beam/rng.config): known answers (SHA-2, HMAC),
 #     crypto:info_lib() and crypto:supports() against the host's erl (same
 #     OpenSSL major, same lists), AES-GCM against the host's crypto, random
 #     bytes, ECDSA, EdDSA and RSA key generation with sign/verify, and
@@ -87,7 +87,7 @@ CRYPTO_WORK=$work erl -noshell -noinput -eval '
 
 # ---- the image ----
 tools/freebeam test-image --timeout "${CRYPTO_TIMEOUT:-600}" --apps crypto,asn1,public_key,ssl,ssh \
-  --system tests/crypto/rng.config --search build/pds/drivers --helper "$work/crypto_host_data.erl" \
+  --system beam/rng.config --search build/pds/drivers --helper "$work/crypto_host_data.erl" \
   tests/crypto/crypto_image_tests.erl tests/crypto/tls_image_tests.erl tests/crypto/ssh_image_tests.erl \
   >"$work/image.log" 2>&1
 rc=$?
