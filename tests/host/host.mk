@@ -12,7 +12,8 @@
 # build/fuzz/fuzz_queue and build/fuzz/queue-corpus/, build/fuzz/fuzz_virtq and
 # build/fuzz/virtq-corpus/, build/fuzz/fuzz_blkreq and build/fuzz/blkreq-corpus/,
 # build/fuzz/fuzz_netdev and build/fuzz/netdev-corpus/, build/fuzz/fuzz_net_addr and
-# build/fuzz/net-corpus/), host-target-check, host-check (all).
+# build/fuzz/net-corpus/, build/fuzz/fuzz_eth_frames and build/fuzz/eth-corpus/),
+# host-target-check, host-check (all).
 
 HOSTT_DIR := $(B)/host
 HOSTT_CFLAGS := $(HOST_CFLAGS) -Ikernel -Itests/host -fsanitize=address,undefined \
@@ -175,6 +176,28 @@ $(FUZZ_DIR)/netdev-corpus/.seeded:
 	printf '\001\002\000\000\000\000\000\074\000\000\000\000\000\002\000\000\000\000\000\000\000\001\000\000\000\003\000\000\000\000\000\000\000\000\000\000\000' > $(@D)/send-info
 	@touch $@
 
+# ---- libFuzzer target of eth0's frame path: the driver's queue into
+# libos/net_eth.c's consumer and lwIP's input (Debian's lwIP compiled for
+# the host with our lwipopts.h, 8-byte aligned), seeded with an ARP request,
+# a UDP datagram to 7001 and a TCP SYN to 7000 for 10.0.2.15 ----
+EFUZZ_LWIP_SRCS = $(wildcard $(LWIP_SRC)/src/core/*.c $(LWIP_SRC)/src/core/ipv4/*.c) $(LWIP_SRC)/src/netif/ethernet.c
+EFUZZ_CFLAGS := -std=c11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -DMEM_ALIGNMENT=8 \
+  -Iinclude -isystem $(LWIP_PORT) -isystem $(LWIP_SRC)/src/include
+EFUZZ_DEPS := tests/fuzz/fuzz_eth_frames.c tests/host/libos_host.h libos/net_eth.c libos/net_if.c libos/net_conf.c \
+  libos/net_ifinfo.c libos/net.h include/freebeam/queue.h include/freebeam/net.h $(LWIP_PORT)/lwipopts.h
+
+$(FUZZ_DIR)/fuzz_eth_frames: $(EFUZZ_DEPS) $(LWIP_LIB)
+	@mkdir -p $(FUZZ_DIR)/lwip-host
+	for f in $(EFUZZ_LWIP_SRCS); do \
+	  $(FUZZ_CC) $(EFUZZ_CFLAGS) -fsanitize=fuzzer-no-link -w -c $$f -o $(FUZZ_DIR)/lwip-host/$$(basename $$f .c).o || exit 1; done
+	$(FUZZ_CC) $(EFUZZ_CFLAGS) -fsanitize=fuzzer -Wall -Wextra -Werror -Wno-macro-redefined \
+	  tests/fuzz/fuzz_eth_frames.c $(FUZZ_DIR)/lwip-host/*.o -o $@
+
+$(FUZZ_DIR)/eth-corpus/.seeded: tests/fuzz/eth_seeds.py
+	@mkdir -p $(@D)
+	python3 tests/fuzz/eth_seeds.py $(@D)
+	@touch $@
+
 # ---- pure kernel files must build with the target flags, and link on
 # their own (no libgcc helpers such as __aeabi_uldivmod, no libc) ----
 HOST_TCHECK_SRCS := kernel/lib.c kernel/fmt.c kernel/sysimage_check.c
@@ -199,6 +222,7 @@ host-fuzz: $(FUZZ_DIR)/fuzz_sysimage $(FUZZ_DIR)/corpus/.seeded $(FUZZ_DIR)/fuzz
   $(FUZZ_DIR)/cpio-corpus/.seeded $(FUZZ_DIR)/fuzz_queue $(FUZZ_DIR)/queue-corpus/.seeded \
   $(FUZZ_DIR)/fuzz_virtq $(FUZZ_DIR)/virtq-corpus/.seeded $(FUZZ_DIR)/fuzz_blkreq $(FUZZ_DIR)/blkreq-corpus/.seeded \
   $(FUZZ_DIR)/fuzz_netdev $(FUZZ_DIR)/netdev-corpus/.seeded \
-  $(FUZZ_DIR)/fuzz_net_addr $(FUZZ_DIR)/net-corpus/.seeded
+  $(FUZZ_DIR)/fuzz_net_addr $(FUZZ_DIR)/net-corpus/.seeded \
+  $(FUZZ_DIR)/fuzz_eth_frames $(FUZZ_DIR)/eth-corpus/.seeded
 host-target-check: $(TCHECK_DIR)/all.o
 host-check: host-tests host-fuzz host-target-check

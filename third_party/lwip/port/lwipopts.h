@@ -33,7 +33,9 @@
 #define LWIP_EVENT_API          0
 
 /* ---- memory ---- */
+#ifndef MEM_ALIGNMENT                   /* the host build of the frame fuzzer (64-bit) says 8 */
 #define MEM_ALIGNMENT           4
+#endif
 #define MEM_SIZE                (1024 * 1024)
 extern unsigned char *libos_net_heap;
 #define LWIP_RAM_HEAP_POINTER   libos_net_heap
