@@ -16,6 +16,8 @@
 #   - a flood of 20000 malformed and oversized frames through a QEMU socket
 #     netdev (tests/lib/eth_flood.py plays the wire), after which a C
 #     program still answers every datagram;
+#   - the BEAM with beam/net.config and no device: boots as without it
+#     (erlang/test/fb_net_tests.erl on loopback passes);
 #   - without a network device: the program says eth0 never got an address
 #     and powers off with 1 (nothing hangs).
 # Ends with `N passed, N failed`.  ETH_TIMEOUT bounds each boot (s).
@@ -156,6 +158,14 @@ if make --no-print-directory -s build/posix/ethflood.elf >/dev/null; then
 else
   bad "make build/posix/ethflood.elf"
 fi
+
+# ---- the BEAM with beam/net.config but no network device: as without it ----
+out=$(tools/freebeam test-image --timeout "$t" --system beam/net.config --search build/pds/drivers \
+        erlang/test/fb_net_tests.erl </dev/null 2>&1); rc=$?
+check "beam without a device: the driver idles, no eth0, the loopback tests pass (exit $rc)" eval \
+  '[ $rc -eq 0 ] && grep -aq "^net: no virtio-net device" <<<"$out" && ! grep -aq "^libos: eth0" <<<"$out" &&
+   grep -aqE "^[1-9][0-9]* passed, 0 failed, 0 skipped" <<<"$out"'
+[ "$rc" -eq 0 ] || printf '%s\n' "$out" | tail -20 | sed 's/^/     /'
 
 # ---- no network device: no eth0, bounded waits, status 1 ----
 tools/freebeam run "$img" --timeout "$t" </dev/null >"$work/none.log" 2>&1
