@@ -28,6 +28,7 @@ test_libos_net_conf_SRCS := libos/net_conf.c
 test_libos_net_ifinfo_SRCS := libos/net_ifinfo.c
 test_virtio_SRCS := drivers/virtio/virtq.c drivers/virtio/virtio_mmio.c
 test_blk_SRCS := drivers/blk/blk_req.c
+test_ext4_crc_SRCS := libos/ext4_crc.c
 test_netdev_SRCS := drivers/net/netdev.c drivers/virtio/virtq.c
 test_sysimage_SRCS := kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
 test_pdinfo_SRCS := kernel/pdinfo.c kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
