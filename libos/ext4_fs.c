@@ -112,6 +112,14 @@ bool ext4_mount(void)
                       "ext2fs error", (unsigned long)e);
         return false;
     }
+    if (ext2fs_has_feature_casefold(fs->super)) {
+        ext2fs_free(fs);
+        fs = NULL;
+        libos_unlock(&ext4_lock);
+        libos_puts("libos: ext4: the file system has casefolded directories, which we cannot serve: "
+                   "/data is not mounted\n");
+        return false;
+    }
     if (ext2fs_has_feature_journal_needs_recovery(fs->super) && !read_only) {
         libos_puts("libos: ext4: the journal needs recovery, which we cannot do yet: /data is read-only\n");
         read_only = true;
