@@ -398,17 +398,19 @@ int ext4_open(const char *path, int flags, uint32_t mode, struct file **out)
     return r;
 }
 
+/* After the unmount (exit) every node is gone: nothing to put. */
 static void release(struct file *f)
 {
     libos_lock(&ext4_lock);
-    node_put_locked(node_of(f));
+    if (fs)
+        node_put_locked(node_of(f));
     libos_unlock(&ext4_lock);
 }
 
 /* Read or write at off; the byte count, or -errno. */
 static long rw_locked(struct ext4_node *n, bool write, void *buf, size_t len, uint64_t off)
 {
-    if (!fs)
+    if (!fs || !n->file)
         return -EIO;
     if (write && read_only)
         return -EROFS;
@@ -458,7 +460,7 @@ static long ext4_write(struct file *f, const void *buf, size_t len)
 {
     libos_lock(&ext4_lock);
     struct ext4_node *n = node_of(f);
-    if (f->flags & O_APPEND)
+    if ((f->flags & O_APPEND) && fs && n->file)
         f->pos = EXT2_I_SIZE(ext2fs_file_get_inode(n->file));
     long r = rw_locked(n, true, (void *)buf, len, f->pos);
     if (r > 0)
@@ -520,8 +522,10 @@ static long ext4_ftruncate(struct file *f, uint64_t len)
         return -EINVAL;
     libos_lock(&ext4_lock);
     int r = writable_locked();
+    struct ext4_node *n = node_of(f);
+    if (!r && !n->file)
+        r = -EIO;
     if (!r) {
-        struct ext4_node *n = node_of(f);
         r = err(ext2fs_file_set_size2(n->file, len));
         struct ext2_inode *inode = ext2fs_file_get_inode(n->file);
         inode->i_mtime = inode->i_ctime = now_s();
