@@ -638,7 +638,6 @@ int ext4_stat(const char *path, struct libos_stat *st)
 
 int ext4_mkdir(const char *path, uint32_t mode)
 {
-    (void)mode;
     libos_lock(&ext4_lock);
     ext2_ino_t dir, ino;
     char name[NAME_MAX + 1];
@@ -655,6 +654,11 @@ int ext4_mkdir(const char *path, uint32_t mode)
                 e = ext2fs_mkdir(fs, dir, 0, name);
         }
         r = err(e);
+    }
+    struct ext2_inode inode;               /* libext2fs made it 0755: the caller's mode instead */
+    if (!r && !lookup_locked(path, &ino) && !ext2fs_read_inode(fs, ino, &inode)) {
+        inode.i_mode = (uint16_t)(LINUX_S_IFDIR | (mode & 07777 & ~vfs_umask_now()));
+        r = err(ext2fs_write_inode(fs, ino, &inode));
     }
     libos_unlock(&ext4_lock);
     return r;

@@ -158,6 +158,8 @@ static void phase1(void)
     CHECK(listed("/data/dir", "hello.txt") == 1 && listed("/data/dir", "moved") == 1);
     CHECK(listed("/", "data") == 1);
     CHECK(rename("/data/log", "/tmp/log") == -1 && errno == EXDEV);
+    CHECK(mkdir("/data/private", 0700) == 0 && stat("/data/private", &st) == 0 && (st.st_mode & 07777) == 0700);
+    CHECK(stat("/data/rw", &st) == 0 && (st.st_mode & 07777) == 0600 && st.st_nlink == 1);
 
     /* Many files: the directory grows past one block. */
     int made = 0;
