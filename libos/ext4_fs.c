@@ -547,8 +547,12 @@ static long ext4_fsync(struct file *f)
             if (!r)
                 r = err(ext2fs_write_inode(fs, n->ino, ext2fs_file_get_inode(n->file)));
         }
+        /* The primary superblock and descriptors only: the backup copies
+         * are brought up to date at the unmount. */
+        fs->flags |= EXT2_FLAG_MASTER_SB_ONLY;
         if (!r)
             r = err(ext2fs_flush(fs));
+        fs->flags &= ~EXT2_FLAG_MASTER_SB_ONLY;
         if (!r)
             r = ext4_disk_flush() == -EIO ? -EIO : 0;
     }
