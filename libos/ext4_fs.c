@@ -859,3 +859,46 @@ int ext4_truncate(const char *path, uint64_t len)
     libos_file_put(f);
     return r;
 }
+
+/* The inode of an open file is its handle's copy: change that one (it is
+ * what gets written back), else the inode on the disk. */
+static int set_meta_locked(ext2_ino_t ino, int32_t mode, int64_t atime_ns, int64_t mtime_ns)
+{
+    struct ext2_inode disk_inode, *inode = &disk_inode;
+    int r = writable_locked();
+    struct ext4_node *n = r ? NULL : node_find_locked(ino);
+    if (n && n->file)
+        inode = ext2fs_file_get_inode(n->file);
+    else if (!r)
+        r = err(ext2fs_read_inode(fs, ino, inode));
+    if (r)
+        return r;
+    uint32_t now = now_s();
+    if (mode >= 0)
+        inode->i_mode = (uint16_t)((inode->i_mode & LINUX_S_IFMT) | ((uint32_t)mode & 07777));
+    if (atime_ns != VFS_TIME_OMIT)
+        inode->i_atime = atime_ns == VFS_TIME_NOW ? now : (uint32_t)(atime_ns / 1000000000);
+    if (mtime_ns != VFS_TIME_OMIT)
+        inode->i_mtime = mtime_ns == VFS_TIME_NOW ? now : (uint32_t)(mtime_ns / 1000000000);
+    inode->i_ctime = now;
+    return err(ext2fs_write_inode(fs, ino, inode));
+}
+
+int ext4_set_meta(const char *path, int32_t mode, int64_t atime_ns, int64_t mtime_ns)
+{
+    libos_lock(&ext4_lock);
+    ext2_ino_t ino;
+    int r = lookup_locked(path, &ino);
+    if (!r)
+        r = set_meta_locked(ino, mode, atime_ns, mtime_ns);
+    libos_unlock(&ext4_lock);
+    return r;
+}
+
+int ext4_file_set_meta(struct file *f, int32_t mode, int64_t atime_ns, int64_t mtime_ns)
+{
+    libos_lock(&ext4_lock);
+    int r = fs ? set_meta_locked(node_of(f)->ino, mode, atime_ns, mtime_ns) : -EIO;
+    libos_unlock(&ext4_lock);
+    return r;
+}

@@ -34,5 +34,9 @@ int ext4_mkdir(const char *path, uint32_t mode);
 int ext4_unlink(const char *path, bool dir);
 int ext4_rename(const char *oldp, const char *newp);
 int ext4_truncate(const char *path, uint64_t len);
+/* chmod and utimensat: mode < 0 leaves it; the times as vfs_set_times takes
+ * them (ns, VFS_TIME_NOW or VFS_TIME_OMIT); kept in whole seconds. */
+int ext4_set_meta(const char *path, int32_t mode, int64_t atime_ns, int64_t mtime_ns);
+int ext4_file_set_meta(struct file *f, int32_t mode, int64_t atime_ns, int64_t mtime_ns);   /* fchmod, futimens */
 
 #endif

@@ -1284,7 +1284,14 @@ static int meta_node_lock(int dirfd, const char *path, struct vnode **n, struct 
 static int set_meta(int dirfd, const char *path, int32_t mode, int64_t atime_ns, int64_t mtime_ns)
 {
     if (path)
-        EXT4_ROUTE(dirfd, path, -EOPNOTSUPP);   /* modes and times are not served on /data yet */
+        EXT4_ROUTE(dirfd, path, ext4_set_meta(in, mode, atime_ns, mtime_ns));
+    struct file *ef = path ? NULL : libos_fd_get(dirfd);
+    if (ef) {
+        int er = ext4_is_file(ef) ? ext4_file_set_meta(ef, mode, atime_ns, mtime_ns) : 1;
+        libos_file_put(ef);
+        if (er <= 0)
+            return er;
+    }
     struct vnode *n;
     struct file *h;
     int r = meta_node_lock(dirfd, path, &n, &h);

@@ -20,5 +20,9 @@ int ext4_mkdir(const char *path, uint32_t mode) { (void)path; (void)mode; return
 int ext4_unlink(const char *path, bool dir) { (void)path; (void)dir; return -EIO; }
 int ext4_rename(const char *oldp, const char *newp) { (void)oldp; (void)newp; return -EIO; }
 int ext4_truncate(const char *path, uint64_t len) { (void)path; (void)len; return -EIO; }
+int ext4_set_meta(const char *path, int32_t mode, int64_t atime_ns, int64_t mtime_ns)
+{ (void)path; (void)mode; (void)atime_ns; (void)mtime_ns; return -EIO; }
+int ext4_file_set_meta(struct file *f, int32_t mode, int64_t atime_ns, int64_t mtime_ns)
+{ (void)f; (void)mode; (void)atime_ns; (void)mtime_ns; return -EIO; }
 
 #endif

@@ -160,6 +160,13 @@ static void phase1(void)
     CHECK(rename("/data/log", "/tmp/log") == -1 && errno == EXDEV);
     CHECK(mkdir("/data/private", 0700) == 0 && stat("/data/private", &st) == 0 && (st.st_mode & 07777) == 0700);
     CHECK(stat("/data/rw", &st) == 0 && (st.st_mode & 07777) == 0600 && st.st_nlink == 1);
+    CHECK(chmod("/data/rw", 0640) == 0 && stat("/data/rw", &st) == 0 && (st.st_mode & 07777) == 0640);
+    struct timespec times[2] = { { 1000000000, 0 }, { 1234567890, 0 } };
+    CHECK(utimensat(AT_FDCWD, "/data/rw", times, 0) == 0 && stat("/data/rw", &st) == 0 &&
+          st.st_mtime == 1234567890 && st.st_atime == 1000000000);
+    fd = open("/data/log", O_RDONLY);
+    CHECK(fd >= 0 && fchmod(fd, 0604) == 0 && fstat(fd, &st) == 0 && (st.st_mode & 07777) == 0604);
+    close(fd);
 
     /* Many files: the directory grows past one block. */
     int made = 0;
@@ -181,7 +188,8 @@ static void phase2(void)
     CHECK(same("/data/log", "one\ntwo\n"));
     CHECK(same("/data/target", "new contents\n"));
     CHECK(same("/data/dir/moved/f", "in sub\n"));
-    CHECK(stat("/data/rw", &st) == 0 && st.st_size == 12);
+    CHECK(stat("/data/rw", &st) == 0 && st.st_size == 12 && (st.st_mode & 07777) == 0640 &&
+          st.st_mtime == 1234567890);
     CHECK(stat("/data/gone", &st) == -1 && errno == ENOENT);
     CHECK(check_big());
     CHECK(same("/data/many/file-with-a-long-name-123", "file-with-a-long-name-123"));
