@@ -1172,10 +1172,10 @@ out:
 
 int vfs_access(int dirfd, const char *path, int amode)
 {
-    struct libos_stat est;
-    EXT4_ROUTE(dirfd, path, ext4_stat(in, &est));
     if (amode & ~(R_OK | W_OK | X_OK))
         return -EINVAL;
+    struct libos_stat est;
+    EXT4_ROUTE(dirfd, path, ext4_stat(in, &est));
     struct vnode *n;
     struct file *h;
     int r = resolve_lock(dirfd, path, &n, &h);
