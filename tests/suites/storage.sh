@@ -72,6 +72,6 @@ check "zeroed disk: the disk is left as it was (zeroes)" eval '[ "$(tr -d "\0" <
 
 # ---- Erlang's file module ----
 if [ "${STORAGE_ERLANG:-1}" = 1 ]; then
-  . tests/suites/storage-erlang.sh
+  . tests/storage/storage-erlang.sh
 fi
 finish

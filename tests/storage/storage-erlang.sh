@@ -1,4 +1,4 @@
-# storage-erlang.sh - sourced by tests/suites/storage.sh (its work dir,
+# storage-erlang.sh - the Erlang part of tests/suites/storage.sh, sourced by it (its work dir,
 # boot, has, fails, fsck_clean): Erlang's file module and DETS on /data.
 # The application tests/storage/storage_check.erl in an image made with
 # `tools/freebeam image --app DIR --system beam/data-disk.config`, booted
