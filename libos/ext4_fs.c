@@ -121,7 +121,28 @@ bool ext4_mount(void)
         return false;
     }
     if (ext2fs_has_feature_journal_needs_recovery(fs->super) && !read_only) {
-        libos_puts("libos: ext4: the journal needs recovery, which we cannot do yet: /data is read-only\n");
+        uint32_t transactions = 0, blocks = 0;
+        int rr = ext4_recover(fs, &transactions, &blocks);
+        ext2fs_free(fs);                 /* what it read may be stale now: read it again */
+        fs = NULL;
+        e = ext2fs_open2("blk", NULL, EXT2_FLAG_RW | EXT2_FLAG_64BITS, 0, 0, ext4_io_manager, &fs);
+        if (e) {
+            libos_unlock(&ext4_lock);
+            libos_log_num("ext4: the file system cannot be opened after the journal's replay: "
+                          "/data is not mounted; ext2fs error", (unsigned long)e);
+            return false;
+        }
+        if (rr == 0) {
+            ext2fs_clear_feature_journal_needs_recovery(fs->super);
+            ext2fs_mark_super_dirty(fs);
+            libos_log_num("ext4: the journal was replayed: transactions", transactions);
+            libos_log_num("ext4: the journal was replayed: blocks", blocks);
+        } else {
+            libos_log_num("ext4: the journal cannot be replayed, error", (unsigned long)-rr);
+        }
+    }
+    if (ext2fs_has_feature_journal_needs_recovery(fs->super) && !read_only) {
+        libos_puts("libos: ext4: the journal still needs recovery: /data is read-only\n");
         read_only = true;
     }
     fs->default_bitmap_type = EXT2FS_BMAP64_BITARRAY;

@@ -28,6 +28,12 @@ bool ext4_mounted(void);
 bool ext4_have_disk(void);              /* a blk channel was found by ext4_init */
 bool ext4_is_file(const struct file *f);   /* an open file or directory of /data */
 
+/* ext4_recover.c: replay the journal of fs (opened read-write) and mark it
+ * empty; 0, or -EINVAL (it cannot be replayed: nothing written), -EIO,
+ * -ENOMEM.  The caller reads the file system again afterwards. */
+struct struct_ext2_filsys;
+int ext4_recover(struct struct_ext2_filsys *fs, uint32_t *transactions, uint32_t *blocks);
+
 int ext4_open(const char *path, int flags, uint32_t mode, struct file **out);
 int ext4_stat(const char *path, struct libos_stat *st);
 int ext4_mkdir(const char *path, uint32_t mode);

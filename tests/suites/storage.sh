@@ -7,6 +7,8 @@
 #     host's `e2fsck -fn` finds the disk clean and `debugfs` reads what it
 #     wrote; the second boot reads it all back (and the host's file); the
 #     disk is clean again;
+#   - disks whose journals hold transactions the host's debugfs committed
+#     (plain and with CSUM_V3 tags): libos replays them at mount;
 #   - the same program without a disk: libos says /data is not mounted,
 #     once, and /data does not exist;
 #   - a disk with no file system on it: libos says so, nothing is mounted;
@@ -56,6 +58,37 @@ boot c2 "$img" --disk "$work/c.img"
 check "C, second boot: everything is read back ($(grep -a '^ext4: [0-9]* passed' "$work/c2.log"))" \
   eval 'has c2 "^ext4: phase 2$" && has c2 "^ext4: [1-9][0-9]* passed, 0 failed$" && [ $rc -eq 0 ]' || fails c2
 check "C, second boot: e2fsck -fn finds the disk clean" fsck_clean "$work/c.img"
+
+# ---- a journal with committed transactions, written by the host's debugfs ----
+# Transaction 1 writes block 5000, transaction 2 block 5001, transaction 3
+# revokes 5001; the second disk's journal has CSUM_V3 tags.  Mounting
+# replays them: 5000 holds the copy, 5001 does not, the journal is empty,
+# needs_recovery is gone and e2fsck -fn finds the disk clean.
+head -c 4096 /dev/urandom >"$work/b1"; head -c 4096 /dev/urandom >"$work/b2"
+journal() {  # journal TAG JO-OPTIONS
+  local tag=$1 opts=$2
+  tools/freebeam disk --size 32M --ext4 --from "$work/content" "$work/$tag.img" >/dev/null 2>&1
+  printf 'jo %s\njw -b 5000 %s\njc\njo\njw -b 5001 %s\njc\njo\njw -r 5001\njc\n' \
+    "$opts" "$work/b1" "$work/b2" >"$work/$tag.cmds"
+  debugfs -w -f "$work/$tag.cmds" "$work/$tag.img" >/dev/null 2>&1
+  check "$tag: debugfs left three committed transactions" \
+    eval '[ "$(debugfs -R logdump "$work/$tag.img" 2>/dev/null | grep -c "commit block")" = 3 ] &&
+          dumpe2fs -h "$work/$tag.img" 2>/dev/null | grep -q "^Filesystem features:.*needs_recovery"'
+  boot "$tag" "$img" --disk "$work/$tag.img"
+  check "$tag: libos replays 3 transactions, 1 block (the other revoked), then mounts" \
+    eval 'has $tag "^libos: ext4: the journal was replayed: transactions 3$" &&
+          has $tag "^libos: ext4: the journal was replayed: blocks 1$" && has $tag "^libos: ext4: /data mounted"'
+  check "$tag: block 5000 holds the journal's copy, 5001 not" \
+    eval 'dd if="$work/$tag.img" bs=4096 skip=5000 count=1 status=none | cmp -s - "$work/b1" &&
+          ! dd if="$work/$tag.img" bs=4096 skip=5001 count=1 status=none | cmp -s - "$work/b2"'
+  check "$tag: the journal is empty, no needs_recovery, e2fsck -fn clean" \
+    eval '[ "$(dumpe2fs -h "$work/$tag.img" 2>/dev/null | sed -n "s/^Journal start: *//p")" = 0 ] &&
+          ! dumpe2fs -h "$work/$tag.img" 2>/dev/null | grep -q "needs_recovery" && fsck_clean "$work/$tag.img"'
+  check "$tag: the C program's checks pass after the replay" \
+    eval 'has $tag "^ext4: [1-9][0-9]* passed, 0 failed$"' || fails "$tag"
+}
+journal replay ""
+journal replay-csum "-c"
 
 # ---- no disk; a disk without a file system ----
 boot none "$img"
