@@ -27,18 +27,21 @@ LIBOS_INC := -nostdinc -isystem $(MUSL_SYSROOT)/include -isystem $(TGCC_INC)
 # lwIP's headers (third_party/lwip.mk) as system headers: its code, not ours.
 LIBOS_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding $(LIBOS_INC) -Iinclude \
   -isystem $(LWIP_PORT) -isystem $(LWIP_SRC)/src/include \
+  -isystem $(E2FS_PORT) -isystem $(E2FS_SRC) \
   $(LIBOS_ARCH) -fno-pic -fno-stack-protector -fno-common -fomit-frame-pointer \
   -ffunction-sections -fdata-sections
 
 # libos.a also holds lwIP's objects (build/lwip/obj/lwip_*.o), so that every
 # link of libos (erts's too) gets the stack without a change to its command.
-$(LIBOS): $(LIBOS_OBJS) $(LWIP_LIB)
+$(LIBOS): $(LIBOS_OBJS) $(LWIP_LIB) $(E2FS_LIB)
 	@mkdir -p $(@D)
 	rm -f $@
-	$(TAR) rcs $@ $(LIBOS_OBJS) $(LWIP_OBJ_DIR)/*.o
+	$(TAR) rcs $@ $(LIBOS_OBJS) $(LWIP_OBJ_DIR)/*.o $(E2FS_OBJ_DIR)/*.o
 
 # The socket files include lwIP's headers, which its build fetches.
 $(filter $(B)/libos/obj/net_% $(B)/libos/obj/sys_net%,$(LIBOS_OBJS)): $(LWIP_LIB)
+# The ext4 files include libext2fs's headers, which its build fetches.
+$(filter $(B)/libos/obj/ext4_%,$(LIBOS_OBJS)): $(E2FS_LIB)
 
 # Every libos object needs musl's installed headers.
 $(B)/libos/obj/%.c.o: libos/%.c $(MUSL_STAMP)
@@ -146,3 +149,12 @@ $(eval $(call posix_image,posix-conformance,$(B)/posix/conformance.elf $(B)/posi
 $(eval $(call posix_elf,$(B)/posix/net.elf,tests/posix/net.c))
 
 $(eval $(call posix_image,posix-net,$(B)/posix/net.elf,60))
+
+# ---- posix-ext4: /data on the disk (tests/posix/ext4.c, tests/suites/storage.sh) ----
+$(eval $(call posix_elf,$(B)/posix/ext4.elf,tests/posix/ext4.c))
+$(B)/images/posix-ext4.img: systems/posix-ext4.config $(B)/posix/ext4.elf $(B)/pds/drivers/blk.elf \
+    $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
+	@mkdir -p $(@D)
+	tools/freebeam image systems/posix-ext4.config -o $@ --kernel $(B)/kernel/kernel.elf \
+	  --search $(B)/posix --search $(B)/pds/drivers
+IMAGES += $(B)/images/posix-ext4.img

@@ -23,6 +23,7 @@
  * served by the event thread started here (events.h).
  */
 #include "libos.h"
+#include "ext4_fs.h"
 #include <elf.h>
 #include <string.h>
 #include "kcall.h"
@@ -180,7 +181,9 @@ void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd)
         if (r < 0)
             libos_log_num("the rootfs region is not a valid cpio archive; not mounted, error", (unsigned long)-r);
     }
+    ext4_init();            /* the blk driver's channel `blk`, if it has one (ext4_fs.h) */
     libos_events_start();   /* the event thread, if a channel has a handler (events.h) */
+    libos_ext4_mount();     /* /data on the disk, if there is one */
 
     /* argv and envp: the description's, or the fixed ones. */
     const char *argvs[64], *envs[64];

@@ -14,6 +14,7 @@
  * wakes one waiter (docs/internals.md note 5).
  */
 #include "libos.h"
+#include "ext4_fs.h"
 #include "console.h"
 #include <sched.h>
 #include <signal.h>
@@ -170,6 +171,7 @@ void libos_die(int status)
  * others end as libos_die does. */
 void libos_exit_group(int status)
 {
+    ext4_unmount();         /* /data written back and marked clean */
     const struct fb_pdinfo *in = libos_info();
     if (in && (in->rights & FB_RIGHT_POWEROFF)) {
         libos_console_drain_at_exit();

@@ -6,11 +6,26 @@
 #include "vfs.h"
 #include "cpio.h"
 #include "timeconv.h"
+#include "ext4_fs.h"
 #include <fcntl.h>
 #include <string.h>
 #include <limits.h>
 
 struct libos_lock vfs_lock;
+
+/* Paths at or below EXT4_MOUNT go to the ext4 file system (ext4_fs.h):
+ * 1 and the path inside it in `in` (PATH_MAX bytes), 0 for every other
+ * path, or -errno. */
+static int ext4_route(int dirfd, const char *path, char *in);
+#define EXT4_ROUTE(dirfd, path, call)                        \
+    do {                                                     \
+        char in[PATH_MAX];                                   \
+        int routed_ = ext4_route((dirfd), (path), in);       \
+        if (routed_ < 0)                                     \
+            return routed_;                                  \
+        if (routed_)                                         \
+            return (call);                                   \
+    } while (0)
 
 /* ---- small blocks: power-of-two classes from 32 to 512 bytes ---- */
 #define SMALL_MIN_SHIFT 5
@@ -509,6 +524,7 @@ void vfs_stat_node(const struct vnode *n, struct libos_stat *st)
 
 int vfs_stat(int dirfd, const char *path, struct libos_stat *st)
 {
+    EXT4_ROUTE(dirfd, path, ext4_stat(in, st));
     struct vnode *n;
     struct file *h;
     int r = resolve_lock(dirfd, path, &n, &h);
@@ -764,8 +780,8 @@ struct dirent64_hdr {
     char d_name[];
 };
 
-static long put_dirent(uint8_t *buf, size_t len, size_t *used, uint64_t ino, int64_t next,
-                       unsigned type, const char *name, size_t nl)
+long vfs_put_dirent(uint8_t *buf, size_t len, size_t *used, uint64_t ino, int64_t next,
+                    unsigned type, const char *name, size_t nl)
 {
     size_t rec = (offsetof(struct dirent64_hdr, d_name) + nl + 1 + 7) & ~(size_t)7;
     if (*used + rec > len)
@@ -802,7 +818,7 @@ static long node_getdents64(struct file *f, void *buf, size_t len)
         pos = 2;            /* a removed directory lists nothing */
     while (pos < 2) {
         struct vnode *p = pos == 0 ? n : n->parent;
-        if (!put_dirent(buf, len, &used, p->ino, (int64_t)pos + 1, 4, "..", pos == 0 ? 1 : 2))
+        if (!vfs_put_dirent(buf, len, &used, p->ino, (int64_t)pos + 1, 4, "..", pos == 0 ? 1 : 2))
             goto out;
         pos++;
     }
@@ -810,7 +826,7 @@ static long node_getdents64(struct file *f, void *buf, size_t len)
     for (uint64_t i = 2; c && i < pos; i++)
         c = c->next;
     for (; c; c = c->next) {
-        if (!put_dirent(buf, len, &used, c->ino, (int64_t)pos + 1, dtype(c->mode), c->name, c->namelen))
+        if (!vfs_put_dirent(buf, len, &used, c->ino, (int64_t)pos + 1, dtype(c->mode), c->name, c->namelen))
             break;
         pos++;
     }
@@ -846,6 +862,7 @@ struct vnode *vfs_file_node(const struct file *f)
 /* ---- open ---- */
 int vfs_open(int dirfd, const char *path, int flags, uint32_t mode, struct file **out)
 {
+    EXT4_ROUTE(dirfd, path, ext4_open(in, flags, mode, out));
     struct walk w = { 0 };
     int r = walk_parent_lock(dirfd, path, &w);
     if (r)
@@ -936,6 +953,7 @@ void vfs_dev_release(struct file *f)
 /* ---- directories and names ---- */
 int vfs_mkdir(int dirfd, const char *path, uint32_t mode)
 {
+    EXT4_ROUTE(dirfd, path, ext4_mkdir(in, mode));
     struct walk w = { 0 };
     int r = walk_parent_lock(dirfd, path, &w);
     if (r)
@@ -976,6 +994,7 @@ static bool is_mount_root_locked(struct vnode *n)
 
 int vfs_unlink(int dirfd, const char *path, bool dir)
 {
+    EXT4_ROUTE(dirfd, path, ext4_unlink(in, dir));
     struct walk w = { 0 };
     int r = walk_parent_lock(dirfd, path, &w);
     if (r)
@@ -1040,6 +1059,14 @@ static bool is_ancestor_locked(struct vnode *a, struct vnode *n)
 
 int vfs_rename(int odirfd, const char *oldp, int ndirfd, const char *newp)
 {
+    {
+        char oin[PATH_MAX], nin[PATH_MAX];
+        int ro = ext4_route(odirfd, oldp, oin), rn = ext4_route(ndirfd, newp, nin);
+        if (ro < 0 || rn < 0)
+            return ro < 0 ? ro : rn;
+        if (ro || rn)
+            return ro && rn ? ext4_rename(oin, nin) : -EXDEV;
+    }
     struct walk wo = { 0 }, wn = { 0 };
     int r = walk_parent_lock(odirfd, oldp, &wo);
     if (r)
@@ -1147,6 +1174,8 @@ int vfs_access(int dirfd, const char *path, int amode)
 {
     if (amode & ~(R_OK | W_OK | X_OK))
         return -EINVAL;
+    struct libos_stat est;
+    EXT4_ROUTE(dirfd, path, ext4_stat(in, &est));
     struct vnode *n;
     struct file *h;
     int r = resolve_lock(dirfd, path, &n, &h);
@@ -1162,6 +1191,8 @@ int vfs_access(int dirfd, const char *path, int amode)
 
 int vfs_readlink(int dirfd, const char *path)
 {
+    struct libos_stat est;
+    EXT4_ROUTE(dirfd, path, ext4_stat(in, &est) ? ext4_stat(in, &est) : -EINVAL);
     struct vnode *n;
     struct file *h;
     int r = resolve_lock(dirfd, path, &n, &h);
@@ -1221,6 +1252,7 @@ long vfs_getcwd(char *buf, size_t size)
 
 int vfs_truncate(int dirfd, const char *path, uint64_t len)
 {
+    EXT4_ROUTE(dirfd, path, ext4_truncate(in, len));
     struct vnode *n;
     struct file *h;
     int r = resolve_lock(dirfd, path, &n, &h);
@@ -1251,6 +1283,15 @@ static int meta_node_lock(int dirfd, const char *path, struct vnode **n, struct 
  * accepted and forgotten; the change time moves whatever changed. */
 static int set_meta(int dirfd, const char *path, int32_t mode, int64_t atime_ns, int64_t mtime_ns)
 {
+    if (path)
+        EXT4_ROUTE(dirfd, path, ext4_set_meta(in, mode, atime_ns, mtime_ns));
+    struct file *ef = path ? NULL : libos_fd_get(dirfd);
+    if (ef) {
+        int er = ext4_is_file(ef) ? ext4_file_set_meta(ef, mode, atime_ns, mtime_ns) : 1;
+        libos_file_put(ef);
+        if (er <= 0)
+            return er;
+    }
     struct vnode *n;
     struct file *h;
     int r = meta_node_lock(dirfd, path, &n, &h);
@@ -1305,6 +1346,11 @@ int vfs_statfs(int dirfd, const char *path, bool *ro)
     *ro = n->fs->ro;
     resolve_unlock(h);
     return 0;
+}
+
+uint32_t vfs_umask_now(void)
+{
+    return __atomic_load_n(&umask_v, __ATOMIC_RELAXED);
 }
 
 uint32_t vfs_umask(uint32_t mask)
@@ -1488,6 +1534,65 @@ int libos_mount_archive(const void *blob, size_t len, const char *where)
 }
 
 /* ---- start ---- */
+/* ---- the ext4 file system at EXT4_MOUNT ---- */
+static int ext4_route(int dirfd, const char *path, char *in)
+{
+    static const char mnt[] = EXT4_MOUNT;
+    const size_t ml = sizeof mnt - 1;
+    if (!ext4_mounted() || !path)
+        return 0;
+    char full[PATH_MAX];
+    size_t pl = strnlen(path, PATH_MAX);
+    if (pl == PATH_MAX)
+        return -ENAMETOOLONG;
+    if (path[0] == '/') {
+        memcpy(full, path, pl + 1);
+    } else {
+        struct file *f = dirfd == AT_FDCWD ? NULL : libos_fd_get(dirfd);
+        if (dirfd != AT_FDCWD && (!f || !vfs_file_node(f))) {
+            bool ext4_dir = f && ext4_is_file(f);
+            if (f)
+                libos_file_put(f);
+            /* relative to a directory of /data: not served; other kinds: the walk says why */
+            return ext4_dir ? -EOPNOTSUPP : 0;
+        }
+        libos_lock(&vfs_lock);
+        struct vnode *start = f ? vfs_file_node(f) : cwd;
+        long l = start ? node_path_locked(start, full, sizeof full) : -ENOENT;
+        libos_unlock(&vfs_lock);
+        if (f)
+            libos_file_put(f);
+        if (l < 0)
+            return l == -ERANGE ? -ENAMETOOLONG : 0;   /* a removed directory: not ours */
+        if ((size_t)l + 1 + pl >= sizeof full)
+            return -ENAMETOOLONG;
+        full[l] = '/';
+        memcpy(full + l + 1, path, pl + 1);
+    }
+    size_t cl;
+    if (canon(full, in, PATH_MAX, &cl))
+        return -ENAMETOOLONG;
+    if (cl < ml || memcmp(in, mnt, ml) != 0 || (cl > ml && in[ml] != '/'))
+        return 0;
+    memmove(in, in + ml, cl - ml + 1);
+    if (in[0] == 0) {
+        in[0] = '/';
+        in[1] = 0;
+    }
+    return 1;
+}
+
+/* The directory on the tmpfs first (so that / lists it), and away again
+ * if nothing is mounted on it: writes to /data never land in RAM. */
+void libos_ext4_mount(void)
+{
+    if (!ext4_have_disk())
+        return;
+    make_dirs(EXT4_MOUNT);
+    if (!ext4_mount())
+        vfs_unlink(AT_FDCWD, EXT4_MOUNT, true);
+}
+
 int64_t vfs_now_ns(void)
 {
     return (int64_t)(libos_realtime_base_ns() + tc_ticks_to_ns(libos_ticks(), libos_freq()));

@@ -84,6 +84,13 @@ void *vfs_small_alloc(size_t n);
 void vfs_small_free(void *p, size_t n);
 
 int64_t vfs_now_ns(void);
+uint32_t vfs_umask_now(void);
+/* One linux_dirent64 record into buf at *used (advanced): 1, or 0 when it
+ * does not fit. */
+long vfs_put_dirent(uint8_t *buf, size_t len, size_t *used, uint64_t ino, int64_t next,
+                    unsigned type, const char *name, size_t nl);
+/* /data on the disk, if the PD has one (ext4_fs.h); after the event thread starts. */
+void libos_ext4_mount(void);
 
 /* ---- for the system calls (sys_file*.c) ---- */
 bool vfs_is_vnode_file(const struct file *f);

@@ -42,3 +42,20 @@ $(LWIP_LIB): $(LWIP_OURS) $(MUSL_STAMP)
 
 .PHONY: lwip
 lwip: $(LWIP_LIB)
+
+# libext2fs from Debian's e2fsprogs 1.47.0, the ext4 of /data
+# (third_party/e2fsprogs/build.sh, docs/storage.md): its objects go into
+# libos.a (libos/libos.mk), next to libos's ext4_*.c.
+#
+#   make e2fsprogs    build/e2fsprogs/libext2fs.a (+ the Debian source, fetched once)
+E2FS_SRC := $(B)/third_party/e2fsprogs-work
+E2FS_PORT := third_party/e2fsprogs/port
+E2FS_LIB := $(B)/e2fsprogs/libext2fs.a
+E2FS_OBJ_DIR := $(B)/e2fsprogs/obj
+E2FS_OURS := third_party/apt-source.sh $(shell find third_party/e2fsprogs -type f 2>/dev/null)
+
+$(E2FS_LIB): $(E2FS_OURS) $(MUSL_STAMP)
+	CROSS=$(CROSS) third_party/e2fsprogs/build.sh $(B)
+
+.PHONY: e2fsprogs
+e2fsprogs: $(E2FS_LIB)

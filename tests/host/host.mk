@@ -12,8 +12,8 @@
 # build/fuzz/fuzz_queue and build/fuzz/queue-corpus/, build/fuzz/fuzz_virtq and
 # build/fuzz/virtq-corpus/, build/fuzz/fuzz_blkreq and build/fuzz/blkreq-corpus/,
 # build/fuzz/fuzz_netdev and build/fuzz/netdev-corpus/, build/fuzz/fuzz_net_addr and
-# build/fuzz/net-corpus/, build/fuzz/fuzz_eth_frames and build/fuzz/eth-corpus/),
-# host-target-check, host-check (all).
+# build/fuzz/net-corpus/, build/fuzz/fuzz_eth_frames and build/fuzz/eth-corpus/,
+# build/fuzz/fuzz_jbd2 and build/fuzz/jbd2-corpus/), host-target-check, host-check (all).
 
 HOSTT_DIR := $(B)/host
 HOSTT_CFLAGS := $(HOST_CFLAGS) -Ikernel -Itests/host -fsanitize=address,undefined \
@@ -29,6 +29,8 @@ test_libos_net_conf_SRCS := libos/net_conf.c
 test_libos_net_ifinfo_SRCS := libos/net_ifinfo.c
 test_virtio_SRCS := drivers/virtio/virtq.c drivers/virtio/virtio_mmio.c
 test_blk_SRCS := drivers/blk/blk_req.c
+test_ext4_crc_SRCS := libos/ext4_crc.c
+test_jbd2_replay_SRCS := libos/jbd2_replay.c libos/ext4_crc.c
 test_netdev_SRCS := drivers/net/netdev.c drivers/virtio/virtq.c
 test_sysimage_SRCS := kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
 test_pdinfo_SRCS := kernel/pdinfo.c kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
@@ -141,6 +143,21 @@ $(FUZZ_DIR)/blkreq-corpus/.seeded:
 	  printf '\000\000\000\000\030\000\000\000'; head -c 120 /dev/zero; \
 	  printf '\002\000\000\000\001\000\000\000\002\010'; head -c 14 /dev/zero; } > $(@D)/one-write
 
+# ---- libFuzzer target of the journal replay (libos/jbd2_replay.c, a
+# journal read from the disk), seeded with a valid journal ----
+JBD2FUZZ_DEPS := tests/fuzz/fuzz_jbd2.c libos/jbd2_replay.c libos/jbd2_replay.h libos/ext4_crc.c \
+  tests/host/jbd2_build.h
+
+$(FUZZ_DIR)/fuzz_jbd2: $(JBD2FUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_jbd2.c libos/jbd2_replay.c libos/ext4_crc.c -o $@
+
+$(FUZZ_DIR)/jbd2-corpus/.seeded: tests/fuzz/gen_jbd2_seed.c tests/host/jbd2_build.h
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) tests/fuzz/gen_jbd2_seed.c -o $(FUZZ_DIR)/gen_jbd2_seed
+	$(FUZZ_DIR)/gen_jbd2_seed > $(@D)/two-transactions
+	touch $@
+
 # ---- libFuzzer target of libos's socket argument checks (libos/net_addr.c)
 # and of FREEBEAM_IPV4 (libos/net_conf.c), netlink requests and ifreqs
 # (libos/net_ifinfo.c), seeded with an AF_INET address, an AF_UNSPEC one,
@@ -223,6 +240,7 @@ host-fuzz: $(FUZZ_DIR)/fuzz_sysimage $(FUZZ_DIR)/corpus/.seeded $(FUZZ_DIR)/fuzz
   $(FUZZ_DIR)/fuzz_virtq $(FUZZ_DIR)/virtq-corpus/.seeded $(FUZZ_DIR)/fuzz_blkreq $(FUZZ_DIR)/blkreq-corpus/.seeded \
   $(FUZZ_DIR)/fuzz_netdev $(FUZZ_DIR)/netdev-corpus/.seeded \
   $(FUZZ_DIR)/fuzz_net_addr $(FUZZ_DIR)/net-corpus/.seeded \
-  $(FUZZ_DIR)/fuzz_eth_frames $(FUZZ_DIR)/eth-corpus/.seeded
+  $(FUZZ_DIR)/fuzz_eth_frames $(FUZZ_DIR)/eth-corpus/.seeded \
+  $(FUZZ_DIR)/fuzz_jbd2 $(FUZZ_DIR)/jbd2-corpus/.seeded
 host-target-check: $(TCHECK_DIR)/all.o
 host-check: host-tests host-fuzz host-target-check

@@ -11,6 +11,7 @@
  * (sys_mm.c) is exercised in a PD by tests/programs/mmap.c.
  */
 #include "libos_host.h"
+#include "ext4_stub.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>

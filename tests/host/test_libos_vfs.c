@@ -6,6 +6,7 @@
  * simulated by tests/host/libos_host.h.
  */
 #include "libos_host.h"
+#include "ext4_stub.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>

@@ -8,8 +8,9 @@
 # (FUZZ_VIRTQ_SECONDS, default 10), the virtio-blk driver's request check
 # (FUZZ_BLKREQ_SECONDS, default 10), the virtio-net driver's frame path
 # (FUZZ_NETDEV_SECONDS, default 10), libos's socket argument checks
-# (FUZZ_NET_SECONDS, default 5) and eth0's frame path into lwIP
-# (FUZZ_ETH_SECONDS, default 10).  Ends with exactly
+# (FUZZ_NET_SECONDS, default 5), eth0's frame path into lwIP
+# (FUZZ_ETH_SECONDS, default 10) and the ext4 journal's replay
+# (FUZZ_JBD2_SECONDS, default 10).  Ends with exactly
 # one line "N passed, N failed"; exit status 0 only if nothing failed.
 set -u
 cd "$(dirname "$0")/../.."
@@ -67,6 +68,7 @@ if build host-fuzz; then
   fuzz fuzz_netdev "${FUZZ_NETDEV_SECONDS:-10}" build/fuzz/netdev-corpus
   fuzz fuzz_net_addr "${FUZZ_NET_SECONDS:-5}" build/fuzz/net-corpus
   fuzz fuzz_eth_frames "${FUZZ_ETH_SECONDS:-10}" build/fuzz/eth-corpus
+  fuzz fuzz_jbd2 "${FUZZ_JBD2_SECONDS:-10}" build/fuzz/jbd2-corpus
 fi
 
 finish

@@ -143,6 +143,11 @@ printf 'x' | dd of="$T/d.img" conv=notrunc status=none
 check "disk: an existing file is left alone (exit 2)" test $rc -eq 2 -a "$(head -c 1 "$T/d.img")" = x
 "$FB" disk --size 1000 "$T/e.img" 2>"$T/err"; rc=$?
 check "disk --size 1000: refused, no file" test $rc -eq 2 -a ! -e "$T/e.img"
+"$FB" disk --size 1M --from "$T" "$T/e.img" 2>"$T/err"; rc=$?
+check "disk --from without --ext4: refused, no file" test $rc -eq 2 -a ! -e "$T/e.img"
+"$FB" disk --size 8M --ext4 "$T/x.img"; rc=$?
+check "disk --ext4: an ext4 file system (e2fsck -fn clean)" \
+  eval '[ $rc -eq 0 ] && PATH=$PATH:/usr/sbin:/sbin e2fsck -fn "$T/x.img" >/dev/null 2>&1'
 cp "$T/d.img" "$T/r.img"
 "$FB" run "$T/exit3.elf" --disk "$T/d.img" --disk-ro "$T/r.img" -- -d unimp >/dev/null 2>"$T/err"
 check "run --disk --disk-ro -- extra args: guest status 3" test $? -eq 3

@@ -1,0 +1,30 @@
+/*
+ * ext4_io.h - libos's disk (private to libos): the virtio-blk driver PD's
+ * channel `blk` (a queue pair, include/freebeam/blk.h) and the region
+ * `blk_data` the data travels in, as a libext2fs io_manager.
+ *
+ * ext4_disk_init finds the channel and registers for its notifications
+ * (before the event thread starts); ext4_disk_info asks the driver for the
+ * disk's size once the event thread runs.  Requests are served one at a
+ * time: every call here is made with the ext4 lock held (ext4_fs.c).
+ */
+#ifndef LIBOS_EXT4_IO_H
+#define LIBOS_EXT4_IO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct struct_io_manager;
+
+/* Before libos_events_start: the channel `blk` and region `blk_data`; false
+ * if the PD has none (no disk in this image: nothing said). */
+bool ext4_disk_init(void);
+/* The driver's INFO: 0 with *sectors and *flags (FB_BLK_F_*), or -ENODEV
+ * (no device), -EIO (no answer or a broken queue). */
+int ext4_disk_info(uint64_t *sectors, uint32_t *flags);
+/* A flush of the disk: 0, -EIO, or -EOPNOTSUPP (the device cannot). */
+int ext4_disk_flush(void);
+
+extern struct struct_io_manager *ext4_io_manager;
+
+#endif
