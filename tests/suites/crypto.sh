@@ -25,6 +25,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
+. tests/lib/tls_certs.sh
 plain=build/erts/beam.smp flav=build/erts/crypto/beam.smp shell=build/images/shell.img
 make --no-print-directory -s "$plain" "$flav" build/pds/drivers/rng.elf "$shell" >/dev/null ||
   { bad "make $plain $flav build/pds/drivers/rng.elf $shell"; finish; }
@@ -50,17 +51,8 @@ echo "     beam.smp $(stat -c %s "$plain") bytes, crypto/beam.smp $(stat -c %s "
   openssl ecparam -name prime256v1 -genkey -noout -out ec.key 2>/dev/null &&
   openssl ec -in ec.key -pubout -out ec.pub 2>/dev/null &&
   openssl dgst -sha256 -sign ec.key -out ec.sig msg &&
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem \
-    -subj /CN=freebeam-test-ca -days 2 2>/dev/null &&
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout other-ca.key \
-    -out other-ca.pem -subj /CN=freebeam-other-ca -days 2 2>/dev/null &&
-  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key \
-    -out server.csr -subj /CN=localhost 2>/dev/null &&
-  printf '%s\n' 'subjectAltName=DNS:localhost,IP:127.0.0.1' 'basicConstraints=CA:FALSE' \
-    'keyUsage=digitalSignature' 'extendedKeyUsage=serverAuth' >server.ext &&
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext \
-    -out server.pem 2>/dev/null &&
-  for k in host user stranger; do ssh-keygen -q -t ecdsa -b 256 -m PEM -N '' -C "freebeam-$k" -f "ssh-$k" || exit 1; done ) ||
+  for k in host user stranger; do ssh-keygen -q -t ecdsa -b 256 -m PEM -N '' -C "freebeam-$k" -f "ssh-$k" || exit 1; done ) &&
+  tls_certs "$work" ||
   { bad "the host's openssl made a certificate, keys and signatures"; finish; }
 ok "the host's openssl made a certificate, keys and signatures"
 # crypto_host_data.erl: the host's answers and files as functions.
