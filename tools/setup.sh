@@ -13,7 +13,8 @@ pkgs=(make gcc libc6-dev clang llvm libclang-rt-14-dev
       # openssl: the host's certificates and signatures in tests/suites/crypto.sh;
       # openssh-client: its ssh-keygen makes the SSH keys there
       erlang-crypto erlang-asn1 erlang-public-key erlang-ssl erlang-ssh openssl openssh-client
-      curl          # the host's HTTPS client in tests/suites/tls.sh
+      curl          # the host's HTTP(S) client in tests/suites/tls.sh and http.sh
+      erlang-inets  # inets (httpd, httpc) for the images that name it (tests/suites/http.sh)
       libc6-dev-armhf-cross)   # the benchmarks' Linux-side programs (static armhf glibc, bench/*)
 missing=()
 for p in "${pkgs[@]}"; do
