@@ -11,6 +11,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
+. tests/lib/background.sh
 command -v curl >/dev/null || give_up "no curl on the host (tools/setup.sh installs it)"
 make --no-print-directory -s build/erts/beam.smp build/pds/drivers/net.elf >/dev/null ||
   give_up "make erts and the net driver"
@@ -33,16 +34,11 @@ HTTP_WORK=$work HTTP_PORT=$sport erl -noshell -noinput -eval '
   halt(0).' || give_up "the host's erl wrote inets_net_data.erl"
 
 hport=$(free_port)
-tools/freebeam test-image --timeout "$t" --apps inets --system beam/net.config --search build/pds/drivers \
-  --hostfwd "tcp:127.0.0.1:$hport-:8080" --helper "$work/inets_net_data.erl" \
-  tests/net/inets_net_tests.erl </dev/null >"$work/console" 2>&1 &
-image=$!; pids+=($image)
-for _ in $(seq "$t"); do
-  grep -aq "^inets_net: httpd listening on port 8080" "$work/console" && break
-  kill -0 "$image" 2>/dev/null || break
-  sleep 1
-done
-check "the image's httpd listens" grep -aq "^inets_net: httpd listening on port 8080" "$work/console"
+start_until "$work/console" "^inets_net: httpd listening on port 8080" "$t" \
+  tools/freebeam test-image --timeout "$t" --apps inets --system beam/net.config --search build/pds/drivers \
+  --hostfwd "tcp:127.0.0.1:$hport-:8080" --helper "$work/inets_net_data.erl" tests/net/inets_net_tests.erl
+verdict "the image's httpd listens" $?
+image=$started; pids+=($image)
 
 page=$(curl -sS --max-time 60 "http://127.0.0.1:$hport/index.html" 2>&1); rc=$?
 check "curl: httpd's static page (exit $rc: $page)" \

@@ -13,6 +13,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
+. tests/lib/background.sh
 img=build/images/ssh_shell.img keys=build/examples/ssh-keys
 make --no-print-directory -s "$img" >/dev/null || give_up "make $img"
 command -v ssh >/dev/null || give_up "no ssh on the host (tools/setup.sh installs openssh-client)"
@@ -31,13 +32,9 @@ hssh() {
     -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$work/known_hosts" -o LogLevel=ERROR 127.0.0.1 "$@"
 }
 
-tools/freebeam run "$img" --timeout "$t" --hostfwd "tcp:127.0.0.1:$port-:22" </dev/null >"$work/console" 2>&1 &
-qemu=$!
-for _ in $(seq "$t"); do
-  grep -aq "^ssh_shell: SSH daemon listening on port 22" "$work/console" && break
-  kill -0 "$qemu" 2>/dev/null || break
-  sleep 1
-done
+start_until "$work/console" "^ssh_shell: SSH daemon listening on port 22" "$t" \
+  tools/freebeam run "$img" --timeout "$t" --hostfwd "tcp:127.0.0.1:$port-:22"
+qemu=$started
 check "the image booted, got a lease and its daemon listens" eval \
   'grep -aq "^libos: eth0: 10.0.2.15 .*(dhcp)" "$work/console" && grep -aq "^ssh_shell: SSH daemon listening on port 22" "$work/console"'
 

@@ -14,6 +14,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
 . tests/lib/tls_certs.sh
+. tests/lib/background.sh
 for c in openssl curl; do command -v $c >/dev/null || give_up "no $c on the host (tools/setup.sh installs it)"; done
 make --no-print-directory -s build/erts/crypto/beam.smp build/pds/drivers/rng.elf build/pds/drivers/net.elf \
   >/dev/null || give_up "make the crypto erts and the rng and net drivers"
@@ -41,17 +42,12 @@ TLS_WORK=$work TLS_PORT=$sport erl -noshell -noinput -eval '
   halt(0).' || give_up "the host's erl wrote tls_net_data.erl"
 
 hport=$(free_port)
-tools/freebeam test-image --timeout "$t" --apps crypto,asn1,public_key,ssl \
+start_until "$work/console" "^tls_net: HTTPS listening on port 8443" "$t" \
+  tools/freebeam test-image --timeout "$t" --apps crypto,asn1,public_key,ssl \
   --system beam/rng.config --system beam/net.config --search build/pds/drivers \
-  --hostfwd "tcp:127.0.0.1:$hport-:8443" --helper "$work/tls_net_data.erl" \
-  tests/crypto/tls_net_tests.erl </dev/null >"$work/console" 2>&1 &
-image=$!; pids+=($image)
-for _ in $(seq "$t"); do
-  grep -aq "^tls_net: HTTPS listening on port 8443" "$work/console" && break
-  kill -0 "$image" 2>/dev/null || break
-  sleep 1
-done
-check "the image's HTTPS endpoint listens" grep -aq "^tls_net: HTTPS listening on port 8443" "$work/console"
+  --hostfwd "tcp:127.0.0.1:$hport-:8443" --helper "$work/tls_net_data.erl" tests/crypto/tls_net_tests.erl
+verdict "the image's HTTPS endpoint listens" $?
+image=$started; pids+=($image)
 
 body=$(curl -sS --max-time 60 --cacert "$work/ca.pem" --resolve "localhost:$hport:127.0.0.1" \
   "https://localhost:$hport/" 2>&1); rc=$?
