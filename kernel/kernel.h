@@ -67,6 +67,7 @@ struct seg_map {                /* one mapped, contiguous range of a PD */
     uint32_t src_off, src_len;  /* ELF bytes to restore on restart (writable segs) */
     uint32_t src_skew;          /* where they start inside the first page */
     uint8_t restore;            /* 1: zero/recopy on restart */
+    uint8_t deflated;           /* 1: src is a DEFLATE stream (FB_PF_DEFLATE) */
     uint8_t kind;               /* FB_MAP_* */
     uint8_t region;             /* FB_MAP_REGION: the region's index in the blob */
     const char *name;           /* region name, or NULL */

@@ -5,6 +5,7 @@
  * so, and restarted with a fresh copy of their writable data.
  */
 #include "kernel.h"
+#include "inflate.h"
 #include "lib.h"
 #include "pdinfo.h"
 #include "sysimage_check.h"
@@ -15,6 +16,19 @@ uint32_t npds;
 
 static struct fb_sysimage img;
 static const uint8_t *blob;
+static struct fb_inflate_work inflate_work;   /* one at a time: boot, then restarts */
+
+/* The blob's bytes [off, off+len) into dst (room: cap bytes), inflated if
+ * `deflated`: 0, or an FB_INFLATE_* code for a malformed stream. */
+static int unpack(uint8_t *dst, uint32_t cap, uint32_t off, uint32_t len, int deflated)
+{
+    if (!deflated) {
+        memcpy(dst, blob + off, len);   /* len <= cap: checked with the blob */
+        return 0;
+    }
+    uint32_t got;
+    return fb_inflate(&inflate_work, blob + off, len, dst, cap, &got);
+}
 
 static int add_map(struct pd *pd, uint32_t vaddr, uint32_t size, uint32_t paddr, uint32_t perms, int device,
                    uint8_t kind, const char *name)
@@ -31,12 +45,18 @@ static int add_map(struct pd *pd, uint32_t vaddr, uint32_t size, uint32_t paddr,
     return 0;
 }
 
-/* Zero a writable range and copy back its initial bytes from the image. */
-static void restore_map(const struct seg_map *m)
+/* Zero a range and copy back (or inflate) its initial bytes from the image.
+ * The same stream inflated at boot, so a failure can only come at boot. */
+static void restore_map(const struct pd *pd, const struct seg_map *m)
 {
     memset((void *)m->paddr, 0, m->size);
-    if (m->src_len)
-        memcpy((void *)(m->paddr + m->src_skew), blob + m->src_off, m->src_len);
+    if (!m->src_len)
+        return;
+    int r = unpack((uint8_t *)(m->paddr + m->src_skew), m->size - m->src_skew, m->src_off, m->src_len,
+                   m->deflated);
+    if (r)
+        panic("pd %s: compressed ELF segment at 0x%x: %s", pd->name, (unsigned)m->vaddr,
+              fb_inflate_strerror(r));
 }
 
 /* The read-only area that tells the PD about itself (kapi.h, fb_pdinfo):
@@ -114,7 +134,8 @@ static void load_pd(uint32_t i, const uint32_t *region_pa, uint32_t tid_base, ui
         m->src_len = sg->filesz;
         m->src_skew = sg->vaddr - start;
         m->restore = (sg->perms & FB_PERM_W) != 0;
-        restore_map(m);
+        m->deflated = (uint8_t)sg->deflated;
+        restore_map(pd, m);
         if (sg->perms & FB_PERM_X)
             cache_sync_code(pa, end - start);
     }
@@ -210,8 +231,11 @@ int pd_load_all(const void *b, uint32_t avail)
         region_pa[r] = (rg->flags & FB_REGION_DEVICE) ? rg->paddr : palloc(rg->size, FB_PAGE);
         if (!region_pa[r])
             panic("region %s: out of memory (%u bytes)", fb_sysimage_str(&img, rg->name), (unsigned)rg->size);
-        if (rg->data_len)
-            memcpy((void *)region_pa[r], blob + rg->data_off, rg->data_len);
+        int e = rg->data_len ? unpack((uint8_t *)region_pa[r], rg->size, rg->data_off, rg->data_len,
+                                      (rg->flags & FB_REGION_DEFLATE) != 0) : 0;
+        if (e)
+            panic("region %s: compressed initial contents: %s", fb_sysimage_str(&img, rg->name),
+                  fb_inflate_strerror(e));
     }
     uint32_t tid_base = 0;
     for (uint32_t i = 0; i < npds; i++) {
@@ -263,7 +287,7 @@ int pd_restart(struct pd *pd)
     pd->cpu_ticks = 0;                  /* a fresh start, like a new process */
     for (uint32_t i = 0; i < pd->nmaps; i++)
         if (pd->maps[i].restore)
-            restore_map(&pd->maps[i]);
+            restore_map(pd, &pd->maps[i]);
     return start_main_thread(pd);
 }
 

@@ -303,6 +303,7 @@ static int check_elf(struct ck *c, uint32_t i)
         lay->segs[n].filesz = p->p_filesz;
         lay->segs[n].offset = pd->elf_off + p->p_offset;   /* <= total_len: no wrap */
         lay->segs[n].perms = perms;
+        lay->segs[n].deflated = (p->p_flags & FB_PF_DEFLATE) != 0;
         n++;
     }
     lay->n_segs = n;
@@ -405,9 +406,11 @@ static int check_regions(struct ck *c)
         const struct fb_sys_region *r = &c->img->regions[i];
         if (r->size == 0 || (r->size & PAGE_MASK))
             return regfail(c, i, "size %u is not a non-zero multiple of %u", r->size, FB_PAGE);
-        if (r->flags & ~(FB_REGION_DEVICE | FB_REGION_DMA | FB_REGION_REST))
-            return regfail(c, i, "unknown flag bits 0x%x",
-                           r->flags & ~(FB_REGION_DEVICE | FB_REGION_DMA | FB_REGION_REST));
+        uint32_t known = FB_REGION_DEVICE | FB_REGION_DMA | FB_REGION_REST | FB_REGION_DEFLATE;
+        if (r->flags & ~known)
+            return regfail(c, i, "unknown flag bits 0x%x", r->flags & ~known);
+        if ((r->flags & FB_REGION_DEFLATE) && r->data_len == 0)
+            return regfail(c, i, "compressed (FB_REGION_DEFLATE) without initial data");
         int device = (r->flags & FB_REGION_DEVICE) != 0;
         if (device && (r->flags & FB_REGION_DMA))
             return regfail(c, i, "a device region cannot be a DMA region (DMA memory is RAM)");

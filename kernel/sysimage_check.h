@@ -19,6 +19,7 @@ struct fb_seg {
     uint32_t vaddr, memsz, filesz;
     uint32_t offset;   /* of the file bytes, from the blob start */
     uint32_t perms;    /* FB_PERM_* */
+    uint32_t deflated; /* 1: the file bytes are a DEFLATE stream (FB_PF_DEFLATE) */
 };
 
 struct fb_pd_layout {

@@ -74,6 +74,16 @@
                                  PD that maps it (or the stack reserve); `size` is
                                  the least it accepts.  At most one per blob; no
                                  initial data, no queue (docs/kernel.md) */
+#define FB_REGION_DEFLATE 8u  /* data_off/data_len hold a raw DEFLATE stream (RFC
+                                 1951) of the initial contents, inflated at boot:
+                                 at most `size` bytes.  Only with initial data */
+
+/* A PD ELF's PT_LOAD p_flags bit (in ELF's OS-specific range, 0x0ff00000):
+ * the segment's p_filesz file bytes are a raw DEFLATE stream (RFC 1951) of
+ * its contents, inflated at load (and at each restart for a writable
+ * segment): at most p_memsz bytes, the rest zero.  `tools/freebeam image
+ * --compress` writes such segments (docs/system-description.md). */
+#define FB_PF_DEFLATE 0x00100000u
 
 /* fb_sys_irq.flags */
 #define FB_IRQ_EDGE 1u        /* edge-triggered (default: level) */

@@ -13,7 +13,8 @@
 # build/fuzz/virtq-corpus/, build/fuzz/fuzz_blkreq and build/fuzz/blkreq-corpus/,
 # build/fuzz/fuzz_netdev and build/fuzz/netdev-corpus/, build/fuzz/fuzz_net_addr and
 # build/fuzz/net-corpus/, build/fuzz/fuzz_eth_frames and build/fuzz/eth-corpus/,
-# build/fuzz/fuzz_jbd2 and build/fuzz/jbd2-corpus/), host-target-check, host-check (all).
+# build/fuzz/fuzz_jbd2 and build/fuzz/jbd2-corpus/, build/fuzz/fuzz_inflate and
+# build/fuzz/inflate-corpus/), host-target-check, host-check (all).
 
 HOSTT_DIR := $(B)/host
 HOSTT_CFLAGS := $(HOST_CFLAGS) -Ikernel -Itests/host -fsanitize=address,undefined \
@@ -32,6 +33,8 @@ test_blk_SRCS := drivers/blk/blk_req.c
 test_ext4_crc_SRCS := libos/ext4_crc.c
 test_jbd2_replay_SRCS := libos/jbd2_replay.c libos/ext4_crc.c
 test_netdev_SRCS := drivers/net/netdev.c drivers/virtio/virtq.c
+test_inflate_SRCS := kernel/inflate.c
+test_inflate_LDLIBS := -lz
 test_sysimage_SRCS := kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
 test_pdinfo_SRCS := kernel/pdinfo.c kernel/sysimage_check.c kernel/fmt.c tests/host/sysblob.c
 # The kernel's pure logic: each test links only what it needs; the ones that
@@ -47,7 +50,8 @@ test_kipc_SRCS := $(KLOGIC_SRCS)
 test_krights_SRCS := $(KLOGIC_SRCS)
 # pd.c's stop/fault/restart (never pd_load_all): it casts between uint32_t and
 # pointers, which is exact on the target only.  pds/npds come from pd.c here.
-test_kpd_SRCS := $(KLOGIC_SRCS) kernel/pd.c kernel/protect.c kernel/pdinfo.c kernel/sysimage_check.c kernel/fmt.c
+test_kpd_SRCS := $(KLOGIC_SRCS) kernel/pd.c kernel/protect.c kernel/pdinfo.c kernel/sysimage_check.c kernel/fmt.c \
+  kernel/inflate.c
 test_kpd_CFLAGS := -Wno-int-to-pointer-cast -Wno-pointer-to-int-cast -DKSTUBS_WITH_PD_C
 
 host_objs = $(patsubst %.c,$(HOSTT_DIR)/obj/$(1)/%.o,tests/host/$(1).c $($(1)_SRCS))
@@ -94,6 +98,22 @@ $(FUZZ_DIR)/cpio-corpus/.seeded: $(shell find tests/posix/files-data 2>/dev/null
 	@mkdir -p $(@D)
 	cd tests/posix/files-data && find . | LC_ALL=C sort | \
 	  cpio -o -H newc --quiet --owner=0:0 --reproducible > $(abspath $(@D))/files.cpio
+	@touch $@
+
+# ---- libFuzzer target of the kernel's DEFLATE decoder (kernel/inflate.c:
+# the image's compressed segments and regions), checked against zlib and
+# seeded with streams Python's zlib makes (stored, fixed, dynamic blocks) ----
+$(FUZZ_DIR)/fuzz_inflate: tests/fuzz/fuzz_inflate.c kernel/inflate.c kernel/inflate.h kernel/lib.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_inflate.c kernel/inflate.c -lz -o $@
+
+$(FUZZ_DIR)/inflate-corpus/.seeded:
+	@mkdir -p $(@D)
+	python3 -c 'import sys, zlib; \
+	  d = {"text": b"the beam process of the kernel " * 40, "bytes": bytes(range(256)) * 3, "one": b"a"}; \
+	  [open(sys.argv[1] + "/" + k + str(l) + s, "wb").write(len(v).to_bytes(2, "little") + \
+	     (lambda c: c.compress(v) + c.flush())(zlib.compressobj(l, zlib.DEFLATED, -15, 9, st))) \
+	   for k, v in d.items() for l in (0, 1, 9) for s, st in (("", zlib.Z_DEFAULT_STRATEGY), ("f", zlib.Z_FIXED))]' $(@D)
 	@touch $@
 
 # ---- libFuzzer target of the descriptor queue's consumer side
@@ -217,7 +237,7 @@ $(FUZZ_DIR)/eth-corpus/.seeded: tests/fuzz/eth_seeds.py
 
 # ---- pure kernel files must build with the target flags, and link on
 # their own (no libgcc helpers such as __aeabi_uldivmod, no libc) ----
-HOST_TCHECK_SRCS := kernel/lib.c kernel/fmt.c kernel/sysimage_check.c
+HOST_TCHECK_SRCS := kernel/lib.c kernel/fmt.c kernel/sysimage_check.c kernel/inflate.c
 TCHECK_DIR := $(HOSTT_DIR)/target-check
 TCHECK_CFLAGS := $(TARGET_CFLAGS) -Ikernel -marm -mgeneral-regs-only -mno-unaligned-access
 TCHECK_OBJS := $(patsubst kernel/%.c,$(TCHECK_DIR)/%.o,$(HOST_TCHECK_SRCS))
@@ -241,6 +261,7 @@ host-fuzz: $(FUZZ_DIR)/fuzz_sysimage $(FUZZ_DIR)/corpus/.seeded $(FUZZ_DIR)/fuzz
   $(FUZZ_DIR)/fuzz_netdev $(FUZZ_DIR)/netdev-corpus/.seeded \
   $(FUZZ_DIR)/fuzz_net_addr $(FUZZ_DIR)/net-corpus/.seeded \
   $(FUZZ_DIR)/fuzz_eth_frames $(FUZZ_DIR)/eth-corpus/.seeded \
-  $(FUZZ_DIR)/fuzz_jbd2 $(FUZZ_DIR)/jbd2-corpus/.seeded
+  $(FUZZ_DIR)/fuzz_jbd2 $(FUZZ_DIR)/jbd2-corpus/.seeded \
+  $(FUZZ_DIR)/fuzz_inflate $(FUZZ_DIR)/inflate-corpus/.seeded
 host-target-check: $(TCHECK_DIR)/all.o
 host-check: host-tests host-fuzz host-target-check

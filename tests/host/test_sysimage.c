@@ -108,6 +108,7 @@ static void valid_blob(void)
         CHECK(lay->segs[1].vaddr == SB_DATA_VA && lay->segs[1].memsz == SB_DATA_MEM &&
               lay->segs[1].filesz == SB_DATA_FILE &&
               lay->segs[1].perms == (FB_PERM_R | FB_PERM_W));
+        CHECK(lay->segs[0].deflated == 0 && lay->segs[1].deflated == 0);
         CHECK(base[lay->segs[0].offset] == sb_text_byte(i) &&
               base[lay->segs[0].offset + SB_TEXT_LEN - 1] == sb_text_byte(i));
         CHECK(base[lay->segs[1].offset] == 0xd0 + i);
@@ -313,7 +314,12 @@ static void elf_rules(void)
     ACCEPT(PH(0, 1)->p_vaddr = USER_HI - SB_DATA_MEM);            /* ends at the top */
     ACCEPT(PH(0, 0)->p_vaddr = FB_USER_BASE, EH(0)->e_entry = FB_USER_BASE);
     ACCEPT(EH(0)->e_entry = SB_TEXT_VA + SB_TEXT_LEN - 1);        /* Thumb, last byte */
-    ACCEPT(PH(0, 0)->p_flags = PF_R | PF_X | 0xf0000000u);        /* OS bits ignored */
+    ACCEPT(PH(0, 0)->p_flags = PF_R | PF_X | 0xf0000000u);        /* other OS bits ignored */
+    ACCEPT(PH(0, 1)->p_flags = PF_R | PF_W | FB_PF_DEFLATE);      /* a compressed segment */
+    CHECK(img.layout[0].segs[1].deflated == 1 && img.layout[0].segs[0].deflated == 0 &&
+          img.layout[0].segs[1].perms == (FB_PERM_R | FB_PERM_W));
+    REFUSE("ELF segment 1: file size", PH(0, 1)->p_flags |= FB_PF_DEFLATE,
+           PH(0, 1)->p_filesz = PH(0, 1)->p_memsz + 1);           /* the stream too: <= memsz */
     ACCEPT(PH(0, 4)->p_type = PT_NOTE, PH(0, 5)->p_type = PT_TLS);
 }
 
@@ -321,7 +327,13 @@ static void region_rules(void)
 {
     REFUSE("region 0 (shared): size 0 is not", REG(0)->size = 0);
     REFUSE("region 1 (uart): size 4097 is not", REG(1)->size = 4097);
-    REFUSE("unknown flag bits 0x8", REG(0)->flags = 8);
+    REFUSE("unknown flag bits 0x10", REG(0)->flags = 0x10);
+    /* compressed initial contents: only with some (the stream is checked when inflated) */
+    ACCEPT(REG(0)->flags = FB_REGION_DEFLATE);
+    REFUSE("region 0 (shared): compressed (FB_REGION_DEFLATE) without initial data",
+           REG(0)->flags = FB_REGION_DEFLATE, REG(0)->data_off = 0, REG(0)->data_len = 0);
+    REFUSE("region 1 (uart): compressed (FB_REGION_DEFLATE) without initial data",
+           REG(1)->flags |= FB_REGION_DEFLATE);
     REFUSE("a device region cannot be a DMA region", REG(1)->flags |= FB_REGION_DMA);
     ACCEPT(REG(0)->flags = FB_REGION_DMA);
     /* the rest of RAM (FB_REGION_REST): RAM, no data, one at most, no queue */

@@ -9,8 +9,9 @@
 # (FUZZ_BLKREQ_SECONDS, default 10), the virtio-net driver's frame path
 # (FUZZ_NETDEV_SECONDS, default 10), libos's socket argument checks
 # (FUZZ_NET_SECONDS, default 5), eth0's frame path into lwIP
-# (FUZZ_ETH_SECONDS, default 10) and the ext4 journal's replay
-# (FUZZ_JBD2_SECONDS, default 10).  Ends with exactly
+# (FUZZ_ETH_SECONDS, default 10), the ext4 journal's replay
+# (FUZZ_JBD2_SECONDS, default 10) and the kernel's DEFLATE decoder
+# (FUZZ_INFLATE_SECONDS, default 10).  Ends with exactly
 # one line "N passed, N failed"; exit status 0 only if nothing failed.
 set -u
 cd "$(dirname "$0")/../.."
@@ -69,6 +70,7 @@ if build host-fuzz; then
   fuzz fuzz_net_addr "${FUZZ_NET_SECONDS:-5}" build/fuzz/net-corpus
   fuzz fuzz_eth_frames "${FUZZ_ETH_SECONDS:-10}" build/fuzz/eth-corpus
   fuzz fuzz_jbd2 "${FUZZ_JBD2_SECONDS:-10}" build/fuzz/jbd2-corpus
+  fuzz fuzz_inflate "${FUZZ_INFLATE_SECONDS:-10}" build/fuzz/inflate-corpus
 fi
 
 finish

@@ -3,7 +3,9 @@
 # booted in QEMU: kapi.img (every check prints `ok - ...`; the image powers
 # off 0 only if none failed), nomonitor.img (a fault with no monitor must be
 # reported and end the machine with 139), heldfault.img (a fault while the
-# monitor is stopped is held for it, not the end of the machine) and images whose system blob was
+# monitor is stopped is held for it, not the end of the machine), guard.img
+# built with --compress (and once more with a broken deflate stream, which
+# the kernel must refuse) and images whose system blob was
 # corrupted here (the kernel must refuse them: `kernel panic: image: ...`,
 # exit 255).  Ends with the line `N passed, N failed`; exits 0 only if none
 # failed.
@@ -67,6 +69,59 @@ if boot_expect guard 0; then
   has '^guard: fault 2: kind 1 addr 0x[0-9a-f]{5}002$'; verdict "guard: a load from the page without access faults there" $?
   [ "$(grep -c '^guard: run [12] wrote its page' "$TMP/log")" = 2 ]
   verdict "guard: after the restart the page is writable again" $?
+fi
+
+# ---- compressed images (tools/freebeam image --compress): the kernel inflates
+# each PD's deflated segments at boot, a writable one again at each restart ----
+# zsegs IMG [break]: the number of deflated PD segments (FB_PF_DEFLATE) in
+# IMG; with `break`, their first byte is made a block of the reserved type 3
+# (in place).
+zsegs() {
+  python3 - "$@" <<'PY'
+import struct, sys
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+phoff, = struct.unpack_from("<I", data, 28)
+phnum, = struct.unpack_from("<H", data, 44)
+blob = [struct.unpack_from("<II", data, phoff + i * 32) for i in range(phnum)]
+blob = [off for typ, off in blob if typ == 1][-1]
+n_pds, pds_off = struct.unpack_from("<II", data, blob + 12)
+count = 0
+for i in range(n_pds):
+    elf = blob + struct.unpack_from("<I", data, blob + pds_off + 40 * i + 4)[0]
+    ph, = struct.unpack_from("<I", data, elf + 28)
+    n, = struct.unpack_from("<H", data, elf + 44)
+    for k in range(n):
+        typ, off = struct.unpack_from("<II", data, elf + ph + 32 * k)
+        flags, = struct.unpack_from("<I", data, elf + ph + 32 * k + 24)
+        if typ == 1 and flags & 0x00100000:
+            count += 1
+            if sys.argv[2:] == ["break"]:
+                data[elf + off] = 0x07        # BFINAL 1, BTYPE 3
+if sys.argv[2:] == ["break"]:
+    open(path, "wb").write(data)
+print(count)
+PY
+}
+if tools/freebeam image systems/guard.config -o "$TMP/guard-z.img" --kernel build/kernel/kernel.elf \
+     --search build/pds/guard --compress >/dev/null; then
+  n=$(zsegs "$TMP/guard-z.img")
+  check "compressed guard.img: deflated segments in it ($n)" $((n < 2))
+  boot "$TMP/guard-z.img"
+  check "compressed guard.img: exit status 0 (got $rc)" $((rc != 0))
+  [ "$(grep -c '^guard: run [12] wrote its page' "$TMP/log")" = 2 ]
+  check "compressed guard.img: both runs, before and after the restart" $?
+  if [ "$(zsegs "$TMP/guard-z.img" break)" -ge 1 ]; then
+    boot "$TMP/guard-z.img"
+    check "broken deflated segment: exit status 255 (got $rc)" $((rc != 255))
+    has '^kernel panic: pd [a-z]+: compressed ELF segment at 0x[0-9a-f]+: a block of the reserved type 3$'
+    check "broken deflated segment: 'kernel panic: pd ...: compressed ELF segment ...' line" $?
+    ! has '^guard: '; check "broken deflated segment: no PD ran" $?
+  else
+    check "broken deflated segment: break one in the image" 1
+  fi
+else
+  check "compressed guard.img: tools/freebeam image --compress" 1
 fi
 
 # ---- the profiling kernel (docs/profiling.md): samples that name functions ----

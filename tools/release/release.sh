@@ -6,7 +6,7 @@
 #   image (--app DIR... | --release DIR) -o OUT.img [--start APP]... [--name NAME]
 #         [--vsn VSN] [--sys-config FILE] [--shell] [--heap MB] [--env KEY=VALUE]...
 #         [--arg ARG]... [--kernel KERNEL.elf] [--workdir DIR]
-#         [--system FILE]... [--search DIR]...
+#         [--system FILE]... [--search DIR]... [--no-compress]
 #
 # Steps: tools/release/fb_release.erl reads the applications (or the
 # release), follows their dependencies into the host's OTP and makes the
@@ -15,7 +15,9 @@
 # (kernel, stdlib, compiler, freebeam, the host applications needed, the user's,
 # stripped; the boot script under /otp/releases/VSN/); a system description
 # like beam/hello.config (or beam/shell.config with --shell) boots erts with
-# `-boot /otp/releases/VSN/NAME`; `tools/freebeam image` builds the image.
+# `-boot /otp/releases/VSN/NAME`; `tools/freebeam image --compress` builds
+# the image (PD segments and the archive deflated, inflated by the kernel
+# at boot: about 1.3 MB less for ~90 ms of boot; --no-compress: as they are).
 # Exit status: 0 built, 1 refused (a reason on stderr, no image written),
 # 2 bad usage.
 set -u
@@ -28,7 +30,8 @@ usage() {
 usage: freebeam image --app DIR... -o OUT.img [--start APP]... [--name NAME] [--vsn VSN] [OPTIONS]
        freebeam image --release DIR -o OUT.img [OPTIONS]
 options: --sys-config FILE  --shell  --heap MB  --env KEY=VALUE  --arg ARG
-         --kernel KERNEL.elf  --workdir DIR  --system FILE  --search DIR   (docs/releases.md)
+         --kernel KERNEL.elf  --workdir DIR  --system FILE  --search DIR  --no-compress
+         (docs/releases.md)
 USAGE
   exit 2
 }
@@ -36,7 +39,7 @@ bad_usage() { echo "$me: $*" >&2; usage; }
 refuse() { echo "$me: $*" >&2; exit 1; }
 
 apps=() release="" out="" starts=() name="" vsn="" sysconfig="" shell=0 heap_mb=""
-envs=() args=() kernel="" workdir="" systems=() searches=()
+envs=() args=() kernel="" workdir="" systems=() searches=() compress=(--compress)
 while [ $# -gt 0 ]; do
   case $1 in
     --app|--release|-o|--start|--name|--vsn|--sys-config|--heap|--env|--arg|--kernel|--workdir|--system|--search)
@@ -49,6 +52,7 @@ while [ $# -gt 0 ]; do
     --vsn) vsn=$2; shift 2 ;;
     --sys-config) sysconfig=$2; shift 2 ;;
     --shell) shell=1; shift ;;
+    --no-compress) compress=(); shift ;;
     --heap) heap_mb=$2; shift 2 ;;
     --env) [[ $2 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || bad_usage "--env needs KEY=VALUE"
            envs+=("$2"); shift 2 ;;
@@ -245,5 +249,5 @@ if [ ${#need[@]} -gt 0 ]; then
   make --no-print-directory -C "$ROOT" "${need[@]}" >&2 || refuse "building ${need[*]} failed"
 fi
 echo "release: $relname $relvsn (boot $boot.boot${config:+, config $config.config})"
-"$ROOT/tools/freebeam" image "$work/system.config" -o "$out" --kernel "$kernel" \
+"$ROOT/tools/freebeam" image "$work/system.config" -o "$out" --kernel "$kernel" ${compress[@]+"${compress[@]}"} \
   --search "$erts_dir" --search "$B/pds/drivers" --search "$work" ${search_args[@]+"${search_args[@]}"}

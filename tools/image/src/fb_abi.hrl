@@ -41,6 +41,8 @@
 -define(FB_REGION_DEVICE, 1).
 -define(FB_REGION_DMA, 2).
 -define(FB_REGION_REST, 4).
+-define(FB_REGION_DEFLATE, 8).
+-define(FB_PF_DEFLATE, 16#00100000).
 -define(FB_IRQ_EDGE, 1).
 
 -define(FB_RIGHT_POWEROFF, 1).

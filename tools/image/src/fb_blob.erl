@@ -74,7 +74,13 @@ u32s(L) -> << <<X:32/little>> || X <- L >>.
 align4(N) -> (N + 3) band (bnot 3).
 pad(N) -> binary:copy(<<0>>, align4(N) - N).
 
-region_flags(#{device := true}) -> ?FB_REGION_DEVICE;
-region_flags(#{rest := true}) -> ?FB_REGION_REST;
-region_flags(#{dma := true}) -> ?FB_REGION_DMA;
-region_flags(_) -> 0.
+region_flags(R) ->
+    kind_flag(R) bor case R of
+                         #{deflate := true} -> ?FB_REGION_DEFLATE;   % fb_compress
+                         _ -> 0
+                     end.
+
+kind_flag(#{device := true}) -> ?FB_REGION_DEVICE;
+kind_flag(#{rest := true}) -> ?FB_REGION_REST;
+kind_flag(#{dma := true}) -> ?FB_REGION_DMA;
+kind_flag(_) -> 0.

@@ -5,7 +5,7 @@
 -module(fb_main).
 -export([main/0, run/1]).
 
--define(USAGE, "usage: freebeam image SYSTEM.config -o OUT.img [--kernel KERNEL.elf] [--search DIR]...").
+-define(USAGE, "usage: freebeam image SYSTEM.config -o OUT.img [--kernel KERNEL.elf] [--search DIR]... [--compress]").
 
 %% Entry point for `erl -s fb_main main -extra ARGS...` (after -extra, erl
 %% leaves every argument alone, even ones starting with a dash).
@@ -24,7 +24,7 @@ run(Args) ->
         Config = maps:get(config, O, undefined),
         Out = maps:get(out, O, undefined),
         Config =/= undefined andalso Out =/= undefined orelse throw({usage, "need SYSTEM.config and -o OUT"}),
-        build(Config, Out, kernel(O), lists:reverse(maps:get(search, O)))
+        build(Config, Out, kernel(O), lists:reverse(maps:get(search, O)), maps:get(compress, O, false))
     catch
         throw:{usage, Why} -> {2, io_lib:format("freebeam image: ~ts~n~s~n", [Why, ?USAGE])};
         throw:{fb_error, Msg} -> {1, [Msg, $\n]}
@@ -34,6 +34,7 @@ args([], O) -> O;
 args(["-o", F | T], O) -> args(T, O#{out => F});
 args(["--kernel", F | T], O) -> args(T, O#{kernel => F});
 args(["--search", D | T], O = #{search := S}) -> args(T, O#{search := [D | S]});
+args(["--compress" | T], O) -> args(T, O#{compress => true});
 args(["-" ++ _ = A | _], _) -> throw({usage, "unknown or incomplete option " ++ A});
 args([F | T], O) when not is_map_key(config, O) -> args(T, O#{config => F});
 args([A | _], _) -> throw({usage, "unexpected argument " ++ A}).
@@ -45,11 +46,14 @@ kernel(_) ->
         Root -> filename:join(Root, "build/kernel/kernel.elf")
     end.
 
-build(Config, Out, KernelPath, Search) ->
+build(Config, Out, KernelPath, Search, Compress) ->
     Terms = ok(fb_terms:read(Config)),
     Sys = fb_pdfiles:load(Config, Search,
                          ok(fb_sysdesc:check(Config, Terms, fb_pdfiles:reader(Config, Search)))),
-    Blob = fb_blob:encode(Sys),
+    Blob = fb_blob:encode(case Compress of
+                              true -> fb_compress:system(Sys);
+                              false -> Sys
+                          end),
     Kernel = case file:read_file(KernelPath) of
                  {ok, K} -> K;
                  {error, Why} -> fail("~ts: cannot read the kernel: ~ts", [KernelPath, file:format_error(Why)])
@@ -59,7 +63,18 @@ build(Config, Out, KernelPath, Search) ->
                 {error, Why2} -> fail("~ts (kernel) ~ts", [KernelPath, Why2])
             end,
     write(Out, Image),
-    {0, io_lib:format("image: ~ts (~b bytes, ~b PDs)~n", [Out, byte_size(Image), length(maps:get(pds, Sys))])}.
+    {0, [io_lib:format("image: ~ts (~b bytes, ~b PDs)~n", [Out, byte_size(Image), length(maps:get(pds, Sys))]),
+         openssl_line(Out, Sys)]}.
+
+%% A PD with OpenSSL's libcrypto (erts' crypto flavour) names the variable
+%% OPENSSL_armcap, which nothing else in an image does: said on a line of
+%% its own, for tools/freebeam to add OpenSSL's notice to OUT.notices (the
+%% image's bytes may be compressed, so they cannot be searched).
+openssl_line(Out, #{pds := Pds}) ->
+    case [P || P = #{elf_bin := B} <- Pds, binary:match(B, <<"OPENSSL_armcap">>) =/= nomatch] of
+        [] -> [];
+        _ -> io_lib:format("image: ~ts holds OpenSSL's libcrypto~n", [Out])
+    end.
 
 write(Out, Image) ->
     Tmp = Out ++ ".tmp." ++ os:getpid(),
