@@ -106,22 +106,22 @@ PY
 if tools/freebeam image systems/guard.config -o "$TMP/guard-z.img" --kernel build/kernel/kernel.elf \
      --search build/pds/guard --compress >/dev/null; then
   n=$(zsegs "$TMP/guard-z.img")
-  check "compressed guard.img: deflated segments in it ($n)" $((n < 2))
+  verdict "compressed guard.img: deflated segments in it ($n)" $((n < 2))
   boot "$TMP/guard-z.img"
-  check "compressed guard.img: exit status 0 (got $rc)" $((rc != 0))
+  verdict "compressed guard.img: exit status 0 (got $rc)" $((rc != 0))
   [ "$(grep -c '^guard: run [12] wrote its page' "$TMP/log")" = 2 ]
-  check "compressed guard.img: both runs, before and after the restart" $?
+  verdict "compressed guard.img: both runs, before and after the restart" $?
   if [ "$(zsegs "$TMP/guard-z.img" break)" -ge 1 ]; then
     boot "$TMP/guard-z.img"
-    check "broken deflated segment: exit status 255 (got $rc)" $((rc != 255))
+    verdict "broken deflated segment: exit status 255 (got $rc)" $((rc != 255))
     has '^kernel panic: pd [a-z]+: compressed ELF segment at 0x[0-9a-f]+: a block of the reserved type 3$'
-    check "broken deflated segment: 'kernel panic: pd ...: compressed ELF segment ...' line" $?
-    ! has '^guard: '; check "broken deflated segment: no PD ran" $?
+    verdict "broken deflated segment: 'kernel panic: pd ...: compressed ELF segment ...' line" $?
+    ! has '^guard: '; verdict "broken deflated segment: no PD ran" $?
   else
-    check "broken deflated segment: break one in the image" 1
+    verdict "broken deflated segment: break one in the image" 1
   fi
 else
-  check "compressed guard.img: tools/freebeam image --compress" 1
+  verdict "compressed guard.img: tools/freebeam image --compress" 1
 fi
 
 # ---- the profiling kernel (docs/profiling.md): samples that name functions ----
