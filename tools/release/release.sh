@@ -17,7 +17,7 @@
 # like beam/hello.config (or beam/shell.config with --shell) boots erts with
 # `-boot /otp/releases/VSN/NAME`; `tools/freebeam image --compress` builds
 # the image (PD segments and the archive deflated, inflated by the kernel
-# at boot: about 1.3 MB less for ~90 ms of boot; --no-compress: as they are).
+# at boot: about 1.27 MB less for ~90 ms of boot; --no-compress: as they are).
 # Exit status: 0 built, 1 refused (a reason on stderr, no image written),
 # 2 bad usage.
 set -u
