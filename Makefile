@@ -24,6 +24,9 @@ HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
 
 # The default image `make run` boots, and the images `make images` builds.
 RUN_IMAGE ?= shell
+# What `make run` gives `tools/freebeam run`: QEMU's user network, so the
+# shell has eth0 (DHCP).  RUN_ARGS="--hostfwd tcp:8080-:8080" adds a forward.
+RUN_ARGS ?= --net
 IMAGES :=
 
 .PHONY: all setup images test run clean
@@ -67,7 +70,7 @@ otp-suites: setup
 
 run: setup
 	@$(MAKE) --no-print-directory $(B)/images/$(RUN_IMAGE).img
-	tools/freebeam run $(B)/images/$(RUN_IMAGE).img
+	tools/freebeam run $(B)/images/$(RUN_IMAGE).img $(RUN_ARGS)
 
 clean:
 	rm -rf $(B)

@@ -25,10 +25,10 @@ IMAGES += $(B)/images/beam-hello.img
 ROOTMON_ELF := $(B)/pds/beam/rootmon.elf
 $(eval $(call pd_elf,$(ROOTMON_ELF),beam/rootmon/rootmon.c))
 
-# The shell: the serial and rng driver PDs (drivers/drivers.mk), the BEAM PD and its
+# The shell: the serial, rng and net driver PDs (drivers/drivers.mk), the BEAM PD and its
 # root monitor.
 $(B)/images/shell.img: beam/shell.config $(ERTS_BEAM) $(BEAM_ROOT) $(B)/kernel/kernel.elf \
-  $(B)/pds/drivers/serial.elf $(B)/pds/drivers/rng.elf $(ROOTMON_ELF) $(FREEBEAM_TOOLS)
+  $(B)/pds/drivers/serial.elf $(B)/pds/drivers/rng.elf $(B)/pds/drivers/net.elf $(ROOTMON_ELF) $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
 	tools/freebeam image beam/shell.config -o $@ --kernel $(B)/kernel/kernel.elf \
 	  --search $(ERTS_DIR) --search $(B)/beam --search $(B)/pds/drivers --search $(B)/pds/beam
@@ -51,7 +51,7 @@ $(B)/beam/iex/iex.config: beam/shell.config beam/iex-config.sh
 	beam/iex-config.sh $< $@
 
 $(B)/images/iex.img: $(B)/beam/iex/iex.config $(ERTS_BEAM) $(IEX_ROOT) $(B)/kernel/kernel.elf \
-  $(B)/pds/drivers/serial.elf $(ROOTMON_ELF) $(FREEBEAM_TOOLS)
+  $(B)/pds/drivers/serial.elf $(B)/pds/drivers/rng.elf $(B)/pds/drivers/net.elf $(ROOTMON_ELF) $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
 	tools/freebeam image $< -o $@ --kernel $(B)/kernel/kernel.elf \
 	  --search $(ERTS_DIR) --search $(B)/beam/iex --search $(B)/pds/drivers --search $(B)/pds/beam
