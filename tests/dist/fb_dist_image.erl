@@ -73,11 +73,17 @@ lead(Peer, End) ->
         andalso begin
                     Holder = spawn_link(Peer, ?MODULE, victim, []),
                     true = erlang:monitor_node(Peer, true),
+                    T0 = erlang:monotonic_time(millisecond),
                     true = rpc:cast(Peer, erlang, halt, [0]),
                     say("asked ~s to halt", [Peer]),
                     wait({'EXIT', Holder, noconnection}, End,
                          "link: ~p on ~s is gone with its node: noconnection", [Holder, Peer])
                         andalso wait({nodedown, Peer}, End, "monitor_node: nodedown from ~s", [Peer])
+                        andalso begin
+                                    say("~s was down ~b ms after it was asked to halt",
+                                        [Peer, erlang:monotonic_time(millisecond) - T0]),
+                                    true
+                                end
                 end
         andalso begin say("cluster checks passed", []), true end.
 

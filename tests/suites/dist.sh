@@ -55,16 +55,17 @@ image=freebeam@127.0.0.2 hostnode=host@10.0.2.2
 
 # The image's release is made once (its root archive is the slow part),
 # with placeholders in its description: dist_image OUT NAME PEER ROLE IPV4
-# fills them in and builds $work/OUT.img, an image of fb_dist with eth0 and
-# entropy whose node NAME runs fb_dist_image:main() against PEER.
+# TICK fills them in and builds $work/OUT.img, an image of fb_dist with eth0
+# and entropy whose node NAME runs fb_dist_image:main() against PEER, with
+# net_ticktime TICK (s).
 args=() a=""
 for a in -name @NAME@ -setcookie "$cookie" -erl_epmd_port "$port" -fb_dist_peer @PEER@ -fb_dist_role @ROLE@ \
-         -eval 'fb_dist_image:main().'; do args+=(--arg "$a"); done
+         -kernel net_ticktime @TICK@ -eval 'fb_dist_image:main().'; do args+=(--arg "$a"); done
 tools/freebeam image --app "$work/fb_dist" --system beam/rng.config --system beam/net.config --search build/pds/drivers \
   --env FREEBEAM_IPV4=@IPV4@ "${args[@]}" --workdir "$work/rel" -o "$work/rel.img" >/dev/null ||
   give_up "build the image's release"
 dist_image() {
-  sed "s|@NAME@|$2|; s|@PEER@|$3|; s|@ROLE@|$4|; s|@IPV4@|$5|" "$work/rel/system.config" >"$work/$1.config" &&
+  sed "s|@NAME@|$2|; s|@PEER@|$3|; s|@ROLE@|$4|; s|@IPV4@|$5|; s|@TICK@|$6|" "$work/rel/system.config" >"$work/$1.config" &&
     tools/freebeam image "$work/$1.config" -o "$work/$1.img" --kernel build/kernel/kernel.elf \
       --search build/erts --search build/pds/drivers --search "$work/rel" >/dev/null
 }
@@ -75,7 +76,7 @@ host_erl() {
 }
 
 # ---- a host node and an image node ----
-dist_image dist "$image" "$hostnode" follower dhcp || give_up "build the image"
+dist_image dist "$image" "$hostnode" follower dhcp 60 || give_up "build the image"
 tools/freebeam run "$work/dist.img" --timeout "$t" --hostfwd "tcp:127.0.0.2:$port-:$port" \
   </dev/null >"$work/image.log" 2>&1 &
 qemu=$!; pids+=("$qemu")
@@ -125,10 +126,12 @@ fi
 # ---- two images on one wire (a QEMU socket netdev): a cluster ----
 # a listens for the wire's TCP connection, b connects to it; static
 # addresses (no DHCP server on this wire), a MAC each.  a leads: when both
-# nodes' checks passed it links to processes on b and halts b.
+# nodes' checks passed it links to processes on b and halts b.  a sees b
+# go within ~100 ms (the connection closes as b halts); a net_ticktime of
+# 8 s (both nodes) bounds the wait if that close were lost on the wire.
 fails_before=$fail
 a=a@10.0.3.1 b=b@10.0.3.2
-dist_image a "$a" "$b" lead 10.0.3.1/24 && dist_image b "$b" "$a" follower 10.0.3.2/24 ||
+dist_image a "$a" "$b" lead 10.0.3.1/24 8 && dist_image b "$b" "$a" follower 10.0.3.2/24 8 ||
   give_up "build the cluster's images"
 wire=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 tools/freebeam run "$work/a.img" --timeout "$t" -- -netdev "socket,id=wire,listen=127.0.0.1:$wire" \
