@@ -11,6 +11,7 @@
 #   - `erl -remsh` from the host into the image, driven on a pty
 #     (tests/lib/remsh.py): expressions evaluated in the image, shell
 #     variables kept, the local node leaves with Ctrl-G q;
+#   - a host node with another cookie gets pang;
 #   - monitor_node/2 on the host sees nodedown when the image is asked to
 #     halt and powers off.
 # Ends with `N passed, N failed`.  DIST_TIMEOUT bounds each boot (s).
@@ -111,6 +112,12 @@ check "remsh: expressions run in the image and keep the shell's variables" eval 
    grep -q "^remsh: {node(), erlang:system_info(system_architecture), X + 1}. => {'"'$image'"',\"arm-unknown-linux-musleabihf\",43}$" "$work/remsh.log"'
 check "remsh: Ctrl-G q leaves, the local node exits 0 (exit $rrc)" eval \
   '[ $rrc -eq 0 ] && grep -q "^remsh: erl exited with 0" "$work/remsh.log"'
+
+# ---- a node with another cookie is refused ----
+out=$(timeout "$t" erl -noshell -name intruder@127.0.0.1 -setcookie "not$cookie" -start_epmd false \
+        -erl_epmd_port "$port" -dist_listen false -eval "io:format(\"~p~n\", [net_adm:ping('$image')]), halt()." 2>&1)
+check "a node with another cookie is refused (ping: $out), and the image says why" eval \
+  '[ "$out" = pang ] && grep -aq "Connection attempt from node '"'intruder@127.0.0.1'"' rejected. Invalid challenge reply." "$work/image.log"'
 
 # ---- monitor_node sees the image power off ----
 host_erl -s fb_dist_host main halt "$image" 30 >"$work/halt.log" 2>&1
