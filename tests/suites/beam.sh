@@ -41,4 +41,33 @@ if [ -f build/bench/beam-vs-linux/bvl-root.cpio ]; then
   has_app build/bench/beam-vs-linux/bvl-root.cpio && ok "the benchmark's root holds the freebeam application" ||
     bad "build/bench/beam-vs-linux/bvl-root.cpio lacks the freebeam application"
 fi
+# ---- .erlang: evaluated at boot when there is one, c and erl_eval not loaded when not ----
+# The boot scripts call freebeam_boot:erlangrc/0 in place of c:erlangrc/0
+# (beam/mkroot.sh): a root with a .erlang in its home folder (/otp/home),
+# booted once with -home there and once with -home /, where there is none.
+gen=$(mkdir -p build/testimage && mktemp -d build/testimage/erlangrc.XXXXXX) || exit 1
+mkdir -p "$gen/home"
+echo 'io:format("ERLANGRC_RAN ~p~n", [erlang:module_loaded(c)]).' >"$gen/home/.erlang"
+erlangrc_boot() {  # HOME -> console of hello.config with that home and a C_LOADED line
+  sed -e "s|\"-home\", \"/\"|\"-home\", \"$1\"|" -e 's|"root.cpio"|"erlangrc-root.cpio"|' \
+      -e 's|halt(0)\.|io:format(\\"C_LOADED ~p~n\\", [erlang:module_loaded(c)]), halt(0).|' \
+      beam/hello.config >"$gen/erlangrc.config" &&
+    tools/freebeam image "$gen/erlangrc.config" -o "$gen/erlangrc.img" --kernel build/kernel/kernel.elf \
+      --search build/erts --search "$gen" >/dev/null &&
+    tools/freebeam run "$gen/erlangrc.img" --timeout 300 </dev/null 2>&1 | tr -d '\r'
+}
+if FREEBEAM_APP=build/erlang/freebeam-$(erlang/app-vsn.sh) beam/mkroot.sh --tree "$gen/home:home" \
+     "$gen/erlangrc-root.cpio" >/dev/null; then
+  out=$(erlangrc_boot /otp/home)
+  grep -q '^ERLANGRC_RAN true' <<<"$out" && grep -q '^C_LOADED true' <<<"$out" &&
+    ok ".erlang in the home folder is evaluated at boot (by c:erlangrc/0)" ||
+    { echo "$out" | tail -n 5 | sed 's/^/  | /'; bad ".erlang in the home folder was not evaluated"; }
+  out=$(erlangrc_boot /)
+  ! grep -q 'ERLANGRC_RAN' <<<"$out" && grep -q '^C_LOADED false' <<<"$out" &&
+    ok "without a .erlang, the boot loads neither .erlang nor the c module" ||
+    { echo "$out" | tail -n 5 | sed 's/^/  | /'; bad "without a .erlang: c loaded or something evaluated"; }
+else
+  bad "beam/mkroot.sh --tree failed"
+fi
+rm -rf "$gen"
 finish
