@@ -147,6 +147,10 @@ unsigned net_tcp_poll(struct sock *s);
 void net_tcp_close(struct sock *s);
 uint32_t net_tcp_readable(struct sock *s);      /* FIONREAD */
 void net_tcp_apply_opts(struct sock *s);        /* s's TCP options to its pcb */
+/* Abort (RST) every TCP connection whose local address is local: its
+ * socket reports ECONNRESET, as after a reset from its peer.  Listeners
+ * stay.  net_eth.c calls it when the net driver restarted. */
+void net_tcp_reset_local(const ip4_addr_t *local);
 
 int net_udp_open(struct sock *s);
 int net_udp_bind(struct sock *s, const ip4_addr_t *a, uint16_t port);

@@ -21,6 +21,16 @@
  * A driver that breaks the queue's indices ends eth0's traffic (one line
  * on the console); nothing it writes is trusted beyond the queue's checks
  * and the frame length bounds of net.h.
+ *
+ * A restart of the driver (its supervisor in Erlang, freebeam_pd:restart):
+ * every instance greets us with FB_NET_HELLO before anything else, so a
+ * HELLO once eth0 exists means a new instance, whose device was reset.
+ * Then, under the lock: the MAC is taken from the HELLO (the answer we
+ * would get by asking again), the handshake is resynchronised, every TCP
+ * connection on eth0's address is aborted (its socket says ECONNRESET: the
+ * frames in flight are lost, and a clean error beats a stall), and the
+ * link goes down and up, which has DHCP confirm its lease (a static
+ * address stays).  Frames the old instance queued before are taken first.
  */
 #include "net.h"
 #include "events.h"
@@ -48,6 +58,7 @@ static uint8_t tx_frame[FB_NET_FRAME_MAX];   /* under net_lock */
 static struct fb_net_info last_info;         /* the driver's last answer (MAC, counters) */
 static uint32_t rx_refused, tx_full;         /* ours: messages we could not use, frames not queued */
 static bool tx_waiting;                      /* a frame met a full queue since the last retry */
+static uint32_t restarts;                    /* HELLOs of new driver instances since eth0 came */
 
 static void queue_broken(void)
 {
@@ -112,14 +123,29 @@ static void eth_frame(const uint8_t *data, uint32_t len)
         pbuf_free(p);
 }
 
-/* Under the lock: the driver's FB_NET_INFO answer. */
-static void eth_info(const uint8_t *data, uint32_t len)
+/* Under the lock, eth0 up: a new instance of the driver said HELLO. */
+static void driver_restarted(void)
+{
+    restarts++;
+    libos_log_num("eth0: the net driver restarted; its TCP connections are reset, restarts", restarts);
+    memcpy(eth.hwaddr, last_info.mac, ETH_HWADDR_LEN);
+    if (fb_qpair_resync(&q))
+        k_notify(drv_ch);
+    net_tcp_reset_local(netif_ip4_addr(&eth));
+    netif_set_link_down(&eth);
+    netif_set_link_up(&eth);             /* DHCP confirms its lease; a gratuitous ARP */
+}
+
+/* Under the lock: the driver's FB_NET_INFO answer or FB_NET_HELLO. */
+static void eth_info(const uint8_t *data, uint32_t len, bool hello)
 {
     if (len != sizeof last_info) {
         rx_refused++;
         return;
     }
     memcpy(&last_info, data, sizeof last_info);
+    if (eth_added && hello)
+        driver_restarted();
     if (eth_added)
         return;
     if (!netif_add(&eth, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, NULL, eth_netif_init, ethernet_input)) {
@@ -140,8 +166,8 @@ static bool drain_locked(void)
     while (have_driver && n < DRAIN_MAX && (r = fb_queue_peek(&q.rx, &m)) == 0) {
         if (m.cookie == FB_NET_FRAME)
             eth_frame(m.data, m.len);
-        else if (m.cookie == FB_NET_INFO)
-            eth_info(m.data, m.len);
+        else if (m.cookie == FB_NET_INFO || m.cookie == FB_NET_HELLO)
+            eth_info(m.data, m.len, m.cookie == FB_NET_HELLO);
         else
             rx_refused++;
         fb_queue_consume(&q.rx, &m);

@@ -406,3 +406,17 @@ void net_tcp_close(struct sock *s)
     }
     net_sock_free(s);
 }
+
+void net_tcp_reset_local(const ip4_addr_t *local)
+{
+    struct tcp_pcb *next;
+    for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = next) {
+        next = pcb->next;                  /* tcp_abort frees pcb; cb_err only marks the socket */
+        if (!ip4_addr_cmp(ip_2_ip4(&pcb->local_ip), local))
+            continue;
+        struct sock *s = pcb->callback_arg;
+        tcp_abort(pcb);
+        if (s)
+            s->error = ECONNRESET;         /* what its reads and writes say, once (cb_err said ECONNABORTED) */
+    }
+}

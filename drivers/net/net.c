@@ -12,6 +12,12 @@
  * device that refuses the handshake or breaks the virtqueue protocol is
  * marked FAILED: exit status 3 (its monitor hears of it; a restart resets
  * the device).  A client whose queue indices are corrupt: exit status 2.
+ * Every instance that found a device greets its client with FB_NET_HELLO
+ * (net.h) before anything else: that is how a client learns of a restart.
+ *
+ * For tests of its supervision (tests/suites/eth.sh), the argument
+ * `fault-udp-port=N` (1..65535) makes a UDP datagram the client sends to
+ * port N crash the driver (a data abort), instead of going out.
  */
 #include <freebeam/fbpd.h>
 #include "../virtio/virtio_pd.h"
@@ -32,6 +38,20 @@ static struct netdev nd;
 static struct fb_qpair q;
 static unsigned client_ch;
 static bool running;                      /* false: no device, idle */
+static volatile uint32_t *volatile null_ptr;   /* 0, unknown to the compiler */
+
+/* The port of "fault-udp-port=N" (decimal, 1..65535) in a, else 0. */
+static uint16_t fault_port_arg(const char *a)
+{
+    static const char key[] = "fault-udp-port=";
+    uint32_t port = 0, i = 0;
+    for (; a && key[i]; i++)
+        if (a[i] != key[i])
+            return 0;
+    for (a = a ? a + i : "x"; *a >= '0' && *a <= '9' && port <= 65535; a++)
+        port = port * 10 + (uint32_t)(*a - '0');
+    return *a == 0 && port <= 65535 ? (uint16_t)port : 0;
+}
 
 static __attribute__((noreturn)) void give_up(int status, const char *what)
 {
@@ -49,6 +69,10 @@ static void act(unsigned r, const char *why)
     }
     if (r & NETDEV_CLIENT_BROKEN)
         give_up(2, "the client broke the net queue");
+    if (r & NETDEV_FAULT_ASKED) {
+        fb_printf("net: a datagram to port %u: the crash asked for\n", (unsigned)nd.fault_udp_port);
+        *null_ptr = 0;                    /* a data abort at 0 */
+    }
     if (r & NETDEV_KICK_RX)
         vio_notify(dev, 0);
     if (r & NETDEV_KICK_TX)
@@ -68,7 +92,7 @@ void notified(unsigned ch)
         r = netdev_device_done(&nd, &why);
         fb_irq_ack(vp.irq_ch);
     }
-    if (!(r & (NETDEV_DEVICE_BROKEN | NETDEV_CLIENT_BROKEN)))
+    if (!(r & (NETDEV_DEVICE_BROKEN | NETDEV_CLIENT_BROKEN | NETDEV_FAULT_ASKED)))
         r |= netdev_client_pump(&nd);
     act(r, why);
 }
@@ -92,6 +116,7 @@ void init(void)
     if (q.tx.slot < FB_NET_SLOT_MIN)
         give_up(2, "the net queue's slots are smaller than a frame (1520 bytes at least)");
     client_ch = (unsigned)c;
+    nd.fault_udp_port = fault_port_arg(fb_arg(1));
     if (vio_pd_find(&vp, "net", VIO_ID_NET, "net_dma", DMA_BYTES_NEEDED) < 0) {
         fb_printf("net: no virtio-net device\n");
         return;                           /* idle: an image without a network still boots */

@@ -12,6 +12,27 @@ uint32_t netdev_rx_frame_len(uint32_t used_len, uint32_t hdr_bytes)
     return len >= FB_NET_FRAME_MIN && len <= FB_NET_FRAME_MAX ? len : 0;
 }
 
+/* Send the info to the client with cookie (FB_NET_INFO or FB_NET_HELLO);
+ * false if its queue has no room. */
+static bool send_info(struct netdev *nd, uint32_t cookie, unsigned *r)
+{
+    int sent = fb_queue_send(&nd->client->tx, &nd->info, sizeof nd->info, cookie);
+    if (sent == FB_QUEUE_FULL)
+        return false;
+    if (sent == 0 && fb_queue_notify_data(&nd->client->tx))
+        *r |= NETDEV_KICK_CLIENT;
+    return true;                               /* CORRUPT: the next send finds it too */
+}
+
+/* This instance's FB_NET_HELLO, if still owed; false while it cannot go
+ * (then nothing else may go to the client before it). */
+static bool say_hello(struct netdev *nd, unsigned *r)
+{
+    if (nd->hello_owed && send_info(nd, FB_NET_HELLO, r))
+        nd->hello_owed = false;
+    return !nd->hello_owed;
+}
+
 static bool give_rx(struct netdev *nd, uint16_t head)
 {
     return virtq_add_writable(&nd->rxq, head, nd->rx_buf_pa + (uint32_t)head * NETDEV_BUF_BYTES,
@@ -21,6 +42,7 @@ static bool give_rx(struct netdev *nd, uint16_t head)
 unsigned netdev_start(struct netdev *nd)
 {
     unsigned r = 0;
+    nd->hello_owed = true;
     for (uint16_t h = 0; h < nd->rxq.size; h++)
         if (give_rx(nd, h))
             r = NETDEV_KICK_RX;
@@ -36,7 +58,9 @@ unsigned netdev_device_done(struct netdev *nd, const char **why)
     while ((got = virtq_get_used(&nd->rxq, &head, &used_len, why)) == VIRTQ_GOT) {
         uint32_t len = netdev_rx_frame_len(used_len, nd->hdr_bytes);
         const uint8_t *frame = nd->rx_buf + (uint32_t)head * NETDEV_BUF_BYTES + nd->hdr_bytes;
-        int sent = len ? fb_queue_send(&nd->client->tx, frame, len, FB_NET_FRAME) : FB_QUEUE_TOO_BIG;
+        int sent = !len ? FB_QUEUE_TOO_BIG
+                   : !say_hello(nd, &r) ? FB_QUEUE_FULL
+                   : fb_queue_send(&nd->client->tx, frame, len, FB_NET_FRAME);
         if (sent == 0) {
             nd->info.rx_frames++;
             if (fb_queue_notify_data(&nd->client->tx))
@@ -85,21 +109,26 @@ static bool transmit(struct netdev *nd, const struct fb_qmsg *m, unsigned *r)
     return true;
 }
 
-/* Answer an FB_NET_INFO request; false if the client's queue has no room. */
-static bool answer_info(struct netdev *nd, unsigned *r)
+
+bool netdev_is_udp_to(const uint8_t *frame, uint32_t len, uint16_t port)
 {
-    int sent = fb_queue_send(&nd->client->tx, &nd->info, sizeof nd->info, FB_NET_INFO);
-    if (sent == FB_QUEUE_FULL)
+    if (len < 14 + 20 || frame[12] != 0x08 || frame[13] != 0x00)
+        return false;                          /* not IPv4 */
+    const uint8_t *ip = frame + 14;
+    uint32_t ihl = (ip[0] & 0xfu) * 4u;
+    bool first_fragment = ((ip[6] & 0x1fu) | ip[7]) == 0;
+    if ((ip[0] >> 4) != 4 || ihl < 20 || ip[9] != 17 || !first_fragment || len < 14 + ihl + 8)
         return false;
-    if (sent == 0 && fb_queue_notify_data(&nd->client->tx))
-        *r |= NETDEV_KICK_CLIENT;
-    return true;                               /* CORRUPT: the next send finds it too */
+    const uint8_t *udp = ip + ihl;
+    return (uint16_t)(udp[2] << 8 | udp[3]) == port;
 }
 
 unsigned netdev_client_pump(struct netdev *nd)
 {
     struct fb_queue *in = &nd->client->rx;
     unsigned r = 0;
+    while (!say_hello(nd, &r) && !fb_queue_want_space(&nd->client->tx))
+        ;                                      /* room appeared meanwhile: try again */
     for (;;) {
         int pending = fb_queue_pending(in);
         if (pending < 0)
@@ -120,10 +149,14 @@ unsigned netdev_client_pump(struct netdev *nd)
             nd->info.tx_refused++;
         } else if (m.cookie == FB_NET_FRAME && m.len >= FB_NET_FRAME_MIN && m.len <= FB_NET_FRAME_MAX &&
                    m.len <= NETDEV_BUF_BYTES - nd->hdr_bytes) {
+            if (nd->fault_udp_port && netdev_is_udp_to(m.data, m.len, nd->fault_udp_port)) {
+                fb_queue_consume(in, &m);      /* a restarted instance must not see it again */
+                return r | NETDEV_FAULT_ASKED;
+            }
             if (!transmit(nd, &m, &r))
                 break;                         /* stays queued until the device frees a buffer */
         } else if (m.cookie == FB_NET_INFO && m.len == 0) {
-            if (!answer_info(nd, &r)) {
+            if (!say_hello(nd, &r) || !send_info(nd, FB_NET_INFO, &r)) {
                 if (fb_queue_want_space(&nd->client->tx))
                     break;
                 continue;

@@ -39,6 +39,7 @@
 #define NETDEV_KICK_CLIENT 4u        /* fb_notify the client */
 #define NETDEV_DEVICE_BROKEN 8u      /* stop: the device broke the virtqueue protocol (*why) */
 #define NETDEV_CLIENT_BROKEN 16u     /* stop: the client's queue indices are corrupt */
+#define NETDEV_FAULT_ASKED 32u       /* tests: the client sent a UDP datagram to fault_udp_port */
 
 struct netdev {
     struct virtq rxq, txq;           /* virtqueues 0 and 1, set up by the caller */
@@ -47,14 +48,21 @@ struct netdev {
     uint32_t hdr_bytes;
     struct fb_qpair *client;         /* tx: frames and answers to it, rx: its messages */
     struct fb_net_info info;         /* MAC, transport and counters */
+    bool hello_owed;                 /* this instance's FB_NET_HELLO is not sent yet */
+    uint16_t fault_udp_port;         /* tests: nonzero, a datagram the client sends there crashes us */
 };
 
 /* The bytes of a frame in a used receive buffer of used_len bytes, or 0 if
  * it holds no frame of an acceptable length. */
 uint32_t netdev_rx_frame_len(uint32_t used_len, uint32_t hdr_bytes);
 
-/* Give the device every receive buffer (after DRIVER_OK). */
+/* Give the device every receive buffer (after DRIVER_OK), and owe the
+ * client this instance's FB_NET_HELLO (sent before anything else, as soon
+ * as its queue has room: info must be filled in first). */
 unsigned netdev_start(struct netdev *nd);
+
+/* True if the frame is an IPv4 UDP datagram (first fragment) to port. */
+bool netdev_is_udp_to(const uint8_t *frame, uint32_t len, uint16_t port);
 
 /* After the device's interrupt: pass received frames to the client (or
  * drop and count them), give their buffers back to the device, and take
@@ -63,7 +71,9 @@ unsigned netdev_device_done(struct netdev *nd, const char **why);
 
 /* Take the client's messages while there is a free transmit buffer (and
  * room for an answer to an FB_NET_INFO request); asks the client for a
- * notification when its queue is empty or the driver is waiting for room. */
+ * notification when its queue is empty or the driver is waiting for room.
+ * A frame to fault_udp_port (if set) is consumed, not sent, and answered
+ * with NETDEV_FAULT_ASKED: the caller crashes. */
 unsigned netdev_client_pump(struct netdev *nd);
 
 #endif

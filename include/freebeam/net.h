@@ -19,6 +19,14 @@
  *                 (the MAC and the counters), as soon as the client's queue
  *                 has room.  A client that must know its frames left (before
  *                 it powers off) asks until tx_done equals tx_frames.
+ *   FB_NET_HELLO  driver -> client: a struct fb_net_info, sent once by every
+ *                 instance of the driver that found a device, before any
+ *                 frame or FB_NET_INFO answer of that instance (it waits for
+ *                 room in the client's queue; received frames are dropped
+ *                 meanwhile).  A client that already had a HELLO or an INFO
+ *                 answer learns from the next HELLO that the driver was
+ *                 restarted: the device was reset, frames in flight are lost
+ *                 (libos aborts eth0's TCP connections then, net_eth.c).
  * Anything else from the client (another cookie, a frame of a bad length, a
  * descriptor whose offset or length leaves the data area) is refused:
  * consumed, counted in tx_refused, never sent.
@@ -36,6 +44,7 @@
 
 #define FB_NET_FRAME 0u              /* cookies */
 #define FB_NET_INFO  1u
+#define FB_NET_HELLO 2u
 
 struct fb_net_info {
     uint8_t mac[6];                  /* the device's MAC address */

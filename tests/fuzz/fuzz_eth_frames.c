@@ -1,6 +1,7 @@
 /*
  * fuzz_eth_frames.c - libFuzzer target for eth0's frame path: what the net
- * driver PD writes into the queue to the BEAM (libos/net_eth.c's consumer,
+ * driver PD writes into the queue to the BEAM (libos/net_eth.c's consumer
+ * with its handling of a restarted driver's HELLO,
  * then lwIP's Ethernet, ARP, IPv4 with reassembly, ICMP, UDP and TCP input,
  * all of it compiled for the host from Debian's lwIP with our lwipopts.h).
  * The driver is played by this file: each input is a run of messages
@@ -22,6 +23,7 @@
 #include "lwip/init.h"
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
+#include "lwip/priv/tcp_priv.h"   /* tcp_netif_ip_addr_changed */
 
 /* ---- what net_eth.c and net_if.c need from the rest of libos ---- */
 #define LIBOS_EVENTS_H
@@ -36,6 +38,13 @@ bool libos_user_ok(const void *p, size_t len, int write) { (void)p; (void)len; (
 const char *libos_boot_env(const char *key)
 {
     return strcmp(key, "FREEBEAM_IPV4") == 0 ? "10.0.2.15/24,10.0.2.2" : NULL;
+}
+
+/* net_tcp.c's, without its sockets (the listener's connections here have
+ * none): abort the connections on eth0's address. */
+void net_tcp_reset_local(const ip4_addr_t *local)
+{
+    tcp_netif_ip_addr_changed(local, NULL);
 }
 
 static uint8_t region[2 * (FB_QUEUE_CTRL_BYTES + 64 * (FB_QUEUE_DESC_BYTES + 2048))] __attribute__((aligned(64)));
@@ -155,7 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     size_t at = 0;
     while (at + 3 <= size) {
-        uint32_t cookie = data[at] & 3u;       /* FRAME, INFO, or an unknown cookie */
+        uint32_t cookie = data[at] & 3u;       /* FRAME, INFO, HELLO (a restart), or an unknown cookie */
         uint32_t len = (uint32_t)data[at + 1] << 8 | data[at + 2];
         at += 3;
         if (len > size - at)

@@ -11,10 +11,12 @@
  *     length, cookie) and any tail, then the driver pumps;
  *   3 the client takes what the driver sent it (and asks to be told).
  * Checked: every message the driver gives the client is a frame of
- * FB_NET_FRAME_MIN..FB_NET_FRAME_MAX bytes or an info answer; every
+ * FB_NET_FRAME_MIN..FB_NET_FRAME_MAX bytes or an info answer, after exactly
+ * one HELLO that comes first; the test crash (fault_udp_port, set by the
+ * first byte) is asked for only when set; every
  * transmit buffer in flight holds a header and a frame of a valid length;
- * a run ends when the driver reports a broken device or client (as the PD
- * would exit).  ASan/UBSan catch any access outside the buffers or the
+ * a run ends when the driver reports a broken device or client or asks
+ * for its crash (as the PD would exit).  ASan/UBSan catch any access outside the buffers or the
  * queue region (netdev_rig.h keeps them in separate arrays).
  */
 #include <stddef.h>
@@ -23,6 +25,7 @@
 #include "../host/netdev_rig.h"
 
 static struct netdev_rig rig;
+static bool hello_seen;                                     /* the client took the driver's HELLO */
 
 static uint32_t word(const uint8_t *p)
 {
@@ -56,10 +59,14 @@ static void client_takes(void)
     static uint8_t msg[RIG_SLOT];
     uint32_t cookie;
     int n;
-    while ((n = fb_queue_recv(&rig.cli.rx, msg, sizeof msg, &cookie)) >= 0)
-        if (!(cookie == FB_NET_FRAME && n >= (int)FB_NET_FRAME_MIN && n <= (int)FB_NET_FRAME_MAX) &&
-            !(cookie == FB_NET_INFO && n == (int)sizeof(struct fb_net_info)))
+    while ((n = fb_queue_recv(&rig.cli.rx, msg, sizeof msg, &cookie)) >= 0) {
+        bool info = (cookie == FB_NET_INFO || cookie == FB_NET_HELLO) && n == (int)sizeof(struct fb_net_info);
+        if (!(cookie == FB_NET_FRAME && n >= (int)FB_NET_FRAME_MIN && n <= (int)FB_NET_FRAME_MAX) && !info)
             abort();
+        if ((cookie == FB_NET_HELLO) == hello_seen)         /* one HELLO, before anything else */
+            abort();
+        hello_seen = true;
+    }
     if (n != FB_QUEUE_EMPTY)
         abort();                                            /* the driver's side is never corrupt */
     fb_queue_want_data(&rig.cli.rx);
@@ -81,6 +88,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *why = "";
     rig_init(&rig, size && (data[0] & 1) ? NETDEV_HDR_MODERN : NETDEV_HDR_LEGACY);
+    rig.nd.fault_udp_port = size && (data[0] & 2) ? 9999 : 0;
+    hello_seen = false;
     netdev_start(&rig.nd);
     for (size_t i = 1; i + 12 <= size; i += 12) {
         const uint8_t *p = data + i;
@@ -102,7 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             client_takes();
             break;
         }
-        if (r & (NETDEV_DEVICE_BROKEN | NETDEV_CLIENT_BROKEN)) {
+        if ((r & NETDEV_FAULT_ASKED) && !rig.nd.fault_udp_port)
+            abort();
+        if (r & (NETDEV_DEVICE_BROKEN | NETDEV_CLIENT_BROKEN | NETDEV_FAULT_ASKED)) {
             if ((r & NETDEV_DEVICE_BROKEN) && !why[0])
                 abort();
             return 0;                                       /* the PD stops here */

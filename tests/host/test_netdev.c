@@ -7,8 +7,9 @@
  * overwritten) or when too short or long, frames from the client copied
  * behind a zeroed header into device-readable buffers, held back while
  * no transmit buffer is free, refusals of bad client messages (cookie,
- * length, a descriptor outside the data area), the FB_NET_INFO answer, and
- * a broken device or client queue.
+ * length, a descriptor outside the data area), the FB_NET_INFO answer,
+ * the FB_NET_HELLO each instance owes before anything else, the test
+ * argument fault_udp_port, and a broken device or client queue.
  */
 #include "check.h"
 #include "netdev_rig.h"
@@ -33,6 +34,15 @@ static bool frame_ok(const uint8_t *p, uint32_t len, uint8_t seed)
     return true;
 }
 
+/* The client's next message is the driver's HELLO. */
+static bool got_hello(void)
+{
+    struct fb_net_info got;
+    uint32_t cookie;
+    return fb_queue_recv(&rig.cli.rx, &got, sizeof got, &cookie) == (int)sizeof got && cookie == FB_NET_HELLO &&
+           memcmp(got.mac, rig.nd.info.mac, 6) == 0;
+}
+
 static void lengths(void)
 {
     CHECK(netdev_rx_frame_len(9, 10) == 0 && netdev_rx_frame_len(10 + 13, 10) == 0);
@@ -52,6 +62,7 @@ static void receive(uint32_t hdr)
     CHECK(fb_queue_want_data(&rig.cli.rx));              /* the client waits for frames */
     device_receives(3, 60, 1);
     CHECK(netdev_device_done(&rig.nd, &why) == (NETDEV_KICK_RX | NETDEV_KICK_CLIENT));
+    CHECK(got_hello());                                  /* before the first frame */
     CHECK(fb_queue_recv(&rig.cli.rx, got, sizeof got, &cookie) == 60 && cookie == FB_NET_FRAME &&
           frame_ok(got, 60, 1));
     CHECK(rig.nd.rxq.in_flight == RIG_QSIZE && rig.nd.info.rx_frames == 1);   /* buffer given back */
@@ -160,11 +171,79 @@ static void info(void)
     client_sends(60, FB_NET_FRAME, 0);
     netdev_client_pump(&rig.nd);
     CHECK(fb_queue_pending(&rig.drv.rx) == 2 && rig.nd.info.tx_frames == 0);
-    uint8_t frame[RIG_SLOT];
-    CHECK(fb_queue_recv(&rig.cli.rx, frame, sizeof frame, &cookie) == 60);
+    CHECK(got_hello() && rig.nd.info.rx_dropped == 6);       /* HELLO, 3 frames; one dropped */
     CHECK(fb_queue_notify_space(&rig.cli.rx));               /* the driver asked for room */
     netdev_client_pump(&rig.nd);
     CHECK(fb_queue_pending(&rig.drv.rx) == 0 && rig.nd.info.tx_frames == 1);
+}
+
+/* A restarted instance whose client's queue is full: its HELLO waits for
+ * room, and nothing (frames, an INFO answer) overtakes it. */
+static void hello_waits(void)
+{
+    const char *why = "";
+    struct fb_net_info got;
+    uint32_t cookie;
+    rig_init(&rig, NETDEV_HDR_LEGACY);
+    rig.nd.info.mac[5] = 0x77;
+    for (uint32_t i = 0; i < RIG_DEPTH; i++)                 /* left by the dead instance */
+        CHECK(fb_queue_send(&rig.drv.tx, "old", 3, FB_NET_FRAME) == 0);
+    netdev_start(&rig.nd);
+    client_sends(0, FB_NET_INFO, 0);
+    CHECK(netdev_client_pump(&rig.nd) == 0 && fb_queue_pending(&rig.drv.rx) == 1);
+    device_receives(0, 60, 0);
+    netdev_device_done(&rig.nd, &why);
+    CHECK(rig.nd.info.rx_dropped == 1 && rig.nd.hello_owed);
+    uint8_t old[8];
+    CHECK(fb_queue_recv(&rig.cli.rx, old, sizeof old, &cookie) == 3);
+    CHECK(fb_queue_notify_space(&rig.cli.rx));               /* the driver asked for room */
+    netdev_client_pump(&rig.nd);                             /* HELLO; the INFO answer waits */
+    CHECK(!rig.nd.hello_owed && fb_queue_pending(&rig.drv.rx) == 1);
+    for (uint32_t i = 1; i < RIG_DEPTH; i++)
+        CHECK(fb_queue_recv(&rig.cli.rx, old, sizeof old, &cookie) == 3);
+    CHECK(got_hello());
+    netdev_client_pump(&rig.nd);
+    CHECK(fb_queue_recv(&rig.cli.rx, &got, sizeof got, &cookie) == (int)sizeof got && cookie == FB_NET_INFO);
+    CHECK(fb_queue_pending(&rig.cli.rx) == 0 && fb_queue_pending(&rig.drv.rx) == 0);
+}
+
+/* An IPv4 UDP frame of 42 bytes to port, with IP flags/fragment bytes frag. */
+static void udp_frame(uint8_t *f, uint16_t port, uint16_t frag)
+{
+    memset(f, 0, 42);
+    f[12] = 0x08;
+    f[14] = 0x45;
+    f[20] = (uint8_t)(frag >> 8);
+    f[21] = (uint8_t)frag;
+    f[23] = 17;
+    f[36] = (uint8_t)(port >> 8);
+    f[37] = (uint8_t)port;
+}
+
+static void fault_port(void)
+{
+    uint8_t f[42];
+    udp_frame(f, 9999, 0);
+    CHECK(netdev_is_udp_to(f, 42, 9999) && !netdev_is_udp_to(f, 42, 9998) && !netdev_is_udp_to(f, 41, 9999));
+    udp_frame(f, 9999, 0x4000);                              /* DF: still a first fragment */
+    CHECK(netdev_is_udp_to(f, 42, 9999));
+    udp_frame(f, 9999, 0x0010);                              /* a later fragment: no UDP header */
+    CHECK(!netdev_is_udp_to(f, 42, 9999));
+    udp_frame(f, 9999, 0);
+    f[23] = 6;                                               /* TCP */
+    CHECK(!netdev_is_udp_to(f, 42, 9999));
+    udp_frame(f, 9999, 0);
+    f[14] = 0x4f;                                            /* options past the frame's end */
+    CHECK(!netdev_is_udp_to(f, 42, 9999));
+    /* the driver: off by default; with the port set, consumed and asked to crash */
+    rig_init(&rig, NETDEV_HDR_LEGACY);
+    udp_frame(f, 9999, 0);
+    CHECK(fb_queue_send(&rig.cli.tx, f, 42, FB_NET_FRAME) == 0);
+    CHECK(netdev_client_pump(&rig.nd) == NETDEV_KICK_TX && rig.nd.info.tx_frames == 1);
+    rig.nd.fault_udp_port = 9999;
+    CHECK(fb_queue_send(&rig.cli.tx, f, 42, FB_NET_FRAME) == 0);
+    CHECK((netdev_client_pump(&rig.nd) & NETDEV_FAULT_ASKED) && rig.nd.info.tx_frames == 1 &&
+          fb_queue_pending(&rig.drv.rx) == 0);
 }
 
 static void broken_client(void)
@@ -188,6 +267,8 @@ int main(void)
     transmit(NETDEV_HDR_LEGACY);
     transmit(NETDEV_HDR_MODERN);
     info();
+    hello_waits();
+    fault_port();
     broken_client();
     return check_report("test_netdev");
 }

@@ -13,6 +13,10 @@
 #     beam/net.config): the same exchanges with gen_tcp and gen_udp, and
 #     names through [file, dns] (/etc/hosts, inet_res against the host's
 #     small DNS server);
+#   - the BEAM across a restart of the net driver PD by an Erlang
+#     supervisor (erlang/test/eth/fb_eth_restart_tests.erl, the driver
+#     crashed on purpose mid-stream; tests/lib/eth_restart_peer.py): the
+#     open connection ends with an error, a new one works;
 #   - a flood of 20000 malformed and oversized frames through a QEMU socket
 #     netdev (tests/lib/eth_flood.py plays the wire), after which a C
 #     program still answers every datagram;
@@ -131,6 +135,39 @@ check "beam: names through [file, dns]: the host's DNS server answered inet_res"
    grep -q "^host: dns: printer.freebeam.test type 1: 192.0.2.7" "$work/beam.host"'
 host_checks beam
 if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$log" "$work/beam.host"; fi
+
+# ---- the BEAM across a restart of the net driver by its supervisor ----
+# The driver's test argument fault-udp-port=9999: the test's datagram to
+# port 9999 crashes it mid-stream; its Erlang supervisor restarts it.
+sed 's|^{pd, net, \[{elf, "net.elf"}, |{pd, net, [{elf, "net.elf"}, {args, ["net", "fault-udp-port=9999"]}, |' \
+  beam/net.config >"$work/net-fault.config"
+if grep -q 'fault-udp-port=9999' "$work/net-fault.config"; then
+  rport=$(free_port tcp)
+  python3 tests/lib/eth_restart_peer.py "$rport" "$t" >"$work/restart.host" 2>&1 &
+  peer=$!
+  tools/freebeam test-image --timeout "$t" --system "$work/net-fault.config" --search build/pds/drivers \
+    --env "ETH_RESTART_PORT=$rport" --net erlang/test/eth/fb_eth_restart_tests.erl </dev/null >"$work/restart.log" 2>&1
+  rc=$?
+  for i in $(seq 50); do kill -0 "$peer" 2>/dev/null || break; sleep 0.1; done
+  kill "$peer" 2>/dev/null; wait "$peer"; prc=$?
+  log=$work/restart.log
+  check "restart: the EUnit test passes, the BEAM runs on (exit $rc)" eval \
+    '[ $rc -eq 0 ] && grep -aq "^1 passed, 0 failed, 0 skipped" "$log"'
+  check "restart: the driver crashed, was restarted and said HELLO; libos reset eth0's connections" eval \
+    'grep -aq "^net: a datagram to port 9999: the crash asked for" "$log" &&
+     [ "$(grep -ac "^net: virtio-net (legacy) in slot" "$log")" -eq 2 ] &&
+     grep -aq "^libos: eth0: the net driver restarted; its TCP connections are reset, restarts 1" "$log"'
+  check "restart: the open connection ended with an error, not a hang" eval \
+    'grep -aqE "^eth: restart: the stream ended with \{[0-9]+,\{error,(closed|econnreset)\}\}" "$log" &&
+     grep -qE "^host: restart: the stream ended \((reset|eof)\) after [0-9]+ bytes" "$work/restart.host"'
+  check "restart: a new connection echoed 256 KiB, UDP answered (peer exit $prc)" eval \
+    '[ $prc -eq 0 ] && grep -aq "^eth: restart: a new connection echoed 262144 bytes" "$log" &&
+     grep -q "^host: restart: echoed 262144 bytes" "$work/restart.host" &&
+     grep -q "^host: udp echo server: answered .ping after the restart." "$work/restart.host"'
+  if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$log" "$work/restart.host"; fi
+else
+  bad "restart: beam/net.config has no net PD line to add the fault argument to"
+fi
 
 # ---- a flood of malformed and oversized frames, then valid datagrams ----
 # A QEMU socket netdev instead of the user network: tests/lib/eth_flood.py
