@@ -44,7 +44,7 @@ restart() ->
     DRef = freebeam_pd:monitor(net),
     GRef = erlang:monitor(process, Guard),
     T0 = erlang:monotonic_time(millisecond),
-    {ok, U} = gen_udp:open(0, [binary]),
+    {ok, U} = gen_udp:open(0, [binary, {active, false}]),
     ok = gen_udp:send(U, ?HOST, ?FAULT_PORT, <<"crash">>),
     receive {'DOWN', DRef, freebeam_pd, net, Down} -> ?assertMatch({fault, data_abort, 0, _}, Down)
     after 10000 -> ?assert(false)
