@@ -76,7 +76,9 @@ getifaddrs() ->
     ?assert(lists:member(up, proplists:get_value(flags, Eth))).
 
 listener() ->
-    {ok, L} = gen_tcp:listen(7000, [binary, {active, false}, {reuseaddr, true}]),
+    %% exit_on_close false: the host half-closes after its 1 MiB; the
+    %% socket must stay open until our echo of it is all sent.
+    {ok, L} = gen_tcp:listen(7000, [binary, {active, false}, {reuseaddr, true}, {exit_on_close, false}]),
     {ok, S} = gen_tcp:accept(L, 60000),
     ok = gen_tcp:send(S, <<"ready\n">>),
     ok = inet:setopts(S, [{packet, line}]),
