@@ -142,19 +142,31 @@ compgen -G "$root/lib/crypto-*" >/dev/null && notice_opts+=(--openssl)
 # evaluate or compile code, so they are loaded then.  The scripts' call of
 # c:erlangrc/0 becomes freebeam_boot:erlangrc/0 (erlang/src), which loads c
 # and erl_eval only when there is a .erlang file to evaluate (5% of the boot).
-erl -noshell -noinput -eval '
+# Once the application controller runs, freebeam_boot:data_config/0 applies
+# /data/sys.config over the image's settings, if the disk has one
+# (docs/storage.md).  Until the code server starts (with the kernel
+# application, after that), init loads code from the scripts' paths only:
+# they get the freebeam application's ebin.
+FB_EBIN="\$ROOT/lib/$(basename "$FREEBEAM_APP")/ebin" erl -noshell -noinput -eval '
+  FbEbin = os:getenv("FB_EBIN"),
   Lean = fun(F) ->
       {ok, Bin} = file:read_file(F),
       {script, Id, Cmds} = binary_to_term(Bin),
       Late = [erl_eval, erl_lint, erl_parse],
-      Cmds2 = [case C of
-                   {primLoad, Ms} -> {primLoad, Ms -- Late};
-                   {apply, {c, erlangrc, []}} -> {apply, {freebeam_boot, erlangrc, []}};
-                   _ -> C
-               end || C <- Cmds],
+      Cmds2 = lists:append(
+                [case C of
+                     {primLoad, Ms} -> [{primLoad, Ms -- Late}];
+                     {path, P} -> [{path, P ++ [FbEbin || not lists:member(FbEbin, P)]}];
+                     {apply, {c, erlangrc, []}} -> [{apply, {freebeam_boot, erlangrc, []}}];
+                     {progress, init_kernel_started} -> [C, {apply, {freebeam_boot, data_config, []}}];
+                     _ -> [C]
+                 end || C <- Cmds]),
+      lists:member({apply, {freebeam_boot, data_config, []}}, Cmds2) orelse
+          begin io:format(standard_error, "~s: no init_kernel_started step~n", [F]), halt(1) end,
       ok = file:write_file(F, term_to_binary({script, Id, Cmds2}))
   end,
-  lists:foreach(Lean, filelib:wildcard("'"$root"'/bin/*.boot")),
+  lists:foreach(Lean, filelib:wildcard("'"$root"'/bin/*.boot") ++
+                      filelib:wildcard("'"$root"'/releases/*/*.boot")),
   halt(0).'
 
 # Strip debug info and other optional chunks: code loading needs none of

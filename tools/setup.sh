@@ -16,6 +16,7 @@ pkgs=(make gcc libc6-dev clang llvm libclang-rt-14-dev
       erlang-crypto erlang-asn1 erlang-public-key erlang-ssl erlang-ssh openssl openssh-client
       curl          # the host's HTTP(S) client in tests/suites/tls.sh and http.sh
       erlang-inets  # inets (httpd, httpc) for the images that name it (tests/suites/http.sh)
+      erlang-mnesia  # mnesia for the images that name it (tests/storage/storage_check.erl)
       libc6-dev-armhf-cross)   # the benchmarks' Linux-side programs (static armhf glibc, bench/*)
 missing=()
 for p in "${pkgs[@]}"; do
