@@ -143,8 +143,9 @@ compgen -G "$root/lib/crypto-*" >/dev/null && notice_opts+=(--openssl)
 # c:erlangrc/0 becomes freebeam_boot:erlangrc/0 (erlang/src), which loads c
 # and erl_eval only when there is a .erlang file to evaluate (5% of the boot).
 # Once the application controller runs, freebeam_boot:data_config/0 applies
-# /data/sys.config over the image's settings, if the disk has one
-# (docs/storage.md).  Until the code server starts (with the kernel
+# /data/sys.config over the image's settings, if the disk has one, and
+# freebeam_release:watch/0 starts the confirmation timer of a release on
+# trial (docs/storage.md).  Until the code server starts (with the kernel
 # application, after that), init loads code from the scripts' paths only:
 # they get the freebeam application's ebin.
 FB_EBIN="\$ROOT/lib/$(basename "$FREEBEAM_APP")/ebin" erl -noshell -noinput -eval '
@@ -158,7 +159,8 @@ FB_EBIN="\$ROOT/lib/$(basename "$FREEBEAM_APP")/ebin" erl -noshell -noinput -eva
                      {primLoad, Ms} -> [{primLoad, Ms -- Late}];
                      {path, P} -> [{path, P ++ [FbEbin || not lists:member(FbEbin, P)]}];
                      {apply, {c, erlangrc, []}} -> [{apply, {freebeam_boot, erlangrc, []}}];
-                     {progress, init_kernel_started} -> [C, {apply, {freebeam_boot, data_config, []}}];
+                     {progress, init_kernel_started} -> [C, {apply, {freebeam_boot, data_config, []}},
+                                                         {apply, {freebeam_release, watch, []}}];
                      _ -> [C]
                  end || C <- Cmds]),
       lists:member({apply, {freebeam_boot, data_config, []}}, Cmds2) orelse

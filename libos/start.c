@@ -23,6 +23,7 @@
  * served by the event thread started here (events.h).
  */
 #include "libos.h"
+#include "release_state.h"
 #include "ext4_fs.h"
 #include <elf.h>
 #include <string.h>
@@ -202,6 +203,7 @@ void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd)
     if (!n_envp)
         for (size_t i = 0; i < N_ENVP; i++)
             envs[n_envp++] = fixed_envp[i];
+    libos_release_boot(argvs, &n_argv, 64, envs, &n_envp, 64);   /* an update on /data (release_state.h) */
 
     /* Vectors first, then strings. */
     uint32_t nwords = 1 + (n_argv + 1) + (n_envp + 1) + 2 * N_AUX;

@@ -21,6 +21,7 @@
  * patch (docs/internals.md note 11).
  */
 #include "libos.h"
+#include "ext4_fs.h"
 #include <signal.h>
 #include <string.h>
 #include "kcall.h"
@@ -129,6 +130,7 @@ static long send_signal(long tid, long sig)
         return 0;
     if (h == (uintptr_t)SIG_DFL || sig == SIGKILL) {
         libos_log_num("terminated by signal", (unsigned long)sig);
+        ext4_unmount();     /* what /data holds written back and marked clean, as at exit */
         libos_die(128 + (int)sig);
     }
     static uint64_t logged;

@@ -14,7 +14,8 @@
 # build/fuzz/fuzz_netdev and build/fuzz/netdev-corpus/, build/fuzz/fuzz_net_addr and
 # build/fuzz/net-corpus/, build/fuzz/fuzz_eth_frames and build/fuzz/eth-corpus/,
 # build/fuzz/fuzz_jbd2 and build/fuzz/jbd2-corpus/, build/fuzz/fuzz_inflate and
-# build/fuzz/inflate-corpus/), host-target-check, host-check (all).
+# build/fuzz/inflate-corpus/, build/fuzz/fuzz_release_state and
+# build/fuzz/release-corpus/), host-target-check, host-check (all).
 
 HOSTT_DIR := $(B)/host
 HOSTT_CFLAGS := $(HOST_CFLAGS) -Ikernel -Itests/host -fsanitize=address,undefined \
@@ -32,6 +33,7 @@ test_virtio_SRCS := drivers/virtio/virtq.c drivers/virtio/virtio_mmio.c
 test_blk_SRCS := drivers/blk/blk_req.c
 test_ext4_crc_SRCS := libos/ext4_crc.c
 test_jbd2_replay_SRCS := libos/jbd2_replay.c libos/ext4_crc.c
+test_release_state_SRCS := libos/release_state.c
 test_netdev_SRCS := drivers/net/netdev.c drivers/virtio/virtq.c
 test_inflate_SRCS := kernel/inflate.c
 test_inflate_LDLIBS := -lz
@@ -98,6 +100,18 @@ $(FUZZ_DIR)/cpio-corpus/.seeded: $(shell find tests/posix/files-data 2>/dev/null
 	@mkdir -p $(@D)
 	cd tests/posix/files-data && find . | LC_ALL=C sort | \
 	  cpio -o -H newc --quiet --owner=0:0 --reproducible > $(abspath $(@D))/files.cpio
+	@touch $@
+
+# ---- libFuzzer target of /data/releases/boot, which release boots
+# (libos/release_state.c), seeded with a permanent release and a trial ----
+$(FUZZ_DIR)/fuzz_release_state: tests/fuzz/fuzz_release_state.c libos/release_state.c libos/release_state.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_release_state.c libos/release_state.c -o $@
+
+$(FUZZ_DIR)/release-corpus/.seeded:
+	@mkdir -p $(@D)
+	printf 'permanent 2\ntry 3\n' > $(@D)/trial
+	printf 'permanent 1.0.2+b\n' > $(@D)/permanent
 	@touch $@
 
 # ---- libFuzzer target of the kernel's DEFLATE decoder (kernel/inflate.c:
@@ -262,6 +276,7 @@ host-fuzz: $(FUZZ_DIR)/fuzz_sysimage $(FUZZ_DIR)/corpus/.seeded $(FUZZ_DIR)/fuzz
   $(FUZZ_DIR)/fuzz_net_addr $(FUZZ_DIR)/net-corpus/.seeded \
   $(FUZZ_DIR)/fuzz_eth_frames $(FUZZ_DIR)/eth-corpus/.seeded \
   $(FUZZ_DIR)/fuzz_jbd2 $(FUZZ_DIR)/jbd2-corpus/.seeded \
-  $(FUZZ_DIR)/fuzz_inflate $(FUZZ_DIR)/inflate-corpus/.seeded
+  $(FUZZ_DIR)/fuzz_inflate $(FUZZ_DIR)/inflate-corpus/.seeded \
+  $(FUZZ_DIR)/fuzz_release_state $(FUZZ_DIR)/release-corpus/.seeded
 host-target-check: $(TCHECK_DIR)/all.o
 host-check: host-tests host-fuzz host-target-check
