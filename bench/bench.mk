@@ -44,3 +44,6 @@ $(B)/images/bvl-idle.img $(B)/images/bvl-probe.img: $(B)/images/bvl-%.img: bench
 
 # ---- Erlang <-> native channels against an Erlang port on Linux (bench/channels/) ----
 -include bench/channels.mk
+
+# ---- crypto, asn1, public_key, ssl against Linux+BEAM with Debian's OpenSSL (bench/crypto/) ----
+-include bench/crypto.mk
