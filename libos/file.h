@@ -35,6 +35,7 @@ struct libos_stat {
 };
 
 struct file;
+struct iovec;
 
 struct file_ops {
     /* NULL members mean: read/write EINVAL, pread/pwrite/lseek ESPIPE,
@@ -42,6 +43,11 @@ struct file_ops {
      * was opened for". */
     long (*read)(struct file *f, void *buf, size_t len);
     long (*write)(struct file *f, const void *buf, size_t len);
+    /* A whole vector of LEN bytes in one write, for kinds where writing it
+     * buffer by buffer would show (a socket: Linux's writev there is one
+     * sendmsg, one TCP send or one datagram).  NULL: writev calls write
+     * once per buffer.  The vector is the caller's, not yet checked. */
+    long (*writev)(struct file *f, const struct iovec *iov, long cnt, size_t len);
     long (*pread)(struct file *f, void *buf, size_t len, uint64_t off);
     long (*pwrite)(struct file *f, const void *buf, size_t len, uint64_t off);
     int64_t (*lseek)(struct file *f, int64_t off, int whence);

@@ -183,6 +183,15 @@ static long sock_read(struct file *f, void *buf, size_t len)
     return net_sock_recv(f, &c, len, 0, NULL, NULL);
 }
 
+/* The whole vector in one send (file.h's writev). */
+static long sock_writev(struct file *f, const struct iovec *iov, long cnt, size_t len)
+{
+    if (!net_iov_user_ok(iov, cnt, 0))
+        return -EFAULT;
+    struct net_iov c = { iov, (int)cnt, 0, 0 };
+    return net_sock_send(f, &c, len, 0, NULL);
+}
+
 static long sock_write(struct file *f, const void *buf, size_t len)
 {
     if (!libos_user_ok(buf, len, 0))
@@ -270,6 +279,7 @@ static void sock_release(struct file *f)
 const struct file_ops net_sock_ops = {
     .read = sock_read,
     .write = sock_write,
+    .writev = sock_writev,
     .poll = sock_poll,
     .ioctl = sock_ioctl,
     .fstat = net_sock_fstat,

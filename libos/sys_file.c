@@ -110,7 +110,8 @@ static long check_iov(const struct iovec *iov, long cnt)
     return 0;
 }
 
-/* One call per buffer; stops at the first short transfer. */
+/* One call per buffer; stops at the first short transfer.  A kind with a
+ * writev operation (sockets) takes a written vector whole. */
 static long do_vec(long fd, const struct iovec *iov, long cnt, bool wr)
 {
     long r = check_iov(iov, cnt);
@@ -120,8 +121,16 @@ static long do_vec(long fd, const struct iovec *iov, long cnt, bool wr)
     if (!fp)
         return -EBADF;
     long total = 0;
-    if (!(wr ? can_write(fp) : can_read(fp)))
+    if (!(wr ? can_write(fp) : can_read(fp))) {
         total = -EBADF;
+    } else if (wr && fp->ops->writev) {
+        size_t len = 0;
+        for (long i = 0; i < cnt; i++)
+            len += iov[i].iov_len;       /* check_iov: at most 0x7fffffff in all */
+        total = fp->ops->writev(fp, iov, cnt, len);
+        libos_file_put(fp);
+        return total;
+    }
     for (long i = 0; total >= 0 && i < cnt; i++) {
         if (iov[i].iov_len == 0)
             continue;
