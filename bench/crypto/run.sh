@@ -73,7 +73,7 @@ speed() {  # speed NAME LINE: MB/s (10^6 bytes per second of guest time); bigger
   f=$(mbps freebeam "$2"); l=$(mbps linux "$2")
   awk -v n="$1" -v f="$f" -v l="$l" -v b="$(kv freebeam "$2" bytes)" 'BEGIN {
     f += 0; l += 0   # numbers, not strings (mawk compares -v values as strings)
-    printf "%s freebeam=%s linux=%s linux/freebeam=%.3f  # %d bytes in 64 KiB chunks; bigger is better\n", n, f, l, l / f, b
+    printf "%s freebeam=%.2f linux=%.2f linux/freebeam=%.3f  # %d bytes in 64 KiB chunks; bigger is better\n", n, f, l, l / f, b
     printf "goal %s freebeam/linux=%.3f (at least 1): %s\n", n, f / l, (f >= l ? "met" : "NOT met") }'
 }
 speed sha256_mb_per_s SHA256
