@@ -72,6 +72,7 @@ if build host-fuzz; then
   fuzz fuzz_jbd2 "${FUZZ_JBD2_SECONDS:-10}" build/fuzz/jbd2-corpus
   fuzz fuzz_inflate "${FUZZ_INFLATE_SECONDS:-10}" build/fuzz/inflate-corpus
   fuzz fuzz_release_state "${FUZZ_RELEASE_SECONDS:-5}" build/fuzz/release-corpus
+  fuzz fuzz_ext4_mount "${FUZZ_EXT4_SECONDS:-20}" build/fuzz/ext4-corpus
 fi
 
 finish
