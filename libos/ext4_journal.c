@@ -128,6 +128,11 @@ int ext4_journal_open(ext2_filsys fs)
     uint64_t blk = disk_block_of(0);
     if (!blk || ext4_disk_bytes(false, blk * bs, jsb, bs))
         return -EIO;
+    /* Checksums in the log when the file system has them, as Linux does. */
+    if (ext2fs_has_feature_metadata_csum(fs->super) &&
+        jbd2_enable_csum_v3(jsb, ext2fs_has_feature_64bit(fs->super)) &&
+        (ext4_disk_bytes(true, blk * bs, jsb, bs) || ext4_disk_flush() == -EIO))
+        return -EIO;
     if (jbd2_writer_open(&writer, jsb, bs, EXT2_I_SIZE(&inode) / bs))
         return -EINVAL;
     for (uint64_t p = writer.first; p < writer.maxlen; p++)

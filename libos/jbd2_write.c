@@ -39,6 +39,8 @@
 #define COMMIT_SEC 48u          /* offsets in the commit block */
 #define COMMIT_NSEC 56u
 #define COMMIT_CSUM 16u
+#define SB_CHECKSUM_TYPE 0x50u  /* s_checksum_type in the journal superblock */
+#define CHECKSUM_CRC32C 4u
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -108,6 +110,18 @@ int jbd2_writer_open(struct jbd2_writer *w, const uint8_t *sb, uint32_t block_si
     w->csum_seed = ext2fs_crc32c_le(~0u, w->uuid, 16);
     w->head = w->first;
     return 0;
+}
+
+bool jbd2_enable_csum_v3(uint8_t *sb, bool wide)
+{
+    uint32_t incompat = be32(sb + 40);
+    if (be32(sb) != JBD2_MAGIC || be32(sb + 4) != T_SB_V2 || be32(sb + 28) != 0 ||
+        (incompat & (F_CSUM_V2 | F_CSUM_V3)) || (be32(sb + 36) & COMPAT_CHECKSUM))
+        return false;
+    put_be32(sb + 40, incompat | F_CSUM_V3 | (wide ? F_64BIT : 0));
+    sb[SB_CHECKSUM_TYPE] = CHECKSUM_CRC32C;
+    jbd2_set_log_start(sb, 0, be32(sb + 24));       /* the superblock's checksum */
+    return true;
 }
 
 static uint32_t next_pos(const struct jbd2_writer *w, uint32_t pos)

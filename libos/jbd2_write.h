@@ -61,6 +61,13 @@ struct jbd2_wio {
  * log too short, or an incompatible feature we cannot write. */
 int jbd2_writer_open(struct jbd2_writer *w, const uint8_t *sb, uint32_t block_size, uint64_t journal_blocks);
 
+/* Turn on CSUM_V3 (and 64-bit tags when wide) in an empty journal's
+ * superblock sb, as a Linux kernel does on a file system with
+ * metadata_csum, with the superblock's own checksum; before
+ * jbd2_writer_open.  False if sb is not an empty v2 superblock or already
+ * has checksums (then nothing changes). */
+bool jbd2_enable_csum_v3(uint8_t *sb, bool wide);
+
 /* The most blocks one transaction may hold. */
 uint32_t jbd2_max_blocks(const struct jbd2_writer *w);
 

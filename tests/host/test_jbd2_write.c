@@ -306,8 +306,28 @@ static void refused(void)
     CHECK(jbd2_commit(&w, &wio, 1, where, many, 0) == -EINVAL && nops == 0);
 }
 
+/* CSUM_V3 turned on in an empty journal: written and replayed with it. */
+static void enable_csum(void)
+{
+    static struct jb j;
+    jb_init(&j, 0, 9, 0x1);
+    CHECK(jbd2_enable_csum_v3(j.log[0], true));
+    CHECK(!jbd2_enable_csum_v3(j.log[0], true));     /* already on */
+    CHECK(j.log[0][43] == (0x1 | 0x2 | 0x10) && j.log[0][0x50] == 4);
+    uint32_t want = (uint32_t)j.log[0][0xfc] << 24 | (uint32_t)j.log[0][0xfd] << 16 |
+                    (uint32_t)j.log[0][0xfe] << 8 | j.log[0][0xff];
+    memset(j.log[0] + 0xfc, 0, 4);
+    CHECK(jb_crc32c(~0u, j.log[0], 1024) == want);
+    struct jbd2_writer w;
+    memcpy(sb, j.log[0], JB_BS);
+    CHECK(jbd2_writer_open(&w, sb, JB_BS, JB_BLOCKS) == 0 && w.incompat == (0x1 | 0x2 | 0x10));
+    jb_init(&j, 4, 9, 0);                   /* not empty: left alone */
+    CHECK(!jbd2_enable_csum_v3(j.log[0], false) && j.log[0][43] == 0);
+}
+
 int main(void)
 {
+    enable_csum();
     formats();
     torn();
     power_cuts(0);
