@@ -459,11 +459,11 @@ int ext4_open(const char *path, int flags, uint32_t mode, struct file **out)
         r = node_open_locked(ino, dir, &n);
     if (!r && wr && (flags & O_TRUNC)) {
         r = err(ext2fs_file_set_size2(n->file, 0));
+        if (!r)
+            r = write_back_locked(n->ino, n->file);
         if (r)
             node_put_locked(n);
     }
-    if (!r && wr && (flags & O_TRUNC))
-        r = write_back_locked(n->ino, n->file);
     struct file *f = NULL;
     if (!r) {
         f = libos_file_new(dir ? &ext4_dir_ops : &ext4_reg_ops,

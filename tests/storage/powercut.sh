@@ -12,8 +12,9 @@
 # instead at a random moment of the boot, our replay included.  Then, on a copy of the
 # disk: the host's e2fsck replays the journal (-E journal_only, as a Linux
 # kernel would) and `e2fsck -fn` must find it clean; /w/current must be a
-# whole generation and /w/log whole lines 1..K, neither older than the last
-# acked round nor more than one round newer.  The next boot replays with
+# whole generation G and /w/log whole lines 1..K, with G = K or K + 1 (the
+# rename done, the append not yet), neither older than the last acked round
+# (the console may lag behind the guest, so newer is not an error).  The next boot replays with
 # our own code and must recover exactly what the host's e2fsck did.  A
 # last boot runs to its end: the disk is then clean as it is.
 
@@ -76,8 +77,7 @@ powercut_cuts() {
     fi
     g=$(debugfs -R "cat /w/current" "$copy" 2>/dev/null | pc_gen)
     k=$(debugfs -R "cat /w/log" "$copy" 2>/dev/null | pc_log)
-    if [ "$g" -lt "$acked" ] || [ "$g" -gt $((acked + 1)) ] || [ "$k" -lt "$acked" ] || [ "$k" -gt $((acked + 1)) ] ||
-       [ $((g - k)) -lt 0 ] || [ $((g - k)) -gt 1 ]; then
+    if [ "$g" -lt "$acked" ] || [ "$k" -lt "$acked" ] || [ $((g - k)) -lt 0 ] || [ $((g - k)) -gt 1 ]; then
       lost=$((lost + 1))
       [ -n "$first_bad" ] || first_bad="cut $i: after acked $acked the disk holds gen $g log $k"
     fi
@@ -87,7 +87,7 @@ powercut_cuts() {
   [ -z "$first_bad" ] || echo "  | first problem: $first_bad"
   check "$tag: $ran cuts ($killed_mid mid-work, $in_log with transactions in the journal, up to round $acked): e2fsck -fn clean after e2fsck's replay each time" \
     eval '[ $unclean -eq 0 ] && [ $ran -eq '"$cuts"' ] && [ $killed_mid -gt 0 ] && [ $in_log -gt 0 ]'
-  check "$tag: every acked rename and fsync'd append there, nothing torn, nothing from the future" eval '[ $lost -eq 0 ]'
+  check "$tag: every acked rename and fsync'd append there, nothing torn" eval '[ $lost -eq 0 ]'
   check "$tag: our replay at the next boot recovers what e2fsck's did ($recovered boots got that far)" \
     eval '[ $ours -eq 0 ] && [ $recovered -gt 0 ]'
   echo "  | $tag: $cuts cuts in $secs s ($(awk "BEGIN { printf \"%.2f\", $secs / $cuts }") s per cut)"
