@@ -4,13 +4,15 @@
  *
  * One lock (ext4_lock) serialises every call into libext2fs, which is not
  * thread-safe; it is held across the disk requests of an operation.
- * Metadata (inodes, directory blocks, extent blocks) is written as each
- * operation makes it; the block and inode bitmaps, group descriptors and
- * the superblock's counters stay in memory until an fsync or the unmount
- * at exit writes them.  While mounted the superblock says "not clean", so
- * that after a power cut e2fsck checks the disk; the unmount sets it clean.
- * There is no journal yet: a power cut can leave the file system needing
- * e2fsck's repair (issue 15's journal layer is the next step).
+ * With a journal (ext4_journal.h) every block libext2fs writes during an
+ * operation is held; at the operation's end (settle_locked) the metadata
+ * libext2fs keeps in memory (bitmaps, group descriptors, the superblock's
+ * counts) is written too, and all of it is committed as one JBD2
+ * transaction.  While mounted the superblock says "not clean" and
+ * "needs_recovery", as a Linux kernel leaves it; the unmount clears both.
+ * A file system without a journal is written in place as libext2fs
+ * writes (its bitmaps at fsync and unmount): after a power cut it needs
+ * e2fsck.
  *
  * Open files: every open of the same inode shares one `struct ext4_node`
  * (its libext2fs file handle and its copy of the inode), so that writes
@@ -20,6 +22,7 @@
 #include "libos.h"
 #include "ext4_fs.h"
 #include "ext4_io.h"
+#include "ext4_journal.h"
 #include "vfs.h"
 #include <fcntl.h>
 #include <limits.h>
@@ -74,6 +77,30 @@ static int err(errcode_t e)
 static uint32_t now_s(void)
 {
     return (uint32_t)(vfs_now_ns() / 1000000000);
+}
+
+/* The end of an operation that may have changed the file system (the lock
+ * held): with the journal, the metadata libext2fs keeps in memory written
+ * into the held set, then everything committed as one transaction.
+ * r: the operation's result so far, returned unless it was 0 and this
+ * failed. */
+static int settle_locked(int r)
+{
+    if (!fs || read_only || !ext4_journal_on())
+        return r;
+    int s = 0;
+    if (fs->flags & (EXT2_FLAG_DIRTY | EXT2_FLAG_BB_DIRTY | EXT2_FLAG_IB_DIRTY))
+        s = err(ext2fs_flush(fs));
+    int c = ext4_journal_commit();
+    return r ? r : s ? s : c;
+}
+
+/* An open file's buffered block and its inode (the handle's copy) written. */
+static int write_back_locked(ext2_ino_t ino, ext2_file_t file)
+{
+    int r = err(ext2fs_file_flush(file));
+    int w = err(ext2fs_write_inode(fs, ino, ext2fs_file_get_inode(file)));
+    return r ? r : w;
 }
 
 /* ---- mount and unmount ---- */
@@ -147,6 +174,19 @@ bool ext4_mount(void)
     }
     fs->default_bitmap_type = EXT2FS_BMAP64_BITARRAY;
     e = ext2fs_read_bitmaps(fs);
+    bool journalled = false;
+    if (!e && !read_only && ext2fs_has_feature_journal(fs->super)) {
+        int jr = ext4_journal_open(fs);
+        if (jr == 0) {
+            journalled = true;
+            ext2fs_set_feature_journal_needs_recovery(fs->super);   /* until the unmount */
+        } else {
+            libos_log_num("ext4: the journal cannot be written: /data is read-only; error", (unsigned long)-jr);
+            read_only = true;
+        }
+    } else if (!e && !read_only) {
+        libos_puts("libos: ext4: the file system has no journal: after a power cut it needs e2fsck\n");
+    }
     if (!e && !read_only) {
         fs->super->s_state &= (uint16_t)~EXT2_VALID_FS;     /* until the unmount */
         fs->super->s_mnt_count++;
@@ -164,6 +204,12 @@ bool ext4_mount(void)
     }
     if (read_only)
         fs->flags &= ~EXT2_FLAG_RW;
+    if (journalled) {
+        /* From here on every write is held and committed; the backup
+         * superblocks and descriptors are brought up to date at the unmount. */
+        fs->flags |= EXT2_FLAG_MASTER_SB_ONLY;
+        ext4_journal_hold();
+    }
     __atomic_store_n(&mounted, true, __ATOMIC_RELEASE);
     libos_unlock(&ext4_lock);
     libos_log_num(read_only ? "ext4: /data mounted read-only, KiB" : "ext4: /data mounted, KiB",
@@ -187,12 +233,24 @@ void ext4_unmount(void)
         if (!n->ino)
             continue;
         if (n->file) {
-            ext2fs_write_inode(fs, n->ino, ext2fs_file_get_inode(n->file));
+            write_back_locked(n->ino, n->file);
             ext2fs_file_close(n->file);
         }
         if (n->unlinked)
             free_inode_locked(n->ino);
         memset(n, 0, sizeof *n);
+    }
+    if (ext4_journal_on()) {
+        /* The last transaction, then the journal emptied: what follows is
+         * written in place, the superblock last. */
+        int r = settle_locked(0);
+        if (!r)
+            r = ext4_journal_close();
+        if (r)
+            libos_log_num("ext4: the last journal commit failed at exit; error", (unsigned long)-r);
+        fs->flags &= ~EXT2_FLAG_MASTER_SB_ONLY;
+        if (!r)
+            ext2fs_clear_feature_journal_needs_recovery(fs->super);
     }
     if (!read_only) {
         fs->super->s_state |= EXT2_VALID_FS;
@@ -356,7 +414,7 @@ static void node_put_locked(struct ext4_node *n)
         return;
     if (n->file && fs) {
         if (!read_only)
-            ext2fs_write_inode(fs, n->ino, ext2fs_file_get_inode(n->file));
+            write_back_locked(n->ino, n->file);
         ext2fs_file_close(n->file);
     }
     if (n->unlinked && fs)
@@ -401,6 +459,8 @@ int ext4_open(const char *path, int flags, uint32_t mode, struct file **out)
         r = node_open_locked(ino, dir, &n);
     if (!r && wr && (flags & O_TRUNC)) {
         r = err(ext2fs_file_set_size2(n->file, 0));
+        if (!r)
+            r = write_back_locked(n->ino, n->file);
         if (r)
             node_put_locked(n);
     }
@@ -413,6 +473,7 @@ int ext4_open(const char *path, int flags, uint32_t mode, struct file **out)
             r = -ENFILE;
         }
     }
+    r = settle_locked(r);
     libos_unlock(&ext4_lock);
     if (!r)
         *out = f;
@@ -425,6 +486,7 @@ static void release(struct file *f)
     libos_lock(&ext4_lock);
     if (fs)
         node_put_locked(node_of(f));
+    settle_locked(0);
     libos_unlock(&ext4_lock);
 }
 
@@ -442,9 +504,21 @@ static long rw_locked(struct ext4_node *n, bool write, void *buf, size_t len, ui
         return r;
     unsigned int done = 0;
     if (write) {
-        r = err(ext2fs_file_write(n->file, buf, (unsigned int)len, &done));
-        struct ext2_inode *inode = ext2fs_file_get_inode(n->file);
-        inode->i_mtime = inode->i_ctime = now_s();
+        /* In pieces that each fit one transaction with room to spare for
+         * the metadata: each piece is committed whole or not at all. */
+        uint32_t piece_blocks = ext4_journal_on() ? ext4_journal_room() / 2 : 0;
+        size_t piece = piece_blocks ? (size_t)piece_blocks * fs->blocksize : len;
+        while (done < len && !r) {
+            unsigned int want = (unsigned int)(len - done < piece ? len - done : piece), got = 0;
+            r = err(ext2fs_file_write(n->file, (uint8_t *)buf + done, want, &got));
+            done += got;
+            struct ext2_inode *inode = ext2fs_file_get_inode(n->file);
+            inode->i_mtime = inode->i_ctime = now_s();
+            int w = write_back_locked(n->ino, n->file);
+            r = settle_locked(r ? r : w);
+            if (got < want)
+                break;
+        }
     } else {
         r = err(ext2fs_file_read(n->file, buf, (unsigned int)len, &done));
     }
@@ -550,24 +624,29 @@ static long ext4_ftruncate(struct file *f, uint64_t len)
         r = err(ext2fs_file_set_size2(n->file, len));
         struct ext2_inode *inode = ext2fs_file_get_inode(n->file);
         inode->i_mtime = inode->i_ctime = now_s();
+        int w = write_back_locked(n->ino, n->file);
+        r = settle_locked(r ? r : w);
     }
     libos_unlock(&ext4_lock);
     return r;
 }
 
 /* The file's data and inode, then every piece of metadata libext2fs holds
- * (bitmaps, group descriptors, superblock), then a flush of the disk. */
+ * (bitmaps, group descriptors, superblock): with the journal, committed
+ * (the commit flushes the disk); without, written home and then a flush of
+ * the disk. */
 static long ext4_fsync(struct file *f)
 {
     libos_lock(&ext4_lock);
     struct ext4_node *n = node_of(f);
     int r = !fs ? -EIO : 0;
-    if (!r && !read_only) {
-        if (n->file) {
-            r = err(ext2fs_file_flush(n->file));
-            if (!r)
-                r = err(ext2fs_write_inode(fs, n->ino, ext2fs_file_get_inode(n->file)));
-        }
+    if (!r && !read_only && ext4_journal_on()) {
+        if (n->file)
+            r = write_back_locked(n->ino, n->file);
+        r = settle_locked(r);
+    } else if (!r && !read_only) {
+        if (n->file)
+            r = write_back_locked(n->ino, n->file);
         /* The primary superblock and descriptors only: the backup copies
          * are brought up to date at the unmount. */
         fs->flags |= EXT2_FLAG_MASTER_SB_ONLY;
@@ -685,6 +764,7 @@ int ext4_mkdir(const char *path, uint32_t mode)
         inode.i_mode = (uint16_t)(LINUX_S_IFDIR | (mode & 07777 & ~vfs_umask_now()));
         r = err(ext2fs_write_inode(fs, ino, &inode));
     }
+    r = settle_locked(r);
     libos_unlock(&ext4_lock);
     return r;
 }
@@ -771,6 +851,7 @@ int ext4_unlink(const char *path, bool want_dir)
         r = dir_empty_locked(ino);
     if (!r)
         r = remove_locked(dir, name, ino);
+    r = settle_locked(r);
     libos_unlock(&ext4_lock);
     return r;
 }
@@ -808,8 +889,10 @@ static bool inside_locked(ext2_ino_t inner, ext2_ino_t outer)
     return true;
 }
 
-/* Not atomic yet (no journal): the new name is removed, then linked to the
- * old inode, then the old name is removed. */
+/* The new name is removed, then linked to the old inode, then the old name
+ * is removed: all in one transaction with the journal, so that after a
+ * power cut the new name holds the old file or the new one.  Without a
+ * journal this is not atomic. */
 int ext4_rename(const char *oldp, const char *newp)
 {
     libos_lock(&ext4_lock);
@@ -866,6 +949,7 @@ int ext4_rename(const char *oldp, const char *newp)
         }
     }
 out:
+    r = settle_locked(r);
     libos_unlock(&ext4_lock);
     return r;
 }
@@ -912,6 +996,7 @@ int ext4_set_meta(const char *path, int32_t mode, int64_t atime_ns, int64_t mtim
     int r = lookup_locked(path, &ino);
     if (!r)
         r = set_meta_locked(ino, mode, atime_ns, mtime_ns);
+    r = settle_locked(r);
     libos_unlock(&ext4_lock);
     return r;
 }
@@ -919,7 +1004,7 @@ int ext4_set_meta(const char *path, int32_t mode, int64_t atime_ns, int64_t mtim
 int ext4_file_set_meta(struct file *f, int32_t mode, int64_t atime_ns, int64_t mtime_ns)
 {
     libos_lock(&ext4_lock);
-    int r = fs ? set_meta_locked(node_of(f)->ino, mode, atime_ns, mtime_ns) : -EIO;
+    int r = settle_locked(fs ? set_meta_locked(node_of(f)->ino, mode, atime_ns, mtime_ns) : -EIO);
     libos_unlock(&ext4_lock);
     return r;
 }

@@ -15,6 +15,7 @@
  */
 #include "libos.h"
 #include "ext4_io.h"
+#include "ext4_journal.h"
 #include "events.h"
 #include "file.h"
 #include "kcall.h"
@@ -148,9 +149,7 @@ static errcode_t transfer(uint32_t op, uint64_t sector, uint32_t count)
     return op == FB_BLK_OP_READ ? EXT2_ET_SHORT_READ : EXT2_ET_SHORT_WRITE;
 }
 
-/* Bytes [off, off + len) of the disk (off a multiple of the sector size)
- * into buf or from it. */
-static errcode_t bytes_io(bool write, uint64_t off, uint8_t *buf, uint64_t len)
+long ext4_disk_bytes(bool write, uint64_t off, uint8_t *buf, uint64_t len)
 {
     while (len > 0) {
         uint32_t n = len < region_bytes ? (uint32_t)len : region_bytes;
@@ -186,14 +185,22 @@ static uint64_t count_bytes(io_channel ch, int count)
     return count < 0 ? (uint64_t)-(int64_t)count : (uint64_t)count * (uint64_t)ch->block_size;
 }
 
+/* While the journal layer holds writes (ext4_journal.h), reads and writes
+ * go through it. */
 static errcode_t io_read64(io_channel ch, unsigned long long block, int count, void *data)
 {
-    return bytes_io(false, block * (uint64_t)ch->block_size, data, count_bytes(ch, count));
+    uint64_t off = block * (uint64_t)ch->block_size, len = count_bytes(ch, count);
+    if (ext4_journal_on())
+        return ext4_journal_read(off, data, len);
+    return ext4_disk_bytes(false, off, data, len);
 }
 
 static errcode_t io_write64(io_channel ch, unsigned long long block, int count, const void *data)
 {
-    return bytes_io(true, block * (uint64_t)ch->block_size, (uint8_t *)data, count_bytes(ch, count));
+    uint64_t off = block * (uint64_t)ch->block_size, len = count_bytes(ch, count);
+    if (ext4_journal_on())
+        return ext4_journal_write(off, data, len);
+    return ext4_disk_bytes(true, off, (uint8_t *)data, len);
 }
 
 static errcode_t io_read(io_channel ch, unsigned long block, int count, void *data)
@@ -215,9 +222,12 @@ static errcode_t io_write_byte(io_channel ch, unsigned long offset, int count, c
     return EXT2_ET_UNIMPLEMENTED;        /* libext2fs falls back to whole blocks */
 }
 
+/* While the journal layer holds writes its commits flush: nothing here. */
 static errcode_t io_flush(io_channel ch)
 {
     (void)ch;
+    if (ext4_journal_on())
+        return 0;
     int r = ext4_disk_flush();
     return r == 0 || r == -EOPNOTSUPP ? 0 : EXT2_ET_SHORT_WRITE;
 }

@@ -24,6 +24,10 @@ bool ext4_disk_init(void);
 int ext4_disk_info(uint64_t *sectors, uint32_t *flags);
 /* A flush of the disk: 0, -EIO, or -EOPNOTSUPP (the device cannot). */
 int ext4_disk_flush(void);
+/* Bytes [off, off + len) of the disk (off a multiple of the sector size)
+ * into buf (write false) or from it, straight to the driver: 0 or a
+ * libext2fs error code. */
+long ext4_disk_bytes(bool write, uint64_t off, uint8_t *buf, uint64_t len);
 
 extern struct struct_io_manager *ext4_io_manager;
 

@@ -39,6 +39,8 @@
 
 #define SB_BYTES 1024u          /* the journal superblock's size (its checksum covers it) */
 #define SB_CHECKSUM 0xfcu       /* offset of s_checksum */
+#define SB_UUID 0x30u
+#define COMMIT_CSUM 16u         /* offset of a commit block's checksum */
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -63,6 +65,7 @@ struct log {
     uint32_t first, maxlen, incompat;
     size_t tag_bytes, tail;     /* bytes per tag; checksum tail of descriptor and revoke blocks */
     uint32_t nrevokes;
+    uint32_t csum_seed;         /* CRC-32C of the journal's UUID, with CSUM_V2/V3 */
 };
 
 enum pass { SCAN, REVOKES, REPLAY };
@@ -92,6 +95,19 @@ static bool next_tag(const struct log *l, const uint8_t *b, size_t *off, uint64_
     if (!(*flags & TAG_SAME_UUID))
         *off += 16;
     return true;
+}
+
+/* A commit block's own checksum (CSUM_V2/V3: the CRC-32C of the block with
+ * its checksum field zeroed, seeded with the UUID's); true without them. */
+static bool commit_sound(const struct log *l, uint8_t *b)
+{
+    if (!l->tail)
+        return true;
+    uint32_t want = be32(b + COMMIT_CSUM);
+    put_be32(b + COMMIT_CSUM, 0);
+    bool ok = ext2fs_crc32c_le(l->csum_seed, b, l->io->block_size) == want;
+    put_be32(b + COMMIT_CSUM, want);
+    return ok;
 }
 
 static bool revoked(const struct log *l, uint64_t blk, uint32_t seq)
@@ -164,6 +180,8 @@ static int walk(struct log *l, enum pass pass, uint32_t start, uint32_t seq0, ui
         pos = next_pos(l, pos);
         steps++;
         if (type == T_COMMIT) {
+            if (pass == SCAN && !commit_sound(l, io->buf))
+                break;          /* torn: this transaction and the rest do not count */
             seq++;
             if (pass == SCAN)
                 *end_seq = seq;
@@ -228,6 +246,7 @@ int jbd2_replay(const struct jbd2_io *io, struct jbd2_result *res)
         return -EINVAL;
     bool csum = (l.incompat & (F_CSUM_V2 | F_CSUM_V3)) != 0;
     l.tail = csum ? 4 : 0;
+    l.csum_seed = ext2fs_crc32c_le(~0u, sb + SB_UUID, 16);
     if (l.incompat & F_CSUM_V3)
         l.tag_bytes = 16;
     else
@@ -246,8 +265,13 @@ int jbd2_replay(const struct jbd2_io *io, struct jbd2_result *res)
 
 void jbd2_mark_empty(uint8_t *sb, uint32_t next_sequence)
 {
-    put_be32(sb + 24, next_sequence);
-    put_be32(sb + 28, 0);
+    jbd2_set_log_start(sb, 0, next_sequence);
+}
+
+void jbd2_set_log_start(uint8_t *sb, uint32_t start, uint32_t sequence)
+{
+    put_be32(sb + 24, sequence);
+    put_be32(sb + 28, start);
     if (be32(sb + 4) == T_SB_V2 && (be32(sb + 40) & (F_CSUM_V2 | F_CSUM_V3))) {
         put_be32(sb + SB_CHECKSUM, 0);
         put_be32(sb + SB_CHECKSUM, ext2fs_crc32c_le(~0u, sb, SB_BYTES));

@@ -12,9 +12,11 @@
  * The caller (ext4_fs.c) gives the journal's blocks by their logical number
  * inside the journal and writes the file system's blocks; this file knows
  * nothing of libext2fs, so that host tests and a fuzzer run it on memory.
- * Checksums of the log (CSUM_V2/V3) are not verified: a transaction counts
- * as committed when its commit block is there, which JBD2's ordering (a
- * flush before the commit block is written) makes safe.
+ * A transaction counts as committed when its commit block is there and,
+ * with CSUM_V2/V3, that block's own checksum is right (a commit block torn
+ * by a power cut ends the log, as in e2fsck); the descriptors' and block
+ * copies' checksums are not verified: JBD2's ordering (a flush before the
+ * commit block is written) makes a committed transaction's blocks whole.
  */
 #ifndef LIBOS_JBD2_REPLAY_H
 #define LIBOS_JBD2_REPLAY_H
@@ -56,5 +58,8 @@ int jbd2_replay(const struct jbd2_io *io, struct jbd2_result *res);
 /* The journal superblock in sb (block 0 of the journal, as read) made empty
  * (s_start 0) with the given next sequence. */
 void jbd2_mark_empty(uint8_t *sb, uint32_t next_sequence);
+/* The same with the log starting at block `start` with `sequence` (its
+ * checksum updated when the journal has CSUM_V2/V3): jbd2_write.c. */
+void jbd2_set_log_start(uint8_t *sb, uint32_t start, uint32_t sequence);
 
 #endif

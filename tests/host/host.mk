@@ -35,6 +35,7 @@ test_blk_SRCS := drivers/blk/blk_req.c
 test_ext4_crc_SRCS := libos/ext4_crc.c
 test_jbd2_replay_SRCS := libos/jbd2_replay.c libos/ext4_crc.c
 test_release_state_SRCS := libos/release_state.c
+test_jbd2_write_SRCS := libos/jbd2_write.c libos/jbd2_replay.c libos/ext4_crc.c
 test_netdev_SRCS := drivers/net/netdev.c drivers/virtio/virtq.c
 test_inflate_SRCS := kernel/inflate.c
 test_inflate_LDLIBS := -lz

@@ -7,6 +7,8 @@
  * (O_EXCL, ENOENT, ENOTEMPTY, EISDIR), fsyncs, and leaves a known set of
  * files behind.  Second boot: reads that set back.  Prints
  * `ext4: phase N`, `ext4: N passed, N failed` and exits 0 only if none failed.
+ * A disk holding /data/powercut runs the power-cut workload instead
+ * (ext4_powercut.c).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -20,6 +22,7 @@
 
 #define CHECK_NAME "ext4"
 #include "check.h"
+#include "ext4_powercut.h"
 
 /* Does directory dir list name?  1 or 0; -1 if it cannot be opened. */
 static int listed(const char *dir, const char *name)
@@ -201,6 +204,8 @@ static void phase2(void)
 int main(void)
 {
     struct stat st;
+    if (stat("/data/powercut", &st) == 0)
+        return powercut_run();          /* tests/storage/powercut.sh's workload instead */
     int phase = stat("/data/boot1", &st) == 0 ? 2 : 1;
     printf("ext4: phase %d\n", phase);
     if (phase == 1)

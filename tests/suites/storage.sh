@@ -12,6 +12,10 @@
 #   - the same program without a disk: libos says /data is not mounted,
 #     once, and /data does not exist;
 #   - a disk with no file system on it: libos says so, nothing is mounted;
+#   - power cuts (STORAGE_CUTS, 8 by default; tests/suites/powercut.sh makes
+#     200): QEMU killed while the image writes, fsyncs and renames over
+#     files; e2fsck -fn clean after the replay, every fsync'd write there,
+#     the renamed-over file whole, old or new (tests/storage/powercut.sh);
 #   - Erlang's `file` on /data (STORAGE_ERLANG=0 skips: it needs erts):
 #     an image writes files with file:write_file, file:open + append,
 #     file:rename, file:make_dir, powers off; a second boot reads them
@@ -102,6 +106,10 @@ check "zeroed disk: libos says there is no file system, nothing mounted" \
   eval 'has zero "^libos: ext4: the disk holds no ext2/3/4 file system we can open: /data is not mounted" &&
         has zero "FAIL line [0-9]*: stat(\"/data\", &st) == 0"'
 check "zeroed disk: the disk is left as it was (zeroes)" eval '[ "$(tr -d "\0" <"$work/zero.img" | wc -c)" = 0 ]'
+
+# ---- power cuts ----
+. tests/storage/powercut.sh
+powercut_cuts cuts "${STORAGE_CUTS:-8}"
 
 # ---- Erlang's file module ----
 if [ "${STORAGE_ERLANG:-1}" = 1 ]; then

@@ -1,0 +1,338 @@
+/*
+ * test_jbd2_write.c - libos/jbd2_write.c: transactions written into a
+ * journal in memory (tests/host/jbd2_build.h makes its superblock) and read
+ * back by our own replay (libos/jbd2_replay.c):
+ *   - each tag format (plain, 64-bit, CSUM_V2, CSUM_V3), an escaped block
+ *     (first word the JBD2 magic), a log that wraps around its end;
+ *   - a torn transaction (no commit block, or a commit block whose
+ *     checksum is wrong) is not applied;
+ *   - the power cut at every point of a run of transactions: what reaches
+ *     the medium is every write before the last flush and none, all or
+ *     every other of the writes after it; after the replay the file system
+ *     is exactly the state after some transaction, never older than the
+ *     last one whose commit returned;
+ *   - what cannot be written: a journal not empty, an unknown feature, a
+ *     transaction larger than half the log.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include "check.h"
+#include "jbd2_build.h"
+#include "../../libos/jbd2_replay.h"
+#include "../../libos/jbd2_write.h"
+
+#define FS_BLOCKS 64u
+#define MAX_OPS 400u
+#define TXNS 8u
+
+/* The medium: the journal and the file system's blocks. */
+struct disk {
+    uint8_t log[JB_BLOCKS][JB_BS];
+    uint8_t fs[FS_BLOCKS][JB_BS];
+};
+
+/* Every write and flush, in order, for the power cuts. */
+enum op_kind { OP_LOG, OP_FS, OP_FLUSH };
+struct op {
+    enum op_kind kind;
+    uint64_t where;
+    uint8_t data[JB_BS];
+};
+static struct op ops[MAX_OPS];
+static unsigned nops;
+static struct disk live;         /* every write applied at once */
+
+static int record(enum op_kind kind, uint64_t where, const uint8_t *buf)
+{
+    if (nops == MAX_OPS)
+        return -ENOSPC;
+    ops[nops].kind = kind;
+    ops[nops].where = where;
+    if (buf)
+        memcpy(ops[nops].data, buf, JB_BS);
+    nops++;
+    return 0;
+}
+
+static int write_log(void *ctx, uint32_t pos, const uint8_t *buf)
+{
+    (void)ctx;
+    if (pos >= JB_BLOCKS)
+        return -EIO;
+    memcpy(live.log[pos], buf, JB_BS);
+    return record(OP_LOG, pos, buf);
+}
+
+static int write_fs(void *ctx, uint64_t block, const uint8_t *buf)
+{
+    (void)ctx;
+    if (block >= FS_BLOCKS)
+        return -EIO;
+    memcpy(live.fs[block], buf, JB_BS);
+    return record(OP_FS, block, buf);
+}
+
+static int flush(void *ctx)
+{
+    (void)ctx;
+    return record(OP_FLUSH, 0, NULL);
+}
+
+static uint8_t sb[JB_BS], scratch[JB_BS];
+static const struct jbd2_wio wio = { .write_log = write_log, .write_fs = write_fs, .flush = flush,
+                                     .sb = sb, .scratch = scratch };
+
+/* A fresh journal (empty, sequence 5) with the given features; the writer on it. */
+static void start(struct jbd2_writer *w, uint32_t incompat)
+{
+    static struct jb j;
+    jb_init(&j, 0, 5, incompat);
+    for (unsigned i = 0; i < 16; i++)
+        j.log[0][48 + i] = (uint8_t)(0x10 + i);     /* a UUID, so that the seed is not trivial */
+    memset(&live, 0, sizeof live);
+    memcpy(live.log, j.log, sizeof live.log);
+    memcpy(sb, j.log[0], JB_BS);
+    nops = 0;
+    CHECK(jbd2_writer_open(w, sb, JB_BS, JB_BLOCKS) == 0);
+}
+
+/* ---- replay of a disk image ---- */
+static struct disk replayed;
+static uint8_t rbuf[JB_BS], rdata[JB_BS];
+static struct jbd2_revoke revokes[JBD2_MAX_REVOKES];
+
+static int read_log_r(void *ctx, uint64_t n, uint8_t *buf)
+{
+    (void)ctx;
+    if (n >= JB_BLOCKS)
+        return -EIO;
+    memcpy(buf, replayed.log[n], JB_BS);
+    return 0;
+}
+
+static int write_fs_r(void *ctx, uint64_t block, const uint8_t *buf)
+{
+    (void)ctx;
+    if (block >= FS_BLOCKS)
+        return -EIO;
+    memcpy(replayed.fs[block], buf, JB_BS);
+    return 0;
+}
+
+/* Replay `replayed` in place: jbd2_replay's result. */
+static int replay(struct jbd2_result *res)
+{
+    struct jbd2_io io = { .block_size = JB_BS, .journal_blocks = JB_BLOCKS, .fs_blocks = FS_BLOCKS,
+                          .read_log = read_log_r, .write_fs = write_fs_r, .buf = rbuf, .data = rdata,
+                          .revokes = revokes };
+    return jbd2_replay(&io, res);
+}
+
+/* ---- transactions ---- */
+static uint8_t bufs[16][JB_BS];
+static uint8_t *datas[16];
+static uint64_t homes[16];
+
+/* Transaction t: n blocks (home t*3 + 2*i mod FS_BLOCKS), each filled with
+ * a value of t and i; block 0 of transaction 1 starts with the magic. */
+static unsigned make_txn(unsigned t, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        homes[i] = (t * 3 + 2 * i) % FS_BLOCKS;
+        memset(bufs[i], (int)(t * 16 + i + 1), JB_BS);
+        if (t == 1 && i == 0)
+            jb_be32(bufs[i], JB_MAGIC);
+        datas[i] = bufs[i];
+    }
+    return n;
+}
+
+static void formats(void)
+{
+    static const uint32_t features[] = { 0, 0x1, 0x2, 0x2 | 0x8, 0x8, 0x10, 0x10 | 0x2 | 0x1 };
+    for (unsigned k = 0; k < sizeof features / sizeof features[0]; k++) {
+        struct jbd2_writer w;
+        start(&w, features[k]);
+        CHECK(jbd2_max_blocks(&w) == 13);   /* (31 / 2) - descriptor - commit */
+        struct disk want;
+        memset(&want, 0, sizeof want);
+        for (unsigned t = 0; t < TXNS; t++) {   /* 8 transactions of up to 6 blocks: the log wraps */
+            unsigned n = make_txn(t, 1 + t % 6);
+            CHECK(jbd2_commit(&w, &wio, n, homes, datas, 1000 + t) == 0);
+            for (unsigned i = 0; i < n; i++)
+                memcpy(want.fs[homes[i]], datas[i], JB_BS);
+        }
+        CHECK(memcmp(live.fs, want.fs, sizeof want.fs) == 0);
+        /* The homes lost (a power cut before any reached the medium): the replay restores the last. */
+        memcpy(replayed.log, live.log, sizeof live.log);
+        memset(replayed.fs, 0, sizeof replayed.fs);
+        struct jbd2_result res;
+        CHECK(replay(&res) == 0 && res.transactions == 1 && res.next_sequence == 5 + TXNS);
+        unsigned n = make_txn(TXNS - 1, 1 + (TXNS - 1) % 6);
+        for (unsigned i = 0; i < n; i++)
+            CHECK(memcmp(replayed.fs[homes[i]], datas[i], JB_BS) == 0);
+        /* The escaped block of transaction 1 comes back with its magic. */
+        start(&w, features[k]);
+        n = make_txn(1, 2);
+        CHECK(jbd2_commit(&w, &wio, n, homes, datas, 7) == 0);
+        memcpy(replayed.log, live.log, sizeof live.log);
+        memset(replayed.fs, 0, sizeof replayed.fs);
+        CHECK(replay(&res) == 0 && res.blocks == 2 && memcmp(replayed.fs[homes[0]], bufs[0], JB_BS) == 0);
+        CHECK(bufs[0][0] == 0xc0 && bufs[0][3] == 0x98);   /* the caller's block left as it was */
+        /* Closed: the journal is empty, nothing to replay. */
+        CHECK(jbd2_close(&w, &wio) == 0);
+        memcpy(replayed.log, live.log, sizeof live.log);
+        CHECK(replay(&res) == 0 && res.transactions == 0 && res.next_sequence == 6);
+    }
+}
+
+/* The last transaction's commit block missing or damaged: not applied.
+ * The superblock is set back to the first transaction, as a power cut
+ * before the second's superblock write reached the medium leaves it. */
+static void torn(void)
+{
+    static const uint32_t features[] = { 0, 0x10, 0x8 | 0x2 };
+    for (unsigned k = 0; k < 3; k++) {
+        for (unsigned damage = 0; damage < (features[k] ? 2u : 1u); damage++) {
+            struct jbd2_writer w;
+            start(&w, features[k]);
+            unsigned n = make_txn(0, 3);
+            CHECK(jbd2_commit(&w, &wio, n, homes, datas, 1) == 0);
+            n = make_txn(2, 4);
+            CHECK(jbd2_commit(&w, &wio, n, homes, datas, 2) == 0);
+            uint32_t second_commit = w.head - 1;
+            memcpy(replayed.log, live.log, sizeof live.log);
+            memset(replayed.fs, 0, sizeof replayed.fs);
+            if (damage)
+                replayed.log[second_commit][100] ^= 1;      /* torn inside */
+            else
+                memset(replayed.log[second_commit], 0, JB_BS);  /* never written */
+            jbd2_set_log_start(replayed.log[0], 1, 5);
+            struct jbd2_result res;
+            CHECK(replay(&res) == 0 && res.transactions == 1 && res.blocks == 3 && res.next_sequence == 6);
+            CHECK(replayed.fs[homes[0]][0] == 0);           /* block 6: only the second wrote it */
+            make_txn(0, 3);
+            CHECK(memcmp(replayed.fs[homes[0]], bufs[0], JB_BS) == 0);
+        }
+    }
+}
+
+/* ---- power cuts ---- */
+static struct disk states[TXNS + 1];   /* the file system after each transaction */
+
+/* The medium after a cut before op `cut`: every op before the last flush,
+ * and of the later ones none (mode 0), all (1) or every other (2). */
+static void medium_at(unsigned cut, unsigned mode, const struct disk *before)
+{
+    unsigned last_flush = 0;
+    for (unsigned i = 0; i < cut; i++)
+        if (ops[i].kind == OP_FLUSH)
+            last_flush = i + 1;
+    replayed = *before;
+    for (unsigned i = 0; i < cut; i++) {
+        if (ops[i].kind == OP_FLUSH)
+            continue;
+        if (i >= last_flush && (mode == 0 || (mode == 2 && (i - last_flush) % 2)))
+            continue;
+        if (ops[i].kind == OP_LOG)
+            memcpy(replayed.log[ops[i].where], ops[i].data, JB_BS);
+        else
+            memcpy(replayed.fs[ops[i].where], ops[i].data, JB_BS);
+    }
+}
+
+static void power_cuts(uint32_t incompat)
+{
+    struct jbd2_writer w;
+    start(&w, incompat);
+    struct disk before = live;
+    memset(&states[0], 0, sizeof states[0]);
+    unsigned done_at[TXNS];            /* ops recorded when transaction t returned */
+    for (unsigned t = 0; t < TXNS; t++) {
+        unsigned n = make_txn(t, 1 + (t * 5) % 13);     /* up to the largest transaction */
+        CHECK(jbd2_commit(&w, &wio, n, homes, datas, t) == 0);
+        done_at[t] = nops;
+        states[t + 1] = states[t];
+        for (unsigned i = 0; i < n; i++)
+            memcpy(states[t + 1].fs[homes[i]], datas[i], JB_BS);
+    }
+    CHECK(jbd2_close(&w, &wio) == 0);
+    unsigned bad = 0, cuts = 0;
+    for (unsigned cut = 0; cut <= nops; cut++) {
+        for (unsigned mode = 0; mode < 3; mode++) {
+            medium_at(cut, mode, &before);
+            struct jbd2_result res;
+            if (replay(&res) != 0) {
+                bad++;
+                continue;
+            }
+            unsigned durable = 0;       /* transactions whose commit returned before the cut */
+            while (durable < TXNS && done_at[durable] <= cut)
+                durable++;
+            bool found = false;
+            for (unsigned s = durable; s <= TXNS && !found; s++)
+                found = memcmp(replayed.fs, states[s].fs, sizeof replayed.fs) == 0;
+            bad += !found;
+            cuts++;
+        }
+    }
+    if (!CHECK(bad == 0 && cuts == 3 * (nops + 1)))
+        printf("    features %#x: %u of %u cuts left a state that no transaction made\n", incompat, bad, cuts);
+}
+
+static void refused(void)
+{
+    struct jbd2_writer w;
+    static struct jb j;
+    jb_init(&j, 3, 5, 0);                   /* not empty: replay first */
+    CHECK(jbd2_writer_open(&w, j.log[0], JB_BS, JB_BLOCKS) == -EINVAL);
+    jb_init(&j, 0, 5, 0x20);                /* fast commits */
+    CHECK(jbd2_writer_open(&w, j.log[0], JB_BS, JB_BLOCKS) == -EINVAL);
+    jb_init(&j, 0, 5, 0);
+    CHECK(jbd2_writer_open(&w, j.log[0], 4096, JB_BLOCKS) == -EINVAL);
+    CHECK(jbd2_writer_open(&w, j.log[0], JB_BS, JB_BLOCKS - 1) == -EINVAL);
+    j.log[0][3] = 0;
+    CHECK(jbd2_writer_open(&w, j.log[0], JB_BS, JB_BLOCKS) == -EINVAL);
+    start(&w, 0);
+    static uint8_t big[14][JB_BS];
+    uint8_t *many[14];
+    uint64_t where[14];
+    for (unsigned i = 0; i < 14; i++) {
+        many[i] = big[i];
+        where[i] = i;
+    }
+    CHECK(jbd2_commit(&w, &wio, 14, where, many, 0) == -EINVAL && nops == 0);
+    where[0] = 1ull << 32;                  /* a 64-bit block number without the 64-bit feature */
+    CHECK(jbd2_commit(&w, &wio, 1, where, many, 0) == -EINVAL && nops == 0);
+}
+
+/* CSUM_V3 turned on in an empty journal: written and replayed with it. */
+static void enable_csum(void)
+{
+    static struct jb j;
+    jb_init(&j, 0, 9, 0x1);
+    CHECK(jbd2_enable_csum_v3(j.log[0], true));
+    CHECK(!jbd2_enable_csum_v3(j.log[0], true));     /* already on */
+    CHECK(j.log[0][43] == (0x1 | 0x2 | 0x10) && j.log[0][0x50] == 4);
+    uint32_t want = (uint32_t)j.log[0][0xfc] << 24 | (uint32_t)j.log[0][0xfd] << 16 |
+                    (uint32_t)j.log[0][0xfe] << 8 | j.log[0][0xff];
+    memset(j.log[0] + 0xfc, 0, 4);
+    CHECK(jb_crc32c(~0u, j.log[0], 1024) == want);
+    struct jbd2_writer w;
+    memcpy(sb, j.log[0], JB_BS);
+    CHECK(jbd2_writer_open(&w, sb, JB_BS, JB_BLOCKS) == 0 && w.incompat == (0x1 | 0x2 | 0x10));
+    jb_init(&j, 4, 9, 0);                   /* not empty: left alone */
+    CHECK(!jbd2_enable_csum_v3(j.log[0], false) && j.log[0][43] == 0);
+}
+
+int main(void)
+{
+    enable_csum();
+    formats();
+    torn();
+    power_cuts(0);
+    power_cuts(0x10 | 0x2);
+    power_cuts(0x8);
+    refused();
+    return check_report("test_jbd2_write");
+}
