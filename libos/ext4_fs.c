@@ -147,6 +147,15 @@ bool ext4_mount(void)
                    "/data is not mounted\n");
         return false;
     }
+    /* As Linux refuses it: its bitmaps alone could take all our memory, and
+     * blocks past the disk's end cannot be written. */
+    if (ext2fs_blocks_count(fs->super) > sectors * 512 / fs->blocksize) {
+        ext2fs_free(fs);
+        fs = NULL;
+        libos_unlock(&ext4_lock);
+        libos_puts("libos: ext4: the file system is larger than the disk: /data is not mounted\n");
+        return false;
+    }
     if (ext2fs_has_feature_journal_needs_recovery(fs->super) && !read_only) {
         uint32_t transactions = 0, blocks = 0;
         int rr = ext4_recover(fs, &transactions, &blocks);

@@ -106,6 +106,12 @@ check "zeroed disk: libos says there is no file system, nothing mounted" \
   eval 'has zero "^libos: ext4: the disk holds no ext2/3/4 file system we can open: /data is not mounted" &&
         has zero "FAIL line [0-9]*: stat(\"/data\", &st) == 0"'
 check "zeroed disk: the disk is left as it was (zeroes)" eval '[ "$(tr -d "\0" <"$work/zero.img" | wc -c)" = 0 ]'
+tools/freebeam disk --size 16M --ext4 "$work/cut.img" >/dev/null 2>&1 && truncate -s 8M "$work/cut.img"
+cp "$work/cut.img" "$work/cut.orig"
+boot cut "$img" --disk "$work/cut.img"
+check "a file system larger than its disk: libos refuses it, nothing mounted, nothing written" \
+  eval 'has cut "^libos: ext4: the file system is larger than the disk: /data is not mounted$" &&
+        has cut "FAIL line [0-9]*: stat(\"/data\", &st) == 0" && cmp -s "$work/cut.img" "$work/cut.orig"'
 
 # ---- power cuts ----
 . tests/storage/powercut.sh
