@@ -2,7 +2,8 @@
 # run.sh - issue 13's network figures (README.md here): guest instructions
 # per unit of network work, on freebeam (build/images/netb.img) and on the
 # Linux+BEAM peer of bench/beam-vs-linux (same QEMU, a virtio-net device on
-# QEMU's user network), both under the deterministic flags.  The host's
+# QEMU's user network), both under the deterministic flags but for
+# -icount sleep=on (README.md, "Idle time").  The host's
 # node (netb_host.erl) drives each guest through port forwards and prints
 # the guest's counts; this script prints
 #   tcp_echo_insns_per_kb freebeam=F linux=L linux/freebeam=R
@@ -14,7 +15,8 @@
 #      SIDES="freebeam linux" (the sides to boot; the others' figures are
 #      taken from their last logs), PHASES=tcp,http,dist (the workloads),
 #      NETB_IMG (another freebeam image of the same system, e.g. one with
-#      the profiling kernel: README.md, "Profile")
+#      the profiling kernel: README.md, "Profile"), NETB_SLEEP=off (keep
+#      the det flags' -icount sleep=off)
 set -u
 cd "$(dirname "$0")/../.."
 N=build/bench/net
