@@ -59,16 +59,16 @@ $PEER derive net bench/net/peer-init.sh "$X/mods/.:/lib/modules/" "$inets:/usr/l
   "$N/netb:/bench/" >&2 || fail "cannot derive the peer's initramfs"
 
 # ---- one side: boot it with three forwards, drive it from the host's node ----
-free_ports() {  # three free TCP ports on 127.0.0.1 and one on 127.0.0.2
+free_ports() {  # two free TCP ports on 127.0.0.1 and one on 127.0.0.2
   python3 -c 'import socket
 ss = []
-for a in ["127.0.0.1"] * 3 + ["127.0.0.2"]:
+for a in ["127.0.0.1"] * 2 + ["127.0.0.2"]:
     s = socket.socket(); s.bind((a, 0)); ss.append(s)
 print(" ".join(str(s.getsockname()[1]) for s in ss))'
 }
 side() {  # side NAME: $L/NAME.log (console), $L/NAME.host (the host's node)
-  local name=$1 echo http spare dist fwd guest rc
-  read -r echo http spare dist < <(free_ports)
+  local name=$1 echo http dist fwd guest rc
+  read -r echo http dist < <(free_ports)
   fwd="hostfwd=tcp:127.0.0.1:$echo-:7000,hostfwd=tcp:127.0.0.1:$http-:8080,hostfwd=tcp:127.0.0.2:$dist-:4370"
   if [ "$name" = freebeam ]; then
     tools/freebeam run --det "$IMG" --timeout "$T" --hostfwd "tcp:$echo-:7000" \
