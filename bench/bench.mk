@@ -47,3 +47,6 @@ $(B)/images/bvl-idle.img $(B)/images/bvl-probe.img: $(B)/images/bvl-%.img: bench
 
 # ---- crypto, asn1, public_key, ssl against Linux+BEAM with Debian's OpenSSL (bench/crypto/) ----
 -include bench/crypto.mk
+
+# ---- the network: gen_tcp, inets and distribution against Linux+BEAM (bench/net/) ----
+-include bench/net.mk

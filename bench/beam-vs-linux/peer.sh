@@ -11,6 +11,7 @@
 #   peer.sh boot INITRD MEM_MB APPEND...
 #                             boot the kernel with INITRD (peer, bvl or a derived NAME)
 #                             and -m MEM_MB, deterministic flags; the console on stdout
+#                             (env PEER_QEMU_ARGS: more QEMU arguments, e.g. a NIC)
 #
 # Under build/bench-peer/ (shared with bench/libos/linux.sh, which fetches the kernel):
 #   debs/            the peer's armhf packages, fetched once with apt-get download
@@ -95,12 +96,14 @@ boot() {
   [ -s "$initrd" ] || { echo "peer.sh: no initramfs $initrd (prepare, or derive $which)" >&2; exit 2; }
   # The peer's det mode (its REPORT.md) plus -nic none, as bench/libos/linux.sh
   # and tools/freebeam run have (QEMU needs a ROM for the default NIC that
-  # this host lacks).
+  # this host lacks).  PEER_QEMU_ARGS: more QEMU arguments, split on
+  # spaces (bench/net gives the peer a virtio-net device with it).
+  # shellcheck disable=SC2086
   exec timeout --kill-after=5 "${TIMEOUT:-300}" \
     qemu-system-arm -M virt,dtb-randomness=off -cpu cortex-a15 -m "${mem}M" -nographic -no-reboot -nic none \
       -kernel "$W/peer/out/vmlinuz" -initrd "$initrd" \
       -rtc base=2020-01-01T00:00:00,clock=vm -icount shift=0,sleep=off \
-      -append "console=ttyAMA0 quiet panic=-1 $*" </dev/null
+      ${PEER_QEMU_ARGS:-} -append "console=ttyAMA0 quiet panic=-1 $*" </dev/null
 }
 
 case ${1:-} in
