@@ -10,7 +10,9 @@
 
 LIBFBPD := $(B)/libfbpd/libfbpd.a
 LIBFBPD_SRCS := $(wildcard libfbpd/*.c libfbpd/*.S)
-LIBFBPD_OBJS := $(patsubst libfbpd/%,$(B)/libfbpd/%.o,$(LIBFBPD_SRCS))
+# memcpy and the other routines gcc may call: the kernel's (kernel/lib.c,
+# word and halfword copies, tested on the host by test_lib), one copy for both.
+LIBFBPD_OBJS := $(patsubst libfbpd/%,$(B)/libfbpd/%.o,$(LIBFBPD_SRCS)) $(B)/libfbpd/kernel-lib.c.o
 
 # -fomit-frame-pointer: r7 carries the system call number (libfbpd/svc.h).
 # -fno-tree-loop-distribute-patterns: memcpy must not become a call to memcpy.
@@ -28,6 +30,12 @@ $(LIBFBPD): $(LIBFBPD_OBJS)
 $(B)/libfbpd/%.c.o: libfbpd/%.c
 	@mkdir -p $(@D)
 	$(TCC) $(LIBFBPD_CFLAGS) -MMD -MP -c -o $@ $<
+
+# -mno-unaligned-access, as for the kernel: gcc would merge the halfword
+# copies into unaligned words, which fault on device memory.
+$(B)/libfbpd/kernel-lib.c.o: kernel/lib.c
+	@mkdir -p $(@D)
+	$(TCC) $(LIBFBPD_CFLAGS) -mno-unaligned-access -MMD -MP -c -o $@ $<
 
 $(B)/libfbpd/%.S.o: libfbpd/%.S
 	@mkdir -p $(@D)
