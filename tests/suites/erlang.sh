@@ -66,7 +66,9 @@ init_per_suite(Config) -> [{fb, 42} | Config].
 end_per_suite(_Config) -> ok.
 data_case(Config) ->
     42 = ?config(fb, Config),
-    {ok, <<"freebeam data\n">>} = file:read_file(filename:join(?config(data_dir, Config), "hello.txt")).
+    {ok, <<"freebeam data\n">>} = file:read_file(filename:join(?config(data_dir, Config), "hello.txt")),
+    %% writable, as on Linux (OTP's suites write there)
+    ok = file:write_file(filename:join(?config(data_dir, Config), "new.txt"), <<"w">>).
 priv_case(Config) ->
     F = filename:join(?config(priv_dir, Config), "x"),
     ok = file:write_file(F, <<"y">>),
