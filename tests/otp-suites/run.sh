@@ -110,8 +110,12 @@ for s in "${wanted[@]}"; do
   fb=skipped lx=skipped
   if [ "$only" != linux ]; then
     # With crypto, as the host's OTP has it: beam_lib_SUITE's encrypted
-    # debug info and rand_SUITE's crypto cases skip without it.
-    "$ROOT/tools/freebeam" test-image --timeout "$timeout" --apps crypto "${features[@]}" "${helpers[@]}" \
+    # debug info and rand_SUITE's crypto cases skip without it.  1 GiB of
+    # RAM (some cases build terms of 100 MB; the host has gigabytes), and
+    # timetraps 4 times as long: QEMU emulates the ARM board several times
+    # slower than the host runs its own BEAM.
+    "$ROOT/tools/freebeam" test-image --timeout "$timeout" --mem 1024 --env FB_CT_TIMETRAP_FACTOR=4 \
+      --apps crypto "${features[@]}" "${helpers[@]}" \
       "$W/ebin/$s.beam" \
       >"$W/logs/$s.freebeam.log" 2>&1 </dev/null
     fb=$(verdict $? "$W/logs/$s.freebeam.log")

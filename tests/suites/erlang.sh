@@ -90,13 +90,14 @@ cat >"$gen/otp/fb_otp_SUITE.erl" <<'EOF'
 suite() -> [{timetrap, {minutes, 1}}].
 all() -> [helper_case, timetrap_case].
 helper_case(Config) -> {ok, <<"otp data\n">>} = fb_otp_helper:read(Config, "in.txt").
-timetrap_case(_Config) -> ct:timetrap({seconds, 30}), ok.
+%% FB_CT_TIMETRAP_FACTOR=2: 30 s become 60 s
+timetrap_case(_Config) -> ct:timetrap({seconds, 30}), {60000, _} = ct:get_timetrap_info(), ok.
 EOF
-run out rc --timeout 120 --erl-arg -fb_flag --erl-arg yes "$gen/fb_ct_SUITE.erl" --helper "$gen/otp/fb_otp_helper.erl" "$gen/otp/fb_otp_SUITE.erl"
+run out rc --timeout 120 --erl-arg -fb_flag --erl-arg yes --env FB_CT_TIMETRAP_FACTOR=2 "$gen/fb_ct_SUITE.erl" --helper "$gen/otp/fb_otp_helper.erl" "$gen/otp/fb_otp_SUITE.erl"
 [ "$rc" -eq 0 ] && grep -q '^fb_test: fb_ct_SUITE: 3 passed, 0 failed, 1 skipped$' <<<"$out" &&
   ok "Common Test suite (a writable data directory, --erl-arg): 3 passed, 0 failed, 1 skipped, status 0" || bad "Common Test suite: status $rc"
 grep -q '^fb_test: fb_otp_SUITE: 2 passed, 0 failed, 0 skipped$' <<<"$out" &&
-  ok "OTP-style suite with a data directory and a --helper module: 2 passed" ||
+  ok "OTP-style suite with a data directory, a --helper module and FB_CT_TIMETRAP_FACTOR: 2 passed" ||
   bad "OTP-style suite with a --helper module: not 2 passed"
 grep -q 'fb_otp_helper$' <<<"$out" && bad "--helper: fb_otp_helper was run as a test module" ||
   ok "--helper: the helper module is not run as a test module"

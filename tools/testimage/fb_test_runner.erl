@@ -109,7 +109,7 @@ run_item(ct, Suite) ->
     ok = filelib:ensure_dir(filename:join(LogDir, "x")),
     Dir = writable_suite_dir(Suite),
     Opts = [{suite, Suite}, {dir, Dir}, {auto_compile, false},
-            {logdir, LogDir}, {verbosity, 0}],
+            {logdir, LogDir}, {verbosity, 0}, {multiply_timetraps, timetrap_factor()}],
     case ct:run_test(Opts) of
         {Ok, Failed, {UserSkipped, AutoSkipped}} ->
             {Ok, Failed + AutoSkipped, UserSkipped};
@@ -126,6 +126,16 @@ run_item(exunit, Mod) ->
         Other ->
             io:format("fb_test: ExUnit.run([~s]): ~p~n", [Mod, Other]),
             {0, 1, 0}
+    end.
+
+%% Common Test's timetraps multiplied by FB_CT_TIMETRAP_FACTOR (a positive
+%% integer, default 1): under QEMU's emulation a case takes several times
+%% the wall time it takes on the host, which OTP's suites' timetraps, sized
+%% for the host, do not allow.
+timetrap_factor() ->
+    case string:to_integer(os:getenv("FB_CT_TIMETRAP_FACTOR", "1")) of
+        {N, []} when N >= 1 -> N;
+        _ -> 1
     end.
 
 %% The directory the suite runs from, where Common Test finds its data
