@@ -74,6 +74,10 @@ for f in "$W"/ebin/*.beam; do
   case $f in *_SUITE.beam) ;; *) helpers+=(--helper "$f") ;; esac
 done
 
+# Both sides allow OTP 25's `maybe` (erl_eval_SUITE is compiled with it and
+# does not load otherwise).
+features=(--erl-arg -enable-feature --erl-arg maybe_expr)
+
 # The runner, for the host side; its logs under $W, not /tmp.
 mkdir -p "$W/runner" && erlc -o "$W/runner" "$ROOT/tools/testimage/fb_test_runner.erl" || exit 1
 
@@ -105,7 +109,16 @@ for s in "${wanted[@]}"; do
   [ -f "$W/ebin/$s.beam" ] || { echo "$me: no suite $s" >&2; exit 2; }
   fb=skipped lx=skipped
   if [ "$only" != linux ]; then
-    "$ROOT/tools/freebeam" test-image --timeout "$timeout" "${helpers[@]}" "$W/ebin/$s.beam" \
+    # With crypto, inets and runtime_tools, as the host's OTP has them
+    # (beam_lib_SUITE's encrypted debug info and rand_SUITE's crypto cases
+    # skip without crypto; uri_string_SUITE calls inets's http_uri,
+    # ms_transform_SUITE runtime_tools's dbg).  1 GiB of RAM (some cases
+    # build terms of 100 MB; the host has gigabytes), and timetraps 4 times
+    # as long: QEMU emulates the ARM board several times slower than the
+    # host runs its own BEAM.
+    "$ROOT/tools/freebeam" test-image --timeout "$timeout" --mem 1024 --env FB_CT_TIMETRAP_FACTOR=4 \
+      --apps crypto,inets,runtime_tools "${features[@]}" "${helpers[@]}" \
+      "$W/ebin/$s.beam" \
       >"$W/logs/$s.freebeam.log" 2>&1 </dev/null
     fb=$(verdict $? "$W/logs/$s.freebeam.log")
     # libos's ENOSYS lines: calls erts reached that libos does not serve.
@@ -118,7 +131,7 @@ for s in "${wanted[@]}"; do
     rm -rf "$run" && mkdir -p "$run/ct_logs" || exit 1
     printf '{ct, %s}.\n' "$s" >"$run/plan.eterm"
     (cd "$run" && FB_CT_LOGDIR="$run/ct_logs" timeout -k 10 "$timeout" \
-       erl -noshell -pa "$W/ebin" -pa "$W/runner" -eval "fb_test_runner:main(\"$run/plan.eterm\", 1).") \
+       erl -enable-feature maybe_expr -noshell -pa "$W/ebin" -pa "$W/runner" -eval "fb_test_runner:main(\"$run/plan.eterm\", 1).") \
       >"$W/logs/$s.linux.log" 2>&1 </dev/null
     lx=$(verdict $? "$W/logs/$s.linux.log")
   fi

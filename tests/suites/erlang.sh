@@ -60,17 +60,20 @@ echo "freebeam data" >"$gen/fb_ct_SUITE_data/hello.txt"
 cat >"$gen/fb_ct_SUITE.erl" <<'EOF'
 -module(fb_ct_SUITE).
 -include_lib("common_test/include/ct.hrl").
--export([all/0, init_per_suite/1, end_per_suite/1, data_case/1, priv_case/1, skip_case/1]).
-all() -> [data_case, priv_case, skip_case].
+-export([all/0, init_per_suite/1, end_per_suite/1, data_case/1, priv_case/1, arg_case/1, skip_case/1]).
+all() -> [data_case, priv_case, arg_case, skip_case].
 init_per_suite(Config) -> [{fb, 42} | Config].
 end_per_suite(_Config) -> ok.
 data_case(Config) ->
     42 = ?config(fb, Config),
-    {ok, <<"freebeam data\n">>} = file:read_file(filename:join(?config(data_dir, Config), "hello.txt")).
+    {ok, <<"freebeam data\n">>} = file:read_file(filename:join(?config(data_dir, Config), "hello.txt")),
+    %% writable, as on Linux (OTP's suites write there)
+    ok = file:write_file(filename:join(?config(data_dir, Config), "new.txt"), <<"w">>).
 priv_case(Config) ->
     F = filename:join(?config(priv_dir, Config), "x"),
     ok = file:write_file(F, <<"y">>),
     {ok, <<"y">>} = file:read_file(F).
+arg_case(_Config) -> {ok, [["yes"]]} = init:get_argument(fb_flag).    % --erl-arg
 skip_case(_Config) -> {skip, "on purpose"}.
 EOF
 mkdir -p "$gen/otp/fb_otp_SUITE_data"
@@ -87,18 +90,19 @@ cat >"$gen/otp/fb_otp_SUITE.erl" <<'EOF'
 suite() -> [{timetrap, {minutes, 1}}].
 all() -> [helper_case, timetrap_case].
 helper_case(Config) -> {ok, <<"otp data\n">>} = fb_otp_helper:read(Config, "in.txt").
-timetrap_case(_Config) -> ct:timetrap({seconds, 30}), ok.
+%% FB_CT_TIMETRAP_FACTOR=2: 30 s become 60 s
+timetrap_case(_Config) -> ct:timetrap({seconds, 30}), {60000, _} = ct:get_timetrap_info(), ok.
 EOF
-run out rc --timeout 120 "$gen/fb_ct_SUITE.erl" --helper "$gen/otp/fb_otp_helper.erl" "$gen/otp/fb_otp_SUITE.erl"
-[ "$rc" -eq 0 ] && grep -q '^fb_test: fb_ct_SUITE: 2 passed, 0 failed, 1 skipped$' <<<"$out" &&
-  ok "Common Test suite: 2 passed, 0 failed, 1 skipped, status 0" || bad "Common Test suite: status $rc"
+run out rc --timeout 120 --erl-arg -fb_flag --erl-arg yes --env FB_CT_TIMETRAP_FACTOR=2 "$gen/fb_ct_SUITE.erl" --helper "$gen/otp/fb_otp_helper.erl" "$gen/otp/fb_otp_SUITE.erl"
+[ "$rc" -eq 0 ] && grep -q '^fb_test: fb_ct_SUITE: 3 passed, 0 failed, 1 skipped$' <<<"$out" &&
+  ok "Common Test suite (a writable data directory, --erl-arg): 3 passed, 0 failed, 1 skipped, status 0" || bad "Common Test suite: status $rc"
 grep -q '^fb_test: fb_otp_SUITE: 2 passed, 0 failed, 0 skipped$' <<<"$out" &&
-  ok "OTP-style suite with a data directory and a --helper module: 2 passed" ||
+  ok "OTP-style suite with a data directory, a --helper module and FB_CT_TIMETRAP_FACTOR: 2 passed" ||
   bad "OTP-style suite with a --helper module: not 2 passed"
 grep -q 'fb_otp_helper$' <<<"$out" && bad "--helper: fb_otp_helper was run as a test module" ||
   ok "--helper: the helper module is not run as a test module"
-[ "$(grep . <<<"$out" | tail -n 1)" = "4 passed, 0 failed, 1 skipped" ] &&
-  ok "Common Test: last line '4 passed, 0 failed, 1 skipped'" || bad "Common Test: wrong last line"
+[ "$(grep . <<<"$out" | tail -n 1)" = "5 passed, 0 failed, 1 skipped" ] &&
+  ok "Common Test: last line '5 passed, 0 failed, 1 skipped'" || bad "Common Test: wrong last line"
 
 # ---- modules that take the VM down: reported as crashed, the others still count ----
 # In plan order: a passing module, one that exhausts memory, one that halts

@@ -33,6 +33,8 @@
 -module(fb_test_runner).
 -behaviour(eunit_listener).
 
+-include_lib("kernel/include/file.hrl").
+
 -export([main/1, main/2]).
 -export([start/1, init/1, handle_begin/3, handle_end/3, handle_cancel/3, terminate/2]).
 
@@ -105,8 +107,9 @@ run_item(eunit, Mod) ->
 run_item(ct, Suite) ->
     LogDir = ct_logdir(),
     ok = filelib:ensure_dir(filename:join(LogDir, "x")),
-    Opts = [{suite, Suite}, {dir, filename:dirname(code:which(Suite))}, {auto_compile, false},
-            {logdir, LogDir}, {verbosity, 0}],
+    Dir = writable_suite_dir(Suite),
+    Opts = [{suite, Suite}, {dir, Dir}, {auto_compile, false},
+            {logdir, LogDir}, {verbosity, 0}, {multiply_timetraps, timetrap_factor()}],
     case ct:run_test(Opts) of
         {Ok, Failed, {UserSkipped, AutoSkipped}} ->
             {Ok, Failed + AutoSkipped, UserSkipped};
@@ -124,6 +127,65 @@ run_item(exunit, Mod) ->
             io:format("fb_test: ExUnit.run([~s]): ~p~n", [Mod, Other]),
             {0, 1, 0}
     end.
+
+%% Common Test's timetraps multiplied by FB_CT_TIMETRAP_FACTOR (a positive
+%% integer, default 1): under QEMU's emulation a case takes several times
+%% the wall time it takes on the host, which OTP's suites' timetraps, sized
+%% for the host, do not allow.
+timetrap_factor() ->
+    case string:to_integer(os:getenv("FB_CT_TIMETRAP_FACTOR", "1")) of
+        {N, []} when N >= 1 -> N;
+        _ -> 1
+    end.
+
+%% The directory the suite runs from, where Common Test finds its data
+%% directory (Suite_data next to its .beam).  In the image that is the
+%% read-only archive, where a case that writes into its data directory (as
+%% OTP's own suites do, and as they may on Linux) gets erofs; so a suite
+%% whose directory is read-only is copied, .beam and data directory, to
+%% tmpfs and loaded from there.  A writable directory (the host side of
+%% `make otp-suites`) is used as it is.
+writable_suite_dir(Suite) ->
+    Beam = code:which(Suite),
+    Dir = filename:dirname(Beam),
+    case file:read_file_info(Dir) of
+        {ok, #file_info{access = read_write}} -> Dir;
+        _ -> copy_suite(Suite, Beam, filename:join([tmp_dir(), "fb_test", Suite]))
+    end.
+
+tmp_dir() ->
+    filename:dirname(ct_logdir()).
+
+copy_suite(Suite, Beam, To) ->
+    ok = filelib:ensure_dir(filename:join(To, "x")),
+    Data = atom_to_list(Suite) ++ "_data",
+    From = filename:join(filename:dirname(Beam), Data),
+    case filelib:is_dir(From) of
+        true -> ok = copy_tree(From, filename:join(To, Data));
+        false -> ok
+    end,
+    Copy = filename:join(To, filename:basename(Beam)),
+    {ok, _} = file:copy(Beam, Copy),
+    code:purge(Suite),
+    {module, Suite} = code:load_abs(filename:rootname(Copy)),
+    To.
+
+%% Copies a directory tree, keeping each file's mode (a script in a data
+%% directory stays executable).
+copy_tree(From, To) ->
+    ok = filelib:ensure_dir(filename:join(To, "x")),
+    {ok, Names} = file:list_dir(From),
+    lists:foreach(fun(Name) ->
+                          F = filename:join(From, Name),
+                          T = filename:join(To, Name),
+                          case filelib:is_dir(F) of
+                              true -> ok = copy_tree(F, T);
+                              false ->
+                                  {ok, _} = file:copy(F, T),
+                                  {ok, #file_info{mode = Mode}} = file:read_file_info(F),
+                                  ok = file:change_mode(T, Mode)
+                          end
+                  end, Names).
 
 %% The module's tests as EUnit finds them (exported, arity 0: `*_test` a
 %% test, `*_test_` a generator), each simple test with a timeout of 300 s

@@ -2,8 +2,8 @@
 # tools/testimage/test-image.sh - `tools/freebeam test-image`: run EUnit test
 # modules and Common Test suites inside a freebeam image (docs/erlang-tests.md).
 #
-#   test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... [--helper FILE]...
-#              [--apps APP,...]... [--system FILE]... [--search DIR]... [--net] [--hostfwd RULE]...
+#   test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... [--erl-arg ARG]...
+#              [--helper FILE]... [--apps APP,...]... [--system FILE]... [--search DIR]... [--net] [--hostfwd RULE]...
 #              MODULE_OR_SUITE...
 #
 # Each argument is an Erlang source file (or an already compiled .beam): a
@@ -22,6 +22,8 @@
 # takes the VM down (out of memory, an abort, a halt) is reported as crashed
 # with erts's last words and counted as one failure, and the image boots
 # again for the modules after it; then the totals are ours (1 as status).
+# --erl-arg ARG is one more argument of erl's command line for init (such
+# as `-enable-feature maybe_expr`), placed before the runner's -eval.
 # --helper FILE compiles a module the tests use (an OTP test directory's
 # helpers) into the same ebin without running it.  --apps APP,... puts more
 # of the host's OTP applications into the image (crypto, asn1, public_key,
@@ -42,14 +44,14 @@ B=$ROOT/build
 me="freebeam test-image"
 
 usage() {
-  echo "usage: freebeam test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... [--helper FILE]..." >&2
-  echo "                             [--apps APP,...]... [--system FILE]... [--search DIR]... [--net] [--hostfwd RULE]..." >&2
+  echo "usage: freebeam test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... [--erl-arg ARG]..." >&2
+  echo "                             [--helper FILE]... [--apps APP,...]... [--system FILE]... [--search DIR]... [--net] [--hostfwd RULE]..." >&2
   echo "                             MODULE_OR_SUITE..." >&2
   exit 2
 }
 die() { echo "$me: $*" >&2; exit 2; }
 
-timeout=300 keep="" mem="" heap_mb="" files=() envs=() helpers=() systems=() search_args=() extra_apps=() net_args=()
+timeout=300 keep="" mem="" heap_mb="" files=() envs=() helpers=() systems=() search_args=() extra_apps=() net_args=() erl_args=()
 while [ $# -gt 0 ]; do
   case $1 in
     --timeout) [ $# -ge 2 ] || usage; timeout=$2; shift 2 ;;
@@ -58,6 +60,7 @@ while [ $# -gt 0 ]; do
     --heap) [ $# -ge 2 ] || usage; heap_mb=$2; shift 2 ;;
     --env) [ $# -ge 2 ] || usage; [[ $2 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "--env needs KEY=VALUE"
            envs+=("$2"); shift 2 ;;
+    --erl-arg) [ $# -ge 2 ] || usage; erl_args+=("$2"); shift 2 ;;
     --helper) [ $# -ge 2 ] || usage; helpers+=("$2"); shift 2 ;;
     --apps) [ $# -ge 2 ] || usage
             [[ $2 =~ ^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$ ]] || die "--apps needs APP,... (application names)"
@@ -192,11 +195,18 @@ for e in HOME=/ TERM=vt100 LANG=C.UTF-8 FREEBEAM_NODENAME=freebeam.local ERL_INE
          EMU=beam PROGNAME=erl ERL_CRASH_DUMP=/tmp/erl_crash.dump; do
   [ -n "${env_set[${e%%=*}]:-}" ] || env_all+=("$e")
 done
-env_list=""
-for e in "${env_all[@]}"; do
-  e=${e//\\/\\\\}; e=${e//\"/\\\"}
-  env_list+="${env_list:+, }\"$e\""
-done
+# erl_strings ARG...: the arguments as Erlang strings, comma-separated.
+erl_strings() {
+  local out="" a
+  for a in "$@"; do
+    a=${a//\\/\\\\}; a=${a//\"/\\\"}
+    out+="${out:+, }\"$a\""
+  done
+  echo "$out"
+}
+env_list=$(erl_strings "${env_all[@]}")
+extra_args=""
+[ ${#erl_args[@]} -eq 0 ] || extra_args="$(erl_strings "${erl_args[@]}"), "
 # image FIRST: the image that runs the plan from its FIRST-th module on.
 image() {
   cat >"$work/test.config" <<EOF
@@ -208,7 +218,7 @@ image() {
             {args, ["beam", "-S", "1:1", "-SDcpu", "1:1", "-SDio", "1", "-A", "1",
                     "-sbwt", "none", "-sbwtdcpu", "none", "-sbwtdio", "none",
                     "--", "-root", "/otp", "-bindir", "/otp/bin", "-progname", "erl",
-                    "--", "-home", "/", "--", "-noshell", "-pa", "/otp/test/ebin",
+                    "--", "-home", "/", "--", $extra_args"-noshell", "-pa", "/otp/test/ebin",
                     "-eval", "fb_test_runner:main(\"/otp/test/plan.eterm\", $1)."]},
             {env, [$env_list]}]}.
 {region, heap, [{size, $heap}]}.
