@@ -40,7 +40,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include "timeconv.h"
 
 /* sys_ident.c: may libos read (write = 0) or write (write = 1) [p, p+len)? */
 bool libos_user_ok(const void *p, size_t len, int write);
@@ -264,7 +263,7 @@ static long pipe_create(int flags, struct file **rd, struct file **wr)
         return -ENOMEM;
     p->ring.buf = (unsigned char *)p + PIPE_HDR;
     p->ino = __atomic_fetch_add(&pipe_ino_next, 1, __ATOMIC_RELAXED);
-    p->created_ns = (int64_t)(libos_realtime_base_ns() + tc_ticks_to_ns(libos_ticks(), libos_freq()));
+    p->created_ns = (int64_t)(libos_realtime_base_ns() + libos_ticks_to_ns(libos_ticks()));
     int nb = flags & O_NONBLOCK;
     *rd = libos_file_new(&pipe_ops, O_RDONLY | nb, p);
     if (!*rd) {

@@ -273,7 +273,7 @@ SYSCALL(sysinfo)
         return -EFAULT;
     struct k_sysinfo s;
     memset(&s, 0, sizeof s);
-    uint64_t ns = tc_ticks_to_ns(libos_ticks(), libos_freq());
+    uint64_t ns = libos_ticks_to_ns(libos_ticks());
     s.uptime = (int32_t)(ns / TC_NS_PER_S + (ns % TC_NS_PER_S != 0));   /* rounded up, as Linux */
     s.totalram = (uint32_t)libos_mm_total_bytes();
     s.freeram = (uint32_t)libos_mm_free_bytes();

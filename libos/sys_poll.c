@@ -71,7 +71,7 @@ static uint64_t pwait_left_ns(const struct pwait *w)
     if (w->once || !w->deadline)
         return 0;
     uint64_t now = libos_ticks();
-    return now >= w->deadline ? 0 : tc_ticks_to_ns(w->deadline - now, libos_freq());
+    return now >= w->deadline ? 0 : libos_ticks_to_ns(w->deadline - now);
 }
 
 #ifndef LIBOS_HOST_TEST

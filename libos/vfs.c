@@ -5,7 +5,6 @@
 #include "libos.h"
 #include "vfs.h"
 #include "cpio.h"
-#include "timeconv.h"
 #include "ext4_fs.h"
 #include <fcntl.h>
 #include <string.h>
@@ -1595,7 +1594,7 @@ void libos_ext4_mount(void)
 
 int64_t vfs_now_ns(void)
 {
-    return (int64_t)(libos_realtime_base_ns() + tc_ticks_to_ns(libos_ticks(), libos_freq()));
+    return (int64_t)(libos_realtime_base_ns() + libos_ticks_to_ns(libos_ticks()));
 }
 
 void libos_files_init(void)
