@@ -5,7 +5,9 @@
 # `e2fsck -fn` after the journal's replay and a check that every fsync'd
 # write is there (tests/storage/powercut.sh says how).  The cuts are shared
 # by POWERCUT_JOBS (2) disks cut side by side, one QEMU each.  Prints the
-# time per cut.  Ends with `N passed, N failed`.
+# time per cut.  Then POWERCUT_ERLANG_CUTS (12) cuts while Erlang appends to
+# a disk_log and commits mnesia transactions (tests/storage/powercut-erlang.sh):
+# every acked entry and transaction must survive.  Ends with `N passed, N failed`.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
@@ -29,4 +31,6 @@ done
 secs=$((SECONDS - start))
 echo "  | powercut: $cuts cuts on $jobs disks side by side in $secs s" \
      "($(awk "BEGIN { printf \"%.2f\", $secs / $cuts }") s of wall time per cut)"
+. tests/storage/powercut-erlang.sh
+powercut_erlang "${POWERCUT_ERLANG_CUTS:-12}"
 finish
