@@ -50,3 +50,6 @@ $(B)/images/bvl-idle.img $(B)/images/bvl-probe.img: $(B)/images/bvl-%.img: bench
 
 # ---- the network: gen_tcp, inets and distribution against Linux+BEAM (bench/net/) ----
 -include bench/net.mk
+
+# ---- ext4 on /data against ext4 on Linux (bench/storage/) ----
+-include bench/storage.mk

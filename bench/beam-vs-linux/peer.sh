@@ -11,7 +11,9 @@
 #   peer.sh boot INITRD MEM_MB APPEND...
 #                             boot the kernel with INITRD (peer, bvl or a derived NAME)
 #                             and -m MEM_MB, deterministic flags; the console on stdout
-#                             (env PEER_QEMU_ARGS: more QEMU arguments, e.g. a NIC)
+#                             (env PEER_QEMU_ARGS: more QEMU arguments, e.g. a NIC;
+#                             env PEER_DISK=FILE: FILE attached as a raw virtio-blk
+#                             disk, as `tools/freebeam run --disk` does)
 #
 # Under build/bench-peer/ (shared with bench/libos/linux.sh, which fetches the kernel):
 #   debs/            the peer's armhf packages, fetched once with apt-get download
@@ -94,6 +96,10 @@ boot() {
     *)    initrd=$W/$which/initrd.cpio.gz ;;
   esac
   [ -s "$initrd" ] || { echo "peer.sh: no initramfs $initrd (prepare, or derive $which)" >&2; exit 2; }
+  # PEER_DISK: the same -drive and -device as tools/freebeam run --disk.
+  local disk=()
+  [ -z "${PEER_DISK:-}" ] || disk=(-drive "if=none,file=$PEER_DISK,format=raw,id=disk0,cache=writeback"
+                                  -device virtio-blk-device,drive=disk0)
   # The peer's det mode (its REPORT.md) plus -nic none, as bench/libos/linux.sh
   # and tools/freebeam run have (QEMU needs a ROM for the default NIC that
   # this host lacks).  PEER_QEMU_ARGS: more QEMU arguments, split on
@@ -101,7 +107,7 @@ boot() {
   # shellcheck disable=SC2086
   exec timeout --kill-after=5 "${TIMEOUT:-300}" \
     qemu-system-arm -M virt,dtb-randomness=off -cpu cortex-a15 -m "${mem}M" -nographic -no-reboot -nic none \
-      -kernel "$W/peer/out/vmlinuz" -initrd "$initrd" \
+      -kernel "$W/peer/out/vmlinuz" -initrd "$initrd" ${disk[@]+"${disk[@]}"} \
       -rtc base=2020-01-01T00:00:00,clock=vm -icount shift=0,sleep=off \
       ${PEER_QEMU_ARGS:-} -append "console=ttyAMA0 quiet panic=-1 $*" </dev/null
 }
