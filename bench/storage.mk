@@ -14,4 +14,4 @@ $(B)/images/storage.img: $(STB)/stbench/ebin/stbench.app $(CHB)/chmeter.elf $(B)
   $(FREEBEAM_APP_FILES)
 	@mkdir -p $(@D)
 	tools/freebeam image --app $(STB)/stbench --system beam/data-disk.config --system bench/storage/meter.config \
-	  --search $(CHB) --kernel $(B)/kernel/kernel.elf --workdir $(STB)/work -o $@
+	  --search $(CHB) --kernel $(B)/kernel/kernel.elf -o $@

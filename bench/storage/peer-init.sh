@@ -19,6 +19,7 @@ while [ ! -b /dev/vda ] && [ $n -lt 50 ]; do /bin/busybox usleep 100000; n=$((n 
 mkdir -p /data
 if mount -t ext4 /dev/vda /data; then
   echo "STB_LINUX mounted $(grep ' /data ' /proc/mounts)"
+  echo "STB_LINUX write_cache $(cat /sys/block/vda/queue/write_cache)"
   /usr/lib/erlang/bin/erl -noshell +S 1:1 +SDcpu 1:1 +SDio 1 +A 1 +sbwt none +sbwtdcpu none +sbwtdio none \
     -pa /bench -s stbench main
   echo "ERL_EXIT rc=$?"

@@ -108,6 +108,10 @@ for r in 1 2; do
       "dets_insert_only_insns=$(kv $s $r dets_insert insert_insns) dets_sync_insns=$(kv $s $r dets_insert sync_insns)"
   done
 done
+for r in 1 2; do   # Linux's disk requests in the windows of fsync_write_4k, seq_write and seq_read, in order
+  grep '^STB linux_vda ' "$L/linux-$r.log" | sed 's/^STB linux_vda //' |
+    paste -sd '|' | awk -F'|' -v r="$r" '{ printf "note run=%s linux_disk_requests: fsync_write_4k(64): %s | seq_write: %s | seq_read: %s\n", r, $1, $2, $3 }'
+done
 for n in fsync_write_4k_insns seq_write_mb_per_s seq_read_mb_per_s dets_insert_insns; do
   read -r f1 l1 <<<"${F[$n-1]}"; read -r f2 l2 <<<"${F[$n-2]}"
   awk -v n="$n" -v f1="$f1" -v f2="$f2" -v l1="$l1" -v l2="$l2" 'function d(a, b) { return (a > 0) ? sprintf("%.2f%%", 100 * (b - a) / a) : "NA" }
