@@ -78,9 +78,6 @@ extern unsigned char *libos_net_heap;
 /* The loopback interface neither computes nor checks checksums; eth0
  * does both (no offload is negotiated with the device). */
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1
-/* lwIP's checksum that sums 32-bit words (its "algorithm 3") rather than
- * halfwords: bench/net measured the checksum at 16% of a TCP echo. */
-#define LWIP_CHKSUM_ALGORITHM   3
 
 /* ---- TCP ---- */
 #define TCP_MSS                 1460
