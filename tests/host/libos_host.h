@@ -51,6 +51,7 @@ void libos_unlock(struct libos_lock *l) { l->v = 0; }
 void libos_puts(const char *s) { k_debug_puts(s, (uint32_t)strlen(s)); }
 uint64_t libos_ticks(void) { static uint64_t t; return t += 1000; }
 uint32_t libos_freq(void) { return 62500000; }
+uint64_t libos_ticks_to_ns(uint64_t ticks) { return ticks * 16; }   /* 62.5 MHz: 16 ns a tick */
 uint64_t libos_realtime_base_ns(void) { return 1577836800ull * 1000000000ull; }
 
 void *libos_pages_alloc(size_t len)

@@ -56,6 +56,11 @@ uint32_t libos_freq(void)
     return 1000000000u;
 }
 
+uint64_t libos_ticks_to_ns(uint64_t ticks)
+{
+    return ticks;
+}
+
 uint64_t libos_realtime_base_ns(void)
 {
     return 1577836800ull * 1000000000ull;
