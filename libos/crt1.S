@@ -8,7 +8,7 @@
  * at the top of the stack for them and let __libos_start (start.c) build
  * them and enter musl's __libc_start_main.
  */
-#define LIBOS_START_AREA 4096
+#define LIBOS_START_AREA 16384
 
     .syntax unified
     .thumb

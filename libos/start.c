@@ -26,6 +26,7 @@
 #include "release_state.h"
 #include "ext4_fs.h"
 #include <elf.h>
+#include <freebeam/sysimage.h>
 #include <string.h>
 #include "kcall.h"
 #include "vfs.h"
@@ -33,7 +34,7 @@
 #include "events.h"
 #include "entropy.h"
 
-#define LIBOS_START_AREA 4096   /* as in crt1.S */
+#define LIBOS_START_AREA 16384  /* as in crt1.S: room for FB_MAX_ARGS_BYTES of strings and their pointers */
 
 /* Linux's ARM HWCAP bits of a Cortex-A15 (what Linux reports on QEMU's
  * cortex-a15, without EVTSTRM): SWP HALF THUMB FAST_MULT VFP EDSP NEON
@@ -186,16 +187,21 @@ void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd)
     libos_events_start();   /* the event thread, if a channel has a handler (events.h) */
     libos_ext4_mount();     /* /data on the disk, if there is one */
 
-    /* argv and envp: the description's, or the fixed ones. */
-    const char *argvs[64], *envs[64];
+    /* argv and envp: the description's, or the fixed ones.  The block is at
+     * most FB_MAX_ARGS_BYTES (the image builder and the kernel check it) and
+     * every string in it takes at least two bytes, so MAX_STRINGS pointers
+     * hold all of it: no argument is ever dropped.  The release boot adds at
+     * most 2 arguments and 3 variables (release_boot.c). */
+    enum { MAX_STRINGS = FB_MAX_ARGS_BYTES / 2 + 4 };
+    const char *argvs[MAX_STRINGS], *envs[MAX_STRINGS];
     size_t n_argv = 0, n_envp = 0;
     uint32_t alen;
     const char *p = args_block(&alen);
     if (p) {
         const char *end = p + alen;
-        for (; p < end && *p && n_argv < 64; p += strlen(p) + 1)
+        for (; p < end && *p; p += strlen(p) + 1)
             argvs[n_argv++] = p;
-        for (p++; p < end && *p && n_envp < 64; p += strlen(p) + 1)
+        for (p++; p < end && *p; p += strlen(p) + 1)
             envs[n_envp++] = p;
     }
     if (!n_argv)
@@ -203,7 +209,7 @@ void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd)
     if (!n_envp)
         for (size_t i = 0; i < N_ENVP; i++)
             envs[n_envp++] = fixed_envp[i];
-    libos_release_boot(argvs, &n_argv, 64, envs, &n_envp, 64);   /* an update on /data (release_state.h) */
+    libos_release_boot(argvs, &n_argv, MAX_STRINGS, envs, &n_envp, MAX_STRINGS);   /* an update on /data (release_state.h) */
 
     /* Vectors first, then strings. */
     uint32_t nwords = 1 + (n_argv + 1) + (n_envp + 1) + 2 * N_AUX;
