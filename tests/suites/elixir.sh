@@ -8,7 +8,8 @@
 # an Enum one, the applications started, and the exit status asked for
 # through the image's environment (runtime.exs reads HELLO_HALT) or through
 # the release's vm.args; the same through the mix task (`make mix-task`
-# installs it in a MIX_HOME of the test's own; `mix freebeam.image`).
+# installs it in a MIX_HOME of the test's own; `mix freebeam.image`); a
+# /data/config/runtime.exs on the disk that wins, and a malformed one ignored.
 # ExUnit files in `tools/freebeam test-image`, next to an EUnit module.  Also what the archive holds (the consolidated
 # protocols, runtime.exs, no IEx nor SASL: the release marks them `none`,
 # Elixir's notices) and a broken release refused with a clear message.
@@ -88,6 +89,29 @@ check "mix freebeam.image: the image built from the project (exit 0)" [ "$rc" -e
 "$FB" run "$T/task.img" --timeout 180 >"$T/task.log" 2>&1; rc=$?
 check "mix freebeam.image: the image boots, runtime.exs's greeting, exit status 4" \
   bash -c '[ "$1" -eq 4 ] && tr -d "\r" <"$2" | grep -q "^hello_elixir: hello from runtime.exs "' _ "$rc" "$T/task.log"
+
+# ---- 2c. the device's own config/runtime.exs on /data wins over the image's ----
+out=$("$FB" image --release "$rel" -o "$T/data.img" --system beam/data-disk.config --env HELLO_HALT=7 \
+      --workdir "$T/work-data" 2>&1); rc=$?
+check "data: image with a disk built (exit 0)" [ "$rc" -eq 0 -a -f "$T/data.img" ]
+[ "$rc" -eq 0 ] || echo "$out" | tail -n 10 | show
+check "data: the provider comes after the release's own (sys.config)" \
+  grep -q 'freebeam_data_runtime' "$T/work-data/releases/0.1.0/sys.config"
+mkdir -p "$T/data-good/config" "$T/data-bad/config"
+printf 'import Config\nconfig :hello_elixir, greeting: "hello from /data"\n' >"$T/data-good/config/runtime.exs"
+printf 'import Config\nconfig :hello_elixir, greeting: \n' >"$T/data-bad/config/runtime.exs"
+for k in good bad; do
+  "$FB" disk --size 16M --ext4 --from "$T/data-$k" "$T/data-$k.disk" >/dev/null 2>&1 || bad "disk --ext4 --from data-$k"
+  "$FB" run "$T/data.img" --timeout 180 --disk "$T/data-$k.disk" >"$T/data-$k.log" 2>&1; echo $? >"$T/data-$k.rc"
+done
+check "data: /data/config/runtime.exs's greeting wins over the image's runtime.exs, exit status 7" \
+  bash -c '[ "$(cat "$1.rc")" -eq 7 ] && tr -d "\r" <"$1.log" | grep -q "^hello_elixir: hello from /data (" &&
+           tr -d "\r" <"$1.log" | grep -q "/data/config/runtime.exs overrides the settings of \[hello_elixir\]"' _ "$T/data-good"
+[ "$(cat "$T/data-good.rc")" -eq 7 ] || tr -d '\r' <"$T/data-good.log" | tail -n 20 | show
+check "data: a malformed /data/config/runtime.exs is reported, the image's greeting holds, exit status 7" \
+  bash -c '[ "$(cat "$1.rc")" -eq 7 ] && tr -d "\r" <"$1.log" | grep -q "^hello_elixir: hello from runtime.exs (" &&
+           tr -d "\r" <"$1.log" | grep -q "/data/config/runtime.exs not used (the image.s settings hold)"' _ "$T/data-bad"
+[ "$(cat "$T/data-bad.rc")" -eq 7 ] || tr -d '\r' <"$T/data-bad.log" | tail -n 20 | show
 
 # ---- 3. a broken release: refused, no image ----
 cp -r "$rel" "$T/rel-broken" && rm -rf "$T/rel-broken/releases/0.1.0/consolidated"

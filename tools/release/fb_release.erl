@@ -312,7 +312,7 @@ release(Work, Otp, Dir, SysConfig) ->
                      end;
                  _ -> sys_config(SysConfig, OutDir)
              end,
-    Config =/= none andalso Mix andalso no_reboot(filename:join(OutDir, "sys.config")),
+    Config =/= none andalso Mix andalso providers(filename:join(OutDir, "sys.config")),
     VmArgs = vm_args(Dir, RelVsn, filename:join(VsnDir, "vm.args")),
     %% What a mix release's start script would set, as far as Elixir reads
     %% it: Config.Provider finds runtime.exs under $RELEASE_ROOT, and wants
@@ -372,23 +372,41 @@ copy_file(From, To) ->
         {error, Why} -> refuse("~ts: cannot copy: ~ts", [From, file:format_error(Why)])
     end.
 
-%% A mix release made with `reboot_system_after_config: true` would have
-%% Config.Provider write the computed config to $RELEASE_SYS_CONFIG and
-%% restart: the archive is read-only, so the config is applied in place
-%% instead (as with `false`, mix's default), before the applications start.
-no_reboot(File) ->
+%% A mix release's config providers, as the image runs them:
+%% - one made with `reboot_system_after_config: true` would have
+%%   Config.Provider write the computed config to $RELEASE_SYS_CONFIG and
+%%   restart: the archive is read-only, so the config is applied in place
+%%   instead (as with `false`, mix's default), before the applications start;
+%% - freebeam_data_runtime comes last, so that a /data/config/runtime.exs
+%%   on the device's disk wins over the image's settings (docs/storage.md),
+%%   evaluated with the options (env, target) of the release's own
+%%   runtime.exs.  A release without providers (no config/runtime.exs) has
+%%   no Config.Provider step in its boot script: said, and left as it is.
+-define(DATA_RUNTIME, "/data/config/runtime.exs").
+providers(File) ->
     {ok, [Terms]} = file:consult(File),
-    case lists:keyfind(elixir, 1, Terms) of
-        {elixir, Env} when is_list(Env) ->
-            case lists:keyfind(config_provider_init, 1, Env) of
-                {_, #{reboot_system_after_config := true} = P} ->
-                    warn("the release reboots after its runtime config: applied without a reboot instead", []),
-                    Env1 = lists:keystore(config_provider_init, 1, Env,
-                                          {config_provider_init, P#{reboot_system_after_config := false}}),
-                    ok = file:write_file(File, io_lib:format("~tp.~n", [lists:keystore(elixir, 1, Terms, {elixir, Env1})]));
-                _ -> ok
-            end;
-        _ -> ok
+    Env = case lists:keyfind(elixir, 1, Terms) of
+              {elixir, E} when is_list(E) -> E;
+              _ -> []
+          end,
+    case lists:keyfind(config_provider_init, 1, Env) of
+        {_, #{providers := Ps} = P0} when is_list(Ps) ->
+            P1 = case P0 of
+                     #{reboot_system_after_config := true} ->
+                         warn("the release reboots after its runtime config: applied without a reboot instead", []),
+                         P0#{reboot_system_after_config := false};
+                     _ -> P0
+                 end,
+            Opts = case [O || {'Elixir.Config.Reader', {_, O}} <- Ps, is_list(O)] of
+                       [O | _] -> O;
+                       [] -> [{env, prod}, {target, host}, {imports, disabled}]
+                   end,
+            P = P1#{providers := Ps ++ [{freebeam_data_runtime, {?DATA_RUNTIME, Opts}}]},
+            Env1 = lists:keystore(config_provider_init, 1, Env, {config_provider_init, P}),
+            ok = file:write_file(File, io_lib:format("~tp.~n", [lists:keystore(elixir, 1, Terms, {elixir, Env1})]));
+        _ ->
+            warn("the release has no config provider (no config/runtime.exs): a " ?DATA_RUNTIME
+                 " on the device's disk will not be read", [])
     end,
     true.
 
