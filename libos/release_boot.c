@@ -4,7 +4,8 @@
  * docs/storage.md, "Release updates").  A release under /data is a whole
  * OTP root, /data/releases/VSN, as beam/mkroot.sh lays one out, whose boot
  * script is releases/VSN/start.boot.  Booting it changes the description's
- * argv: -root, -boot and -config name it, and the environment's ROOTDIR;
+ * argv: -root, -boot and -config name it, and the environment's ROOTDIR
+ * (and a mix release's RELEASE_ROOT, RELEASE_VSN, RELEASE_SYS_CONFIG);
  * FREEBEAM_RELEASE, FREEBEAM_RELEASE_MODE (permanent or trial) and, on
  * trial, FREEBEAM_RELEASE_PREVIOUS tell Erlang (erlang/src/freebeam_release.erl).
  *
@@ -27,7 +28,8 @@
 #define PATH_MAX_RB 160
 
 static char root_arg[PATH_MAX_RB], boot_arg[PATH_MAX_RB], config_arg[PATH_MAX_RB];
-static char rootdir_env[PATH_MAX_RB + 8];
+static char rootdir_env[PATH_MAX_RB + 8], relroot_env[PATH_MAX_RB + 16], relsys_env[PATH_MAX_RB + 24];
+static char relvsn_env[RELEASE_VSN_MAX + 16];
 static char vsn_env[RELEASE_VSN_MAX + 20], prev_env[RELEASE_VSN_MAX + 30];
 
 static void say(const char *a, const char *b, const char *c)
@@ -140,10 +142,22 @@ static void boot_from(const char *vsn, const char *previous, const char **argv, 
             argv[(*n_argv)++] = config_arg;
         }
     }
+    /* What names the image's root names the release's: erts's ROOTDIR and,
+     * for a mix release, what its start script would set (Elixir's
+     * Config.Provider reads RELEASE_ROOT; tools/release/fb_release.erl). */
     for (size_t i = 0; i < *n_envp; i++)
         if (strncmp(envs[i], "ROOTDIR=", 8) == 0) {
             cat3(rootdir_env, sizeof rootdir_env, "ROOTDIR=", root_arg, "");
             envs[i] = rootdir_env;
+        } else if (strncmp(envs[i], "RELEASE_ROOT=", 13) == 0) {
+            cat3(relroot_env, sizeof relroot_env, "RELEASE_ROOT=", root_arg, "");
+            envs[i] = relroot_env;
+        } else if (strncmp(envs[i], "RELEASE_VSN=", 12) == 0) {
+            cat3(relvsn_env, sizeof relvsn_env, "RELEASE_VSN=", vsn, "");
+            envs[i] = relvsn_env;
+        } else if (strncmp(envs[i], "RELEASE_SYS_CONFIG=", 19) == 0) {
+            cat3(relsys_env, sizeof relsys_env, "RELEASE_SYS_CONFIG=", config_arg, "");
+            envs[i] = relsys_env;
         }
     cat3(vsn_env, sizeof vsn_env, "FREEBEAM_RELEASE=", vsn, "");
     envs[(*n_envp)++] = vsn_env;

@@ -9,7 +9,8 @@
 # through the image's environment (runtime.exs reads HELLO_HALT) or through
 # the release's vm.args; the same through the mix task (`make mix-task`
 # installs it in a MIX_HOME of the test's own; `mix freebeam.image`); a
-# /data/config/runtime.exs on the disk that wins, and a malformed one ignored.
+# /data/config/runtime.exs on the disk that wins, and a malformed one ignored;
+# updates made by mix (`update --release`): one confirmed, one rolled back.
 # ExUnit files in `tools/freebeam test-image`, next to an EUnit module.  Also what the archive holds (the consolidated
 # protocols, runtime.exs, no IEx nor SASL: the release marks them `none`,
 # Elixir's notices) and a broken release refused with a clear message.
@@ -112,6 +113,46 @@ check "data: a malformed /data/config/runtime.exs is reported, the image's greet
   bash -c '[ "$(cat "$1.rc")" -eq 7 ] && tr -d "\r" <"$1.log" | grep -q "^hello_elixir: hello from runtime.exs (" &&
            tr -d "\r" <"$1.log" | grep -q "/data/config/runtime.exs not used (the image.s settings hold)"' _ "$T/data-bad"
 [ "$(cat "$T/data-bad.rc")" -eq 7 ] || tr -d '\r' <"$T/data-bad.log" | tail -n 20 | show
+
+# ---- 2d. an update made by mix: tried, confirmed, permanent; then one rolled back ----
+# 0.2.0 confirms itself once booted (its runtime.exs sets confirm_release); 0.3.0
+# does not.  Both halt with status 7 (the image's HELLO_HALT) after their boot.
+mixrel() {  # VSN GREETING CONFIRM: build/elixir-test/hello-VSN, released
+  local p=$T/hello-$1
+  cp -r examples/hello_elixir "$p" && rm -rf "$p/_build" "$p/deps" &&
+    sed -i "s/version: \"0.1.0\"/version: \"$1\"/" "$p/mix.exs" &&
+    sed -i "s/hello from runtime.exs/$2/" "$p/config/runtime.exs" &&
+    echo "config :hello_elixir, confirm_release: $3" >>"$p/config/runtime.exs" &&
+    (cd "$p" && MIX_ENV=prod MIX_HOME=$T/mix-home HEX_OFFLINE=1 mix release --overwrite >"$T/mix-$1.log" 2>&1)
+}
+mixrel 0.2.0 "hello from 0.2.0" true || bad "mix release 0.2.0"
+mixrel 0.3.0 "hello from 0.3.0" false || bad "mix release 0.3.0"
+"$FB" disk --size 64M --ext4 "$T/upd.disk" >/dev/null 2>&1 || bad "disk --ext4 for updates"
+boot_upd() {  # NAME: boots data.img on upd.disk; the console in $T/upd-NAME.log, the status in $urc
+  "$FB" run "$T/data.img" --timeout 180 --disk "$T/upd.disk" >"$T/upd-$1.raw" 2>&1; urc=$?
+  tr -d '\r' <"$T/upd-$1.raw" >"$T/upd-$1.log"
+}
+upd() { "$FB" update --release "$T/hello-$1/_build/prod/rel/hello_elixir" --disk "$T/upd.disk" >"$T/update-$1.log" 2>&1 ||
+  { show <"$T/update-$1.log"; false; }; }
+check "update --release: 0.2.0 (a mix release) placed on the disk" upd 0.2.0
+boot_upd 1
+check "update --release: 0.2.0 boots on trial, greets with its own runtime.exs, confirms" \
+  bash -c '[ "$1" -eq 7 ] && grep -q "^libos: release: 0.2.0 boots from /data on trial" "$2" &&
+           grep -q "^hello_elixir: hello from 0.2.0 (" "$2" && grep -q "^hello_elixir: release 0.2.0 confirmed" "$2"' \
+  _ "$urc" "$T/upd-1.log"
+[ "$urc" -eq 7 ] || tail -n 20 "$T/upd-1.log" | show
+boot_upd 2
+check "update --release: next boot, 0.2.0 is permanent" \
+  bash -c '[ "$1" -eq 7 ] && grep -q "^libos: release: 0.2.0 boots from /data (permanent)" "$2"' _ "$urc" "$T/upd-2.log"
+check "update --release: 0.3.0 placed" upd 0.3.0
+boot_upd 3
+check "update --release: 0.3.0 on trial halts (status 7) without confirming" \
+  bash -c '[ "$1" -eq 7 ] && grep -q "^hello_elixir: hello from 0.3.0 (" "$2" && ! grep -q "confirmed" "$2"' \
+  _ "$urc" "$T/upd-3.log"
+boot_upd 4
+check "update --release: 0.3.0 rolled back, 0.2.0 (permanent) boots again" \
+  bash -c '[ "$1" -eq 7 ] && grep -q "^hello_elixir: hello from 0.2.0 (" "$2"' _ "$urc" "$T/upd-4.log"
+check "update --release: e2fsck -fn finds the disk clean" eval 'e2fsck -fn "$T/upd.disk" >/dev/null 2>&1'
 
 # ---- 3. a broken release: refused, no image ----
 cp -r "$rel" "$T/rel-broken" && rm -rf "$T/rel-broken/releases/0.1.0/consolidated"

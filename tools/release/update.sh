@@ -5,6 +5,7 @@
 #
 #   update --app DIR... --disk DISK [--vsn VSN] [--name NAME]
 #          [--start APP]... [--sys-config FILE]
+#   update --release DIR --disk DISK [--sys-config FILE]
 #
 # The release is made as `tools/freebeam image` makes one (tools/release/
 # release.sh, whose OTP root archive it keeps); that root goes onto the
@@ -20,6 +21,7 @@ me="freebeam update"
 usage() {
   echo "usage: freebeam update --app DIR... --disk DISK [--vsn VSN] [--name NAME]" >&2
   echo "                       [--start APP]... [--sys-config FILE]   (docs/storage.md)" >&2
+  echo "       freebeam update --release DIR --disk DISK [--sys-config FILE]   (a mix release)" >&2
   exit 2
 }
 refuse() { echo "$me: $*" >&2; exit 1; }
@@ -28,13 +30,13 @@ disk="" pass=()
 while [ $# -gt 0 ]; do
   case $1 in
     --disk) [ $# -ge 2 ] || usage; disk=$2; shift 2 ;;
-    --release) refuse "--release (a mix release) is not supported yet: RELEASE_ROOT would name the image's root" ;;
-    --app|--vsn|--name|--start|--sys-config) [ $# -ge 2 ] || usage; pass+=("$1" "$2"); shift 2 ;;
+    --app|--release|--vsn|--name|--start|--sys-config) [ $# -ge 2 ] || usage; pass+=("$1" "$2"); shift 2 ;;
     *) echo "$me: unknown argument $1" >&2; usage ;;
   esac
 done
 [ -n "$disk" ] || { echo "$me: need --disk DISK" >&2; usage; }
-[ ${#pass[@]} -gt 0 ] || { echo "$me: need --app DIR" >&2; usage; }
+[[ " ${pass[*]} " == *" --app "* || " ${pass[*]} " == *" --release "* ]] ||
+  { echo "$me: need --app DIR or --release DIR" >&2; usage; }
 [ -f "$disk" ] || refuse "--disk $disk: no such file"
 dumpe2fs -h "$disk" >/dev/null 2>&1 || refuse "--disk $disk: no ext4 file system on it (tools/freebeam disk --ext4)"
 
@@ -54,7 +56,8 @@ mkdir -p "$work/x" && (cd "$work/x" && cpio --quiet -i -d -m --no-absolute-filen
 tree=$work/x/otp
 boots=("$tree/releases/$vsn"/*.boot)
 [ -f "${boots[0]}" ] && [ ${#boots[@]} -eq 1 ] || refuse "the release has no single boot script"
-cp "${boots[0]}" "$tree/releases/$vsn/start.boot"
+[ "${boots[0]}" -ef "$tree/releases/$vsn/start.boot" ] ||   # a mix release's is start.boot already
+  cp "${boots[0]}" "$tree/releases/$vsn/start.boot" || refuse "cannot copy the boot script"
 if (cd "$tree" && find . | grep -q '[[:space:]"\\]'); then
   refuse "a file name in the release has a space, quote or backslash (debugfs cannot write it)"
 fi

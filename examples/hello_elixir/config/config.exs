@@ -3,4 +3,5 @@ import Config
 
 config :hello_elixir,
   greeting: "hello from compile time",
-  halt_after_boot: nil
+  halt_after_boot: nil,
+  confirm_release: false
