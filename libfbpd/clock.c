@@ -1,23 +1,8 @@
 /*
- * clock.c - time for PDs, straight from the ARM generic virtual counter
- * (CNTVCT and CNTFRQ are readable at PL0, no system call needed).  Kernel
- * deadlines are absolute CNTVCT values, so these are their units.
+ * clock.c - the counter of counter.h (fb_clock_ticks, fb_clock_freq: kernel
+ * deadlines are absolute values of it) converted to and from nanoseconds.
  */
 #include <freebeam/fbpd.h>
-
-uint64_t fb_clock_ticks(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("isb\n\tmrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi) : : "memory");
-    return ((uint64_t)hi << 32) | lo;
-}
-
-uint32_t fb_clock_freq(void)
-{
-    uint32_t f;
-    __asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(f));
-    return f;
-}
 
 /* Split so that neither product overflows 64 bits for centuries. */
 uint64_t fb_clock_ns(void)

@@ -14,10 +14,11 @@ LIBFBPD_SRCS := $(wildcard libfbpd/*.c libfbpd/*.S)
 # word and halfword copies, tested on the host by test_lib), one copy for both.
 LIBFBPD_OBJS := $(patsubst libfbpd/%,$(B)/libfbpd/%.o,$(LIBFBPD_SRCS)) $(B)/libfbpd/kernel-lib.c.o
 
-# -fomit-frame-pointer: r7 carries the system call number (libfbpd/svc.h).
+# -fomit-frame-pointer: r7 carries the kernel call number (include/freebeam/ksvc.h);
+# PDs get it too, since they inline the calls of include/freebeam/kcall.h.
 # -fno-tree-loop-distribute-patterns: memcpy must not become a call to memcpy.
 LIBFBPD_CFLAGS := $(TARGET_CFLAGS) -fomit-frame-pointer -fno-tree-loop-distribute-patterns
-PD_CFLAGS := $(TARGET_CFLAGS)
+PD_CFLAGS := $(TARGET_CFLAGS) -fomit-frame-pointer
 PD_LDFLAGS := -nostdlib -static -T libfbpd/pd.ld -Wl,--build-id=none \
   -Wl,-z,max-page-size=4096 -Wl,--gc-sections
 PD_LIBS := $(LIBFBPD) -lgcc

@@ -7,7 +7,6 @@
  * override at link time.
  */
 #include <freebeam/fbpd.h>
-#include "svc.h"
 
 void fb__main(uint32_t pd_index) __attribute__((noreturn));
 

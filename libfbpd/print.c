@@ -7,11 +7,9 @@
 #include <stdarg.h>
 #include <freebeam/fbpd.h>
 
-void fb__debug_puts(const char *s, size_t len);
-
 void fb_puts(const char *s)
 {
-    fb__debug_puts(s, strlen(s));
+    fb_debug_puts(s, strlen(s));
 }
 
 struct buf {
@@ -109,5 +107,5 @@ void fb_printf(const char *fmt, ...)
         }
     }
     va_end(ap);
-    fb__debug_puts(o.b, o.n);
+    fb_debug_puts(o.b, o.n);
 }

@@ -33,7 +33,7 @@
 #include <sys/ioctl.h>
 #include <freebeam/kapi.h>
 #include <freebeam/ring.h>
-#include "kcall.h"
+#include <freebeam/kcall.h>
 
 bool libos_user_ok(const void *p, size_t len, int write);   /* sys_ident.c */
 
@@ -89,9 +89,9 @@ static void pump_locked(void)
             break;
     }
     if (consumed && fb_ring_notify_space(&con_rx))
-        k_notify(con_ch);
+        fb_notify(con_ch);
     if (flush_echo_locked() && fb_ring_notify_data(&con_tx))
-        k_notify(con_ch);
+        fb_notify(con_ch);
     if (con_tty.intr_seen && !intr_logged) {
         intr_logged = true;
         libos_puts("libos: console: ^C is passed to the program as a byte (no signals in a PD)\n");
@@ -201,7 +201,7 @@ static long con_write(struct file *f, const void *buf, size_t len)
             done += used;
         }
         if (wrote && fb_ring_notify_data(&con_tx))
-            k_notify(con_ch);
+            fb_notify(con_ch);
         if (done == len) {
             libos_unlock(&con_lock);
             return (long)done;
@@ -225,7 +225,7 @@ static long drain_until(uint64_t deadline)
         uint32_t seen = libos_change_seq();
         libos_lock(&con_lock);
         if (flush_echo_locked() && fb_ring_notify_data(&con_tx))
-            k_notify(con_ch);
+            fb_notify(con_ch);
         bool empty = fb_ring_free(&con_tx) == con_tx.size && !tty_echo_pending(&con_tty);
         if (!empty) {
             (void)fb_ring_want_space(&con_tx);   /* answered at the driver's next consumption */

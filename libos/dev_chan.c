@@ -22,7 +22,7 @@
 #include "libos.h"
 #include "events.h"
 #include "file.h"
-#include "kcall.h"
+#include <freebeam/kcall.h>
 #include "native.h"
 #include "vfs.h"
 #include <fcntl.h>
@@ -157,7 +157,7 @@ static long chan_io(struct file *f, void *buf, size_t len, bool reading)
         }
         libos_unlock(&chan_lock);
         if (kick)
-            k_notify(c->ci->id);
+            fb_notify(c->ci->id);
         if (r == -EINTR)
             continue;
         if (r != -EAGAIN || (f->flags & O_NONBLOCK))
@@ -263,7 +263,7 @@ void libos_chan_peer_restarted(uint32_t pd)
      * tells one that waits for us instead. */
     for (unsigned id = 0; id < FB_MAX_CHANNELS; id++)
         if (kick >> id & 1)
-            k_notify(id);
+            fb_notify(id);
     libos_file_changed();
 }
 

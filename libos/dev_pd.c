@@ -18,7 +18,7 @@
 #include "events.h"
 #include "file.h"
 #include "entropy.h"
-#include "kcall.h"
+#include <freebeam/kcall.h>
 #include "native.h"
 #include "vfs.h"
 #include <fcntl.h>
@@ -169,11 +169,11 @@ static void set_status(uint32_t pd, uint32_t status)
 
 static long pd_restart(uint32_t pd)
 {
-    int32_t r = k_pd_stop(pd);
+    int32_t r = fb_pd_stop(pd);
     if (r < 0)
         return r;
     libos_chan_peer_stopped(pd);
-    r = k_pd_restart(pd);
+    r = fb_pd_restart(pd);
     if (r < 0) {
         set_status(pd, FBDEV_PD_STOPPED);
         return r;
@@ -208,7 +208,7 @@ static long pdf_ioctl(struct file *f, unsigned long req, unsigned long arg)
     case FBDEV_PD_STOP: {
         if (!controlled(pd))
             return -EPERM;
-        int32_t r = k_pd_stop(pd);
+        int32_t r = fb_pd_stop(pd);
         if (r < 0)
             return r;
         libos_chan_peer_stopped(pd);

@@ -27,7 +27,7 @@
 #include "entropy.h"
 #include "events.h"
 #include "file.h"
-#include "kcall.h"
+#include <freebeam/kcall.h>
 #include <elf.h>
 #include <string.h>
 #include <freebeam/queue.h>
@@ -125,7 +125,7 @@ static void entropy_event(unsigned ch)
     memset(buf, 0, sizeof buf);
     libos_unlock(&rnd_lock);
     if (kick)
-        k_notify(source_ch);
+        fb_notify(source_ch);
     /* The event thread calls libos_file_changed() next: waiters look again. */
 }
 
@@ -164,7 +164,7 @@ void libos_entropy_init(void)
     mix_weak();                          /* for GRND_INSECURE before the seed; not "seeded" */
     fb_qpair_resync(&q);                 /* a restarted BEAM PD takes over an old queue */
     ask_locked();                        /* (a queue full of old requests: their answers seed us) */
-    k_notify(source_ch);
+    fb_notify(source_ch);
 }
 
 void libos_entropy_peer_stopped(uint32_t pd)
@@ -203,6 +203,6 @@ long libos_random_fill(void *buf, size_t len, bool nonblock, bool insecure)
         kick = ask_locked();
     libos_unlock(&rnd_lock);
     if (kick)
-        k_notify(source_ch);
+        fb_notify(source_ch);
     return (long)len;
 }

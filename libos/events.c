@@ -4,7 +4,7 @@
 #include "libos.h"
 #include "events.h"
 #include "file.h"
-#include "kcall.h"
+#include <freebeam/kcall.h>
 #include "native.h"
 
 /* 16 KiB: handlers run lwIP's input path (net_eth.c), TCP and DHCP
@@ -57,7 +57,7 @@ static void run_handlers(uint64_t mask)
 static __attribute__((noreturn, used)) void event_loop(void *arg)
 {
     (void)arg;
-    libos_set_tid((uint32_t)k_thread_self());
+    libos_set_tid((uint32_t)fb_thread_self());
     /* Once at start: a handler arms its rings (asks for notifications). */
     uint64_t all = 0;
     for (unsigned ch = 0; ch < FB_MAX_CHANNELS; ch++)
@@ -66,36 +66,38 @@ static __attribute__((noreturn, used)) void event_loop(void *arg)
     run_handlers(all);
     libos_file_changed();
 
-    struct fb_kregs io;
+    struct fb_event ev;
     bool reply = false;
     unsigned logged = 0;
     for (;;) {
-        if (reply)
-            k_reply_recv(&io, (uint32_t)-ENOSYS, 0);
-        else
-            k_recv(&io, 0);
+        if (reply) {
+            struct fb_msg enosys = { (uint32_t)-ENOSYS, { 0, 0, 0, 0 } };
+            ev = fb_reply_wait(enosys, 0);
+        } else {
+            ev = fb_wait(0);
+        }
         reply = false;
-        int32_t kind = (int32_t)io.r[0];
+        int32_t kind = (int32_t)ev.kind;
         switch (kind) {
         case FB_EV_NOTIFY:
-            run_handlers((uint64_t)io.r[1] | (uint64_t)io.r[2] << 32);
+            run_handlers((uint64_t)ev.w[0] | (uint64_t)ev.w[1] << 32);
             break;
         case FB_EV_PPCALL:
             if (!(logged & 1)) {
                 logged |= 1;
-                libos_log_num("no ppcall server in a POSIX PD: answered -ENOSYS, channel", io.r[1]);
+                libos_log_num("no ppcall server in a POSIX PD: answered -ENOSYS, channel", ev.w[0]);
             }
             reply = true;
             break;
         case FB_EV_FAULT:
-            libos_pd_event(io.r[1], io.r[2], io.r[3], io.r[4], io.r[5], io.r[6]);
+            libos_pd_event(ev.w[0], ev.w[1], ev.w[2], ev.w[3], ev.w[4], ev.w[5]);
             break;
         case FB_EV_TIMEOUT:
         case -EINTR:
             break;
         default:
             libos_log_num("event thread: RECV failed; notifications stop, error", (unsigned long)-kind);
-            k_thread_exit(0);
+            fb_thread_exit(0);
         }
         libos_file_changed();
     }
@@ -108,7 +110,7 @@ int libos_events_start(void)
     uint8_t *stack = libos_pages_alloc(EV_STACK);
     if (!stack)
         return -ENOMEM;
-    int32_t tid = k_thread_create((uintptr_t)event_loop, (uintptr_t)(stack + EV_STACK), 0, 0,
+    int32_t tid = fb_thread_start((uintptr_t)event_loop, (uintptr_t)(stack + EV_STACK), 0, 0,
                                   libos_prio);
     if (tid < 0) {
         libos_pages_free(stack, EV_STACK);

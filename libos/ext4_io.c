@@ -18,7 +18,7 @@
 #include "ext4_journal.h"
 #include "events.h"
 #include "file.h"
-#include "kcall.h"
+#include <freebeam/kcall.h>
 #include <string.h>
 #include <freebeam/blk.h>
 #include <freebeam/queue.h>
@@ -76,7 +76,7 @@ bool ext4_disk_init(void)
     if (region_bytes > (1u << 20))
         region_bytes = 1u << 20;
     if (fb_qpair_resync(&q))             /* a restarted BEAM PD takes over an old queue */
-        k_notify(blk_ch);                /* (and the driver's open request for data is answered) */
+        fb_notify(blk_ch);                /* (and the driver's open request for data is answered) */
     return true;
 }
 
@@ -90,7 +90,7 @@ static long call(uint32_t op, uint64_t sector, uint32_t count, struct fb_blk_res
     if (fb_queue_send(&q.tx, &req, sizeof req, mine) != 0)
         goto fail;                       /* one request at a time: the queue is never full */
     if (fb_queue_notify_data(&q.tx))
-        k_notify(blk_ch);
+        fb_notify(blk_ch);
     uint64_t deadline = libos_ticks() + ANSWER_NS / 1000000000ull * libos_freq();
     for (;;) {
         uint32_t seen = libos_change_seq();
@@ -98,7 +98,7 @@ static long call(uint32_t op, uint64_t sector, uint32_t count, struct fb_blk_res
         int n = fb_queue_recv(&q.rx, resp, sizeof *resp, &got);
         if (n >= 0) {
             if (fb_queue_notify_space(&q.rx))
-                k_notify(blk_ch);
+                fb_notify(blk_ch);
             if (n != (int)sizeof *resp || got != mine)
                 goto fail;
             return resp->status;

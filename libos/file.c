@@ -15,7 +15,7 @@
 #include "libos.h"
 #include "file.h"
 #include <string.h>
-#include "kcall.h"
+#include <freebeam/kcall.h>
 
 static struct libos_lock file_lock;
 static struct file pool[LIBOS_MAX_FILES];
@@ -211,7 +211,7 @@ void libos_file_changed(void)
 {
     __atomic_fetch_add(&change_seq, 1, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&change_waiters, __ATOMIC_SEQ_CST))
-        k_futex_wake(&change_seq, 0x7fffffffu);
+        fb_futex_wake(&change_seq, 0x7fffffffu);
 }
 
 long libos_wait_change(uint32_t seen, uint64_t deadline)
@@ -219,7 +219,7 @@ long libos_wait_change(uint32_t seen, uint64_t deadline)
     if (__atomic_load_n(&change_seq, __ATOMIC_SEQ_CST) != seen)
         return 0;
     __atomic_fetch_add(&change_waiters, 1, __ATOMIC_SEQ_CST);
-    int32_t r = k_futex_wait(&change_seq, seen, deadline);
+    int32_t r = fb_futex_wait(&change_seq, seen, deadline);
     __atomic_fetch_sub(&change_waiters, 1, __ATOMIC_SEQ_CST);
     if (r == -ETIMEDOUT || r == -EINTR)
         return r;

@@ -23,7 +23,7 @@ LIBOS_ARCH := -march=armv7-a -mfloat-abi=hard -mfpu=vfpv3-d16
 # Our musl's headers first, then gcc's own (stdarg.h & co): nothing of the
 # host or of Debian's armhf glibc.
 LIBOS_INC := -nostdinc -isystem $(MUSL_SYSROOT)/include -isystem $(TGCC_INC)
-# -fomit-frame-pointer: r7 carries the kernel call number (libos/kcall.h).
+# -fomit-frame-pointer: r7 carries the kernel call number (include/freebeam/ksvc.h).
 # lwIP's headers (third_party/lwip.mk) as system headers: its code, not ours.
 LIBOS_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding $(LIBOS_INC) -Iinclude \
   -isystem $(LWIP_PORT) -isystem $(LWIP_SRC)/src/include \

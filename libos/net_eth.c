@@ -34,7 +34,7 @@
  */
 #include "net.h"
 #include "events.h"
-#include "kcall.h"
+#include <freebeam/kcall.h>
 #include "native.h"
 #include <string.h>
 #include <freebeam/kapi.h>
@@ -91,7 +91,7 @@ static err_t eth_linkoutput(struct netif *n, struct pbuf *p)
         return ERR_IF;
     }
     if (fb_queue_notify_data(&q.tx))
-        k_notify(drv_ch);
+        fb_notify(drv_ch);
     return ERR_OK;
 }
 
@@ -130,7 +130,7 @@ static void driver_restarted(void)
     libos_log_num("eth0: the net driver restarted; its TCP connections are reset, restarts", restarts);
     memcpy(eth.hwaddr, last_info.mac, ETH_HWADDR_LEN);
     if (fb_qpair_resync(&q))
-        k_notify(drv_ch);
+        fb_notify(drv_ch);
     net_tcp_reset_local(netif_ip4_addr(&eth));
     netif_set_link_down(&eth);
     netif_set_link_up(&eth);             /* DHCP confirms its lease; a gratuitous ARP */
@@ -176,7 +176,7 @@ static bool drain_locked(void)
     if (r == FB_QUEUE_CORRUPT)
         queue_broken();
     if (n && have_driver && fb_queue_notify_space(&q.rx))
-        k_notify(drv_ch);
+        fb_notify(drv_ch);
     return n == DRAIN_MAX;
 }
 
@@ -229,7 +229,7 @@ void libos_net_eth_init(void)
         return;
     }
     fb_queue_notify_data(&q.tx);
-    k_notify(drv_ch);
+    fb_notify(drv_ch);
 }
 
 bool net_eth_counters(struct fb_net_info *drv, uint32_t *refused, uint32_t *full)

@@ -22,7 +22,7 @@
  * Linux.
  */
 #include "net.h"
-#include "kcall.h"
+#include <freebeam/kcall.h>
 #include "lwip/init.h"
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
@@ -81,7 +81,7 @@ static uint64_t next_timeout_ticks(void)
 static __attribute__((noreturn, used)) void timer_loop(void *arg)
 {
     (void)arg;
-    libos_set_tid((uint32_t)k_thread_self());
+    libos_set_tid((uint32_t)fb_thread_self());
     for (;;) {
         uint32_t seen = __atomic_load_n(&timer_seq, __ATOMIC_SEQ_CST);
         libos_lock(&net_big_lock);
@@ -89,7 +89,7 @@ static __attribute__((noreturn, used)) void timer_loop(void *arg)
         timer_alarm = next_timeout_ticks();
         uint64_t alarm = timer_alarm;
         net_unlock();
-        k_futex_wait(&timer_seq, seen, alarm == UINT64_MAX ? 0 : alarm);
+        fb_futex_wait(&timer_seq, seen, alarm == UINT64_MAX ? 0 : alarm);
     }
 }
 
@@ -102,7 +102,7 @@ static int net_start(void)
     net_if_init();
     timer_alarm = UINT64_MAX;
     uint8_t *stack = libos_pages_alloc(TIMER_STACK);
-    int32_t tid = stack ? k_thread_create((uintptr_t)timer_loop, (uintptr_t)(stack + TIMER_STACK), 0, 0,
+    int32_t tid = stack ? fb_thread_start((uintptr_t)timer_loop, (uintptr_t)(stack + TIMER_STACK), 0, 0,
                                           libos_prio)
                         : -ENOMEM;
     if (tid < 0) {
@@ -138,7 +138,7 @@ void net_unlock(void)
     if (want < timer_alarm) {
         timer_alarm = want;
         __atomic_fetch_add(&timer_seq, 1, __ATOMIC_SEQ_CST);
-        k_futex_wake(&timer_seq, 1);
+        fb_futex_wake(&timer_seq, 1);
     }
     bool dirty = net_dirty;
     net_dirty = false;

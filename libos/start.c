@@ -28,7 +28,7 @@
 #include <elf.h>
 #include <freebeam/sysimage.h>
 #include <string.h>
-#include "kcall.h"
+#include <freebeam/kcall.h>
 #include "vfs.h"
 #include "console.h"
 #include "events.h"
@@ -68,12 +68,12 @@ static uint32_t find_prio(uint32_t tid)
     uint32_t lo = 0, hi = FB_MAX_PRIO;
     while (lo < hi) {
         uint32_t mid = (lo + hi + 1) / 2;
-        if (k_set_prio(tid, mid) == 0)
+        if (fb_thread_set_prio(tid, mid) == 0)
             lo = mid;
         else
             hi = mid - 1;
     }
-    k_set_prio(tid, lo);
+    fb_thread_set_prio(tid, lo);
     return lo;
 }
 
@@ -162,7 +162,7 @@ hidden __attribute__((noreturn, used)) void __libos_start(uint32_t *area, uintpt
 void __libos_start(uint32_t *area, uintptr_t top, uint32_t pd)
 {
     (void)pd;
-    uint32_t tid = (uint32_t)k_thread_self();
+    uint32_t tid = (uint32_t)fb_thread_self();
     libos_set_tid(tid);
     libos_main_tid = tid;
     libos_prio = info_ok() ? info->priority : find_prio(tid);

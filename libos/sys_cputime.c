@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/resource.h>
-#include "kcall.h"
+#include <freebeam/kcall.h>
 
 bool libos_user_ok(const void *p, size_t len, int write);
 
@@ -34,17 +34,17 @@ bool libos_is_cpu_clock(long clk)
 int libos_cpu_clock_ticks(long clk, uint64_t *ticks)
 {
     if (clk == CLOCK_PROCESS_CPUTIME_ID)
-        return k_cpu_ticks(FB_SYS_PD_CPU, 0, ticks);
+        return fb_pd_cpu(ticks);
     if (clk == CLOCK_THREAD_CPUTIME_ID)
-        return k_cpu_ticks(FB_SYS_THREAD_CPU, 0, ticks);
+        return fb_thread_cpu(0, ticks);
     if (clk >= 0 || (clk & CPUCLOCK_KIND_MASK) == CPUCLOCK_KIND_MASK)
         return -EINVAL;
     uint32_t id = (uint32_t)~(clk >> 3);        /* the pid or tid; 0 is the caller */
     if (clk & CPUCLOCK_PERTHREAD)
-        return k_cpu_ticks(FB_SYS_THREAD_CPU, id, ticks) ? -EINVAL : 0;
+        return fb_thread_cpu(id, ticks) ? -EINVAL : 0;
     if (id != 0 && id != libos_main_tid)
         return -EINVAL;                         /* another process: there is none */
-    return k_cpu_ticks(FB_SYS_PD_CPU, 0, ticks);
+    return fb_pd_cpu(ticks);
 }
 
 /* Linux's 32-bit struct rusage, as SYS_getrusage writes it. */
@@ -58,8 +58,8 @@ SYSCALL(getrusage)
     UNUSED_ARGS();
     uint64_t ticks = 0;
     switch (a) {
-    case RUSAGE_SELF:     k_cpu_ticks(FB_SYS_PD_CPU, 0, &ticks); break;
-    case RUSAGE_THREAD:   k_cpu_ticks(FB_SYS_THREAD_CPU, 0, &ticks); break;
+    case RUSAGE_SELF:     fb_pd_cpu(&ticks); break;
+    case RUSAGE_THREAD:   fb_thread_cpu(0, &ticks); break;
     case RUSAGE_CHILDREN: break;
     default:              return -EINVAL;
     }
@@ -89,7 +89,7 @@ SYSCALL(times)
         if (!libos_user_ok(tms, sizeof *tms, 1))
             return -EFAULT;
         uint64_t ticks;
-        k_cpu_ticks(FB_SYS_PD_CPU, 0, &ticks);
+        fb_pd_cpu(&ticks);
         memset(tms, 0, sizeof *tms);
         tms->utime = (int32_t)(libos_ticks_to_ns(ticks) / (1000000000u / LIBOS_CLK_TCK));
     }

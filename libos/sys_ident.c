@@ -27,7 +27,7 @@
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <freebeam/sysimage.h>
-#include "kcall.h"
+#include <freebeam/kcall.h>
 #include "timeconv.h"
 #include "entropy.h"
 
@@ -46,7 +46,7 @@ extern void (*const __preinit_array_start[])(void);  /* the first writable bytes
  * cannot read. */
 static bool page_readable(uintptr_t a)
 {
-    return k_futex_wait((volatile void *)a, 0, 1) != -EFAULT;
+    return fb_futex_wait((volatile void *)a, 0, 1) != -EFAULT;
 }
 
 /* The main thread's stack: [FB_STACK_TOP - size, FB_STACK_TOP), a guard

@@ -33,7 +33,7 @@
 #include <string.h>
 #include "timeconv.h"
 #ifndef LIBOS_HOST_TEST
-#include "kcall.h"
+#include <freebeam/kcall.h>
 #endif
 
 /* sys_ident.c: may libos read (write = 0) or write (write = 1) [p, p+len)? */
@@ -80,7 +80,7 @@ static long park(uint64_t deadline)
 {
     static volatile uint32_t nobody_wakes;
     for (;;) {
-        int32_t r = k_futex_wait(&nobody_wakes, 0, deadline);
+        int32_t r = fb_futex_wait(&nobody_wakes, 0, deadline);
         if (r == -ETIMEDOUT)
             return 0;
         if (r == -EINTR)

@@ -24,7 +24,7 @@
 #include "ext4_fs.h"
 #include <signal.h>
 #include <string.h>
-#include "kcall.h"
+#include <freebeam/kcall.h>
 
 uint32_t libos_main_tid;
 uint32_t libos_prio;
@@ -124,7 +124,7 @@ static long send_signal(long tid, long sig)
     /* musl's pthread_cancel: interrupt the thread's blocking call (it then
      * returns -EINTR and musl acts on the cancel flag) */
     if (sig == SIGCANCEL_LINUX)
-        return k_thread_interrupt((uint32_t)tid) == 0 ? 0 : -ESRCH;
+        return fb_thread_interrupt((uint32_t)tid) == 0 ? 0 : -ESRCH;
     uintptr_t h = actions[sig].handler;
     if (h == (uintptr_t)SIG_IGN || (h == (uintptr_t)SIG_DFL && default_ignored(sig)))
         return 0;

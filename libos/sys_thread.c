@@ -18,7 +18,7 @@
 #include "console.h"
 #include <sched.h>
 #include <signal.h>
-#include "kcall.h"
+#include <freebeam/kcall.h>
 #include <freebeam/sysimage.h>
 #include "timeconv.h"
 
@@ -57,7 +57,7 @@ static __attribute__((noreturn, used)) void thread_entry(struct start_block *b)
         if (g == 0 && !__atomic_compare_exchange_n(&b->gate, &g, 2, false, __ATOMIC_ACQUIRE,
                                                    __ATOMIC_ACQUIRE))
             continue;
-        k_futex_wait(&b->gate, 2, 0);
+        fb_futex_wait(&b->gate, 2, 0);
     }
     libos_set_tid(b->tid);
     int (*fn)(void *) = b->fn;
@@ -84,7 +84,7 @@ int __libos_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *pti
     b->gate = 0;
     b->tid = 0;
     uintptr_t tp = (flags & CLONE_SETTLS) ? (uintptr_t)tls : libos_get_tp();
-    int32_t tid = k_thread_create((uintptr_t)thread_entry, (uintptr_t)b, (uintptr_t)b, tp,
+    int32_t tid = fb_thread_start((uintptr_t)thread_entry, (uintptr_t)b, (uintptr_t)b, tp,
                                   libos_prio);
     if (tid < 0)
         return tid == -EPERM || tid == -EINVAL ? -EINVAL : -EAGAIN;
@@ -100,7 +100,7 @@ int __libos_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *pti
     if (flags & CLONE_CHILD_SETTID)
         *ctid = tid;
     if (__atomic_exchange_n(&b->gate, 1, __ATOMIC_RELEASE) == 2)
-        k_futex_wake(&b->gate, 1);
+        fb_futex_wake(&b->gate, 1);
     return tid;
 }
 
@@ -121,7 +121,7 @@ void libos_exit_thread(void)
     volatile uint32_t *clear = slot ? libos_clear_tid[slot] : 0;
     if (slot)
         libos_clear_tid[slot] = 0;
-    k_thread_exit(clear);
+    fb_thread_exit(clear);
 }
 
 SYSCALL(exit)
@@ -147,10 +147,10 @@ void __libos_unmapself(void *base, size_t size)
         libos_clear_tid[slot] = 0;
         if (clear) {
             __atomic_store_n(clear, 0, __ATOMIC_SEQ_CST);
-            k_futex_wake(clear, 1);
+            fb_futex_wake(clear, 1);
         }
     }
-    k_thread_exit(&libos_mm_lock.v);
+    fb_thread_exit(&libos_mm_lock.v);
 }
 
 /* The whole PD ends because it died (a fatal signal: abort()): the kernel
@@ -160,7 +160,7 @@ void __libos_unmapself(void *base, size_t size)
 void libos_die(int status)
 {
     libos_console_drain_at_exit();
-    k_pd_exit(status & 0xff);
+    fb_pd_exit(status & 0xff);
     for (;;)
         libos_exit_thread();
 }
@@ -175,7 +175,7 @@ void libos_exit_group(int status)
     const struct fb_pdinfo *in = libos_info();
     if (in && (in->rights & FB_RIGHT_POWEROFF)) {
         libos_console_drain_at_exit();
-        k_poweroff(status & 0xff);
+        fb_poweroff(status & 0xff);
     }
     libos_die(status);
 }
@@ -205,14 +205,14 @@ SYSCALL(gettid)
 SYSCALL(sched_yield)
 {
     UNUSED_ARGS();
-    k_yield();
+    fb_yield();
     return 0;
 }
 
 SYSCALL(set_tls)
 {
     UNUSED_ARGS();
-    return k_set_tls((uintptr_t)a);
+    return fb_set_tls((uintptr_t)a);
 }
 
 SYSCALL(get_tls)
@@ -273,7 +273,7 @@ static long do_futex(int time64, long a, long b, long c, long d, long e, long f)
         r = futex_deadline((const void *)d, time64, cmd == FUTEX_WAIT_BITSET, realtime, &deadline);
         if (r)
             return r;
-        return k_futex_wait(uaddr, (uint32_t)c, deadline);
+        return fb_futex_wait(uaddr, (uint32_t)c, deadline);
     case FUTEX_WAKE_BITSET:
         if ((uint32_t)f == 0)
             return -EINVAL;
@@ -283,7 +283,7 @@ static long do_futex(int time64, long a, long b, long c, long d, long e, long f)
         }
         /* fall through */
     case FUTEX_WAKE:
-        return k_futex_wake(uaddr, c < 0 ? 0x7fffffff : (uint32_t)c);
+        return fb_futex_wake(uaddr, c < 0 ? 0x7fffffff : (uint32_t)c);
     case FUTEX_CMP_REQUEUE:
         if (*uaddr != (uint32_t)f)
             return -EAGAIN;
@@ -295,7 +295,7 @@ static long do_futex(int time64, long a, long b, long c, long d, long e, long f)
         uint32_t n = (uint32_t)c + (uint32_t)d;
         if ((uint32_t)c > 0x7fffffffu || (uint32_t)d > 0x7fffffffu || n > 0x7fffffffu)
             n = 0x7fffffff;
-        return k_futex_wake(uaddr, n);
+        return fb_futex_wake(uaddr, n);
     }
     default:
         libos_log_num("futex op not supported (ENOSYS):", (unsigned long)cmd);

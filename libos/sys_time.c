@@ -17,7 +17,7 @@
  */
 #include "libos.h"
 #include <time.h>
-#include "kcall.h"
+#include <freebeam/kcall.h>
 #include <freebeam/kapi.h>
 #include "timeconv.h"
 
@@ -29,9 +29,7 @@ static uint32_t ns_per_tick;     /* 1e9 / freq when whole, else 0 */
 
 uint64_t libos_ticks(void)
 {
-    uint32_t lo, hi;
-    __asm__ volatile("isb\n\tmrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi) : : "memory");
-    return ((uint64_t)hi << 32) | lo;
+    return fb_clock_ticks();
 }
 
 uint32_t libos_freq(void)
@@ -46,8 +44,7 @@ uint64_t libos_ticks_to_ns(uint64_t ticks)
 
 void libos_time_init(void)
 {
-    uint32_t f;
-    __asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(f));
+    uint32_t f = fb_clock_freq();
     freq = f ? f : 62500000u;
     ns_per_tick = tc_ns_per_tick(freq);
     (void)libos_realtime_base_ns();     /* once, before any other thread exists */
@@ -215,7 +212,7 @@ static long sleep_until(uint64_t deadline)
 {
     volatile uint32_t word = 0;
     while (libos_ticks() < deadline) {
-        int32_t r = k_futex_wait(&word, 0, deadline);
+        int32_t r = fb_futex_wait(&word, 0, deadline);
         if (r == -ETIMEDOUT)
             break;
         if (r == -EINTR)

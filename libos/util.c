@@ -4,29 +4,23 @@
  */
 #include "libos.h"
 #include <string.h>
-#include "kcall.h"
+#include <freebeam/kcall.h>
 
+/* libos's lock is the one futex mutex of <freebeam/kcall.h>. */
 void libos_lock(struct libos_lock *l)
 {
-    uint32_t expected = 0;
-    if (__atomic_compare_exchange_n(&l->v, &expected, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-        return;
-    while (__atomic_exchange_n(&l->v, 2, __ATOMIC_ACQUIRE) != 0)
-        k_futex_wait(&l->v, 2, 0);
+    fb_mutex_lock_word(&l->v);
 }
 
-/* The kernel's thread exit can also release a libos_lock: it stores 0 and
- * wakes one waiter, which is exactly this (sys_thread.c, __libos_unmapself). */
 void libos_unlock(struct libos_lock *l)
 {
-    if (__atomic_exchange_n(&l->v, 0, __ATOMIC_RELEASE) == 2)
-        k_futex_wake(&l->v, 1);
+    fb_mutex_unlock_word(&l->v);
 }
 
 void libos_write_console(const char *p, size_t len)
 {
     while (len > 0) {
-        int32_t n = k_debug_puts(p, len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len);
+        int32_t n = fb_debug_puts(p, len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len);
         if (n <= 0)
             return;
         p += n;

@@ -20,7 +20,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include "kcall.h"
+#include <freebeam/kcall.h>
 #include "console.h"
 #include "native.h"
 #include "entropy.h"
@@ -32,7 +32,7 @@ long vfs_console_write(const void *buf, size_t len)
     if (len > 0x7fffffffu)
         len = 0x7fffffffu;
     while (done < len) {
-        int32_t n = k_debug_puts(p + done, (uint32_t)(len - done));
+        int32_t n = fb_debug_puts(p + done, (uint32_t)(len - done));
         if (n < 0)
             return done ? (long)done : n;
         if (n == 0)

@@ -4,7 +4,7 @@
  * Everything a protection domain may ask of the kernel is here: the system
  * call numbers, how arguments travel, the event a waiting PD receives, the
  * fault record a monitor receives, and the error numbers.  It is shared by
- * the kernel, libfbpd and (later) libos, and must stay small: the upper
+ * the kernel, libfbpd and libos, and must stay small: the upper
  * layers should be able to move to seL4 Microkit with a thin shim.
  *
  * Calling convention: `svc #0` with the call number in r7, arguments in
@@ -81,6 +81,19 @@
 #define FB_MAX_PRIO      254   /* priorities 0..254, higher runs first */
 #define FB_MSG_WORDS       4   /* message words each way in a ppcall */
 
+/* ---- a PD's address space ----
+ * The user part: [FB_USER_BASE, FB_USER_TOP), in pages of FB_PAGE bytes.
+ * The main thread's stack: [FB_STACK_TOP - stack_bytes, FB_STACK_TOP), with
+ * one unmapped guard page below it and nothing else mapped within
+ * FB_STACK_RESERVE below the top; the ELF segments and the description's
+ * maps lie below that.  The info area (below) sits right on FB_STACK_TOP.
+ * The checks at the end of this file tie these together. */
+#define FB_PAGE          4096u
+#define FB_USER_BASE     0x00001000u
+#define FB_USER_TOP      0x40000000u
+#define FB_STACK_TOP     0x3fff0000u
+#define FB_STACK_RESERVE 0x01000000u  /* 16 MiB: stack + guard must fit here */
+
 /* ---- the PD info page ----
  * Every PD has a read-only info area of FB_PDINFO_BYTES at FB_PDINFO_VADDR,
  * written by the kernel at boot: who the PD is, what its address space holds
@@ -90,7 +103,7 @@
  * controls), and its arguments and environment from the system description.
  * The main thread starts with r0 = the PD index and r1 = FB_PDINFO_VADDR.
  * All offsets are from the start of the area. */
-#define FB_PDINFO_VADDR   0x3fff0000u   /* = FB_STACK_TOP: just above the main stack */
+#define FB_PDINFO_VADDR   FB_STACK_TOP  /* just above the main stack */
 #define FB_PDINFO_BYTES   12288u        /* three pages */
 #define FB_PDINFO_MAGIC   0x49504246u   /* "FBPI" */
 #define FB_PDINFO_VERSION 4u
@@ -146,6 +159,17 @@ struct fb_pdinfo {
     unsigned int n_pds, pds_off;            /* struct fb_pdinfo_pd[n_pds], by PD index */
     /* the tables and strings (NUL-terminated) follow, up to FB_PDINFO_BYTES */
 };
+
+/* ---- the address space's constants, checked together ---- */
+_Static_assert(FB_USER_BASE % FB_PAGE == 0 && FB_USER_TOP % FB_PAGE == 0 &&
+               FB_STACK_TOP % FB_PAGE == 0 && FB_STACK_RESERVE % FB_PAGE == 0 &&
+               FB_PDINFO_BYTES % FB_PAGE == 0, "the layout is in whole pages");
+_Static_assert(FB_USER_BASE < FB_STACK_TOP - FB_STACK_RESERVE,
+               "room for the ELF segments and maps below the stack reserve");
+_Static_assert(FB_PDINFO_VADDR == FB_STACK_TOP && FB_PDINFO_VADDR + FB_PDINFO_BYTES <= FB_USER_TOP,
+               "the info area sits on the stack top, inside the user part");
+_Static_assert(sizeof(struct fb_pdinfo) <= FB_PDINFO_BYTES, "the info header fits its area");
+_Static_assert(FB_MAX_CHANNELS <= 64, "a notification's channel mask is 64 bits");
 
 /* ---- errors (negated in r0) : Linux errno values ---- */
 #define FB_EPERM      1

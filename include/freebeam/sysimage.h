@@ -29,14 +29,7 @@
 #define FB_KERNEL_PADDR 0x40200000u  /* the kernel ELF is linked and loaded here: QEMU puts the device tree below it */
 #define FB_RAM_BASE     0x40000000u
 
-/* The user part of every PD's address space: [FB_USER_BASE, FB_USER_TOP). */
-#define FB_USER_BASE    0x00001000u
-#define FB_USER_TOP     0x40000000u
-/* The main thread's stack: [FB_STACK_TOP - stack_bytes, FB_STACK_TOP), with
- * one unmapped guard page below it and nothing else mapped within
- * FB_STACK_RESERVE below the top. */
-#define FB_STACK_TOP     0x3fff0000u
-#define FB_STACK_RESERVE 0x01000000u  /* 16 MiB: stack + guard must fit here */
+/* A PD's address space (FB_USER_*, FB_STACK_*, FB_PAGE): kapi.h. */
 
 /* Limits a blob may not exceed (kernel tables are static). */
 #define FB_MAX_PDS         32
@@ -46,7 +39,6 @@
 #define FB_MAX_IRQS        32
 #define FB_MAX_THREADS_PD 4096   /* TCBs come from RAM at boot: the real limit is memory */
 #define FB_MAX_SEGMENTS     8   /* PT_LOAD segments per PD ELF */
-#define FB_PAGE          4096u
 #define FB_MAX_ARGS_BYTES 2048u  /* argv + environment of one PD */
 #define FB_MAX_NAME        24u   /* characters of a PD, region or channel name (NUL
                                     not counted): bounds each PD's info area (kapi.h) */

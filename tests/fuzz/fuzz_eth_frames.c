@@ -31,7 +31,7 @@
 typedef void (*libos_event_fn)(unsigned ch);
 static libos_event_fn eth_handler;
 static int libos_events_on(unsigned ch, libos_event_fn fn) { (void)ch; eth_handler = fn; return 0; }
-static int32_t k_notify(uint32_t ch) { (void)ch; return 0; }
+static int fb_notify(unsigned ch) { (void)ch; return 0; }
 void libos_log_num(const char *what, unsigned long n) { (void)what; (void)n; }
 void libos_file_changed(void) {}
 bool libos_user_ok(const void *p, size_t len, int write) { (void)p; (void)len; (void)write; return true; }

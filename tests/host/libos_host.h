@@ -1,8 +1,9 @@
 /*
  * libos_host.h - what libos's file code needs from the target, simulated
  * on the host so the unit tests can include libos/file.c, vfs.c, cpio.c
- * and the sys_file*.c as source: the kernel calls of kcall.h (futex calls
- * count, the console appends to a buffer), libos's lock (no contention in
+ * and the sys_file*.c as source: the kernel calls of
+ * include/freebeam/kcall.h that they make (futex calls count, the console
+ * appends to a buffer), libos's lock (no contention in
  * a single-threaded test), the page allocator (aligned_alloc, zeroed) and
  * the clocks.  Include it first.
  */
@@ -14,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LIBOS_KCALL_H           /* keep libos/kcall.h (ARM svc) out */
+#define FREEBEAM_KCALL_H        /* keep include/freebeam/kcall.h (ARM svc) out */
 #include "../../libos/libos.h"
 
 static unsigned host_futex_waits, host_futex_wakes;
@@ -22,14 +23,14 @@ static char host_console[4096];
 static size_t host_console_len;
 static long host_pages_out;     /* bytes of pages handed out and not freed */
 
-static inline int32_t k_futex_wait(volatile void *addr, uint32_t expected, uint64_t deadline)
+static inline int fb_futex_wait(volatile void *addr, uint32_t expected, uint64_t deadline)
 {
     (void)deadline;
     host_futex_waits++;
     return *(volatile uint32_t *)addr == expected ? -ETIMEDOUT : -EAGAIN;
 }
 
-static inline int32_t k_futex_wake(volatile void *addr, uint32_t max)
+static inline int fb_futex_wake(volatile void *addr, unsigned max)
 {
     (void)addr;
     (void)max;
@@ -37,18 +38,18 @@ static inline int32_t k_futex_wake(volatile void *addr, uint32_t max)
     return 0;
 }
 
-static inline int32_t k_debug_puts(const char *p, uint32_t len)
+static inline int fb_debug_puts(const char *p, size_t len)
 {
     size_t room = sizeof host_console - host_console_len;
     size_t n = len < room ? len : room;
     memcpy(host_console + host_console_len, p, n);
     host_console_len += n;
-    return (int32_t)len;
+    return (int)len;
 }
 
 void libos_lock(struct libos_lock *l) { l->v = 1; }
 void libos_unlock(struct libos_lock *l) { l->v = 0; }
-void libos_puts(const char *s) { k_debug_puts(s, (uint32_t)strlen(s)); }
+void libos_puts(const char *s) { fb_debug_puts(s, strlen(s)); }
 uint64_t libos_ticks(void) { static uint64_t t; return t += 1000; }
 uint32_t libos_freq(void) { return 62500000; }
 uint64_t libos_ticks_to_ns(uint64_t ticks) { return ticks * 16; }   /* 62.5 MHz: 16 ns a tick */

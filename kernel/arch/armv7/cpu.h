@@ -35,7 +35,6 @@ CP15_RW(vbar, 0, c12, c0, 0)
 CP15_RW(contextidr, 0, c13, c0, 1)
 CP15_RW(tpidrurw, 0, c13, c0, 2)
 CP15_RW(tpidruro, 0, c13, c0, 3)
-CP15_RD(cntfrq, 0, c14, c0, 0)
 CP15_RW(cntkctl, 0, c14, c1, 0)
 CP15_RW(cntv_ctl, 0, c14, c3, 1)
 CP15_RW(pmcr, 0, c9, c12, 0)
@@ -44,13 +43,6 @@ CP15_WR(pmselr, 0, c9, c12, 5)
 CP15_WR(pmxevtyper, 0, c9, c13, 1)
 CP15_RD(pmxevcntr, 0, c9, c13, 2)
 CP15_WR(pmuserenr, 0, c9, c14, 0)
-
-static inline uint64_t read_cntvct(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("isb; mrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
 
 static inline void write_cntv_cval(uint64_t v)
 {
