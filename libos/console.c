@@ -35,8 +35,6 @@
 #include <freebeam/ring.h>
 #include <freebeam/kcall.h>
 
-bool libos_user_ok(const void *p, size_t len, int write);   /* sys_ident.c */
-
 static struct libos_lock con_lock;
 static struct tty con_tty;
 static struct fb_ring con_rx, con_tx;

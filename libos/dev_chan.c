@@ -31,8 +31,6 @@
 #include <freebeam/fbdev.h>
 #include <freebeam/queue.h>
 
-bool libos_user_ok(const void *p, size_t len, int write);   /* sys_ident.c */
-
 #define CHAN_MAJOR 240u
 
 struct chan {

@@ -27,8 +27,6 @@
 #include <freebeam/fbdev.h>
 #include <freebeam/sysimage.h>
 
-bool libos_user_ok(const void *p, size_t len, int write);   /* sys_ident.c */
-
 #define PD_EVENTS 8u
 #define PD_MAJOR 241u
 

@@ -26,9 +26,6 @@
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 
-/* sys_ident.c: may libos read (write = 0) or write (write = 1) [p, p+len)? */
-bool libos_user_ok(const void *p, size_t len, int write);
-
 #define LIBOS_MAX_EVENTFDS 128
 #define EFD_MAXCOUNT 0xfffffffffffffffeull
 

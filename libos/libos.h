@@ -121,6 +121,14 @@ void libos_time_init(void);
 
 /* ---- memory (sys_mm.c) ---- */
 void libos_mm_init(uintptr_t heap_base, size_t heap_size, uintptr_t brk_start);
+/* May the PD read (write = 0) or write (write = 1) [a, end) of the heap
+ * region?  1 yes, 0 no, -1 not inside the heap region. */
+int libos_mm_access(uintptr_t a, uintptr_t end, int write);
+size_t libos_mm_total_bytes(void);      /* the pages mmap can hand out */
+size_t libos_mm_free_bytes(void);       /* those it has not */
+/* May a system call read (write = 0) or write (write = 1) the caller's
+ * [p, p+len)?  (sys_ident.c) */
+bool libos_user_ok(const void *p, size_t len, int write);
 extern struct libos_lock libos_mm_lock;
 /* Free [addr, addr+len) of the heap; the caller holds libos_mm_lock. */
 void libos_mm_free_locked(uintptr_t addr, size_t len);

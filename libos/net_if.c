@@ -154,8 +154,6 @@ int net_if_list(struct net_ifinfo *out, int max)
     return n;
 }
 
-bool libos_user_ok(const void *p, size_t len, int write);
-
 long net_if_ioctl(unsigned long req, unsigned long arg)
 {
     struct net_ifinfo ifs[NET_IF_MAX];

@@ -14,8 +14,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-bool libos_user_ok(const void *p, size_t len, int write);
-
 struct sock *net_sock_alloc(int type)
 {
     struct sock *s = mem_calloc(1, sizeof *s);

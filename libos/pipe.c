@@ -41,9 +41,6 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
-/* sys_ident.c: may libos read (write = 0) or write (write = 1) [p, p+len)? */
-bool libos_user_ok(const void *p, size_t len, int write);
-
 #define PIPE_RING_SIZE 65536u      /* Linux's default pipe capacity */
 #define PIPE_ATOMIC    4096u       /* PIPE_BUF */
 #define PIPE_HDR       4096u       /* the page that holds struct pipe */

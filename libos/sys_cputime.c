@@ -15,8 +15,6 @@
 #include <sys/resource.h>
 #include <freebeam/kcall.h>
 
-bool libos_user_ok(const void *p, size_t len, int write);
-
 /* Linux's encoding of a CPU clock id (clock_getcpuclockid,
  * pthread_getcpuclockid): ~pid << 3, bit 2 set for a thread, the low two
  * bits the kind (0 PROF, 1 VIRT, 2 SCHED; 3 is invalid).  All kinds count

@@ -31,9 +31,6 @@
 #include "timeconv.h"
 #include "entropy.h"
 
-bool libos_user_ok(const void *p, size_t len, int write);
-int libos_mm_access(uintptr_t a, uintptr_t end, int write);   /* sys_mm.c */
-
 /* ---- the PD's memory ---- */
 
 extern const Elf32_Ehdr __ehdr_start;               /* start of the program's image */
@@ -247,11 +244,6 @@ SYSCALL(setrlimit)
 }
 
 /* ---- sysinfo ---- */
-
-/* Free heap bytes, if the page allocator (sys_mm.c) exports the count;
- * until it does, sysinfo reports freeram = totalram. */
-size_t libos_mm_total_bytes(void);   /* sys_mm.c */
-size_t libos_mm_free_bytes(void);
 
 /* The kernel's struct sysinfo on 32-bit ARM (musl's is longer: its tail
  * is reserved and left alone). */

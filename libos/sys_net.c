@@ -15,8 +15,6 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
-bool libos_user_ok(const void *p, size_t len, int write);
-
 #define SOCKADDR_MAX 128u           /* sizeof(struct sockaddr_storage): Linux's limit */
 
 struct file *net_sock_file(long fd, long *err)

@@ -26,8 +26,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
-bool libos_user_ok(const void *p, size_t len, int write);
-
 #define OPT(level, name) (((uint32_t)(level) << 16) | (uint32_t)(name))
 
 static int unsupported(long level, long name)

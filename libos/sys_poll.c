@@ -36,9 +36,6 @@
 #include <freebeam/kcall.h>
 #endif
 
-/* sys_ident.c: may libos read (write = 0) or write (write = 1) [p, p+len)? */
-bool libos_user_ok(const void *p, size_t len, int write);
-
 /* ---- waiting ---- */
 
 struct pwait {
@@ -122,7 +119,6 @@ static unsigned fd_ready(int fd)
     libos_file_put(f);
     return m;
 }
-
 
 /* ---- poll ---- */
 
