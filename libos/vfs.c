@@ -368,6 +368,25 @@ static int walk_abs_locked(const char *path, size_t len, struct vnode **out)
     return walk_from_locked(root, path, path + len, out);
 }
 
+/* The one lookup of a descriptor's node, for every call that takes a
+ * directory descriptor or an open file instead of a path.  The locking
+ * rule it follows, and every caller with it: the descriptor's reference
+ * (*holder, put by the caller) is taken without vfs_lock, and it keeps the
+ * file and its node alive; the node a file refers to is fixed when it is
+ * opened, and so is a node's type (S_IFMT of mode), so both may be read
+ * without vfs_lock.  Everything else of a node (its name, parent, size,
+ * the rest of mode, cwd) is read or changed only under vfs_lock.
+ * *n is NULL for a file with no node (a pipe, an eventfd, a file of /data).
+ * 0 or -EBADF. */
+static int fd_node(int fd, struct file **holder, struct vnode **n)
+{
+    *holder = libos_fd_get(fd);
+    if (!*holder)
+        return -EBADF;
+    *n = vfs_file_node(*holder);
+    return 0;
+}
+
 /* The directory a *at call starts from (a new reference in *holder when it
  * comes from a descriptor: the caller puts it after the walk). */
 static int start_dir(int dirfd, const char *path, struct vnode **out, struct file **holder)
@@ -378,20 +397,16 @@ static int start_dir(int dirfd, const char *path, struct vnode **out, struct fil
         return 0;
     }
     if (dirfd == AT_FDCWD) {
-        *out = cwd;
+        *out = NULL;    /* cwd, read under the lock */
         return 0;
     }
-    struct file *f = libos_fd_get(dirfd);
-    if (!f)
-        return -EBADF;
-    struct vnode *n = vfs_file_node(f);
-    if (!n || !is_dir(n)) {
-        libos_file_put(f);
-        return -ENOTDIR;
+    int r = fd_node(dirfd, holder, out);
+    if (r == 0 && (!*out || !is_dir(*out))) {
+        libos_file_put(*holder);
+        *holder = NULL;
+        r = -ENOTDIR;
     }
-    *holder = f;
-    *out = n;
-    return 0;
+    return r;
 }
 
 static int check_path(const char *path)
@@ -449,7 +464,7 @@ static int walk_parent_lock(int dirfd, const char *path, struct walk *w)
     }
     libos_lock(&vfs_lock);
     if (!start)
-        start = root_locked();
+        start = path[0] != '/' && cwd ? cwd : root_locked();
     r = start ? walk_from_locked(start, path, last, &w->dir) : -ENOENT;
     if (r == 0 && !is_dir(w->dir))
         r = -ENOTDIR;
@@ -1201,27 +1216,29 @@ int vfs_readlink(int dirfd, const char *path)
     return -EINVAL;     /* no symbolic links exist */
 }
 
+/* The node of a call that takes PATH relative to DIRFD, or with PATH NULL
+ * the open file DIRFD (chdir, chmod, utimensat, statfs and their f* forms).
+ * Takes vfs_lock on success (resolve_unlock(*h) ends it); *n is NULL for a
+ * descriptor with no node (fd_node). */
+static int path_or_fd_lock(int dirfd, const char *path, struct vnode **n, struct file **h)
+{
+    *h = NULL;
+    if (path)
+        return resolve_lock(dirfd, path, n, h);
+    int r = fd_node(dirfd, h, n);
+    if (r == 0)
+        libos_lock(&vfs_lock);
+    return r;
+}
+
 int vfs_chdir(int dirfd, const char *path)
 {
     struct vnode *n;
-    struct file *h = NULL;
-    int r;
-    if (path) {
-        r = resolve_lock(dirfd, path, &n, &h);
-        if (r)
-            return r;
-    } else {
-        h = libos_fd_get(dirfd);
-        if (!h)
-            return -EBADF;
-        n = vfs_file_node(h);
-        libos_lock(&vfs_lock);
-        if (!n) {
-            resolve_unlock(h);
-            return -ENOTDIR;
-        }
-    }
-    if (!is_dir(n)) {
+    struct file *h;
+    int r = path_or_fd_lock(dirfd, path, &n, &h);
+    if (r)
+        return r;
+    if (!n || !is_dir(n)) {
         r = -ENOTDIR;
     } else {
         n->opens++;
@@ -1262,22 +1279,6 @@ int vfs_truncate(int dirfd, const char *path, uint64_t len)
     return r;
 }
 
-/* The node a metadata call (chmod, utimensat) changes: PATH relative to
- * DIRFD, or with PATH NULL the open file DIRFD.  Takes vfs_lock on success;
- * *n is NULL for a descriptor with no node (a pipe, an eventfd). */
-static int meta_node_lock(int dirfd, const char *path, struct vnode **n, struct file **h)
-{
-    *h = NULL;
-    if (path)
-        return resolve_lock(dirfd, path, n, h);
-    *h = libos_fd_get(dirfd);
-    if (!*h)
-        return -EBADF;
-    libos_lock(&vfs_lock);
-    *n = vfs_file_node(*h);
-    return 0;
-}
-
 /* chmod (MODE >= 0) and utimensat (the times): on a pipe or eventfd
  * accepted and forgotten; the change time moves whatever changed. */
 static int set_meta(int dirfd, const char *path, int32_t mode, int64_t atime_ns, int64_t mtime_ns)
@@ -1293,7 +1294,7 @@ static int set_meta(int dirfd, const char *path, int32_t mode, int64_t atime_ns,
     }
     struct vnode *n;
     struct file *h;
-    int r = meta_node_lock(dirfd, path, &n, &h);
+    int r = path_or_fd_lock(dirfd, path, &n, &h);
     if (r)
         return r;
     if (n && n->fs->ro) {
@@ -1325,24 +1326,11 @@ int vfs_set_times(int dirfd, const char *path, int64_t atime_ns, int64_t mtime_n
 int vfs_statfs(int dirfd, const char *path, bool *ro)
 {
     struct vnode *n;
-    struct file *h = NULL;
-    if (path) {
-        int r = resolve_lock(dirfd, path, &n, &h);
-        if (r)
-            return r;
-    } else {
-        h = libos_fd_get(dirfd);
-        if (!h)
-            return -EBADF;
-        libos_lock(&vfs_lock);
-        n = vfs_file_node(h);
-        if (!n) {
-            *ro = false;
-            resolve_unlock(h);
-            return 0;
-        }
-    }
-    *ro = n->fs->ro;
+    struct file *h;
+    int r = path_or_fd_lock(dirfd, path, &n, &h);
+    if (r)
+        return r;
+    *ro = n && n->fs->ro;
     resolve_unlock(h);
     return 0;
 }
@@ -1547,8 +1535,9 @@ static int ext4_route(int dirfd, const char *path, char *in)
     if (path[0] == '/') {
         memcpy(full, path, pl + 1);
     } else {
-        struct file *f = dirfd == AT_FDCWD ? NULL : libos_fd_get(dirfd);
-        if (dirfd != AT_FDCWD && (!f || !vfs_file_node(f))) {
+        struct file *f = NULL;
+        struct vnode *start = NULL;
+        if (dirfd != AT_FDCWD && (fd_node(dirfd, &f, &start) || !start)) {
             bool ext4_dir = f && ext4_is_file(f);
             if (f)
                 libos_file_put(f);
@@ -1556,7 +1545,8 @@ static int ext4_route(int dirfd, const char *path, char *in)
             return ext4_dir ? -EOPNOTSUPP : 0;
         }
         libos_lock(&vfs_lock);
-        struct vnode *start = f ? vfs_file_node(f) : cwd;
+        if (!f)
+            start = cwd;
         long l = start ? node_path_locked(start, full, sizeof full) : -ENOENT;
         libos_unlock(&vfs_lock);
         if (f)

@@ -356,6 +356,41 @@ static void test_fds(void)
     CHECK(change_waiters == 0);
 }
 
+/* The calls that take a descriptor instead of a path (or a directory
+ * descriptor to start from) share one lookup (vfs.c fd_node) and one
+ * locking rule: each answers alike for the same kind of descriptor and
+ * leaves vfs_lock free on every path, errors included. */
+static void test_fd_lookups(void)
+{
+    long d = s_open("/tmp", O_RDONLY | O_DIRECTORY, 0);
+    long f = s_open("/tmp/fdl", O_CREAT | O_RDWR, 0644);
+    long dev = s_open("/dev/null", O_RDWR, 0);
+    CHECK(d >= 0 && f >= 0 && dev >= 0);
+    char sfs[256];
+    struct kstat64 k;
+    CHECK(sys_mkdirat(d, L("fdl-sub"), 0755, 0, 0, 0) == 0 && stat_ok("/tmp/fdl-sub", S_IFDIR));
+    CHECK(vfs_lock.v == 0);
+    CHECK(sys_mkdirat(f, L("x"), 0755, 0, 0, 0) == -ENOTDIR && vfs_lock.v == 0);
+    CHECK(sys_mkdirat(77, L("x"), 0755, 0, 0, 0) == -EBADF && vfs_lock.v == 0);
+    CHECK(sys_mkdirat(77, L("/tmp/fdl-abs"), 0755, 0, 0, 0) == 0 && vfs_lock.v == 0);  /* dirfd unused */
+    CHECK(sys_fchdir(f, 0, 0, 0, 0, 0) == -ENOTDIR && vfs_lock.v == 0);
+    CHECK(sys_fchdir(dev, 0, 0, 0, 0, 0) == -ENOTDIR && vfs_lock.v == 0);
+    CHECK(sys_fchdir(77, 0, 0, 0, 0, 0) == -EBADF && vfs_lock.v == 0);
+    CHECK(sys_fstatfs64(f, 84, L(sfs), 0, 0, 0) == 0 && vfs_lock.v == 0);
+    CHECK(sys_fstatfs64(77, 84, L(sfs), 0, 0, 0) == -EBADF && vfs_lock.v == 0);
+    CHECK(sys_fchmod(f, 0600, 0, 0, 0, 0) == 0 && vfs_lock.v == 0);
+    CHECK(s_stat("/tmp/fdl", &k) == 0 && (k.st_mode & 07777) == 0600);
+    CHECK(sys_fchmod(77, 0600, 0, 0, 0, 0) == -EBADF && vfs_lock.v == 0);
+    char cwd[64];
+    CHECK(sys_fchdir(d, 0, 0, 0, 0, 0) == 0 && vfs_lock.v == 0);
+    CHECK(s_getcwd(cwd, sizeof cwd) == 5 && strcmp(cwd, "/tmp") == 0);
+    CHECK(s_rmdir("fdl-sub") == 0 && s_rmdir("/tmp/fdl-abs") == 0 && s_unlink("fdl") == 0);
+    CHECK(s_chdir("/") == 0);
+    s_close(dev);
+    s_close(f);
+    s_close(d);
+}
+
 int main(void)
 {
     test_start();
@@ -363,5 +398,6 @@ int main(void)
     test_tmpfs();
     test_archive();
     test_fds();
+    test_fd_lookups();
     return check_report("test_libos_vfs");
 }
