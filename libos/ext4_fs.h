@@ -4,7 +4,7 @@
  * does the on-disk work; ext4_fs.c turns paths and open files into its
  * calls, one operation at a time under one lock.
  *
- * vfs.c hands a path to this file system when its canonical absolute form
+ * vfs_ns.c hands a path to this file system when its canonical absolute form
  * is EXT4_MOUNT or below it (vfs_ext4_route): the path given here is the
  * part inside the file system, "/" for its root.
  */

@@ -10,7 +10,7 @@
  *  - link, symlink and their *at forms: the file systems have no links, and
  *    say so with EOPNOTSUPP, which OTP reports as enotsup ("not supported on
  *    this platform") and its test suites skip on.
- * The file system is vfs.c.
+ * The file system is vfs*.c (vfs_impl.h).
  */
 #include "libos.h"
 #include "vfs.h"

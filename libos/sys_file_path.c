@@ -4,7 +4,7 @@
  * statx first, for 64-bit times, and uses the others only on ENOSYS),
  * access/faccessat/faccessat2, readlink(at), getcwd, chdir, mkdir(at),
  * rmdir, unlink(at), rename/renameat/renameat2, truncate64, umask,
- * chmod/fchmodat, statfs64.  The file system itself is vfs.c.
+ * chmod/fchmodat, statfs64.  The file system itself is vfs*.c (vfs_impl.h).
  *
  * No symbolic links exist, so AT_SYMLINK_NOFOLLOW and O_NOFOLLOW change
  * nothing and readlink always answers EINVAL for a file that exists.

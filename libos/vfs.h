@@ -118,7 +118,7 @@ int vfs_set_times(int dirfd, const char *path, int64_t atime_ns, int64_t mtime_n
 int vfs_statfs(int dirfd, const char *path, bool *ro);       /* path NULL: fstatfs */
 uint32_t vfs_umask(uint32_t mask);
 
-/* ---- file mappings (vfs_map.c; the tmpfs side in vfs.c) ----
+/* ---- file mappings (vfs_map.c; the tmpfs side in vfs_tmpfs.c) ----
  *
  * A shared mapping of a tmpfs file IS the file's data: mmap returns
  * data + offset.  While a file has shared mappings (n->maps > 0) its data is

@@ -1,7 +1,7 @@
 /*
  * ext4_stub.h - the ext4 file system of /data (libos/ext4_fs.h) as a host
- * test that includes libos/vfs.c sees it: no disk, never mounted, so
- * vfs.c's routing (ext4_route) hands every path back to the tmpfs and
+ * test that includes libos/vfs*.c sees it: no disk, never mounted, so
+ * vfs_ns.c's routing (vfs_ext4_route) hands every path back to the tmpfs and
  * archive code under test.  Include it after libos_host.h.
  */
 #ifndef EXT4_STUB_H

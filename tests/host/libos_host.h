@@ -1,6 +1,6 @@
 /*
  * libos_host.h - what libos's file code needs from the target, simulated
- * on the host so the unit tests can include libos/file.c, vfs.c, cpio.c
+ * on the host so the unit tests can include libos/file.c, vfs*.c, cpio.c
  * and the sys_file*.c as source: the kernel calls of
  * include/freebeam/kcall.h that they make (futex calls count, the console
  * appends to a buffer), libos's lock (no contention in

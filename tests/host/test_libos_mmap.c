@@ -1,6 +1,6 @@
 /*
  * test_libos_mmap.c - host unit tests of file mappings (libos/vfs_map.c)
- * and the tmpfs side of them (pinning in libos/vfs.c): what mmap of each
+ * and the tmpfs side of them (pinning in libos/vfs_tmpfs.c): what mmap of each
  * kind of file must do, a shared mapping being the file's own memory
  * (coherent with pread/pwrite both ways), reservation and pinning (the data
  * never moves or is freed while mapped; growth past the capacity is a
@@ -21,6 +21,11 @@
 #include "../../libos/file.c"
 #include "../../libos/cpio.c"
 #include "../../libos/vfs.c"
+#include "../../libos/vfs_alloc.c"
+#include "../../libos/vfs_walk.c"
+#include "../../libos/vfs_tmpfs.c"
+#include "../../libos/vfs_ns.c"
+#include "../../libos/vfs_archive.c"
 #include "../../libos/vfs_dev.c"
 #include "../../libos/vfs_map.c"
 #include "../../libos/sys_file.c"

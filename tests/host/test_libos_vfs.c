@@ -16,6 +16,11 @@
 #include "../../libos/file.c"
 #include "../../libos/cpio.c"
 #include "../../libos/vfs.c"
+#include "../../libos/vfs_alloc.c"
+#include "../../libos/vfs_walk.c"
+#include "../../libos/vfs_tmpfs.c"
+#include "../../libos/vfs_ns.c"
+#include "../../libos/vfs_archive.c"
 #include "../../libos/vfs_dev.c"
 #include "../../libos/sys_file.c"
 #include "../../libos/sys_file_path.c"
@@ -357,7 +362,7 @@ static void test_fds(void)
 }
 
 /* The calls that take a descriptor instead of a path (or a directory
- * descriptor to start from) share one lookup (vfs.c fd_node) and one
+ * descriptor to start from) share one lookup (vfs_walk.c vfs_fd_node) and one
  * locking rule: each answers alike for the same kind of descriptor and
  * leaves vfs_lock free on every path, errors included. */
 static void test_fd_lookups(void)
