@@ -3,13 +3,16 @@
  * the same console), and descriptors 0-2 opened on the console at start
  * (erts opens /dev/null until it gets fd 3: docs/internals.md note 18).
  *
- * console: the debug console, used when the PD has no serial driver
- * (console.c replaces it with vfs_console_use when it has one): writes go
- * to the kernel's debug console (FB_SYS_DEBUG_PUTS) as they are; reads
- * give end of file.  It answers the terminal ioctls musl and erts use:
- * TCGETS/TCSETS/TCSETSW/TCSETSF (the settings are recorded and reported
- * back, not applied), TIOCGWINSZ (80x24; isatty() asks this) and
- * TIOCSWINSZ; others ENOTTY.
+ * console: the debug console, the second back end of the terminal of
+ * tty.c, used when the PD has no serial driver (console.c, the first, puts
+ * itself in its place with vfs_console_use when it has one): writes go to
+ * the kernel's debug console (FB_SYS_DEBUG_PUTS) as they are (the kernel's
+ * console ends its lines itself); reads give end of file.  Its settings
+ * are a struct tty of tty.c, with tty.c's defaults, so both back ends
+ * report the same terminal; it answers the terminal ioctls musl and erts
+ * use: TCGETS/TCSETS/TCSETSW/TCSETSF (tty_set_termios records the
+ * settings; no input ever arrives to apply them to), TIOCGWINSZ (80x24;
+ * isatty() asks this) and TIOCSWINSZ; others ENOTTY.
  *
  * random, urandom: libos's ChaCha20 CSPRNG (entropy.c), seeded from the
  * entropy driver PD when the image has one; until it is seeded a read
@@ -24,6 +27,7 @@
 #include "console.h"
 #include "native.h"
 #include "entropy.h"
+#include "tty.h"
 
 long vfs_console_write(const void *buf, size_t len)
 {
@@ -119,24 +123,9 @@ static const struct file_ops urandom_ops = {
     .release = vfs_dev_release,
 };
 
-/* ---- console ---- */
-/* The kernel's struct termios (what TCGETS copies): not musl's, which is
- * larger (NCCS 32 and the speeds). */
-struct ktermios {
-    uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
-    uint8_t c_line;
-    uint8_t c_cc[19];
-};
-
+/* ---- console: the debug console ---- */
 static struct libos_lock tty_lock;
-static struct ktermios tty = {
-    .c_iflag = 0000400 | 0002000,                   /* ICRNL IXON */
-    .c_oflag = 0000001 | 0000004,                   /* OPOST ONLCR */
-    .c_cflag = 0000017 | 0000060 | 0000200,         /* B38400 CS8 CREAD */
-    .c_lflag = 0000001 | 0000002 | 0000010 | 0000020 | 0000040 | 0001000 | 0002000 | 0100000,
-    /* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
-    .c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22 },
-};
+static struct tty tty;          /* tty_init'ed by vfs_dev_init */
 static struct winsize tty_ws = { .ws_row = 24, .ws_col = 80 };
 
 static long console_read(struct file *f, void *buf, size_t len)
@@ -172,13 +161,16 @@ static long console_ioctl(struct file *f, unsigned long req, unsigned long arg)
     libos_lock(&tty_lock);
     switch (req) {
     case TCGETS:
-        memcpy(p, &tty, sizeof tty);
+        memcpy(p, &tty.tio, sizeof tty.tio);
         break;
     case TCSETS:
     case TCSETSW:
-    case TCSETSF:
-        memcpy(&tty, p, sizeof tty);
+    case TCSETSF: {
+        struct tty_termios n;
+        memcpy(&n, p, sizeof n);
+        tty_set_termios(&tty, &n, req == TCSETSF);
         break;
+    }
     case TIOCGWINSZ:
         memcpy(p, &tty_ws, sizeof tty_ws);
         break;
@@ -212,6 +204,7 @@ void vfs_console_use(const struct file_ops *ops)
 
 void vfs_dev_init(struct vnode *dev)
 {
+    tty_init(&tty);
     vfs_dev_node(dev, "null", 0666, MKDEV(1, 3), &null_ops);
     vfs_dev_node(dev, "zero", 0666, MKDEV(1, 5), &zero_ops);
     vfs_dev_node(dev, "urandom", 0666, MKDEV(1, 9), &urandom_ops);

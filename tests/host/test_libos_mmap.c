@@ -27,6 +27,7 @@
 #include "../../libos/vfs_ns.c"
 #include "../../libos/vfs_archive.c"
 #include "../../libos/vfs_dev.c"
+#include "../../libos/tty.c"
 #include "../../libos/vfs_map.c"
 #include "../../libos/sys_file.c"
 #include "../../libos/sys_file_path.c"

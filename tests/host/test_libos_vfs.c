@@ -22,6 +22,7 @@
 #include "../../libos/vfs_ns.c"
 #include "../../libos/vfs_archive.c"
 #include "../../libos/vfs_dev.c"
+#include "../../libos/tty.c"
 #include "../../libos/sys_file.c"
 #include "../../libos/sys_file_path.c"
 
@@ -396,6 +397,27 @@ static void test_fd_lookups(void)
     s_close(d);
 }
 
+/* The debug console is a back end of tty.c: it reports tty.c's default
+ * terminal (the serial console reports the same), and keeps what TCSETS
+ * sets. */
+static void test_debug_console_tty(void)
+{
+    long fd = s_open("/dev/console", O_RDWR, 0);
+    struct tty_termios t, want;
+    struct tty ref;
+    tty_init(&ref);
+    CHECK(fd >= 0 && sys_ioctl(fd, TCGETS, L(&t), 0, 0, 0) == 0);
+    CHECK(memcmp(&t, &ref.tio, sizeof t) == 0);
+    CHECK((t.c_lflag & TTY_ICANON) && !(t.c_lflag & TTY_ISIG) && (t.c_iflag & TTY_IUTF8));
+    want = t;
+    want.c_lflag &= ~(TTY_ICANON | TTY_ECHO);
+    CHECK(sys_ioctl(fd, TCSETS, L(&want), 0, 0, 0) == 0 && sys_ioctl(fd, TCGETS, L(&t), 0, 0, 0) == 0);
+    CHECK(memcmp(&t, &want, sizeof t) == 0);
+    CHECK(sys_ioctl(fd, TCSETS, L(&ref.tio), 0, 0, 0) == 0);
+    CHECK(sys_ioctl(fd, TCGETS, 0, 0, 0, 0) == -EFAULT && sys_ioctl(fd, TIOCSTI, L(&t), 0, 0, 0) == -ENOTTY);
+    s_close(fd);
+}
+
 int main(void)
 {
     test_start();
@@ -404,5 +426,6 @@ int main(void)
     test_archive();
     test_fds();
     test_fd_lookups();
+    test_debug_console_tty();
     return check_report("test_libos_vfs");
 }
