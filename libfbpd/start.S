@@ -6,8 +6,9 @@
  * zero .bss ourselves rather than trust that the loader did, then run the
  * C side (fb__main in loop.c), which never returns.
  *
- * fb__thread_tramp: entry of threads made by fb_thread_create; the new
- * stack holds {fn, arg} at sp, so a thread function may simply return.
+ * fb__thread_tramp: entry of threads made by fb_thread_create (thread.c);
+ * the new stack holds {fn, arg} at sp, so a thread function may simply
+ * return.
  */
     .syntax unified
     .thumb
@@ -39,8 +40,7 @@ fb__thread_tramp:
     movs    r2, #0
     mov     lr, r2
     blx     r1
-    movs    r0, #0
-    bl      fb_thread_exit      /* noreturn */
+    bl      fb__thread_return   /* thread.c: exits, noreturn */
     udf     #0
     .size fb__thread_tramp, . - fb__thread_tramp
 

@@ -1,11 +1,19 @@
 /*
  * thread.c - threads whose function may return: fb_thread_create puts
  * {fn, arg} on the new stack and starts the thread at start.S's
- * fb__thread_tramp, which calls fn(arg) and then fb_thread_exit(NULL).
+ * fb__thread_tramp, which calls fn(arg) and then fb__thread_return.
  */
 #include <freebeam/fbpd.h>
 
 void fb__thread_tramp(void);
+void fb__thread_return(void) __attribute__((noreturn));
+
+/* Where a thread goes when its function returns (fb_thread_exit is an
+ * inline of kcall.h: start.S cannot call it). */
+void fb__thread_return(void)
+{
+    fb_thread_exit(NULL);
+}
 
 int fb_thread_create(void (*fn)(void *), void *arg, void *stack_top, uintptr_t tls, unsigned prio)
 {

@@ -129,7 +129,7 @@ static long heap_protect_locked(uint32_t first, uint32_t n, uint8_t p)
         uint32_t j = i;
         while (j < end && perm[j] != p)
             j++;
-        int32_t r = fb_protect(mmr_addr(&heap, i), (j - i) * PAGE, perm_bits(p));
+        int32_t r = fb_protect((void *)mmr_addr(&heap, i), (j - i) * PAGE, perm_bits(p));
         if (r)
             return r == -FB_EPERM ? -EACCES : -ENOMEM;
         memset(perm + i, p, j - i);
@@ -485,7 +485,7 @@ SYSCALL(mprotect)
             r = heap_protect_locked(first, n, perm_of(c));
     } else {
         uint32_t size = (uint32_t)(((uint64_t)len + PAGE - 1) & ~(uint64_t)(PAGE - 1));
-        int32_t k = fb_protect(addr, size, perm_bits(perm_of(c)));
+        int32_t k = fb_protect((void *)addr, size, perm_bits(perm_of(c)));
         r = k == 0 ? 0 : k == -FB_EPERM ? -EACCES : -ENOMEM;
     }
     libos_unlock(&libos_mm_lock);

@@ -113,9 +113,9 @@ FB__INLINE int fb_pd_stop(unsigned pd)
 
 /* Pages of this PD's own mappings get perms (FB_PERM_*, 0: none): 0 |
  * -EINVAL | -EPERM. */
-FB__INLINE int fb_protect(uintptr_t addr, size_t len, unsigned perms)
+FB__INLINE int fb_protect(void *addr, size_t len, unsigned perms)
 {
-    return fb__call(FB_SYS_PROTECT, (uint32_t)addr, (uint32_t)len, perms, 0, 0);
+    return fb__call(FB_SYS_PROTECT, (uint32_t)(uintptr_t)addr, (uint32_t)len, perms, 0, 0);
 }
 
 FB__INLINE unsigned fb_pd_self(void)
