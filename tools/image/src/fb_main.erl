@@ -5,7 +5,8 @@
 -module(fb_main).
 -export([main/0, run/1]).
 
--define(USAGE, "usage: freebeam image SYSTEM.config -o OUT.img [--kernel KERNEL.elf] [--search DIR]... [--compress]").
+-define(USAGE, "usage: freebeam image SYSTEM.config -o OUT.img [--kernel KERNEL.elf] [--search DIR]... [--compress]\n"
+                "       freebeam image SYSTEM.config --expand [--search DIR]...").
 
 %% Entry point for `erl -s fb_main main -extra ARGS...` (after -extra, erl
 %% leaves every argument alone, even ones starting with a dash).
@@ -23,8 +24,17 @@ run(Args) ->
         O = args(Args, #{search => []}),
         Config = maps:get(config, O, undefined),
         Out = maps:get(out, O, undefined),
-        Config =/= undefined andalso Out =/= undefined orelse throw({usage, "need SYSTEM.config and -o OUT"}),
-        build(Config, Out, kernel(O), lists:reverse(maps:get(search, O)), maps:get(compress, O, false))
+        Search = lists:reverse(maps:get(search, O)),
+        case O of
+            #{expand := true} ->
+                Config =/= undefined andalso Out =:= undefined orelse
+                    throw({usage, "--expand needs SYSTEM.config and no -o"}),
+                expand(Config, Search);
+            _ ->
+                Config =/= undefined andalso Out =/= undefined orelse
+                    throw({usage, "need SYSTEM.config and -o OUT"}),
+                build(Config, Out, kernel(O), Search, maps:get(compress, O, false))
+        end
     catch
         throw:{usage, Why} -> {2, io_lib:format("freebeam image: ~ts~n~s~n", [Why, ?USAGE])};
         throw:{fb_error, Msg} -> {1, [Msg, $\n]}
@@ -35,6 +45,7 @@ args(["-o", F | T], O) -> args(T, O#{out => F});
 args(["--kernel", F | T], O) -> args(T, O#{kernel => F});
 args(["--search", D | T], O = #{search := S}) -> args(T, O#{search := [D | S]});
 args(["--compress" | T], O) -> args(T, O#{compress => true});
+args(["--expand" | T], O) -> args(T, O#{expand => true});
 args(["-" ++ _ = A | _], _) -> throw({usage, "unknown or incomplete option " ++ A});
 args([F | T], O) when not is_map_key(config, O) -> args(T, O#{config => F});
 args([A | _], _) -> throw({usage, "unexpected argument " ++ A}).
@@ -46,8 +57,14 @@ kernel(_) ->
         Root -> filename:join(Root, "build/kernel/kernel.elf")
     end.
 
+%% The description with its includes expanded and its parameters replaced:
+%% one term a line, itself a description without includes.
+expand(Config, Search) ->
+    Terms = ok(fb_include:expand(Config, Search)),
+    {0, [[io_lib:print(T, 1, 1 bsl 20, -1), ".\n"] || {T, _} <- Terms]}.
+
 build(Config, Out, KernelPath, Search, Compress) ->
-    Terms = ok(fb_terms:read(Config)),
+    Terms = ok(fb_include:expand(Config, Search)),
     Sys = fb_pdfiles:load(Config, Search,
                          ok(fb_sysdesc:check(Config, Terms, fb_pdfiles:reader(Config, Search)))),
     Blob = fb_blob:encode(case Compress of

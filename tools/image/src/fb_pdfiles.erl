@@ -3,7 +3,7 @@
 %% linked where it does not clash with the PD's maps or its stack reserve.
 %% Regions' files ({file, Name}) are found the same way, through reader/2.
 -module(fb_pdfiles).
--export([load/3, reader/2]).
+-export([load/3, reader/2, find/4]).
 -include("fb_abi.hrl").
 
 %% load(ConfigFile, SearchDirs, Sys) -> Sys with elf_path and elf_bin in each
@@ -38,6 +38,7 @@ read(C, What, Name, Dirs) ->
         {error, Why} -> fb_sysdesc:fail(C, "cannot read ~ts: ~ts", [Path, file:format_error(Why)])
     end.
 
+%% The first regular file Name in Dirs (an absolute Name as is): its path.
 find(C, What, Name, Dirs) ->
     Cands = case filename:pathtype(Name) of
                 absolute -> [Name];
@@ -57,9 +58,9 @@ clashes(Pd, Path, Loads, Maps) ->
          Hi > ?FB_MAP_TOP andalso
              fb_sysdesc:fail(Pd, "~ts segment ~b (~ts) clashes with the stack reserve at ~ts",
                              [Path, I, Range, fb_sysdesc:hex(?FB_MAP_TOP)]),
-         [fb_sysdesc:fail(Pd, "~ts segment ~b (~ts) clashes with the map of ~p at ~ts (line ~b)",
-                          [Path, I, Range, RN, fb_sysdesc:hex(V), L])
-          || #{vaddr := V, size := Sz, region_name := RN, line := L} <- Maps,
+         [fb_sysdesc:fail(Pd, "~ts segment ~b (~ts) clashes with the map of ~p at ~ts (~ts)",
+                          [Path, I, Range, RN, fb_sysdesc:hex(V), fb_sysdesc:at(Pd, M)])
+          || M = #{vaddr := V, size := Sz, region_name := RN} <- Maps,
              V < Hi, Lo < V + Sz]
      end || {I, S} <- Numbered],
     ok.

@@ -4,12 +4,13 @@
 %% elsewhere (fb_pdfiles); the only other files this module reads are the
 %% regions' initial contents ({file, Name}), through the reader it is given.
 -module(fb_sysdesc).
--export([check/2, check/3, fail/3, hex/1]).
+-export([check/2, check/3, fail/3, hex/1, at/2]).
 -include("fb_abi.hrl").
 
 -define(RIGHTS, [{poweroff, ?FB_RIGHT_POWEROFF}, {pd_control, ?FB_RIGHT_PD_CONTROL}]).
 
-%% check(File, [{Term, Line}][, Read]) -> {ok, Sys} | {error, Message}
+%% check(File, [{Term, Line | Ctx}][, Read]) -> {ok, Sys} | {error, Message}
+%% Ctx = #{file, line, via}: where an included term comes from (fb_include).
 %% Sys = #{pds, regions, maps, channels, irqs}: lists in file order; PDs and
 %% regions are referred to by index (their position among their kind).
 %% Read(Ctx, Name) -> {Path, Binary} finds and reads a region's file (it
@@ -19,14 +20,25 @@ check(File, Terms) ->
 
 check(File, Terms, Read) ->
     try
-        Items = [shape(#{file => File, line => L, term => T, read => Read}, T) || {T, L} <- Terms],
+        Items = [shape((maps:merge(#{file => File, via => []}, where(L)))#{term => T, read => Read}, T)
+                 || {T, L} <- Terms],
         {ok, link(File, Items)}
     catch
         throw:{fb_error, Msg} -> {error, Msg}
     end.
 
-fail(#{file := F, line := L, term := T}, Fmt, Args) ->
-    throw({fb_error, io_lib:format("~ts:~b: ~ts: " ++ Fmt, [F, L, brief(T) | Args])}).
+where(L) when is_integer(L) -> #{line => L};
+where(Ctx) -> Ctx.
+
+%% A refusal: FILE:LINE: TERM: reason, and for a term of an included file
+%% the chain of includes that brought it.
+fail(C = #{file := F, line := L, term := T}, Fmt, Args) ->
+    Via = case maps:get(via, C, []) of
+              [] -> [];
+              Chain -> [" (included from ", lists:join(", from ", [io_lib:format("~ts:~b", [VF, VL])
+                                                                  || {VF, VL} <- Chain]), ")"]
+          end,
+    throw({fb_error, [io_lib:format("~ts:~b: ~ts: " ++ Fmt, [F, L, brief(T) | Args]), Via]}).
 
 %% The term as the message shows it: option lists elided, e.g. {pd,ping,[...]}.
 brief(T) when is_tuple(T) ->
@@ -37,6 +49,11 @@ brief(T) when is_tuple(T) ->
 brief(T) -> io_lib:format("~0P", [T, 5]).
 
 hex(N) -> io_lib:format("16#~.16B", [N]).
+
+%% Where the term There is, said from the term Here: "line N" in the same
+%% file, "FILE:N" in another (an included one).
+at(#{file := F}, #{file := F, line := L}) -> io_lib:format("line ~b", [L]);
+at(_, #{file := F, line := L}) -> io_lib:format("~ts:~b", [F, L]).
 
 %% ---- pass 1: each term on its own ----
 
@@ -328,8 +345,7 @@ index(Kind, Xs) ->
                 fun(X = #{name := N}, {M, I}) ->
                         case maps:find(N, M) of
                             {ok, {_, First}} ->
-                                fail(X, "duplicate ~p name ~p (first at line ~b)",
-                                     [Kind, N, maps:get(line, First)]);
+                                fail(X, "duplicate ~p name ~p (first at ~ts)", [Kind, N, at(X, First)]);
                             error -> {M#{N => {I, X}}, I + 1}
                         end
                 end, {#{}, 0}, Xs),
@@ -364,8 +380,8 @@ maps_(Maps, PdIx, RegIx) ->
                          V + Size =< ?FB_MAP_TOP orelse
                              fail(M, "end ~s runs into the stack reserve at ~s",
                                   [hex(V + Size), hex(?FB_MAP_TOP)]),
-                         [fail(M, "overlaps the map of ~p at ~s (line ~b)", [ORN, hex(OV), OL])
-                          || #{pd := OPd, vaddr := OV, size := OS, region_name := ORN, line := OL} <- Seen,
+                         [fail(M, "overlaps the map of ~p at ~s (~ts)", [ORN, hex(OV), at(M, O)])
+                          || O = #{pd := OPd, vaddr := OV, size := OS, region_name := ORN} <- Seen,
                              OPd =:= Pd, V < OV + OS, OV < V + Size],
                          M1 = M#{pd := Pd, region := R, size => Size, region_name => RN},
                          {M1, [M1 | Seen]}
@@ -380,16 +396,16 @@ links(Links, PdIx) ->
                          Ids1 = lists:foldl(
                                   fun({{P, Id}, {I, _}}, Acc) ->
                                           case maps:find({I, Id}, Acc) of
-                                              {ok, L} -> fail(X, "pd ~p channel id ~b already used (line ~b)",
-                                                              [P, Id, L]);
-                                              error -> Acc#{{I, Id} => maps:get(line, X)}
+                                              {ok, L} -> fail(X, "pd ~p channel id ~b already used (~ts)",
+                                                              [P, Id, at(X, L)]);
+                                              error -> Acc#{{I, Id} => X}
                                           end
                                   end, Ids, lists:zip(Ends, Ends1)),
                          Irqs1 = case X of
                                      #{irq := N} ->
                                          case maps:find(N, Irqs) of
-                                             {ok, L} -> fail(X, "irq ~b already claimed (line ~b)", [N, L]);
-                                             error -> Irqs#{N => maps:get(line, X)}
+                                             {ok, L} -> fail(X, "irq ~b already claimed (~ts)", [N, at(X, L)]);
+                                             error -> Irqs#{N => X}
                                          end;
                                      _ -> Irqs
                                  end,
@@ -409,7 +425,7 @@ queues(Chans, RegIx, Maps) ->
                          maps:get(rest, element(2, lookup(X, region, RN, RegIx)), false) andalso
                              fail(X, "queue region ~p has size rest: a queue needs a fixed size", [RN]),
                          case maps:find(R, Used) of
-                             {ok, L} -> fail(X, "queue region ~p already carries a queue (line ~b)", [RN, L]);
+                             {ok, L} -> fail(X, "queue region ~p already carries a queue (~ts)", [RN, at(X, L)]);
                              error -> ok
                          end,
                          Need = ?FB_QUEUE_HEAD_BYTES + D * (?FB_QUEUE_DESC_BYTES + S),
@@ -418,7 +434,7 @@ queues(Chans, RegIx, Maps) ->
                                   "depth ~b and slot ~b need", [RN, Size div 2, Need, D, S]),
                          [queue_map(X, Pd, PdName, R, RN, Maps)
                           || {{Pd, _}, {PdName, _}} <- lists:zip(Ends, maps:get(end_names, X))],
-                         {X#{queue := {R, D, S}}, Used#{R => maps:get(line, X)}}
+                         {X#{queue := {R, D, S}}, Used#{R => X}}
                  end, #{}, Chans),
     Out.
 
