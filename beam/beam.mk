@@ -13,7 +13,11 @@ $(BEAM_ROOT): beam/mkroot.sh tools/notices.sh LICENSE $(MUSL_STAMP) $(FREEBEAM_A
 	@mkdir -p $(@D)
 	FREEBEAM_APP=$(FREEBEAM_APP_DIR) beam/mkroot.sh $@
 
-$(B)/images/beam-hello.img: beam/hello.config $(ERTS_BEAM) $(BEAM_ROOT) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
+# The descriptions of the PDs the BEAM images include (beam/beam.config,
+# beam/serial.config, ...): an image is remade when one changes.
+BEAM_PARTS := $(wildcard beam/*.config)
+
+$(B)/images/beam-hello.img: beam/hello.config $(BEAM_PARTS) $(ERTS_BEAM) $(BEAM_ROOT) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
 	tools/freebeam image beam/hello.config -o $@ --kernel $(B)/kernel/kernel.elf \
 	  --search $(ERTS_DIR) --search $(B)/beam
@@ -27,7 +31,7 @@ $(eval $(call pd_elf,$(ROOTMON_ELF),beam/rootmon/rootmon.c))
 
 # The shell: the serial, rng and net driver PDs (drivers/drivers.mk), the BEAM PD and its
 # root monitor.
-$(B)/images/shell.img: beam/shell.config $(ERTS_BEAM) $(BEAM_ROOT) $(B)/kernel/kernel.elf \
+$(B)/images/shell.img: beam/shell.config $(BEAM_PARTS) $(ERTS_BEAM) $(BEAM_ROOT) $(B)/kernel/kernel.elf \
   $(B)/pds/drivers/serial.elf $(B)/pds/drivers/rng.elf $(B)/pds/drivers/net.elf $(ROOTMON_ELF) $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
 	tools/freebeam image beam/shell.config -o $@ --kernel $(B)/kernel/kernel.elf \
@@ -36,7 +40,7 @@ $(B)/images/shell.img: beam/shell.config $(ERTS_BEAM) $(BEAM_ROOT) $(B)/kernel/k
 IMAGES += $(B)/images/shell.img
 
 # IEx, Elixir's shell, on the serial console: the shell image's description
-# rewritten by beam/iex-config.sh, over an OTP root that adds Elixir's elixir
+# with other parameters (beam/iex.config), over an OTP root that adds Elixir's elixir
 # and iex applications (from Debian's elixir package; docs/elixir.md).  Only
 # the modules in IEX_DOCS keep their docs (for `h`): the rest would add
 # ~440 KB to the archive.
@@ -46,11 +50,7 @@ $(IEX_ROOT): beam/mkroot.sh tools/notices.sh LICENSE $(MUSL_STAMP) $(FREEBEAM_AP
 	@mkdir -p $(@D)
 	FREEBEAM_APP=$(FREEBEAM_APP_DIR) KEEP_DOCS="$(IEX_DOCS)" beam/mkroot.sh $@ elixir iex
 
-$(B)/beam/iex/iex.config: beam/shell.config beam/iex-config.sh
-	@mkdir -p $(@D)
-	beam/iex-config.sh $< $@
-
-$(B)/images/iex.img: $(B)/beam/iex/iex.config $(ERTS_BEAM) $(IEX_ROOT) $(B)/kernel/kernel.elf \
+$(B)/images/iex.img: beam/iex.config $(BEAM_PARTS) $(ERTS_BEAM) $(IEX_ROOT) $(B)/kernel/kernel.elf \
   $(B)/pds/drivers/serial.elf $(B)/pds/drivers/rng.elf $(B)/pds/drivers/net.elf $(ROOTMON_ELF) $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
 	tools/freebeam image $< -o $@ --kernel $(B)/kernel/kernel.elf \

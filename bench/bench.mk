@@ -34,10 +34,11 @@ $(BVL)/bvl-root.cpio: bench/beam-vs-linux/mkroot.sh $(BEAM_ROOT) $(BVL_BEAMS)
 $(eval $(call posix_elf,$(BVL)/bvl-meter.elf,bench/beam-vs-linux/meter.c))
 
 $(B)/images/bvl-up.img $(B)/images/bvl-ring.img: $(B)/images/bvl-%.img: bench/beam-vs-linux/%.config \
-    $(ERTS_BEAM) $(BVL)/bvl-root.cpio $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
+    bench/beam-vs-linux/up.config $(BEAM_PARTS) $(ERTS_BEAM) $(BVL)/bvl-root.cpio $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
 	tools/freebeam image $< -o $@ --kernel $(B)/kernel/kernel.elf --search $(ERTS_DIR) --search $(BVL)
-$(B)/images/bvl-idle.img $(B)/images/bvl-probe.img: $(B)/images/bvl-%.img: bench/beam-vs-linux/%.config $(ERTS_BEAM) $(BVL)/bvl-root.cpio \
+$(B)/images/bvl-idle.img $(B)/images/bvl-probe.img: $(B)/images/bvl-%.img: bench/beam-vs-linux/%.config \
+    bench/beam-vs-linux/up.config $(BEAM_PARTS) $(ERTS_BEAM) $(BVL)/bvl-root.cpio \
     $(BVL)/bvl-meter.elf $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
 	tools/freebeam image $< -o $@ --kernel $(B)/kernel/kernel.elf --search $(ERTS_DIR) --search $(BVL)

@@ -1,5 +1,5 @@
 # crypto.mk - the crypto benchmark (bench/crypto/run.sh, README.md there):
-# the benchmark image (cbench.config + beam/rng.config, the crypto flavour of
+# the benchmark image (cbench.config, which includes beam/rng.config; the crypto flavour of
 # erts, an OTP root with crypto, asn1, public_key, ssl and the benchmark's
 # modules), and the image that holds crypto, asn1, public_key, ssl and ssh
 # for the bytes they add (beam/hello.config; build/images/beam-hello.img is
@@ -22,10 +22,7 @@ $(CRB)/base-root.cpio: beam/mkroot.sh tools/notices.sh LICENSE $(MUSL_STAMP) $(F
 	FREEBEAM_APP=$(FREEBEAM_APP_DIR) beam/mkroot.sh $@ $(CRB_APPS)
 $(CRB)/cbench-root.cpio: bench/beam-vs-linux/mkroot.sh $(CRB)/base-root.cpio $(CRB)/cbench.beam $(CRB)/cbench_certs.beam
 	bench/beam-vs-linux/mkroot.sh $@ $(CRB)/base-root.cpio $(CRB)/cbench.beam $(CRB)/cbench_certs.beam
-$(CRB)/cbench.config: bench/crypto/cbench.config beam/rng.config
-	cat $^ >$@
-
-$(B)/images/cbench.img: $(CRB)/cbench.config $(ERTS_BEAM) $(CRB)/cbench-root.cpio $(B)/pds/drivers/rng.elf \
+$(B)/images/cbench.img: bench/crypto/cbench.config $(BEAM_PARTS) $(ERTS_BEAM) $(CRB)/cbench-root.cpio $(B)/pds/drivers/rng.elf \
     $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
 	tools/freebeam image $< -o $@ --kernel $(B)/kernel/kernel.elf --search $(ERTS_DIR)/crypto \
@@ -37,7 +34,7 @@ $(B)/images/cbench.img: $(CRB)/cbench.config $(ERTS_BEAM) $(CRB)/cbench-root.cpi
 $(CRB)/apps/root.cpio: beam/mkroot.sh tools/notices.sh LICENSE $(MUSL_STAMP) $(FREEBEAM_APP_FILES)
 	@mkdir -p $(@D)
 	FREEBEAM_APP=$(FREEBEAM_APP_DIR) beam/mkroot.sh $@ $(CRB_APPS) ssh
-$(B)/images/beam-hello-crypto.img: beam/hello.config $(ERTS_BEAM) $(CRB)/apps/root.cpio $(B)/kernel/kernel.elf \
+$(B)/images/beam-hello-crypto.img: beam/hello.config $(BEAM_PARTS) $(ERTS_BEAM) $(CRB)/apps/root.cpio $(B)/kernel/kernel.elf \
     $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
 	tools/freebeam image beam/hello.config -o $@ --kernel $(B)/kernel/kernel.elf \

@@ -11,7 +11,7 @@ DEMO_SYSTEMS := pingpong fault isolation threads kapi nomonitor heldfault guard
 # so it exists only when that fragment was included before this one.
 ifdef DRIVER_ELFS
 DEMO_SYSTEMS += echo
-echo_EXTRA_ELFS := $(DRIVER_ELFS)
+echo_EXTRA_ELFS := $(DRIVER_ELFS) beam/serial.config
 echo_SEARCH := $(DRIVERS_DIR)
 # blkcheck: the virtio-blk driver and its test client (tests/suites/blk.sh)
 DEMO_SYSTEMS += blkcheck

@@ -73,11 +73,11 @@ lx_idle=$(grep -E '^TIMER_LIST' $L/lx-idle.log | awk '{
 line idle_insns_per_s "$fb_idle" "$lx_idle" "freebeam: $fb_win instructions in the window, of which the meter's own wake-up is about $fb_wake"
 
 # ---- min_ram_mb ----
-# freebeam: the heap region of up.config made smaller (MiB), then -m bisected
+# freebeam: up.config with a smaller heap region (MiB), then -m bisected
 # for the smallest heap that reaches BEAM_UP.  Linux: the peer's initramfs, -m bisected.
 fb_ok_heap() {
   local h=$1 img=$BVL/heap/up-h$1.img
-  sed "s/{region, heap, \[{size, rest}\]}/{region, heap, [{size, $((h * 1048576))}]}/" $H/up.config >"$BVL/heap/up-h$h.config"
+  echo "{include, \"$PWD/$H/up.config\", [{heap, $((h * 1048576))}]}." >"$BVL/heap/up-h$h.config"
   tools/freebeam image "$BVL/heap/up-h$h.config" -o "$img" --kernel build/kernel/kernel.elf \
     --search build/erts --search "$BVL" >/dev/null || return 1
   fb "$img" "fb-heap$h" 512; grep -q '^BEAM_UP' "$L/fb-heap$h.log"
@@ -110,8 +110,7 @@ echo "note boot_with_heap_${HMIN}mib: freebeam=$(val fb-heap$HMIN BEAM_UP) ns er
 # bvl initramfs with bvlmode=bin binmb=N.
 fb_ok_bin() {
   local cfg=$BVL/heap/bin-$1.config
-  sed -e 's/"-s", "bvl", "up"/"-s", "bvl", "bin"/' -e "s/\"PROGNAME=erl\"/\"PROGNAME=erl\", \"BVL_BIN_MB=$1\"/" \
-    $H/up.config >"$cfg"
+  echo "{include, \"$PWD/$H/up.config\", [{run, [\"-s\", \"bvl\", \"bin\"]}, {more_env, [\"BVL_BIN_MB=$1\"]}]}." >"$cfg"
   tools/freebeam image "$cfg" -o "$BVL/heap/bin.img" --kernel build/kernel/kernel.elf \
     --search build/erts --search "$BVL" >/dev/null || return 1
   fb "$BVL/heap/bin.img" "fb-bin$1" 512; grep -q "^BIN_OK $1 " "$L/fb-bin$1.log"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # IEx, Elixir's shell, on the serial console (build/images/iex.img, made by
-# beam/beam.mk from beam/shell.config through beam/iex-config.sh): drives
+# beam/beam.mk from beam/iex.config, beam/shell.config with other parameters): drives
 # `tools/freebeam run` like a person at a terminal (tests/lib/guest.py),
 # waits for each `iex(N)>` prompt before typing, and checks the answers: a
 # pipeline over a range, unicode String functions, a spawned process

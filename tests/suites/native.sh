@@ -30,12 +30,13 @@ imgs=(build/images/posix-native.img build/images/sensor.img build/images/rogue.i
 make --no-print-directory -s "${imgs[@]}" >/dev/null ||
   give_up "native: cannot build ${imgs[*]}"
 
-# The shell image with the driver's fault key: the same description, one
-# argument more for the serial PD.
+# The shell image with the driver's fault key: the same description (its
+# includes expanded), one argument more for the serial PD.
 work=$(mktemp -d build/native-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-sed 's/^{pd, serial, \[{elf, "serial.elf"}, /{pd, serial, [{elf, "serial.elf"}, {args, ["serial", "fault-key=29"]}, /' \
-  beam/shell.config >"$work/shell-fault.config"
+tools/freebeam image beam/shell.config --expand |
+  sed 's/^{pd,serial,\[{elf,"serial.elf"},/{pd,serial,[{elf,"serial.elf"},{args,["serial","fault-key=29"]},/' \
+  >"$work/shell-fault.config"
 grep -q 'fault-key=29' "$work/shell-fault.config" ||
   give_up "native: beam/shell.config has no serial PD line to add the fault key to"
 tools/freebeam image "$work/shell-fault.config" -o "$work/shell-fault.img" --kernel build/kernel/kernel.elf \
