@@ -52,6 +52,8 @@ setup:
 -include tests/host/host.mk
 -include bench/bench.mk
 -include examples/examples.mk
+# last: the SDK's layout names the files of every fragment above
+-include tools/sdk.mk
 
 images: $(IMAGES)
 

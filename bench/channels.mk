@@ -13,7 +13,7 @@ $(CHB)/chbench/ebin/chbench.app: $(CHB_SRCS)
 	cp bench/channels/chbench/src/chbench.app.src $@
 
 $(B)/images/channels.img: $(CHB)/chmeter.elf $(B)/pds/qecho/qecho.elf $(CHB)/chbench/ebin/chbench.app \
-  bench/channels/channels.config $(ERTS_BEAM) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS) $(FREEBEAM_APP_FILES)
+  bench/channels/channels.config $(ERTS_BEAM) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS) $(FREEBEAM_APP_FILES) $(SDK_DONE)
 	@mkdir -p $(@D)
 	tools/freebeam image --app $(CHB)/chbench --system bench/channels/channels.config \
 	  --search $(CHB) --search $(B)/pds/qecho --kernel $(B)/kernel/kernel.elf -o $@

@@ -16,7 +16,7 @@ $(NETB)/host/netb_host.beam: bench/net/netb_host.erl
 	erlc +deterministic -Werror -o $(@D) $<
 
 $(B)/images/netb.img: $(NETB)/netb/ebin/netb.app $(CHB)/chmeter.elf $(B)/pds/drivers/net.elf $(B)/pds/drivers/rng.elf \
-  bench/net/meter.config beam/net.config beam/rng.config $(ERTS_BEAM) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS) $(FREEBEAM_APP_FILES)
+  bench/net/meter.config beam/net.config beam/rng.config $(ERTS_BEAM) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS) $(FREEBEAM_APP_FILES) $(SDK_DONE)
 	@mkdir -p $(@D) && rm -rf $(NETB)/rel
 	tools/freebeam image --app $(NETB)/netb --system beam/rng.config --system beam/net.config \
 	  --system bench/net/meter.config --search $(B)/pds/drivers --search $(CHB) \

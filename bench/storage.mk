@@ -11,7 +11,7 @@ $(STB)/stbench/ebin/stbench.app: bench/storage/stbench.erl bench/storage/stbench
 
 $(B)/images/storage.img: $(STB)/stbench/ebin/stbench.app $(CHB)/chmeter.elf $(B)/pds/drivers/blk.elf \
   beam/data-disk.config bench/storage/meter.config $(ERTS_BEAM) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS) \
-  $(FREEBEAM_APP_FILES)
+  $(FREEBEAM_APP_FILES) $(SDK_DONE)
 	@mkdir -p $(@D)
 	tools/freebeam image --app $(STB)/stbench --system beam/data-disk.config --system bench/storage/meter.config \
 	  --search $(CHB) --kernel $(B)/kernel/kernel.elf -o $@

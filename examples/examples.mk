@@ -36,7 +36,7 @@ $(SSH_SHELL)/ebin/ssh_shell.app: $(wildcard examples/ssh_shell/src/*) $(SSH_KEYS
 # With the rng driver (real entropy for the keys of each session) and the
 # net driver (eth0, DHCP on QEMU's user network).
 $(B)/images/ssh_shell.img: $(SSH_SHELL)/ebin/ssh_shell.app beam/rng.config beam/net.config $(ERTS_BEAM) \
-    $(DRIVERS_DIR)/rng.elf $(DRIVERS_DIR)/net.elf $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
+    $(DRIVERS_DIR)/rng.elf $(DRIVERS_DIR)/net.elf $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS) $(SDK_DONE)
 	@mkdir -p $(@D)
 	tools/freebeam image --app $(SSH_SHELL) -o $@ --system beam/rng.config --system beam/net.config \
 	  --search $(DRIVERS_DIR)

@@ -1,19 +1,33 @@
-# tools/tools.mk - make rules for the image builder behind `tools/freebeam
-# image`: compile tools/image/src into $(B)/tools/ebin.  tools/freebeam also
-# compiles on demand (so a fresh clone works without make); this rule lets
-# image rules depend on an up-to-date builder:
+# tools/tools.mk - make rules for the tools behind `tools/freebeam`: their
+# Erlang code (the image builder tools/image/src, the release helper
+# tools/release/fb_release.erl, the test runner
+# tools/testimage/fb_test_runner.erl) compiled once into the SDK
+# ($(SDK)/tools/ebin, docs/sdk.md).  Image rules depend on an up-to-date
+# builder:
 #   $(B)/images/x.img: systems/x.config $(FREEBEAM_TOOLS) ...
 #           tools/freebeam image $< -o $@ ...
-FREEBEAM_TOOLS_SRC := $(wildcard tools/image/src/*.erl tools/image/src/*.hrl)
-FREEBEAM_TOOLS := $(B)/tools/ebin/.built tools/freebeam
+# Every tool finds the SDK through FREEBEAM_SDK (default: this checkout's
+# build/sdk); the build exports it, so that `make B=out` builds and uses out/sdk.
+SDK := $(B)/sdk
+export FREEBEAM_SDK := $(abspath $(SDK))
+FREEBEAM_TOOLS_SRC := $(wildcard tools/image/src/*.erl tools/image/src/*.hrl) \
+  tools/release/fb_release.erl tools/testimage/fb_test_runner.erl
+SDK_EBIN := $(SDK)/tools/ebin
+FREEBEAM_TOOLS := $(SDK_EBIN)/.built tools/freebeam
+# The whole SDK made (tools/sdk.mk): a prerequisite of the images that
+# `tools/freebeam image --app` makes, which takes erts and drivers from it.
+SDK_DONE := $(SDK)/.built
 
-$(B)/tools/ebin/.built: $(FREEBEAM_TOOLS_SRC)
+# Into a temporary folder first: a tool run meanwhile never sees a half-written file.
+$(SDK_EBIN)/.built: $(FREEBEAM_TOOLS_SRC)
 	@mkdir -p $(@D)
-	erlc -I tools/image/src -o $(@D) tools/image/src/*.erl
+	@rm -rf $(@D).tmp && mkdir -p $(@D).tmp
+	erlc -I tools/image/src -o $(@D).tmp $(filter %.erl,$^)
+	@mv -f $(@D).tmp/*.beam $(@D)/ && rmdir $(@D).tmp
 	@touch $@
 
-.PHONY: tools
-tools: $(B)/tools/ebin/.built
+.PHONY: tools sdk-tools
+tools sdk-tools: $(SDK_EBIN)/.built
 all: tools
 
 # `make mix-task`: installs the `mix freebeam.image` task (tools/mix_freebeam,

@@ -164,12 +164,20 @@ cat > "$T/sys/demo.config" <<'CFG'
 {channel, {ping, 0}, {pong, 0}}.
 CFG
 printf 'FBDATA' > "$T/sys/buf.bin"   # found in the config's directory, the ELF through --search
-rm -rf "$ROOT/build/tools/ebin"   # the command must compile itself
-(cd / && "$FB" image "$T/sys/demo.config" -o "$T/out/demo.img" --kernel "$T/blobcheck.elf" \
-   --search "$T" >"$T/out.txt" 2>&1); rc=$?
+# Another SDK (FREEBEAM_SDK) without the tools' Erlang: refused, the file named.
+mkdir -p "$T/nosdk"
+FREEBEAM_SDK=$T/nosdk "$FB" image "$T/sys/demo.config" -o "$T/out/nosdk.img" --kernel "$T/blobcheck.elf" \
+  --search "$T" >/dev/null 2>"$T/err"; rc=$?
+check "image: an SDK without tools/ebin: exit 1, the file named" \
+  test $rc -eq 1 -a -n "$(grep -F "$T/nosdk has no tools/ebin/fb_main.beam" "$T/err")"
+# This checkout's own SDK (no FREEBEAM_SDK, not run by make): the command
+# makes what it lacks (make sdk-tools, docs/sdk.md).
+rm -rf "$ROOT/build/sdk/tools/ebin"
+(cd / && env -u FREEBEAM_SDK -u MAKELEVEL -u MAKEFLAGS -u MFLAGS "$FB" image "$T/sys/demo.config" \
+   -o "$T/out/demo.img" --kernel "$T/blobcheck.elf" --search "$T" >"$T/out.txt" 2>&1); rc=$?
 check "image: exit 0" test $rc -eq 0
 check "image: one line on success" grep -qE "^image: $T/out/demo.img \([0-9]+ bytes, 2 PDs\)$" "$T/out.txt"
-check "image: compiled build/tools/ebin" test -f "$ROOT/build/tools/ebin/fb_main.beam"
+check "image: made the SDK's tools/ebin" test -f "$ROOT/build/sdk/tools/ebin/fb_main.beam"
 # The licence notices next to the image, naming each component it can hold.
 for what in "freebeam (the kernel, libos" "Erlang/OTP 25.2.3" "Upstream-Name: musl" \
             "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION"; do

@@ -22,8 +22,8 @@
 # 2 bad usage.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-B=$ROOT/build
-desc=$ROOT/beam   # the descriptions of the BEAM PD and the drivers (beam.config, serial.config)
+. "$ROOT/tools/sdk.sh"
+desc=$SDK/systems   # the descriptions of the BEAM PD and the drivers (beam.config, serial.config)
 me="freebeam image"
 
 usage() {
@@ -95,13 +95,16 @@ for d in ${searches[@]+"${searches[@]}"}; do
   search_args+=(--search "$(cd "$d" && pwd)")
 done
 
-# ---- what the image is built from: the kernel, erts, the serial driver ----
-need=()
-[ -n "$kernel" ] || { kernel=$B/kernel/kernel.elf; [ -f "$kernel" ] || need+=("${kernel#$ROOT/}"); }
-[ -f "$kernel" ] || [ ${#need[@]} -gt 0 ] || refuse "--kernel $kernel: no such file"
-erts=$B/erts/beam.smp serial=$B/pds/drivers/serial.elf
-[ -f "$erts" ] || need+=("${erts#$ROOT/}")
-[ $shell -eq 0 ] || [ -f "$serial" ] || need+=("${serial#$ROOT/}")
+# ---- what the image is built from: the SDK's kernel, erts, serial driver,
+# descriptions, freebeam application and release helper (in this
+# checkout's SDK, brought up to date first: docs/sdk.md) ----
+sdk_make sdk || refuse "building the SDK failed (make -C $ROOT sdk)"
+[ -n "$kernel" ] || kernel=$SDK/kernel/kernel.elf
+[ -f "$kernel" ] || sdk_has "$kernel" || refuse "--kernel $kernel: no such file"
+export FREEBEAM_APP=$SDK/erlang/freebeam-$("$ROOT/erlang/app-vsn.sh")
+ebin=$SDK/tools/ebin
+sdk_has "$SDK/erts/beam.smp" "$desc/beam.config" "$FREEBEAM_APP/ebin/freebeam.app" "$ebin/fb_release.beam" || exit 1
+[ $shell -eq 0 ] || sdk_has "$SDK/pds/drivers/serial.elf" "$desc/serial.config" || exit 1
 
 # ---- the work directory ----
 if [ -n "$workdir" ]; then
@@ -111,24 +114,10 @@ if [ -n "$workdir" ]; then
   mkdir -p "$workdir" || refuse "--workdir $workdir: cannot create it"
   work=$(cd "$workdir" && pwd)
 else
-  mkdir -p "$B/release" || exit 1
-  work=$(mktemp -d "$B/release/image.XXXXXX") || exit 1
+  work=$(mktemp -d "${TMPDIR:-/tmp}/freebeam-image.XXXXXX") || exit 1
   trap 'rm -rf "$work"' EXIT
 fi
 
-# ---- the freebeam application, in every OTP root (beam/mkroot.sh) ----
-# Up to date each time; fb_release resolves a dependency on it there.
-make -s --no-print-directory -C "$ROOT" freebeam-app >&2 || refuse "building the freebeam application failed"
-export FREEBEAM_APP=$B/erlang/freebeam-$("$ROOT/erlang/app-vsn.sh")
-
-# ---- the helper: compiled into build/tools/release/ebin when stale ----
-ebin=$B/tools/release/ebin src=$ROOT/tools/release/fb_release.erl
-if [ ! -e "$ebin/fb_release.beam" ] || [ "$src" -nt "$ebin/fb_release.beam" ]; then
-  mkdir -p "$ebin" || exit 1
-  tmp=$(mktemp -d "$ebin.tmp.XXXXXX") || exit 1
-  erlc -o "$tmp" "$src" || { rm -rf "$tmp"; refuse "cannot compile $src"; }
-  mv -f "$tmp/fb_release.beam" "$ebin/" && rmdir "$tmp"
-fi
 otp=${OTP_ROOT:-/usr/lib/erlang}
 helper() { erl -noshell -noinput -pa "$ebin" -s fb_release main -extra "$@"; }
 
@@ -170,11 +159,11 @@ done <"$work/plan"
 # boots the crypto flavour of erts (its NIF and OpenSSL's libcrypto linked
 # in; same file name, found first by --search); any other keeps the plain
 # one (docs/crypto.md).
-erts_dir=$B/erts
+erts_dir=$SDK/erts
 for a in ${host_apps[@]+"${host_apps[@]}"} ${app_args[@]+"${app_args[@]##*/}"}; do
   case $a in
-    crypto|crypto-*) erts_dir=$B/erts/crypto
-              [ -f "$erts_dir/beam.smp" ] || need+=("${erts_dir#$ROOT/}/beam.smp") ;;
+    crypto|crypto-*) erts_dir=$SDK/erts/crypto
+              sdk_has "$erts_dir/beam.smp" || exit 1 ;;
   esac
 done
 
@@ -219,10 +208,6 @@ for a in ${plan_args[@]+"${plan_args[@]}"} ${args[@]+"${args[@]}"}; do erl_args+
 } >"$work/system.config" || exit 1
 
 # ---- the image ----
-if [ ${#need[@]} -gt 0 ]; then
-  echo "$me: building ${need[*]} first (make -C $ROOT ${need[*]})" >&2
-  make --no-print-directory -C "$ROOT" "${need[@]}" >&2 || refuse "building ${need[*]} failed"
-fi
 echo "release: $relname $relvsn (boot $boot.boot${config:+, config $config.config})"
 "$ROOT/tools/freebeam" image "$work/system.config" -o "$out" --kernel "$kernel" ${compress[@]+"${compress[@]}"} \
-  --search "$erts_dir" --search "$B/pds/drivers" --search "$work" ${search_args[@]+"${search_args[@]}"}
+  --search "$erts_dir" --search "$SDK/pds/drivers" --search "$work" ${search_args[@]+"${search_args[@]}"}

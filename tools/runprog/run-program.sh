@@ -4,8 +4,9 @@
 #
 #   run-program [--timeout S] [--det] [--mem MB] [--files DIR] PROG [ARGS...]
 #
-# The system description is generated into a temporary folder under build/
-# (nothing is left in the source tree): the serial driver PD, whose rings are
+# The system description is generated into a temporary folder (under
+# $TMPDIR or /tmp): the serial driver PD (beam/serial.config, from the SDK:
+# docs/sdk.md), whose rings are
 # the program's console (stdin, stdout, stderr: libos's line discipline on
 # them), and the program's PD (at most 1024 threads) with the poweroff right and no monitor, so exit(N) powers the machine off with N and a fault
 # prints its record and gives 128+signal; a `heap` region for mmap sized from
@@ -14,6 +15,8 @@
 # invocations are refused before QEMU starts.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=$root
+. "$root/tools/sdk.sh"
 me="freebeam run-program"
 die() { echo "$me: $*" >&2; exit 2; }
 
@@ -64,8 +67,7 @@ avail=$(( mem * 1048576 - 8 * 1048576 - need - stack - 2 * fsize ))
 heap=$(( avail / 1048576 ))
 [ "$heap" -gt 512 ] && heap=512
 
-mkdir -p "$root/build/run-program"
-work=$(mktemp -d "$root/build/run-program/run.XXXXXX") || die "cannot make a work folder under build/"
+work=$(mktemp -d "${TMPDIR:-/tmp}/freebeam-run.XXXXXX") || die "cannot make a work folder"
 trap 'rm -rf "$work"' EXIT
 
 # Erlang strings for the description: every argument must be printable.
@@ -78,11 +80,9 @@ estr() {
 argl=$(estr "$(basename "$prog")")
 for a in "$@"; do [ -n "$a" ] || die "empty arguments are not supported"; argl+=", $(estr "$a")"; done
 
-serial=$root/build/pds/drivers/serial.elf
-if [ ! -f "$serial" ]; then
-  echo "$me: building the serial driver (make $serial)" >&2
-  make -C "$root" --no-print-directory -s "build/pds/drivers/serial.elf" >&2 || die "cannot build the serial driver"
-fi
+serial=$SDK/pds/drivers/serial.elf
+[ -f "$serial" ] && [ -f "$SDK/kernel/kernel.elf" ] || sdk_make sdk || die "cannot build the SDK (make -C $root sdk)"
+sdk_has "$serial" "$SDK/systems/serial.config" "$SDK/kernel/kernel.elf" || exit 2
 cp "$serial" "$work/serial.elf"
 cp "$prog" "$work/program.elf"
 {
@@ -94,7 +94,7 @@ cp "$prog" "$work/program.elf"
   echo "{region, heap, [{size, $((heap * 1048576))}]}."
   echo "{map, program, heap, [{vaddr, 16#10000000}, {perms, rw}]}."
   echo "%% the serial driver, the program's console (beam/serial.config)"
-  echo "{include, $(estr "$root/beam/serial.config"), [{client, program}, {rx_vaddr, 16#3e000000}, {tx_vaddr, 16#3e001000}]}."
+  echo "{include, $(estr "$SDK/systems/serial.config"), [{client, program}, {rx_vaddr, 16#3e000000}, {tx_vaddr, 16#3e001000}]}."
 } > "$work/program.config"
 if [ -n "$files" ]; then
   (cd "$files" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --owner=0:0 --reproducible) > "$work/files.cpio" ||

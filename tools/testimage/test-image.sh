@@ -28,7 +28,7 @@
 # helpers) into the same ebin without running it.  --apps APP,... puts more
 # of the host's OTP applications into the image (crypto, asn1, public_key,
 # ssl, ssh, ...; not started); with crypto the image boots the crypto
-# flavour of erts (build/erts/crypto/beam.smp: OpenSSL's libcrypto and the
+# flavour of erts (erts/crypto/beam.smp in the SDK: OpenSSL's libcrypto and the
 # crypto NIF linked in, docs/crypto.md).  --system FILE adds the
 # description terms in FILE (native PDs, regions, maps, channels: the BEAM
 # PD is `beam` and has the pd_control right) and --search DIR a folder for
@@ -36,12 +36,12 @@
 # --hostfwd RULE go to `run` (a network device on QEMU's user network, port
 # forwards; with --system beam/net.config the BEAM gets eth0:
 # docs/networking.md).  Everything goes
-# to a temporary directory under build/testimage/, removed at the end
+# to a temporary directory (under $TMPDIR or /tmp), removed at the end
 # (--keep IMG copies the image out first).
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-B=$ROOT/build
-desc=$ROOT/beam   # the description of the BEAM PD (beam.config)
+. "$ROOT/tools/sdk.sh"
+desc=$SDK/systems   # the description of the BEAM PD (beam.config)
 me="freebeam test-image"
 
 usage() {
@@ -115,34 +115,30 @@ for f in "${files[@]}" ${helpers[@]+"${helpers[@]}"}; do
   esac
 done
 
-# ---- what the image is built from ----
-kernel=$B/kernel/kernel.elf erts=$B/erts/beam.smp
+# ---- what the image is built from: the SDK (docs/sdk.md; in this
+# checkout's, brought up to date first): the kernel, erts, the BEAM PD's
+# description, the test runner, the freebeam application every OTP root
+# holds (beam/mkroot.sh) ----
+sdk_make sdk || { echo "$me: building the SDK failed (make -C $ROOT sdk)" >&2; exit 1; }
+kernel=$SDK/kernel/kernel.elf erts=$SDK/erts/beam.smp
 # The crypto application needs its NIF, which only the crypto flavour of
-# erts has (build/erts/crypto/beam.smp, same name: found first by --search).
-erts_dir=$B/erts
+# erts has (erts/crypto/beam.smp, same name: found first by --search).
+erts_dir=$SDK/erts
 for a in ${extra_apps[@]+"${extra_apps[@]}"}; do
-  [ "$a" = crypto ] && { erts_dir=$B/erts/crypto erts=$B/erts/crypto/beam.smp; }
+  [ "$a" = crypto ] && { erts_dir=$SDK/erts/crypto erts=$SDK/erts/crypto/beam.smp; }
 done
-if [ ! -f "$kernel" ] || [ ! -f "$erts" ]; then
-  echo "$me: building the kernel and erts first (make -C $ROOT ${kernel#$ROOT/} ${erts#$ROOT/})" >&2
-  make --no-print-directory -C "$ROOT" "${kernel#$ROOT/}" "${erts#$ROOT/}" >&2 ||
-    { echo "$me: building the kernel or erts failed" >&2; exit 1; }
-fi
+export FREEBEAM_APP=$SDK/erlang/freebeam-$("$ROOT/erlang/app-vsn.sh")
+sdk_has "$kernel" "$erts" "$desc/beam.config" "$SDK/tools/ebin/fb_test_runner.beam" \
+  "$FREEBEAM_APP/ebin/freebeam.app" || exit 1
 
-# The freebeam application every OTP root holds (beam/mkroot.sh): brought
-# up to date each time (a few erlc runs at most).
-make -s --no-print-directory -C "$ROOT" freebeam-app >&2 ||
-  { echo "$me: building the freebeam application failed" >&2; exit 1; }
-
-mkdir -p "$B/testimage" || exit 1
-work=$(mktemp -d "$B/testimage/run.XXXXXX") || exit 1
+work=$(mktemp -d "${TMPDIR:-/tmp}/freebeam-test.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
 ebin=$work/test/ebin
 mkdir -p "$ebin" || exit 1
 
 fail() { echo "$me: $*" >&2; exit 1; }
 
-erlc -o "$ebin" "$ROOT/tools/testimage/fb_test_runner.erl" || fail "cannot compile the runner"
+cp "$SDK/tools/ebin/fb_test_runner.beam" "$ebin/" || fail "cannot copy the runner"
 for f in ${srcs[@]+"${srcs[@]}"}; do
   d=$(dirname "$f")
   # The usual rebar-like layout: headers next to the source or in ../include.

@@ -52,9 +52,9 @@ args([A | _], _) -> throw({usage, "unexpected argument " ++ A}).
 
 kernel(#{kernel := K}) -> K;
 kernel(_) ->
-    case os:getenv("FREEBEAM_ROOT") of
-        false -> "build/kernel/kernel.elf";
-        Root -> filename:join(Root, "build/kernel/kernel.elf")
+    case os:getenv("FREEBEAM_SDK") of
+        false -> "build/sdk/kernel/kernel.elf";
+        Sdk -> filename:join(Sdk, "kernel/kernel.elf")
     end.
 
 %% The description with its includes expanded and its parameters replaced:

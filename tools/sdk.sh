@@ -1,0 +1,25 @@
+# tools/sdk.sh - sourced by tools/freebeam and the scripts it runs: where
+# the SDK is (docs/sdk.md), the one folder the tools take everything a build
+# makes from (the kernel, erts, driver PDs, the sysroot, the tools' Erlang,
+# the freebeam application, the descriptions images include).  Needs ROOT.
+SDK=${FREEBEAM_SDK:-$ROOT/build/sdk}
+export FREEBEAM_SDK=$SDK
+
+# sdk_make TARGET: in this checkout's own SDK, bring TARGET up to date (one
+# make at a time when make -j or configure call the tools in parallel);
+# nothing in another SDK, or when make itself runs the tool (its rules name
+# what they need).
+sdk_make() {
+  [ "$SDK" = "$ROOT/build/sdk" ] && [ -z "${MAKELEVEL:-}" ] || return 0
+  mkdir -p "$SDK" || return 1
+  ( command -v flock >/dev/null && flock 9
+    make --no-print-directory -s -C "$ROOT" "$1" >&2 ) 9>"$SDK/.lock"
+}
+
+# sdk_has FILE...: each file is in the SDK, else a message and status 1.
+sdk_has() {
+  local f
+  for f in "$@"; do
+    [ -e "$f" ] || { echo "freebeam: $SDK has no ${f#$SDK/} (FREEBEAM_SDK; make sdk: docs/sdk.md)" >&2; return 1; }
+  done
+}
