@@ -1,17 +1,16 @@
 # tools/tools.mk - make rules for the tools behind `tools/freebeam`: their
-# Erlang code (the image builder tools/image/src, the release helper
-# tools/release/fb_release.erl, the test runner
-# tools/testimage/fb_test_runner.erl) compiled once into the SDK
-# ($(SDK)/tools/ebin, docs/sdk.md).  Image rules depend on an up-to-date
-# builder:
+# Erlang application (tools/erlang: the image builder, the release planner,
+# the test runner; entered through fb_main) compiled once into the SDK
+# ($(SDK)/tools/ebin, docs/sdk.md), with its .app.  Image rules depend on an
+# up-to-date builder:
 #   $(B)/images/x.img: systems/x.config $(FREEBEAM_TOOLS) ...
 #           tools/freebeam image $< -o $@ ...
 # Every tool finds the SDK through FREEBEAM_SDK (default: this checkout's
 # build/sdk); the build exports it, so that `make B=out` builds and uses out/sdk.
 SDK := $(B)/sdk
 export FREEBEAM_SDK := $(abspath $(SDK))
-FREEBEAM_TOOLS_SRC := $(wildcard tools/image/src/*.erl tools/image/src/*.hrl) \
-  tools/release/fb_release.erl tools/testimage/fb_test_runner.erl
+FREEBEAM_TOOLS_SRC := $(wildcard tools/erlang/src/*.erl tools/erlang/src/*.hrl) tools/erlang/src/freebeam_tools.app.src
+FREEBEAM_TOOLS_MODS := $(shell ls tools/erlang/src/*.erl | sed 's|.*/||; s|\.erl$$||' | paste -sd, -)
 SDK_EBIN := $(SDK)/tools/ebin
 FREEBEAM_TOOLS := $(SDK_EBIN)/.built tools/freebeam
 # The whole SDK made (tools/sdk.mk): a prerequisite of the images that
@@ -22,8 +21,10 @@ SDK_DONE := $(SDK)/.built
 $(SDK_EBIN)/.built: $(FREEBEAM_TOOLS_SRC)
 	@mkdir -p $(@D)
 	@rm -rf $(@D).tmp && mkdir -p $(@D).tmp
-	erlc -I tools/image/src -o $(@D).tmp $(filter %.erl,$^)
-	@mv -f $(@D).tmp/*.beam $(@D)/ && rmdir $(@D).tmp
+	erlc -I tools/erlang/src -o $(@D).tmp $(filter %.erl,$^)
+	sed 's/{modules, \[\]}/{modules, [$(FREEBEAM_TOOLS_MODS)]}/' \
+	  tools/erlang/src/freebeam_tools.app.src >$(@D).tmp/freebeam_tools.app
+	@mv -f $(@D).tmp/* $(@D)/ && rmdir $(@D).tmp
 	@touch $@
 
 .PHONY: tools sdk-tools

@@ -14,7 +14,7 @@
 # own counts, each bounded by --timeout (default 600 s):
 #   - inside freebeam: `tools/freebeam test-image --helper ... SUITE.beam`;
 #   - on the host's Linux BEAM: `erl` running the same runner
-#     (tools/testimage/fb_test_runner.erl), so both sides count alike
+#     (tools/erlang/src/fb_test_runner.erl), so both sides count alike
 #     (automatically skipped cases count as failed).
 # With no SUITE, every *_SUITE of the directory.  Per suite one line
 #   SUITE freebeam P passed, F failed linux P passed, F failed
@@ -79,7 +79,7 @@ done
 features=(--erl-arg -enable-feature --erl-arg maybe_expr)
 
 # The runner, for the host side; its logs under $W, not /tmp.
-mkdir -p "$W/runner" && erlc -o "$W/runner" "$ROOT/tools/testimage/fb_test_runner.erl" || exit 1
+mkdir -p "$W/runner" && erlc -o "$W/runner" "$ROOT/tools/erlang/src/fb_test_runner.erl" || exit 1
 
 # counts LOG: "P F S" from the last `N passed, N failed, N skipped` line.
 counts() {

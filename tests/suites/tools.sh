@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/suites/tools.sh - tests of `tools/freebeam`: the EUnit tests of the
-# image builder (tools/image/test) and command-line tests of `image` and
+# tools' Erlang application (tools/erlang/test) and command-line tests of `image` and
 # `run` with tiny stand-in kernels built here, so no real kernel is needed.
 # Ends with one line `N passed, N failed`; exit 0 only if none failed.
 set -u
@@ -13,8 +13,8 @@ FB=$ROOT/tools/freebeam
 rm -rf "$T" && mkdir -p "$T/ebin" "$T/tmp" || { bad "make $T"; finish; }
 
 # ---- EUnit ----
-if erlc -I tools/image/src -I tools/image/test -o "$T/ebin" tools/image/src/*.erl tools/image/test/*.erl; then
-  mods=$(for f in tools/image/test/*_tests.erl; do basename "$f" .erl; done | paste -sd, -)
+if erlc -I tools/erlang/src -I tools/erlang/test -o "$T/ebin" tools/erlang/src/*.erl tools/erlang/test/*.erl; then
+  mods=$(for f in tools/erlang/test/*_tests.erl; do basename "$f" .erl; done | paste -sd, -)
   out=$(cd "$T" && FB_TEST_TMP=$T/tmp erl -noshell -noinput -pa "$T/ebin" \
         -eval "eunit:test([$mods], []), halt()." 2>&1)
   echo "$out" | grep -v '^$' | tail -n 40
@@ -28,7 +28,7 @@ if erlc -I tools/image/src -I tools/image/test -o "$T/ebin" tools/image/src/*.er
     bad "eunit (no summary line)"
   fi
 else
-  bad "compile tools/image"
+  bad "compile tools/erlang"
 fi
 
 # ---- tiny ELFs for the command-line tests ----

@@ -8,7 +8,7 @@
 #         [--arg ARG]... [--kernel KERNEL.elf] [--workdir DIR]
 #         [--system FILE]... [--search DIR]... [--no-compress]
 #
-# Steps: tools/release/fb_release.erl reads the applications (or the
+# Steps: fb_release (tools/erlang/src, run as `fb_main release-plan`) reads the applications (or the
 # release), follows their dependencies into the host's OTP and makes the
 # .rel and the boot script with systools (--app), or checks the release's
 # boot script (--release); beam/mkroot.sh makes the OTP root archive
@@ -119,7 +119,7 @@ else
 fi
 
 otp=${OTP_ROOT:-/usr/lib/erlang}
-helper() { erl -noshell -noinput -pa "$ebin" -s fb_release main -extra "$@"; }
+helper() { erl -noshell -noinput -pa "$ebin" -s fb_main main -extra release-plan "$@"; }
 
 abs() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 absdir() { if [ -d "$1" ]; then (cd "$1" && pwd); else echo "$1"; fi; }

@@ -4,13 +4,13 @@
 %% It decides what goes into the OTP root archive and makes the boot script;
 %% release.sh then copies files, runs beam/mkroot.sh and `freebeam image`.
 %%
-%%   fb_release apps WORK OTP NAME VSN SYSCONFIG STARTS DIR...
+%%   fb_main release-plan apps WORK OTP NAME VSN SYSCONFIG STARTS DIR...
 %%       the user's application directories: reads each DIR/ebin/APP.app,
 %%       checks it, follows `applications` and `included_applications` into
 %%       the host's OTP (OTP/lib), writes WORK/releases/VSN/NAME.rel and makes
 %%       NAME.script and NAME.boot there with systools.  STARTS is a
 %%       comma-separated list of the applications to start ("" = every DIR).
-%%   fb_release release WORK OTP DIR SYSCONFIG
+%%   fb_main release-plan release WORK OTP DIR SYSCONFIG
 %%       a release made with systools (or relx, or `mix release`):
 %%       DIR/releases/VSN/NAME.boot and DIR/lib/APP-VSN/ebin.  Checks that its
 %%       boot script's code paths are all $ROOT/lib/APP-VSN/ebin, with kernel
@@ -40,22 +40,22 @@
 %% Warnings go to stderr; a refusal prints `freebeam image: reason` on stderr
 %% and halts with status 1.
 -module(fb_release).
--export([main/0]).
+-export([main/1]).
 
 -define(ALWAYS, [kernel, stdlib, compiler]).   % beam/mkroot.sh adds these from the host
 %% beam/mkroot.sh also adds the freebeam application (erlang/ of this tree)
 %% from $FREEBEAM_APP (release.sh sets it): found there, never copied.
 -define(IN_ROOT, [freebeam | ?ALWAYS]).
 
-main() ->
-    Code = try run(init:get_plain_arguments()) of
-               ok -> 0
-           catch
-               throw:{refuse, Msg} ->
-                   io:put_chars(standard_error, ["freebeam image: ", Msg, $\n]),
-                   1
-           end,
-    erlang:halt(Code).
+%% main(Args) -> ExitStatus: `fb_main release-plan ARGS...` (fb_main halts).
+main(Args) ->
+    try run(Args) of
+        ok -> 0
+    catch
+        throw:{refuse, Msg} ->
+            io:put_chars(standard_error, ["freebeam image: ", Msg, $\n]),
+            1
+    end.
 
 run(["apps", Work, Otp, Name, Vsn, SysConfig, Starts | Dirs]) when Dirs =/= [] ->
     apps(Work, Otp, Name, Vsn, SysConfig, [S || S <- string:lexemes(Starts, ","), S =/= ""], Dirs);

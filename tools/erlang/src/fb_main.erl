@@ -1,22 +1,40 @@
-%% fb_main - the `tools/freebeam image` command line: parse the arguments,
-%% check the description and the ELF files, build the image and write it
-%% atomically (a temporary file renamed only on success).
-%% Exit status: 0 built, 1 refused (a reason on stderr), 2 bad usage.
+%% fb_main - the one entry point of the tools' Erlang application
+%% (freebeam_tools, tools/erlang; tools/freebeam and its scripts run it as
+%% `erl -s fb_main main -extra COMMAND ARGS...`):
+%%   image ARGS...         the `tools/freebeam image` command line: parse the
+%%                         arguments, check the description and the ELF files,
+%%                         build the image and write it atomically (a
+%%                         temporary file renamed only on success), or with
+%%                         --expand print the expanded description.  Exit
+%%                         status: 0 built, 1 refused (a reason on stderr), 2
+%%                         bad usage.
+%%   release-plan ARGS...  the plan and boot script of `image --app` and
+%%                         `--release` (fb_release, for tools/release/release.sh)
+%% The test runner (fb_test_runner) is the application's too, but runs inside
+%% a test-image image, not here.
 -module(fb_main).
 -export([main/0, run/1]).
 
 -define(USAGE, "usage: freebeam image SYSTEM.config -o OUT.img [--kernel KERNEL.elf] [--search DIR]... [--compress]\n"
                 "       freebeam image SYSTEM.config --expand [--search DIR]...").
 
-%% Entry point for `erl -s fb_main main -extra ARGS...` (after -extra, erl
-%% leaves every argument alone, even ones starting with a dash).
+%% Entry point for `erl -s fb_main main -extra COMMAND ARGS...` (after
+%% -extra, erl leaves every argument alone, even ones starting with a dash).
 main() ->
-    {Code, Text} = run(init:get_plain_arguments()),
+    erlang:halt(command(init:get_plain_arguments())).
+
+command(["image" | Args]) ->
+    {Code, Text} = run(Args),
     case Code of
         0 -> io:put_chars(Text);
         _ -> io:put_chars(standard_error, Text)
     end,
-    erlang:halt(Code).
+    Code;
+command(["release-plan" | Args]) ->
+    fb_release:main(Args);
+command(_) ->
+    io:put_chars(standard_error, "usage: fb_main image ARGS... | release-plan ARGS...\n"),
+    2.
 
 %% run(Args) -> {ExitStatus, TextWithNewline}; never halts (the tests use it).
 run(Args) ->
