@@ -54,7 +54,7 @@ $$($(1)_DEMO_DIR)/ebin/$(1)_demo.app: $$($(1)_DEMO_SRCS)
 	cp systems/$(1)/$(1)_demo/src/$(1)_demo.app.src $$@
 IMAGES += $(B)/images/$(1).img
 $(B)/images/$(1).img: $(B)/pds/$(1)/$(1).elf $$($(1)_DEMO_DIR)/ebin/$(1)_demo.app systems/$(1)/$(1).config \
-  $(ERTS_BEAM) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS) $(FREEBEAM_APP_FILES)
+  $(ERTS_BEAM) $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS) $(FREEBEAM_APP_FILES) $(SDK_DONE)
 	@mkdir -p $$(@D)
 	tools/freebeam image --app $$($(1)_DEMO_DIR) --system systems/$(1)/$(1).config \
 	  --search $(B)/pds/$(1) --kernel $(B)/kernel/kernel.elf -o $$@
