@@ -173,3 +173,40 @@ splice_outside_list_test() ->
     tpl_in(2, "{params, [n]}.\n{pd, b, {splice, n}}.\n", "{splice, n} outside a list").
 substituted_term_is_checked_test() ->
     tpl_in(2, "{params, [n]}.\n{region, r, [{size, {param, n}}]}.\n", "size must be an integer or rest").
+
+%% ---- random descriptions: expand answers {ok, Terms} or {error, Message}, never crashes ----
+%% (the description parser has no C fuzz target: it is Erlang; this is its
+%% randomized test, with a fixed seed so that a failure repeats)
+random_descriptions_never_crash_test_() ->
+    {timeout, 60, fun random_descriptions/0}.
+
+random_descriptions() ->
+    rand:seed(exsss, {10, 20, 30}),
+    Dir = fb_test_lib:scratch(),
+    Names = ["a.config", "b.config", "c.config"],
+    [begin
+         [ok = file:write_file(filename:join(Dir, N), random_file(Names)) || N <- Names],
+         case fb_include:expand(filename:join(Dir, "a.config"), [Dir]) of
+             {ok, Terms} -> ?assert(is_list(Terms));
+             {error, Msg} -> ?assert(is_list(unicode:characters_to_list(Msg)))
+         end
+     end || _ <- lists:seq(1, 300)],
+    ok.
+
+random_file(Names) ->
+    [[io_lib:format("~tp.~n", [random_term(Names)]) || _ <- lists:seq(1, rand:uniform(4))]].
+
+random_term(Names) ->
+    Pick = fun(L) -> lists:nth(rand:uniform(length(L)), L) end,
+    Value = fun() -> Pick([x, 1, "s", [], [1, 2], {param, x}, {param, y}, [{splice, x}], {splice, y}, [a | b]]) end,
+    case rand:uniform(9) of
+        1 -> {include, Pick(Names)};
+        2 -> {include, Pick(Names), [{Pick([x, y, z]), Value()} || _ <- lists:seq(1, rand:uniform(3) - 1)]};
+        3 -> {include, Pick([x, "", "nope.config", Pick(Names)]), Value()};
+        4 -> {params, Pick([[x], [x, {y, 1}], [{x, [1]}, y], x, [x, x], ["x"]])};
+        5 -> {pd, Pick([a, {param, x}]), [{elf, "a.elf"}, {priority, Value()}, {splice, Pick([x, y])}]};
+        6 -> {region, r, [{size, Value()}]};
+        7 -> {include};
+        8 -> Value();
+        9 -> {map, a, r, [{vaddr, {param, Pick([x, y, z])}}, {perms, rw}]}
+    end.
