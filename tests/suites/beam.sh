@@ -36,8 +36,9 @@ for cfg in beam/*.config bench/*/*.config systems/*.config; do
   root=$(sed -n 's/^{region,rootfs,\[{file,"\([^"]*\)"}.*/\1/p' <<<"$terms")
   case $root in
     # bvl-root and cbench-root: beam/mkroot.sh's root plus a benchmark's
-    # .beam files (bench/beam-vs-linux/mkroot.sh; bench/bench.mk, crypto.mk)
-    root.cpio|bvl-root.cpio|cbench-root.cpio) ;;
+    # .beam files (bench/beam-vs-linux/mkroot.sh; bench/bench.mk, crypto.mk);
+    # iex-root: beam/mkroot.sh's with elixir and iex (beam/beam.mk)
+    root.cpio|bvl-root.cpio|cbench-root.cpio|iex-root.cpio) ;;
     *) roots_ok=0; echo "     $cfg boots beam.smp from '$root', not a root of beam/mkroot.sh" ;;
   esac
 done
