@@ -144,7 +144,7 @@ static void boot_from(const char *vsn, const char *previous, const char **argv, 
     }
     /* What names the image's root names the release's: erts's ROOTDIR and,
      * for a mix release, what its start script would set (Elixir's
-     * Config.Provider reads RELEASE_ROOT; tools/release/fb_release.erl). */
+     * Config.Provider reads RELEASE_ROOT; tools/erlang/src/fb_release.erl). */
     for (size_t i = 0; i < *n_envp; i++)
         if (strncmp(envs[i], "ROOTDIR=", 8) == 0) {
             cat3(rootdir_env, sizeof rootdir_env, "ROOTDIR=", root_arg, "");
