@@ -147,7 +147,9 @@ compgen -G "$root/lib/crypto-*" >/dev/null && notice_opts+=(--openssl)
 # freebeam_release:watch/0 starts the confirmation timer of a release on
 # trial (docs/storage.md).  Until the code server starts (with the kernel
 # application, after that), init loads code from the scripts' paths only:
-# they get the freebeam application's ebin.
+# they get the freebeam application's ebin.  The scripts are written in
+# term_to_binary's compressed form (init's binary_to_term/1 reads either):
+# 2 KB each instead of 7.
 FB_EBIN="\$ROOT/lib/$(basename "$FREEBEAM_APP")/ebin" erl -noshell -noinput -eval '
   FbEbin = os:getenv("FB_EBIN"),
   Lean = fun(F) ->
@@ -165,7 +167,7 @@ FB_EBIN="\$ROOT/lib/$(basename "$FREEBEAM_APP")/ebin" erl -noshell -noinput -eva
                  end || C <- Cmds]),
       lists:member({apply, {freebeam_boot, data_config, []}}, Cmds2) orelse
           begin io:format(standard_error, "~s: no init_kernel_started step~n", [F]), halt(1) end,
-      ok = file:write_file(F, term_to_binary({script, Id, Cmds2}))
+      ok = file:write_file(F, term_to_binary({script, Id, Cmds2}, [{compressed, 9}]))
   end,
   lists:foreach(Lean, filelib:wildcard("'"$root"'/bin/*.boot") ++
                       filelib:wildcard("'"$root"'/releases/*/*.boot")),
@@ -174,6 +176,9 @@ FB_EBIN="\$ROOT/lib/$(basename "$FREEBEAM_APP")/ebin" erl -noshell -noinput -eva
 # Strip debug info and other optional chunks: code loading needs none of
 # them (a mix release's consolidated protocols too).  The modules named in
 # $KEEP_DOCS keep their "Docs" chunk.
+# Then every module gets its MD5 (beam_lib:md5/1, the sum erts gives
+# module_info(md5)) in a chunk "FbM5": erts patch 0006 takes it from there
+# instead of hashing each module it loads, at every boot (docs/profiling.md).
 erl -noshell -noinput -eval '
   Keep = string:lexemes(os:getenv("KEEP_DOCS", ""), " "),
   Files = filelib:wildcard("'"$root"'/lib/*/ebin/*.beam") ++
@@ -182,9 +187,18 @@ erl -noshell -noinput -eval '
   length(Docs) =:= length(Keep) orelse
       begin io:format(standard_error, "strip: KEEP_DOCS names a module not in the archive~n", []), halt(1) end,
   case {beam_lib:strip_files(Rest), beam_lib:strip_files(Docs, ["Docs"])} of
-      {{ok, _}, {ok, _}} -> halt(0);
+      {{ok, _}, {ok, _}} -> ok;
       Err -> io:format(standard_error, "strip: ~p~n", [Err]), halt(1)
-  end.'
+  end,
+  AddMd5 = fun(F) ->
+      {ok, Bin} = file:read_file(F),
+      {ok, {_, Md5}} = beam_lib:md5(Bin),
+      {ok, _, Chunks} = beam_lib:all_chunks(Bin),
+      {ok, WithMd5} = beam_lib:build_module([C || {Id, _} = C <- Chunks, Id =/= "FbM5"] ++ [{"FbM5", Md5}]),
+      ok = file:write_file(F, zlib:gzip(WithMd5))
+  end,
+  lists:foreach(AddMd5, Files),
+  halt(0).'
 
 find "$stage" -exec touch -h -d @0 {} +
 tmp=$out.tmp.$$

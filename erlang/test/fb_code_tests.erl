@@ -84,3 +84,32 @@ compile_file_test() ->
     code:purge(fb_tmp_mod), code:delete(fb_tmp_mod), code:purge(fb_tmp_mod),
     [file:delete(filename:join(Dir, F)) || F <- ["fb_tmp_mod.erl", "fb_tmp_mod.beam"]],
     ok = file:del_dir(Dir).
+
+%% A module's checksum (module_info(md5), also part of each fun's identity).
+%% beam/mkroot.sh gives every module of the archive its beam_lib:md5/1 in a
+%% chunk "FbM5", and erts (patch 0006) takes that instead of hashing the
+%% module at load; a module without the chunk is hashed as before.
+md5_of_archive_modules_test() ->
+    [begin
+         code:ensure_loaded(M),
+         {ok, {M, Md5}} = beam_lib:md5(code:which(M)),
+         ?assertMatch({ok, {M, [{"FbM5", Md5}]}}, beam_lib:chunks(code:which(M), ["FbM5"])),
+         ?assertEqual(Md5, M:module_info(md5))
+     end || M <- [lists, gen_server, dict]].
+
+md5_chunk_taken_test() ->
+    code:purge(?MOD), code:delete(?MOD), code:purge(?MOD),
+    {ok, ?MOD, Bin} = compile:forms(forms(source(5)), [binary, return_errors]),
+    {ok, {?MOD, Md5}} = beam_lib:md5(Bin),
+    %% without the chunk: erts hashes the module
+    {module, ?MOD} = code:load_binary(?MOD, "fb_hot_mod.erl", Bin),
+    ?assertEqual(Md5, ?MOD:module_info(md5)),
+    code:purge(?MOD), code:delete(?MOD), code:purge(?MOD),
+    %% with one: erts takes the chunk as it is (here a made-up sum)
+    Given = list_to_binary(lists:seq(1, 16)),
+    {ok, _, Chunks} = beam_lib:all_chunks(Bin),
+    {ok, WithChunk} = beam_lib:build_module(Chunks ++ [{"FbM5", Given}]),
+    {module, ?MOD} = code:load_binary(?MOD, "fb_hot_mod.erl", WithChunk),
+    ?assertEqual(Given, ?MOD:module_info(md5)),
+    ?assertEqual(5, ?MOD:version()),
+    code:purge(?MOD), code:delete(?MOD), code:purge(?MOD).
