@@ -90,6 +90,7 @@ void net_changed(void) {}
 #include "../../libos/net_ifinfo.c"
 #include "../../libos/net_if.c"
 #include "../../libos/net_eth.c"
+#include "../../libos/net_chksum.c"   /* LWIP_CHKSUM */
 
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {

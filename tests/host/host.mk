@@ -27,6 +27,8 @@ HOST_TESTS := $(patsubst tests/host/%.c,%,$(wildcard tests/host/test_*.c))
 # Kernel (and helper) sources each test links with, besides its own file.
 test_fmt_SRCS := kernel/fmt.c
 test_chacha20_SRCS := libos/chacha20.c
+test_net_chksum_SRCS := libos/net_chksum.c
+test_net_chksum_CFLAGS := -Ithird_party/lwip/port
 test_libos_net_addr_SRCS := libos/net_addr.c
 test_libos_net_conf_SRCS := libos/net_conf.c
 test_libos_net_ifinfo_SRCS := libos/net_ifinfo.c
@@ -266,7 +268,7 @@ $(FUZZ_DIR)/netdev-corpus/.seeded:
 EFUZZ_LWIP_SRCS = $(wildcard $(LWIP_SRC)/src/core/*.c $(LWIP_SRC)/src/core/ipv4/*.c) $(LWIP_SRC)/src/netif/ethernet.c
 EFUZZ_CFLAGS := -std=c11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -DMEM_ALIGNMENT=8 \
   -Iinclude -isystem $(LWIP_PORT) -isystem $(LWIP_SRC)/src/include
-EFUZZ_DEPS := tests/fuzz/fuzz_eth_frames.c tests/host/libos_host.h libos/net_eth.c libos/net_if.c libos/net_conf.c \
+EFUZZ_DEPS := tests/fuzz/fuzz_eth_frames.c tests/host/libos_host.h libos/net_eth.c libos/net_if.c libos/net_conf.c libos/net_chksum.c \
   libos/net_ifinfo.c libos/net.h include/freebeam/queue.h include/freebeam/net.h $(LWIP_PORT)/lwipopts.h
 
 $(FUZZ_DIR)/fuzz_eth_frames: $(EFUZZ_DEPS) $(LWIP_LIB)
