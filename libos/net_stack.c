@@ -23,6 +23,7 @@
  */
 #include "net.h"
 #include <freebeam/kcall.h>
+#include "timeconv.h"
 #include "lwip/init.h"
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
@@ -39,7 +40,7 @@ static uint64_t timer_alarm;        /* when the timer thread will wake (ticks); 
 
 uint32_t sys_now(void)
 {
-    return (uint32_t)(libos_ticks_to_ns(libos_ticks()) / 1000000u);
+    return (uint32_t)tc_div_1e6(libos_ticks_to_ns(libos_ticks()));
 }
 
 uint32_t libos_net_rand(void)
@@ -75,7 +76,7 @@ static uint64_t next_timeout_ticks(void)
     uint32_t ms = sys_timeouts_sleeptime();
     if (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE)
         return UINT64_MAX;
-    return libos_ticks() + (uint64_t)ms * libos_freq() / 1000u + 1;
+    return libos_ticks() + tc_ns_to_ticks((uint64_t)ms * 1000000u, libos_freq()) + 1;
 }
 
 static __attribute__((noreturn, used)) void timer_loop(void *arg)

@@ -25,7 +25,7 @@
 #define LIBOS_REALTIME_BASE 1577836800ull
 
 static uint32_t freq;
-static uint32_t ns_per_tick;     /* 1e9 / freq when whole, else 0 */
+static struct tc_scale scale;   /* ns a tick, for reading the clock without a division */
 
 uint64_t libos_ticks(void)
 {
@@ -39,14 +39,14 @@ uint32_t libos_freq(void)
 
 uint64_t libos_ticks_to_ns(uint64_t ticks)
 {
-    return tc_ticks_to_ns_npt(ticks, freq, ns_per_tick);
+    return tc_ticks_to_ns_scaled(ticks, scale);
 }
 
 void libos_time_init(void)
 {
     uint32_t f = fb_clock_freq();
     freq = f ? f : 62500000u;
-    ns_per_tick = tc_ns_per_tick(freq);
+    scale = tc_scale_of(freq);
     (void)libos_realtime_base_ns();     /* once, before any other thread exists */
 }
 
@@ -64,7 +64,7 @@ uint64_t libos_realtime_base_ns(void)
     if (pi->magic == FB_PDINFO_MAGIC && pi->version == FB_PDINFO_VERSION && pi->rtc_seconds) {
         uint64_t at = ((uint64_t)pi->rtc_ticks_hi << 32) | pi->rtc_ticks_lo;
         uint64_t rtc_ns = (uint64_t)pi->rtc_seconds * TC_NS_PER_S;
-        uint64_t since = tc_ticks_to_ns_npt(at, freq, ns_per_tick);
+        uint64_t since = libos_ticks_to_ns(at);
         if (rtc_ns > since)
             base = rtc_ns - since;
     }
@@ -111,7 +111,7 @@ static int clock_now_ns(long clk, uint64_t *ns)
     int64_t base = clock_base_ns(clk);
     if (base < 0)
         return -EINVAL;
-    *ns = (uint64_t)base + tc_ticks_to_ns_npt(libos_ticks(), freq, ns_per_tick);
+    *ns = (uint64_t)base + libos_ticks_to_ns(libos_ticks());
     return 0;
 }
 
@@ -174,7 +174,7 @@ static long getres(long clk, int64_t *sec, int64_t *nsec)
     uint64_t ticks;
     if (libos_is_cpu_clock(clk) ? libos_cpu_clock_ticks(clk, &ticks) != 0 : clock_base_ns(clk) < 0)
         return -EINVAL;
-    uint64_t ns = tc_ticks_to_ns(1, freq);
+    uint64_t ns = libos_ticks_to_ns(1);
     *sec = 0;
     *nsec = ns ? (int64_t)ns : 1;
     return 0;
@@ -236,7 +236,7 @@ static long nanosleep_common(long clk, long flags, int64_t sec, int64_t nsec, ui
         return -EINVAL;
     long r = sleep_until(deadline);
     uint64_t now = libos_ticks();
-    *left_ns = now < deadline ? tc_ticks_to_ns_npt(deadline - now, freq, ns_per_tick) : 0;
+    *left_ns = now < deadline ? libos_ticks_to_ns(deadline - now) : 0;
     return r;
 }
 

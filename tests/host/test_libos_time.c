@@ -97,14 +97,102 @@ static void test_div_1e9(void)
     uint32_t ns;
     tc_split_ns(1234567890123456789ull, &s, &ns);
     CHECK(s == 1234567890ull && ns == 123456789u);
-    CHECK(tc_ns_per_tick(62500000u) == 16 && tc_ns_per_tick(19200000u) == 0);
-    CHECK(tc_ticks_to_ns_npt(1000, 62500000u, 16) == 16000);
-    CHECK(tc_ticks_to_ns_npt(19200000u, 19200000u, 0) == 1000000000u);
+}
+
+static uint64_t xorshift(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* tc_div_1e6 (lwIP's millisecond clock) and tc_mulhi64 against the plain
+ * arithmetic (the host has 128-bit integers). */
+static void test_div_1e6_mulhi(void)
+{
+    int bad = 0;
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    for (int i = 0; i < 1000000; i++) {
+        uint64_t n = xorshift(&x) >> (i % 64), m = xorshift(&x) >> (i % 61);
+        bad += tc_div_1e6(n) != n / 1000000u;
+        bad += tc_mulhi64(n, m) != (uint64_t)(((unsigned __int128)n * m) >> 64);
+    }
+    bad += tc_div_1e6(UINT64_MAX) != UINT64_MAX / 1000000u;
+    bad += tc_mulhi64(UINT64_MAX, UINT64_MAX) != UINT64_MAX - 1;
+    CHECK(bad == 0);
+}
+
+/* The multiply conversion against the division, at counter frequencies
+ * that divide 1e9 (QEMU's 62.5 MHz, 1 GHz) and that do not (24, 19.2 and
+ * 54 MHz, a prime): the stated bound (exact floor or 1 more) over every
+ * magnitude of tick counts up to where the ns still fit in 64 bits (over
+ * 500 years), and never going backwards. */
+static void test_ticks_to_ns_scaled(void)
+{
+    static const uint32_t freqs[] = { 62500000u, 1000000000u, 24000000u, 19200000u, 54000000u,
+                                      999999937u, 1u };
+    int bad = 0, backwards = 0, inexact = 0;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (size_t f = 0; f < sizeof freqs / sizeof freqs[0]; f++) {
+        uint32_t freq = freqs[f];
+        struct tc_scale sc = tc_scale_of(freq);
+        /* the largest tick count whose ns fit in 64 bits */
+        uint64_t top = (uint64_t)(((unsigned __int128)UINT64_MAX * freq) / TC_NS_PER_S);
+        for (int i = 0; i < 300000; i++) {
+            uint64_t t = (xorshift(&x) >> (i % 64)) % top;
+            uint64_t want = tc_ticks_to_ns(t, freq), got = tc_ticks_to_ns_scaled(t, sc);
+            bad += !(got == want || got == want + 1);
+            inexact += got != want;
+            backwards += t + 1 <= top && tc_ticks_to_ns_scaled(t + 1, sc) < got;
+        }
+        uint64_t year100 = 100ull * 365 * 86400 * freq;
+        bad += tc_ticks_to_ns_scaled(year100, sc) - tc_ticks_to_ns(year100, freq) > 1;
+        bad += tc_ticks_to_ns_scaled(top, sc) - tc_ticks_to_ns(top, freq) > 1;
+        bad += tc_ticks_to_ns_scaled(year100, sc) != 100ull * 365 * 86400 * TC_NS_PER_S;
+    }
+    CHECK(bad == 0);
+    CHECK(backwards == 0);
+    CHECK(inexact < 300000);        /* mostly exact: the bound is rarely reached */
+    struct tc_scale q = tc_scale_of(QEMU_HZ);
+    CHECK(q.ns_int == 16 && q.ns_frac == 0);
+    CHECK(tc_ticks_to_ns_scaled(1000, q) == 16000);
+    CHECK(tc_ticks_to_ns_scaled(19200000u, tc_scale_of(19200000u)) == 1000000000u);
+    CHECK(tc_ticks_to_ns_scaled(3, tc_scale_of(24000000u)) == 125);
+}
+
+/* ns -> ticks and relative deadlines (no division any more) against the
+ * exact ceil(ns * freq / 1e9) in 128 bits, saturating where it does not
+ * fit in 64. */
+static void test_ns_to_ticks_exact(void)
+{
+    static const uint32_t freqs[] = { 62500000u, 24000000u, 19200000u, 999999937u };
+    int bad = 0;
+    uint64_t x = 0x853c49e6748fea9bull;
+    for (size_t f = 0; f < sizeof freqs / sizeof freqs[0]; f++) {
+        uint32_t freq = freqs[f];
+        for (int i = 0; i < 300000; i++) {
+            uint64_t ns = xorshift(&x) >> (i % 64);
+            unsigned __int128 exact = ((unsigned __int128)ns * freq + TC_NS_PER_S - 1) / TC_NS_PER_S;
+            uint64_t want = exact > UINT64_MAX ? UINT64_MAX : (uint64_t)exact;
+            bad += tc_ns_to_ticks(ns, freq) != want;
+            int64_t sec = (int64_t)(xorshift(&x) >> (1 + i % 63)), nsec = (int64_t)(x % TC_NS_PER_S);
+            uint64_t now = xorshift(&x) >> (i % 64), d;
+            unsigned __int128 t = (unsigned __int128)sec * freq +
+                ((unsigned __int128)nsec * freq + TC_NS_PER_S - 1) / TC_NS_PER_S + now;
+            uint64_t dwant = t > UINT64_MAX ? UINT64_MAX : (uint64_t)t;
+            bad += tc_rel_deadline(now, sec, nsec, freq, &d) != 0 || d != (dwant ? dwant : 1);
+        }
+    }
+    CHECK(bad == 0);
 }
 
 int main(void)
 {
     test_div_1e9();
+    test_div_1e6_mulhi();
+    test_ticks_to_ns_scaled();
+    test_ns_to_ticks_exact();
     test_ticks_to_ns();
     test_ns_to_ticks();
     test_rel_deadline();
