@@ -14,8 +14,8 @@
  * Receive: the event thread's handler takes every message waiting in the
  * queue under net_lock() and hands each frame, copied into a pbuf (the
  * driver's slot is shared memory: copy before parsing), to lwIP's Ethernet
- * input.  Transmit: lwIP's linkoutput copies the frame into the next slot
- * of the queue to the driver.  A full queue answers ERR_MEM: TCP keeps the
+ * input.  Transmit: lwIP's linkoutput copies the frame's pbufs straight
+ * into the next slot of the queue to the driver (fb_queue_reserve).  A full queue answers ERR_MEM: TCP keeps the
  * segment and sends it again at its next timer tick (the queue is deeper
  * than a TCP window, so that is rare); the frame is counted in tx_full.
  * A driver that breaks the queue's indices ends eth0's traffic (one line
@@ -54,7 +54,6 @@ static unsigned drv_ch;
 static bool have_driver;                 /* the channel exists and its queues are sane */
 static struct netif eth;
 static bool eth_added;
-static uint8_t tx_frame[FB_NET_FRAME_MAX];   /* under net_lock */
 static struct fb_net_info last_info;         /* the driver's last answer (MAC, counters) */
 static uint32_t rx_refused, tx_full;         /* ours: messages we could not use, frames not queued */
 static bool tx_waiting;                      /* a frame met a full queue since the last retry */
@@ -78,8 +77,12 @@ static err_t eth_linkoutput(struct netif *n, struct pbuf *p)
         return ERR_IF;
     if (p->tot_len < FB_NET_FRAME_MIN || p->tot_len > FB_NET_FRAME_MAX)
         return ERR_VAL;
-    uint16_t len = pbuf_copy_partial(p, tx_frame, p->tot_len, 0);
-    int r = fb_queue_send(&q.tx, tx_frame, len, FB_NET_FRAME);
+    void *slot;
+    int r = fb_queue_reserve(&q.tx, &slot);
+    if (r == 0) {                        /* the frame straight into the slot (slot >= FB_NET_FRAME_MAX) */
+        uint16_t len = pbuf_copy_partial(p, slot, p->tot_len, 0);
+        r = fb_queue_publish(&q.tx, len, FB_NET_FRAME);
+    }
     if (r == FB_QUEUE_FULL) {
         tx_full++;
         tx_waiting = true;

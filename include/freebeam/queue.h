@@ -177,6 +177,40 @@ static inline int fb_queue_free(const struct fb_queue *q)
     return used < 0 ? used : (int)q->depth - used;
 }
 
+/* The next slot, for a producer that writes its message in place (one
+ * copy less than fb_queue_send): 0 with *slot set (q->slot bytes there
+ * are ours until published), or FB_QUEUE_FULL, FB_QUEUE_CORRUPT.  Then
+ * fb_queue_publish; a slot reserved but not published is simply reused. */
+static inline int fb_queue_reserve(struct fb_queue *q, void **slot)
+{
+    uint32_t tail = fb_shm_get(&q->c->tail);
+    int used = fb_queue__used(q, fb_shm_get(&q->c->head), tail);
+    if (used < 0)
+        return used;
+    if ((uint32_t)used == q->depth)
+        return FB_QUEUE_FULL;
+    *slot = q->data + (tail & q->mask) * q->slot;
+    return 0;
+}
+
+/* Publish the len bytes written into the slot fb_queue_reserve gave, with
+ * their cookie: 0, or FB_QUEUE_TOO_BIG (nothing published). */
+static inline int fb_queue_publish(struct fb_queue *q, uint32_t len, uint32_t cookie)
+{
+    if (len > q->slot)
+        return FB_QUEUE_TOO_BIG;
+    uint32_t tail = fb_shm_get(&q->c->tail);
+    uint32_t i = tail & q->mask;
+    struct fb_qdesc *d = &q->desc[i];
+    fb_shm_set(&d->offset, i * q->slot);
+    fb_shm_set(&d->len, len);
+    fb_shm_set(&d->cookie, cookie);
+    fb_shm_set(&d->reserved, 0);
+    fb_shm_fence();   /* release: slot and descriptor before the tail that shows them */
+    fb_shm_set(&q->c->tail, tail + 1);
+    return 0;
+}
+
 /* Copy a message of len bytes into the next slot and publish it with its
  * cookie.  0, or FB_QUEUE_TOO_BIG, FB_QUEUE_FULL, FB_QUEUE_CORRUPT (then
  * nothing was written).  Follow with fb_queue_notify_data (after one send
@@ -186,22 +220,12 @@ static inline int fb_queue_send(struct fb_queue *q, const void *msg, uint32_t le
 {
     if (len > q->slot)
         return FB_QUEUE_TOO_BIG;
-    uint32_t tail = fb_shm_get(&q->c->tail);
-    int used = fb_queue__used(q, fb_shm_get(&q->c->head), tail);
-    if (used < 0)
-        return used;
-    if ((uint32_t)used == q->depth)
-        return FB_QUEUE_FULL;
-    uint32_t i = tail & q->mask, offset = i * q->slot;
-    __builtin_memcpy(q->data + offset, msg, len);
-    struct fb_qdesc *d = &q->desc[i];
-    fb_shm_set(&d->offset, offset);
-    fb_shm_set(&d->len, len);
-    fb_shm_set(&d->cookie, cookie);
-    fb_shm_set(&d->reserved, 0);
-    fb_shm_fence();   /* release: slot and descriptor before the tail that shows them */
-    fb_shm_set(&q->c->tail, tail + 1);
-    return 0;
+    void *slot;
+    int r = fb_queue_reserve(q, &slot);
+    if (r < 0)
+        return r;
+    __builtin_memcpy(slot, msg, len);
+    return fb_queue_publish(q, len, cookie);
 }
 
 /* The cookie of the last message published (number tail - 1), for a

@@ -128,6 +128,38 @@ static void empty_and_full(void)
     close_ends(&e);
 }
 
+/* Writing in place: reserve gives the slot the next message goes to, a
+ * reserve without publish publishes nothing, publish refuses more than a
+ * slot, and a full queue reserves nothing. */
+static void reserve_in_place(void)
+{
+    struct ends e;
+    open_ends(&e, 2, 16);
+    struct fb_queue *p = &e.a.tx, *c = &e.b.rx;
+    uint8_t buf[16];
+    void *slot = NULL;
+    uint32_t cookie = 0;
+    CHECK(fb_queue_reserve(p, &slot) == 0 && slot == p->data);
+    CHECK(fb_queue_pending(c) == 0);                       /* nothing shown yet */
+    CHECK(fb_queue_reserve(p, &slot) == 0 && slot == p->data);   /* unpublished: the same slot */
+    fill(slot, 16, 5);
+    CHECK(fb_queue_publish(p, 17, 9) == FB_QUEUE_TOO_BIG && p->c->tail == 0);
+    CHECK(fb_queue_publish(p, 16, 9) == 0 && p->c->tail == 1);
+    CHECK(fb_queue_reserve(p, &slot) == 0 && slot == p->data + 16);
+    memcpy(slot, "abc", 3);
+    CHECK(fb_queue_publish(p, 3, 10) == 0);
+    void *none = NULL;
+    CHECK(fb_queue_reserve(p, &none) == FB_QUEUE_FULL && none == NULL);
+    uint8_t want[16];
+    fill(want, 16, 5);
+    CHECK(fb_queue_recv(c, buf, sizeof buf, &cookie) == 16 && cookie == 9 && memcmp(buf, want, 16) == 0);
+    CHECK(fb_queue_recv(c, buf, sizeof buf, &cookie) == 3 && cookie == 10 && memcmp(buf, "abc", 3) == 0);
+    CHECK(fb_queue_reserve(p, &slot) == 0 && slot == p->data);   /* wrapped to slot 0 */
+    p->c->head = 7;                                         /* a peer that breaks the indices */
+    CHECK(fb_queue_reserve(p, &slot) == FB_QUEUE_CORRUPT);
+    close_ends(&e);
+}
+
 static void sizes_of_messages(void)
 {
     struct ends e;
@@ -510,6 +542,7 @@ int main(void)
     params_and_layout();
     empty_and_full();
     sizes_of_messages();
+    reserve_in_place();
     wrap_around();
     cookie_read_back();
     handshake();
