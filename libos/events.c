@@ -103,19 +103,23 @@ static __attribute__((noreturn, used)) void event_loop(void *arg)
     }
 }
 
+int libos_helper_thread(void (*entry)(void *), uint32_t stack_bytes)
+{
+    uint8_t *stack = libos_pages_alloc(stack_bytes);
+    if (!stack)
+        return -ENOMEM;
+    int32_t tid = fb_thread_start((uintptr_t)entry, (uintptr_t)(stack + stack_bytes), 0, 0, libos_prio);
+    if (tid < 0)
+        libos_pages_free(stack, stack_bytes);
+    return tid < 0 ? tid : 0;
+}
+
 int libos_events_start(void)
 {
     if (!any_handler)
         return 0;
-    uint8_t *stack = libos_pages_alloc(EV_STACK);
-    if (!stack)
-        return -ENOMEM;
-    int32_t tid = fb_thread_start((uintptr_t)event_loop, (uintptr_t)(stack + EV_STACK), 0, 0,
-                                  libos_prio);
-    if (tid < 0) {
-        libos_pages_free(stack, EV_STACK);
-        libos_log_num("cannot start the event thread, error", (unsigned long)-tid);
-        return tid;
-    }
-    return 0;
+    int r = libos_helper_thread(event_loop, EV_STACK);
+    if (r)
+        libos_log_num("cannot start the event thread, error", (unsigned long)-r);
+    return r;
 }

@@ -36,6 +36,11 @@ bool libos_events_has(unsigned ch);
 /* Start the event thread if any channel has a handler: 0, or the kernel's
  * error (the handlers will then never run). */
 int libos_events_start(void);
+/* A thread of libos's own like the event thread (made with
+ * FB_SYS_THREAD_CREATE, unknown to musl, so entry must touch no TLS) at
+ * the PD's priority, on a stack of stack_bytes from libos's pages: 0 or
+ * -errno.  The commit timer of /data uses it (ext4_timer.c). */
+int libos_helper_thread(void (*entry)(void *), uint32_t stack_bytes);
 /* Notified channels without a handler, of those in mask; clears them. */
 uint64_t libos_events_take(uint64_t mask);
 

@@ -4,11 +4,15 @@
  *
  * One lock (ext4_lock) serialises every call into libext2fs, which is not
  * thread-safe; it is held across the disk requests of an operation.
- * With a journal (ext4_journal.h) every block libext2fs writes during an
- * operation is held; at the operation's end (settle_locked) the metadata
- * libext2fs keeps in memory (bitmaps, group descriptors, the superblock's
- * counts) is written too, and all of it is committed as one JBD2
- * transaction.  While mounted the superblock says "not clean" and
+ * With a journal (ext4_journal.h) every block libext2fs writes is held;
+ * operations join the running transaction, and at an operation's end
+ * (settle_locked) it is committed if it is due: half full, or
+ * COMMIT_AFTER_S old (the commit timer, ext4_timer.c, commits it then
+ * even if no operation comes).  fsync, fdatasync, a write to a file opened
+ * O_SYNC/O_DSYNC and the unmount commit it at once (commit_locked): the
+ * metadata libext2fs keeps in memory (bitmaps, group descriptors, the
+ * superblock's counts) is written too, and all of it is committed as one
+ * JBD2 transaction.  While mounted the superblock says "not clean" and
  * "needs_recovery", as a Linux kernel leaves it; the unmount clears both.
  * A file system without a journal is written in place as libext2fs
  * writes (its bitmaps at fsync and unmount): after a power cut it needs
@@ -47,6 +51,7 @@ struct ext4_node {
 static struct libos_lock ext4_lock;
 static ext2_filsys fs;
 static bool have_disk, mounted, read_only;
+static uint32_t meta_reserve;           /* blocks ext2fs_flush may add to a transaction */
 static struct ext4_node nodes[MAX_NODES];
 
 bool ext4_mounted(void)
@@ -79,12 +84,11 @@ static uint32_t now_s(void)
     return (uint32_t)(vfs_now_ns() / 1000000000);
 }
 
-/* The end of an operation that may have changed the file system (the lock
- * held): with the journal, the metadata libext2fs keeps in memory written
- * into the held set, then everything committed as one transaction.
- * r: the operation's result so far, returned unless it was 0 and this
- * failed. */
-static int settle_locked(int r)
+/* The running transaction committed now (the lock held): with the
+ * journal, the metadata libext2fs keeps in memory written into the held
+ * set, then everything committed as one transaction.  r: the operation's
+ * result so far, returned unless it was 0 and this failed. */
+static int commit_locked(int r)
 {
     if (!fs || read_only || !ext4_journal_on())
         return r;
@@ -93,6 +97,24 @@ static int settle_locked(int r)
         s = err(ext2fs_flush(fs));
     int c = ext4_journal_commit();
     return r ? r : s ? s : c;
+}
+
+/* The end of an operation that may have changed the file system (the lock
+ * held): the running transaction committed if it is due. */
+static int settle_locked(int r)
+{
+    if (!fs || read_only || !ext4_journal_on() || !ext4_journal_due(meta_reserve))
+        return r;
+    return commit_locked(r);
+}
+
+uint64_t ext4_commit_due(void)
+{
+    libos_lock(&ext4_lock);
+    settle_locked(0);
+    uint64_t next = fs && !read_only && ext4_journal_on() ? ext4_journal_deadline() : UINT64_MAX;
+    libos_unlock(&ext4_lock);
+    return next;
 }
 
 /* An open file's buffered block and its inode (the handle's copy) written. */
@@ -217,7 +239,9 @@ bool ext4_mount(void)
         /* From here on every write is held and committed; the backup
          * superblocks and descriptors are brought up to date at the unmount. */
         fs->flags |= EXT2_FLAG_MASTER_SB_ONLY;
+        meta_reserve = 2 * (uint32_t)fs->group_desc_count + (uint32_t)fs->desc_blocks + 4;
         ext4_journal_hold();
+        ext4_timer_start();
     }
     __atomic_store_n(&mounted, true, __ATOMIC_RELEASE);
     libos_unlock(&ext4_lock);
@@ -252,7 +276,7 @@ void ext4_unmount(void)
     if (ext4_journal_on()) {
         /* The last transaction, then the journal emptied: what follows is
          * written in place, the superblock last. */
-        int r = settle_locked(0);
+        int r = commit_locked(0);
         if (!r)
             r = ext4_journal_close();
         if (r)
@@ -476,7 +500,8 @@ int ext4_open(const char *path, int flags, uint32_t mode, struct file **out)
     struct file *f = NULL;
     if (!r) {
         f = libos_file_new(dir ? &ext4_dir_ops : &ext4_reg_ops,
-                           flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_LARGEFILE), n);
+                           flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_LARGEFILE |
+                                    O_SYNC | O_DSYNC), n);
         if (!f) {
             node_put_locked(n);
             r = -ENFILE;
@@ -513,9 +538,10 @@ static long rw_locked(struct ext4_node *n, bool write, void *buf, size_t len, ui
         return r;
     unsigned int done = 0;
     if (write) {
-        /* In pieces that each fit one transaction with room to spare for
-         * the metadata: each piece is committed whole or not at all. */
-        uint32_t piece_blocks = ext4_journal_on() ? ext4_journal_room() / 2 : 0;
+        /* In pieces that each fit the running transaction with room to
+         * spare for the metadata (ext4_journal_room): each piece is
+         * committed whole or not at all. */
+        uint32_t piece_blocks = ext4_journal_on() ? ext4_journal_room() / 4 : 0;
         size_t piece = piece_blocks ? (size_t)piece_blocks * fs->blocksize : len;
         while (done < len && !r) {
             unsigned int want = (unsigned int)(len - done < piece ? len - done : piece), got = 0;
@@ -542,10 +568,21 @@ static long ext4_pread(struct file *f, void *buf, size_t len, uint64_t off)
     return r;
 }
 
+/* After a write to a file opened O_SYNC or O_DSYNC: committed at once. */
+static long synced_locked(const struct file *f, long r)
+{
+    if (r > 0 && (f->flags & O_DSYNC)) {
+        int c = commit_locked(0);
+        if (c)
+            return c;
+    }
+    return r;
+}
+
 static long ext4_pwrite(struct file *f, const void *buf, size_t len, uint64_t off)
 {
     libos_lock(&ext4_lock);
-    long r = rw_locked(node_of(f), true, (void *)buf, len, off);
+    long r = synced_locked(f, rw_locked(node_of(f), true, (void *)buf, len, off));
     libos_unlock(&ext4_lock);
     return r;
 }
@@ -569,6 +606,7 @@ static long ext4_write(struct file *f, const void *buf, size_t len)
     long r = rw_locked(n, true, (void *)buf, len, f->pos);
     if (r > 0)
         f->pos += (uint64_t)r;
+    r = synced_locked(f, r);
     libos_unlock(&ext4_lock);
     return r;
 }
@@ -652,7 +690,7 @@ static long ext4_fsync(struct file *f)
     if (!r && !read_only && ext4_journal_on()) {
         if (n->file)
             r = write_back_locked(n->ino, n->file);
-        r = settle_locked(r);
+        r = commit_locked(r);
     } else if (!r && !read_only) {
         if (n->file)
             r = write_back_locked(n->ino, n->file);

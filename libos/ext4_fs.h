@@ -25,6 +25,9 @@ bool ext4_mount(void);
 /* Write everything back and mark the file system clean (exit_group). */
 void ext4_unmount(void);
 bool ext4_mounted(void);
+/* The commit timer's work (ext4_timer.c): commit the running transaction
+ * if it is due; when the next one is (libos_ticks), or UINT64_MAX. */
+uint64_t ext4_commit_due(void);
 bool ext4_have_disk(void);              /* a blk channel was found by ext4_init */
 bool ext4_is_file(const struct file *f);   /* an open file or directory of /data */
 

@@ -8,6 +8,11 @@
  * whole and, for writes, merged with what the disk holds.  Flush is the
  * driver's FB_BLK_OP_FLUSH (a real VIRTIO_BLK_T_FLUSH, docs/storage.md).
  *
+ * Fewer, larger requests: the journal's writes to consecutive blocks are
+ * staged in the region and sent as one request (ext4_disk_stage), and a
+ * read that follows the previous one brings a whole region's worth, kept
+ * for the reads after it (libext2fs reads files a block at a time).
+ *
  * A request waits for its answer on libos's change counter: the event
  * thread bumps it after every notification of the channel.  An answer
  * that does not come within ANSWER_NS, or of the wrong shape, is an I/O
@@ -130,12 +135,15 @@ int ext4_disk_info(uint64_t *sectors, uint32_t *flags)
     return 0;
 }
 
-int ext4_disk_flush(void)
-{
-    struct fb_blk_resp r;
-    long st = call(FB_BLK_OP_FLUSH, 0, 0, &r);
-    return st == FB_BLK_OK ? 0 : st == FB_BLK_UNSUPPORTED ? -EOPNOTSUPP : -EIO;
-}
+/* ---- the region between requests ----
+ * The region holds either a run of whole-sector writes not sent yet
+ * (staged: bytes [stage_off, stage_off + stage_len) of the disk), or
+ * what the last read brought (cached: [cache_off, cache_off + cache_len)),
+ * or nothing of use; never both.  Every request that is not the staged
+ * run's own sends the run first, so the disk sees writes, reads and
+ * flushes in the order they were asked for. */
+static uint64_t stage_off, cache_off, last_read_end;
+static uint32_t stage_len, cache_len;
 
 /* Sectors [sector, sector + count) to or from the region's start. */
 static errcode_t transfer(uint32_t op, uint64_t sector, uint32_t count)
@@ -149,27 +157,109 @@ static errcode_t transfer(uint32_t op, uint64_t sector, uint32_t count)
     return op == FB_BLK_OP_READ ? EXT2_ET_SHORT_READ : EXT2_ET_SHORT_WRITE;
 }
 
+/* The staged run as one write request.  A failure gives up on the disk:
+ * the writes it held were already acknowledged to the caller. */
+static errcode_t send_staged(void)
+{
+    if (stage_len == 0)
+        return 0;
+    uint32_t len = stage_len;
+    stage_len = 0;
+    errcode_t e = transfer(FB_BLK_OP_WRITE, stage_off / FB_BLK_SECTOR, len / FB_BLK_SECTOR);
+    if (e && !broken) {
+        broken = true;
+        libos_puts("libos: ext4: a write the disk refused: the disk is given up on\n");
+    }
+    return e;
+}
+
+int ext4_disk_flush(void)
+{
+    struct fb_blk_resp r;
+    if (send_staged())
+        return -EIO;
+    long st = call(FB_BLK_OP_FLUSH, 0, 0, &r);
+    return st == FB_BLK_OK ? 0 : st == FB_BLK_UNSUPPORTED ? -EOPNOTSUPP : -EIO;
+}
+
+long ext4_disk_stage(uint64_t off, const uint8_t *buf, uint32_t len)
+{
+    if (off % FB_BLK_SECTOR || len % FB_BLK_SECTOR || len > region_bytes)
+        return ext4_disk_bytes(true, off, (uint8_t *)buf, len);
+    if (stage_len && (off != stage_off + stage_len || len > region_bytes - stage_len)) {
+        errcode_t e = send_staged();
+        if (e)
+            return e;
+    }
+    if (stage_len == 0) {
+        stage_off = off;
+        cache_len = 0;                   /* the region is the run's now */
+    }
+    memcpy(region + stage_len, buf, len);
+    stage_len += len;
+    return 0;
+}
+
+/* Reads that follow the last one bring the region's size at once
+ * (read-ahead): libext2fs reads a file a block at a time. */
+static errcode_t read_bytes(uint64_t off, uint8_t *buf, uint64_t len)
+{
+    if (cache_len && off >= cache_off && len <= cache_len && off - cache_off <= cache_len - len) {
+        memcpy(buf, region + (off - cache_off), len);
+        last_read_end = off + len;
+        return 0;
+    }
+    bool sequential = off == last_read_end && len < region_bytes && off % FB_BLK_SECTOR == 0;
+    last_read_end = off + len;
+    cache_len = 0;
+    if (sequential) {
+        uint64_t sector = off / FB_BLK_SECTOR;
+        uint32_t sectors = region_bytes / FB_BLK_SECTOR;
+        if (sector < capacity && capacity - sector < sectors)
+            sectors = (uint32_t)(capacity - sector);
+        if ((uint64_t)sectors * FB_BLK_SECTOR >= len) {
+            errcode_t e = transfer(FB_BLK_OP_READ, sector, sectors);
+            if (e)
+                return e;
+            cache_off = off;
+            cache_len = sectors * FB_BLK_SECTOR;
+            memcpy(buf, region, len);
+            return 0;
+        }
+    }
+    while (len > 0) {
+        uint32_t n = len < region_bytes ? (uint32_t)len : region_bytes;
+        errcode_t e = transfer(FB_BLK_OP_READ, off / FB_BLK_SECTOR, (n + FB_BLK_SECTOR - 1) / FB_BLK_SECTOR);
+        if (e)
+            return e;
+        memcpy(buf, region, n);
+        off += n;
+        buf += n;
+        len -= n;
+    }
+    return 0;
+}
+
 long ext4_disk_bytes(bool write, uint64_t off, uint8_t *buf, uint64_t len)
 {
+    errcode_t e = send_staged();
+    if (e)
+        return e;
+    if (!write)
+        return read_bytes(off, buf, len);
+    cache_len = 0;                       /* the region is overwritten below */
     while (len > 0) {
         uint32_t n = len < region_bytes ? (uint32_t)len : region_bytes;
         uint32_t sectors = (n + FB_BLK_SECTOR - 1) / FB_BLK_SECTOR;
         uint64_t sector = off / FB_BLK_SECTOR;
-        errcode_t e;
-        if (write) {
-            if (n % FB_BLK_SECTOR) {     /* the last sector in part: the rest from the disk */
-                e = transfer(FB_BLK_OP_READ, sector + sectors - 1, 1);
-                if (e)
-                    return e;
-                memmove(region + (sectors - 1) * FB_BLK_SECTOR, region, FB_BLK_SECTOR);
-            }
-            memcpy(region, buf, n);
-            e = transfer(FB_BLK_OP_WRITE, sector, sectors);
-        } else {
-            e = transfer(FB_BLK_OP_READ, sector, sectors);
-            if (!e)
-                memcpy(buf, region, n);
+        if (n % FB_BLK_SECTOR) {         /* the last sector in part: the rest from the disk */
+            e = transfer(FB_BLK_OP_READ, sector + sectors - 1, 1);
+            if (e)
+                return e;
+            memmove(region + (sectors - 1) * FB_BLK_SECTOR, region, FB_BLK_SECTOR);
         }
+        memcpy(region, buf, n);
+        e = transfer(FB_BLK_OP_WRITE, sector, sectors);
         if (e)
             return e;
         off += n;

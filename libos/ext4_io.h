@@ -28,6 +28,14 @@ int ext4_disk_flush(void);
  * into buf (write false) or from it, straight to the driver: 0 or a
  * libext2fs error code. */
 long ext4_disk_bytes(bool write, uint64_t off, uint8_t *buf, uint64_t len);
+/* A write of bytes [off, off + len) that may wait: writes staged one
+ * after the other at consecutive offsets go to the driver as one request
+ * (up to the region's size), sent before any other request of this file
+ * (a read, a flush, a write not following them).  So a flush covers every
+ * write staged before it.  0 or a libext2fs error code; an error of the
+ * delayed request comes from the call that sends it, and gives up on the
+ * disk. */
+long ext4_disk_stage(uint64_t off, const uint8_t *buf, uint32_t len);
 
 extern struct struct_io_manager *ext4_io_manager;
 

@@ -1,20 +1,26 @@
 /*
  * ext4_journal.c - the journal layer of /data (ext4_journal.h): the held
- * set of blocks libext2fs wrote during an operation, and its commit as a
- * JBD2 transaction into the journal inode's blocks (jbd2_write.c does the
- * log's format and order; this file gives it the disk).
+ * set of blocks libext2fs wrote since the last commit (jbd2_held.h), and
+ * its commit as a JBD2 transaction into the journal inode's blocks
+ * (jbd2_write.c does the log's format and order; this file gives it the
+ * disk).  Calls join the running transaction until ext4_fs.c commits it
+ * (group commit: ext4_journal_due says when).
  *
  * The held set is kept in the file system's block size: a write of part
  * of a block (libext2fs writes the superblock as 1024 bytes) first reads
- * the rest of the block.  A read goes to the disk, then the held blocks
- * it covers are copied over what came back.  The set is bounded by what
- * one transaction may hold; an operation that writes more than that
- * (ext4_fs.c cuts large writes so that none should) is committed in two
- * transactions, and says so once on the console.
+ * the rest of the block.  A read goes to the disk (unless every block it
+ * covers is held), then the held blocks it covers are copied over what
+ * came back.  The set is bounded by what one transaction may hold; an
+ * operation that writes more than that (ext4_fs.c cuts large writes so
+ * that none should) is committed in two transactions, and says so once on
+ * the console.  The commit writes the log and then the homes in order of
+ * block number through ext4_disk_stage, so that neighbours go to the disk
+ * as one request.
  */
 #include "libos.h"
 #include "ext4_journal.h"
 #include "ext4_io.h"
+#include "jbd2_held.h"
 #include "jbd2_write.h"
 #include "vfs.h"
 #include <string.h>
@@ -23,6 +29,7 @@
 #include "ext2fs/ext2fs.h"
 
 #define MAX_HELD 1024u                  /* blocks held at most, whatever the journal's size */
+#define COMMIT_AFTER_S 5u               /* a running transaction is committed at most this old */
 #define MAX_RUNS 64u                    /* extents of the journal inode we follow */
 
 struct run {                            /* journal blocks [log, log + len) at disk blocks [disk, ...) */
@@ -34,9 +41,9 @@ static uint32_t nruns;
 static uint32_t bs;                     /* the file system's block size */
 static struct jbd2_writer writer;
 static uint8_t *jsb, *scratch;          /* the journal superblock; the writer's scratch block */
-static uint64_t *homes;                 /* the held set: homes[i] holds datas[i] */
-static uint8_t **datas;
-static uint32_t nheld, cap, allocated;
+static struct jbd2_held set;            /* the running transaction (set.cap: its most blocks) */
+static uint32_t allocated;              /* block buffers in set.datas */
+static uint64_t opened_at;              /* ticks: when the running transaction got its first block */
 static bool holding, failed, said_split;
 
 /* ---- the journal inode's blocks ---- */
@@ -77,13 +84,13 @@ static int write_log(void *ctx, uint32_t pos, const uint8_t *buf)
     uint64_t blk = disk_block_of(pos);
     if (!blk)
         return -EIO;
-    return ext4_disk_bytes(true, blk * bs, (uint8_t *)buf, bs) ? -EIO : 0;
+    return ext4_disk_stage(blk * bs, buf, bs) ? -EIO : 0;
 }
 
 static int write_home(void *ctx, uint64_t block, const uint8_t *buf)
 {
     (void)ctx;
-    return ext4_disk_bytes(true, block * bs, (uint8_t *)buf, bs) ? -EIO : 0;
+    return ext4_disk_stage(block * bs, buf, bs) ? -EIO : 0;
 }
 
 static int flush(void *ctx)
@@ -96,13 +103,14 @@ static const struct jbd2_wio wio_template = { .write_log = write_log, .write_fs 
 
 static int commit_held(void)
 {
-    if (nheld == 0)
+    if (set.n == 0)
         return 0;
+    jbd2_held_sort(&set);
     struct jbd2_wio io = wio_template;
     io.sb = jsb;
     io.scratch = scratch;
-    int r = jbd2_commit(&writer, &io, nheld, homes, datas, (uint64_t)(vfs_now_ns() / 1000000000));
-    nheld = 0;
+    int r = jbd2_commit(&writer, &io, set.n, set.homes, set.datas, (uint64_t)(vfs_now_ns() / 1000000000));
+    jbd2_held_clear(&set);
     if (r) {
         failed = true;
         libos_log_num("ext4: a journal commit failed: /data takes no more writes; error", (unsigned long)-r);
@@ -138,15 +146,16 @@ int ext4_journal_open(ext2_filsys fs)
     for (uint64_t p = writer.first; p < writer.maxlen; p++)
         if (!disk_block_of((uint32_t)p))
             return -EINVAL;             /* a hole in the journal */
-    cap = jbd2_max_blocks(&writer);
-    if (cap > MAX_HELD)
-        cap = MAX_HELD;
-    if (cap < 16)
+    set.cap = jbd2_max_blocks(&writer);
+    if (set.cap > MAX_HELD)
+        set.cap = MAX_HELD;
+    if (set.cap < 16)
         return -EINVAL;
-    if (!homes && (ext2fs_get_array(MAX_HELD, sizeof *homes, &homes) ||
-                   ext2fs_get_array(MAX_HELD, sizeof *datas, &datas)))
+    if (!set.homes && (ext2fs_get_array(MAX_HELD, sizeof *set.homes, &set.homes) ||
+                       ext2fs_get_array(MAX_HELD, sizeof *set.datas, &set.datas) ||
+                       ext2fs_get_array(JBD2_HELD_SLOTS, sizeof *set.index, &set.index)))
         return -ENOMEM;
-    nheld = 0;
+    jbd2_held_clear(&set);
     failed = false;
     return 0;
 }
@@ -163,7 +172,21 @@ bool ext4_journal_on(void)
 
 uint32_t ext4_journal_room(void)
 {
-    return cap;
+    return set.cap;
+}
+
+uint64_t ext4_journal_deadline(void)
+{
+    if (!holding || set.n == 0 || failed)
+        return UINT64_MAX;
+    return opened_at + (uint64_t)COMMIT_AFTER_S * libos_freq();
+}
+
+bool ext4_journal_due(uint32_t reserve)
+{
+    if (!holding || set.n == 0)
+        return false;
+    return failed || set.n + reserve >= set.cap / 2 || libos_ticks() >= ext4_journal_deadline();
 }
 
 int ext4_journal_commit(void)
@@ -190,24 +213,28 @@ int ext4_journal_close(void)
 /* ---- reads and writes while holding ---- */
 static uint8_t *held(uint64_t block)
 {
-    for (uint32_t i = 0; i < nheld; i++)
-        if (homes[i] == block)
-            return datas[i];
-    return NULL;
+    return jbd2_held_find(&set, block);
 }
 
 long ext4_journal_read(uint64_t off, uint8_t *buf, uint64_t len)
 {
-    errcode_t e = ext4_disk_bytes(false, off, buf, len);
-    if (e)
-        return e;
-    for (uint32_t i = 0; i < nheld; i++) {
-        uint64_t start = homes[i] * bs, end = start + bs;
-        if (end <= off || start >= off + len)
+    uint64_t first = off / bs, last = (off + len - 1) / bs;
+    bool all_held = len > 0;
+    for (uint64_t b = first; b <= last && all_held; b++)
+        all_held = held(b) != NULL;
+    if (!all_held) {
+        errcode_t e = ext4_disk_bytes(false, off, buf, len);
+        if (e)
+            return e;
+    }
+    for (uint64_t b = first; len > 0 && b <= last; b++) {
+        const uint8_t *d = held(b);
+        if (!d)
             continue;
+        uint64_t start = b * bs, end = start + bs;
         uint64_t from = start > off ? start : off;
         uint64_t to = end < off + len ? end : off + len;
-        memcpy(buf + (from - off), datas[i] + (from - start), to - from);
+        memcpy(buf + (from - off), d + (from - start), to - from);
     }
     return 0;
 }
@@ -217,7 +244,7 @@ static errcode_t hold_new(uint64_t block, bool whole, uint8_t **out)
 {
     if (failed)
         return EXT2_ET_SHORT_WRITE;
-    if (nheld == cap) {
+    if (set.n == set.cap) {
         if (!said_split) {
             said_split = true;
             libos_puts("libos: ext4: an operation wrote more than one transaction holds: "
@@ -226,19 +253,22 @@ static errcode_t hold_new(uint64_t block, bool whole, uint8_t **out)
         if (commit_held())
             return EXT2_ET_SHORT_WRITE;
     }
-    if (nheld == allocated) {
-        if (ext2fs_get_mem(bs, &datas[nheld]))
+    if (set.n == allocated) {
+        if (ext2fs_get_mem(bs, &set.datas[set.n]))
             return EXT2_ET_NO_MEMORY;
         allocated++;
     }
-    uint8_t *d = datas[nheld];
+    uint8_t *d = set.datas[set.n];
     if (!whole) {
         errcode_t e = ext4_disk_bytes(false, block * bs, d, bs);
         if (e)
             return e;
     }
-    homes[nheld++] = block;
-    *out = d;
+    if (set.n == 0)
+        opened_at = libos_ticks();
+    *out = jbd2_held_add(&set, block);
+    if (set.n == 1)
+        ext4_timer_kick();              /* a transaction runs: its commit is due in COMMIT_AFTER_S */
     return 0;
 }
 

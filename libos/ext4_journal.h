@@ -3,9 +3,11 @@
  * docs/storage.md, "What a write promises"): while it is on, every block
  * libext2fs writes is held in memory instead of going home, reads see the
  * held blocks, and ext4_journal_commit puts the held set into the disk's
- * JBD2 journal as one transaction (jbd2_write.h), then home.  ext4_fs.c
- * commits at the end of each operation, so that a power cut leaves the
- * file system as it was before or after every operation, never between.
+ * JBD2 journal as one transaction (jbd2_write.h), then home.  Calls join
+ * the running transaction; ext4_fs.c commits it between two calls (never
+ * inside one), at fsync, when it is half full, or when it is
+ * COMMIT_AFTER_S old (ext4_timer.c), so that a power cut leaves the file
+ * system as it was after some call, never in the middle of one.
  *
  * Everything is journalled, file data included (data=journal): no block
  * reaches its home before a committed copy of it is in the log.
@@ -27,9 +29,23 @@ int ext4_journal_open(struct struct_ext2_filsys *fs);
 /* Hold every write from now on (after ext4_journal_open returned 0). */
 void ext4_journal_hold(void);
 bool ext4_journal_on(void);
-/* The most blocks one operation should write (a large write is cut into
- * pieces of this many blocks, less room for the metadata). */
+/* The most blocks one transaction holds (a large write is cut into
+ * pieces of a quarter of this, so that a piece always fits beside a
+ * transaction that is not yet due). */
 uint32_t ext4_journal_room(void);
+
+/* When the running transaction must be committed (libos_ticks), or
+ * UINT64_MAX if nothing is held. */
+uint64_t ext4_journal_deadline(void);
+/* Should the running transaction be committed now, with `reserve` blocks
+ * still to be written into it by the commit (the metadata libext2fs keeps
+ * in memory)?  True when its deadline passed or it is half full. */
+bool ext4_journal_due(uint32_t reserve);
+
+/* ext4_timer.c: the thread that commits a transaction at its deadline
+ * (started at the mount), and its wake-up when a transaction opens. */
+void ext4_timer_start(void);
+void ext4_timer_kick(void);
 
 /* ext4_io.c's reads and writes while holding: bytes [off, off + len) of
  * the disk.  0 or a libext2fs error code. */

@@ -181,15 +181,15 @@ static void header(const struct jbd2_writer *w, uint8_t *b, uint32_t type)
     put_be32(b + 8, w->sequence);
 }
 
-/* Copies [from, to) after their descriptor, which starts at *pos. */
+/* Copies [from, to) after their descriptor, which starts at *pos.  The
+ * descriptor is written first, so that the log is written in order (one
+ * run of consecutive blocks the caller may send as one request). */
 static int write_group(struct jbd2_writer *w, const struct jbd2_wio *io, uint32_t *pos, uint32_t from,
                        uint32_t to, const uint64_t *homes, uint8_t *const *datas)
 {
     uint8_t *d = io->scratch;
     header(w, d, T_DESCRIPTOR);
     uint32_t off = HEADER_BYTES;
-    uint32_t desc_pos = *pos;
-    uint32_t p = next_pos(w, desc_pos);
     for (uint32_t i = from; i < to; i++) {
         uint8_t *copy = datas[i];
         bool escape = be32(copy) == JBD2_MAGIC;
@@ -198,15 +198,22 @@ static int write_group(struct jbd2_writer *w, const struct jbd2_wio *io, uint32_
         uint32_t flags = (i > from ? TAG_SAME_UUID : 0) | (i + 1 == to ? TAG_LAST : 0) |
                          (escape ? TAG_ESCAPE : 0);
         off += put_tag(w, d, off, homes[i], flags, copy);
-        int r = io->write_log(io->ctx, p, copy);
         if (escape)
             put_be32(copy, JBD2_MAGIC);
-        if (r)
-            return r;
-        p = next_pos(w, p);
     }
     seal(w, d, w->block_size - 4);
-    int r = io->write_log(io->ctx, desc_pos, d);
+    int r = io->write_log(io->ctx, *pos, d);
+    uint32_t p = next_pos(w, *pos);
+    for (uint32_t i = from; i < to && !r; i++) {
+        uint8_t *copy = datas[i];
+        bool escape = be32(copy) == JBD2_MAGIC;
+        if (escape)
+            put_be32(copy, 0);
+        r = io->write_log(io->ctx, p, copy);
+        if (escape)
+            put_be32(copy, JBD2_MAGIC);
+        p = next_pos(w, p);
+    }
     *pos = p;
     return r;
 }

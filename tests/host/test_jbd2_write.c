@@ -11,6 +11,13 @@
  *     every other of the writes after it; after the replay the file system
  *     is exactly the state after some transaction, never older than the
  *     last one whose commit returned;
+ *   - group commit (libos/jbd2_held.c, as ext4_journal.c uses it): several
+ *     calls written into one held set (a block written twice keeps its
+ *     newest contents), committed as one transaction; the power cut at
+ *     every point leaves the state after some whole group of calls, never
+ *     after part of one; a rename (a name leaving one directory block for
+ *     another) is never half done nor doubled; a grouped transaction whose
+ *     commit block is torn is not replayed;
  *   - what cannot be written: a journal not empty, an unknown feature, a
  *     transaction larger than half the log.
  */
@@ -18,6 +25,7 @@
 #include <stdlib.h>
 #include "check.h"
 #include "jbd2_build.h"
+#include "../../libos/jbd2_held.h"
 #include "../../libos/jbd2_replay.h"
 #include "../../libos/jbd2_write.h"
 
@@ -241,6 +249,38 @@ static void medium_at(unsigned cut, unsigned mode, const struct disk *before)
     }
 }
 
+/* The power cut before every op, each with the three fates of the
+ * unflushed writes (medium_at), replayed: the count of cuts that left a
+ * state no transaction made (states[0..txns]), or one older than the last
+ * transaction whose commit returned (done_at[t]: ops recorded then).
+ * *cuts: how many were tried; names (when not NULL): a per-cut check of
+ * the replayed disk given how many transactions were durable, counting its
+ * failures. */
+static unsigned cut_everywhere(const struct disk *before, const unsigned *done_at, unsigned txns,
+                               unsigned *cuts, unsigned (*names)(const struct disk *, unsigned))
+{
+    unsigned bad = 0;
+    for (unsigned cut = 0; cut <= nops; cut++) {
+        for (unsigned mode = 0; mode < 3; mode++) {
+            medium_at(cut, mode, before);
+            struct jbd2_result res;
+            if (replay(&res) != 0) {
+                bad++;
+                continue;
+            }
+            unsigned durable = 0;       /* transactions whose commit returned before the cut */
+            while (durable < txns && done_at[durable] <= cut)
+                durable++;
+            bool found = false;
+            for (unsigned s = durable; s <= txns && !found; s++)
+                found = memcmp(replayed.fs, states[s].fs, sizeof replayed.fs) == 0;
+            bad += !found + (names ? names(&replayed, durable) : 0);
+            ++*cuts;
+        }
+    }
+    return bad;
+}
+
 static void power_cuts(uint32_t incompat)
 {
     struct jbd2_writer w;
@@ -257,27 +297,109 @@ static void power_cuts(uint32_t incompat)
             memcpy(states[t + 1].fs[homes[i]], datas[i], JB_BS);
     }
     CHECK(jbd2_close(&w, &wio) == 0);
-    unsigned bad = 0, cuts = 0;
-    for (unsigned cut = 0; cut <= nops; cut++) {
-        for (unsigned mode = 0; mode < 3; mode++) {
-            medium_at(cut, mode, &before);
-            struct jbd2_result res;
-            if (replay(&res) != 0) {
-                bad++;
-                continue;
-            }
-            unsigned durable = 0;       /* transactions whose commit returned before the cut */
-            while (durable < TXNS && done_at[durable] <= cut)
-                durable++;
-            bool found = false;
-            for (unsigned s = durable; s <= TXNS && !found; s++)
-                found = memcmp(replayed.fs, states[s].fs, sizeof replayed.fs) == 0;
-            bad += !found;
-            cuts++;
-        }
-    }
+    unsigned cuts = 0, bad = cut_everywhere(&before, done_at, TXNS, &cuts, NULL);
     if (!CHECK(bad == 0 && cuts == 3 * (nops + 1)))
         printf("    features %#x: %u of %u cuts left a state that no transaction made\n", incompat, bad, cuts);
+}
+
+/* ---- group commit ---- */
+#define GROUPS 6u
+#define NAME 0x4eu                      /* a directory block holding the name starts with this */
+#define DIR_OLD 40u
+#define DIR_NEW 41u
+#define DIR_INODE 42u
+
+static uint8_t held_bufs[13][JB_BS];
+static uint8_t *held_datas[13];
+static uint64_t held_homes[13];
+static uint16_t held_index[JBD2_HELD_SLOTS];
+static struct jbd2_held set = { .cap = 13, .homes = held_homes, .datas = held_datas, .index = held_index };
+
+/* One call's write of a whole block into the running transaction, and
+ * into `after` (the state once the group is committed). */
+static void call_write(uint64_t block, uint8_t value, struct disk *after)
+{
+    uint8_t *d = jbd2_held_find(&set, block);
+    if (!d)
+        d = jbd2_held_add(&set, block);
+    memset(d, value, JB_BS);
+    memset(after->fs[block], value, JB_BS);
+}
+
+/* A rename: the name leaves one directory block for the other; the inode
+ * changes too. */
+static void call_rename(unsigned g, struct disk *after)
+{
+    bool to_new = g % 2 == 1;
+    call_write(to_new ? DIR_OLD : DIR_NEW, 0, after);
+    call_write(to_new ? DIR_NEW : DIR_OLD, NAME, after);
+    call_write(DIR_INODE, (uint8_t)(0x80 + g), after);
+}
+
+/* Group g's calls: file writes (block 3 written by two calls of each
+ * group: the later must win) and, from group 1 on, a rename; group 0
+ * creates the name in DIR_OLD. */
+static void group_calls(unsigned g, struct disk *after)
+{
+    call_write(3, (uint8_t)(0x10 + g), after);
+    call_write(10 + g, (uint8_t)(0x20 + g), after);
+    if (g == 0)
+        call_write(DIR_OLD, NAME, after);
+    else
+        call_rename(g, after);
+    call_write(3, (uint8_t)(0x30 + g), after);
+    for (unsigned i = 0; i < g % 3; i++)
+        call_write(20 + 2 * g + i, (uint8_t)(0x40 + g), after);
+}
+
+static unsigned names(const struct disk *d)
+{
+    return (d->fs[DIR_OLD][0] == NAME) + (d->fs[DIR_NEW][0] == NAME);
+}
+
+/* 1 if the name is in neither directory block or in both, once group 0
+ * (which creates it) is durable or the name is where it was made. */
+static unsigned rename_broken(const struct disk *d, unsigned durable)
+{
+    return names(d) != (durable > 0 || d->fs[DIR_OLD][0] == NAME ? 1u : 0u);
+}
+
+static void grouped(uint32_t incompat)
+{
+    for (unsigned i = 0; i < 13; i++)
+        held_datas[i] = held_bufs[i];
+    jbd2_held_clear(&set);
+    struct jbd2_writer w;
+    start(&w, incompat);
+    struct disk before = live;
+    memset(&states[0], 0, sizeof states[0]);
+    unsigned done_at[GROUPS];
+    for (unsigned g = 0; g < GROUPS; g++) {
+        states[g + 1] = states[g];
+        group_calls(g, &states[g + 1]);
+        CHECK(jbd2_held_find(&set, 3)[0] == 0x30 + g);     /* the later call's contents */
+        jbd2_held_sort(&set);
+        for (unsigned i = 1; i < set.n; i++)
+            CHECK(set.homes[i - 1] < set.homes[i]);
+        CHECK(jbd2_commit(&w, &wio, set.n, set.homes, set.datas, g) == 0);
+        jbd2_held_clear(&set);
+        done_at[g] = nops;
+    }
+    CHECK(memcmp(live.fs, states[GROUPS].fs, sizeof live.fs) == 0);
+    unsigned cuts = 0, bad = cut_everywhere(&before, done_at, GROUPS, &cuts, rename_broken);
+    if (!CHECK(bad == 0 && cuts == 3 * (nops + 1)))
+        printf("    grouped, features %#x: %u of %u cuts left a state no group made or a rename half done\n",
+               incompat, bad, cuts);
+    /* The last group's commit block torn (its superblock write did reach
+     * the medium; its homes, written only after the commit's flush, did
+     * not): nothing is replayed, the state is the group before's. */
+    memset(&replayed, 0, sizeof replayed);
+    memcpy(replayed.log, live.log, sizeof live.log);
+    replayed.log[w.head - 1][incompat ? 100 : 0] ^= 1;
+    memcpy(replayed.fs, states[GROUPS - 1].fs, sizeof replayed.fs);
+    struct jbd2_result res;
+    CHECK(replay(&res) == 0 && res.transactions == 0);
+    CHECK(memcmp(replayed.fs, states[GROUPS - 1].fs, sizeof replayed.fs) == 0 && names(&replayed) == 1);
 }
 
 static void refused(void)
@@ -333,6 +455,8 @@ int main(void)
     power_cuts(0);
     power_cuts(0x10 | 0x2);
     power_cuts(0x8);
+    grouped(0);
+    grouped(0x10 | 0x2);
     refused();
     return check_report("test_jbd2_write");
 }
