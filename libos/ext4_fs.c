@@ -240,6 +240,8 @@ bool ext4_mount(void)
          * superblocks and descriptors are brought up to date at the unmount. */
         fs->flags |= EXT2_FLAG_MASTER_SB_ONLY;
         meta_reserve = 2 * (uint32_t)fs->group_desc_count + (uint32_t)fs->desc_blocks + 4;
+        ext2fs_set_block_alloc_stats_callback(fs, ext4_journal_block_stats, NULL);
+        fs->get_alloc_block2 = ext4_journal_alloc_block;
         ext4_journal_hold();
         ext4_timer_start();
     }

@@ -186,6 +186,10 @@ long ext4_disk_stage(uint64_t off, const uint8_t *buf, uint32_t len)
 {
     if (off % FB_BLK_SECTOR || len % FB_BLK_SECTOR || len > region_bytes)
         return ext4_disk_bytes(true, off, (uint8_t *)buf, len);
+    if (stage_len && off >= stage_off && len <= stage_len && off - stage_off <= stage_len - len) {
+        memcpy(region + (off - stage_off), buf, len);   /* rewritten before it was sent: the newer wins */
+        return 0;
+    }
     if (stage_len && (off != stage_off + stage_len || len > region_bytes - stage_len)) {
         errcode_t e = send_staged();
         if (e)

@@ -30,7 +30,8 @@ int ext4_disk_flush(void);
 long ext4_disk_bytes(bool write, uint64_t off, uint8_t *buf, uint64_t len);
 /* A write of bytes [off, off + len) that may wait: writes staged one
  * after the other at consecutive offsets go to the driver as one request
- * (up to the region's size), sent before any other request of this file
+ * (up to the region's size; a write inside the run replaces what it
+ * covers), sent before any other request of this file
  * (a read, a flush, a write not following them).  So a flush covers every
  * write staged before it.  0 or a libext2fs error code; an error of the
  * delayed request comes from the call that sends it, and gives up on the

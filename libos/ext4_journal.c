@@ -15,11 +15,14 @@
  * that none should) is committed in two transactions, and says so once on
  * the console.  The commit writes the log and then the homes in order of
  * block number through ext4_disk_stage, so that neighbours go to the disk
- * as one request.
+ * as one request.  A whole-block write to a block allocated since the
+ * last commit (free in the committed state: jbd2_fresh.h) is not held but
+ * staged home at once; the commit's first flush covers it.
  */
 #include "libos.h"
 #include "ext4_journal.h"
 #include "ext4_io.h"
+#include "jbd2_fresh.h"
 #include "jbd2_held.h"
 #include "jbd2_write.h"
 #include "vfs.h"
@@ -43,6 +46,7 @@ static struct jbd2_writer writer;
 static uint8_t *jsb, *scratch;          /* the journal superblock; the writer's scratch block */
 static struct jbd2_held set;            /* the running transaction (set.cap: its most blocks) */
 static uint32_t allocated;              /* block buffers in set.datas */
+static struct jbd2_fresh *fresh;        /* blocks written home before the commit (jbd2_fresh.h) */
 static uint64_t opened_at;              /* ticks: when the running transaction got its first block */
 static bool holding, failed, said_split;
 
@@ -111,6 +115,7 @@ static int commit_held(void)
     io.scratch = scratch;
     int r = jbd2_commit(&writer, &io, set.n, set.homes, set.datas, (uint64_t)(vfs_now_ns() / 1000000000));
     jbd2_held_clear(&set);
+    jbd2_fresh_reset(fresh);
     if (r) {
         failed = true;
         libos_log_num("ext4: a journal commit failed: /data takes no more writes; error", (unsigned long)-r);
@@ -153,9 +158,11 @@ int ext4_journal_open(ext2_filsys fs)
         return -EINVAL;
     if (!set.homes && (ext2fs_get_array(MAX_HELD, sizeof *set.homes, &set.homes) ||
                        ext2fs_get_array(MAX_HELD, sizeof *set.datas, &set.datas) ||
-                       ext2fs_get_array(JBD2_HELD_SLOTS, sizeof *set.index, &set.index)))
+                       ext2fs_get_array(JBD2_HELD_SLOTS, sizeof *set.index, &set.index) ||
+                       ext2fs_get_memzero(sizeof *fresh, &fresh)))
         return -ENOMEM;
     jbd2_held_clear(&set);
+    jbd2_fresh_reset(fresh);
     failed = false;
     return 0;
 }
@@ -272,12 +279,38 @@ static errcode_t hold_new(uint64_t block, bool whole, uint8_t **out)
     return 0;
 }
 
+long ext4_journal_alloc_block(struct struct_ext2_filsys *fs, unsigned long long goal, unsigned long long *ret,
+                              struct blk_alloc_ctx *ctx)
+{
+    errcode_t e = ext2fs_new_block3(fs, goal, fs->block_map, ret, ctx);
+    if (!e && holding && fresh)
+        jbd2_fresh_note(fresh, *ret, +1);   /* before libext2fs writes its zeroes into it */
+    return e;
+}
+
+void ext4_journal_block_stats(struct struct_ext2_filsys *fs, unsigned long long block, int inuse)
+{
+    (void)fs;
+    if (holding && fresh)
+        jbd2_fresh_note(fresh, block, inuse);
+}
+
 long ext4_journal_write(uint64_t off, const uint8_t *buf, uint64_t len)
 {
     while (len > 0) {
         uint64_t block = off / bs, in = off % bs;
         uint64_t n = bs - in < len ? bs - in : len;
         uint8_t *d = held(block);
+        if (!d && n == bs && jbd2_fresh_is(fresh, block)) {
+            /* Free at the last commit: home now, flushed before the next
+             * commit block (jbd2_fresh.h). */
+            if (failed || ext4_disk_stage(off, buf, bs))
+                return EXT2_ET_SHORT_WRITE;
+            off += n;
+            buf += n;
+            len -= n;
+            continue;
+        }
         if (!d) {
             errcode_t e = hold_new(block, in == 0 && n == bs, &d);
             if (e)

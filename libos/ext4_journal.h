@@ -9,8 +9,10 @@
  * COMMIT_AFTER_S old (ext4_timer.c), so that a power cut leaves the file
  * system as it was after some call, never in the middle of one.
  *
- * Everything is journalled, file data included (data=journal): no block
- * reaches its home before a committed copy of it is in the log.
+ * Every block that was in use at the last commit is journalled, file data
+ * included: none reaches its home before a committed copy of it is in the
+ * log.  A block allocated since, free in the committed state, goes home
+ * at once (jbd2_fresh.h), before the commit that makes it used.
  * All calls are made with the ext4 lock held.
  */
 #ifndef LIBOS_EXT4_JOURNAL_H
@@ -46,6 +48,17 @@ bool ext4_journal_due(uint32_t reserve);
  * (started at the mount), and its wake-up when a transaction opens. */
 void ext4_timer_start(void);
 void ext4_timer_kick(void);
+
+/* libext2fs's block allocation callback (ext2fs_set_block_alloc_stats_callback):
+ * a block allocated while holding, free when the last transaction
+ * committed, is written home at once rather than logged (jbd2_fresh.h). */
+void ext4_journal_block_stats(struct struct_ext2_filsys *fs, unsigned long long block, int inuse);
+/* libext2fs's block allocator (fs->get_alloc_block2): its own choice, noted
+ * as new before libext2fs zeroes the block, so that the zeroes and the data
+ * after them go home at once too. */
+struct blk_alloc_ctx;
+long ext4_journal_alloc_block(struct struct_ext2_filsys *fs, unsigned long long goal, unsigned long long *ret,
+                              struct blk_alloc_ctx *ctx);
 
 /* ext4_io.c's reads and writes while holding: bytes [off, off + len) of
  * the disk.  0 or a libext2fs error code. */

@@ -17,7 +17,10 @@
  *     every point leaves the state after some whole group of calls, never
  *     after part of one; a rename (a name leaving one directory block for
  *     another) is never half done nor doubled; a grouped transaction whose
- *     commit block is torn is not replayed;
+ *     commit block is torn is not replayed; each group also appends into a
+ *     newly allocated block written home before its commit
+ *     (libos/jbd2_fresh.c says which blocks may be): free, so of no
+ *     matter, in every state before that group;
  *   - what cannot be written: a journal not empty, an unknown feature, a
  *     transaction larger than half the log.
  */
@@ -25,6 +28,7 @@
 #include <stdlib.h>
 #include "check.h"
 #include "jbd2_build.h"
+#include "../../libos/jbd2_fresh.h"
 #include "../../libos/jbd2_held.h"
 #include "../../libos/jbd2_replay.h"
 #include "../../libos/jbd2_write.h"
@@ -249,6 +253,22 @@ static void medium_at(unsigned cut, unsigned mode, const struct disk *before)
     }
 }
 
+/* Blocks FRESH_BASE + g are allocated by group g of grouped() and written
+ * home before its commit (jbd2_fresh.h): free, so any contents, in the
+ * states before it.  fresh_groups: how many groups do that (0 elsewhere). */
+#define FRESH_BASE 50u
+static unsigned fresh_groups;
+
+static bool same_state(const struct disk *d, unsigned s)
+{
+    for (unsigned b = 0; b < FS_BLOCKS; b++) {
+        bool free_then = b >= FRESH_BASE + s && b < FRESH_BASE + fresh_groups;
+        if (!free_then && memcmp(d->fs[b], states[s].fs[b], JB_BS) != 0)
+            return false;
+    }
+    return true;
+}
+
 /* The power cut before every op, each with the three fates of the
  * unflushed writes (medium_at), replayed: the count of cuts that left a
  * state no transaction made (states[0..txns]), or one older than the last
@@ -273,7 +293,7 @@ static unsigned cut_everywhere(const struct disk *before, const unsigned *done_a
                 durable++;
             bool found = false;
             for (unsigned s = durable; s <= txns && !found; s++)
-                found = memcmp(replayed.fs, states[s].fs, sizeof replayed.fs) == 0;
+                found = same_state(&replayed, s);
             bad += !found + (names ? names(&replayed, durable) : 0);
             ++*cuts;
         }
@@ -348,6 +368,13 @@ static void group_calls(unsigned g, struct disk *after)
     else
         call_rename(g, after);
     call_write(3, (uint8_t)(0x30 + g), after);
+    /* An append into a block allocated in this group: home at once, and
+     * the block that points at it (FRESH_BASE - 1) logged. */
+    uint8_t appended[JB_BS];
+    memset(appended, 0x60 + (int)g, JB_BS);
+    CHECK(write_fs(NULL, FRESH_BASE + g, appended) == 0);
+    memcpy(after->fs[FRESH_BASE + g], appended, JB_BS);
+    call_write(FRESH_BASE - 1, (uint8_t)(0x70 + g), after);
     for (unsigned i = 0; i < g % 3; i++)
         call_write(20 + 2 * g + i, (uint8_t)(0x40 + g), after);
 }
@@ -366,6 +393,7 @@ static unsigned rename_broken(const struct disk *d, unsigned durable)
 
 static void grouped(uint32_t incompat)
 {
+    fresh_groups = GROUPS;
     for (unsigned i = 0; i < 13; i++)
         held_datas[i] = held_bufs[i];
     jbd2_held_clear(&set);
@@ -400,6 +428,35 @@ static void grouped(uint32_t incompat)
     struct jbd2_result res;
     CHECK(replay(&res) == 0 && res.transactions == 0);
     CHECK(memcmp(replayed.fs, states[GROUPS - 1].fs, sizeof replayed.fs) == 0 && names(&replayed) == 1);
+    fresh_groups = 0;
+}
+
+/* jbd2_fresh.c: which blocks may go home before the commit. */
+static void fresh_set(void)
+{
+    static struct jbd2_fresh f;
+    jbd2_fresh_reset(&f);
+    jbd2_fresh_note(&f, 100, +1);
+    CHECK(jbd2_fresh_is(&f, 100) && !jbd2_fresh_is(&f, 101));
+    jbd2_fresh_note(&f, 100, -1);           /* freed again: logged from now on */
+    jbd2_fresh_note(&f, 100, +1);
+    CHECK(!jbd2_fresh_is(&f, 100));
+    jbd2_fresh_note(&f, 200, -1);           /* in use at the commit, freed, allocated again */
+    jbd2_fresh_note(&f, 200, +1);
+    CHECK(!jbd2_fresh_is(&f, 200));
+    jbd2_fresh_reset(&f);                   /* the commit: nothing fresh, nothing freed */
+    CHECK(!jbd2_fresh_is(&f, 100) && f.n == 0);
+    jbd2_fresh_note(&f, 200, +1);
+    CHECK(jbd2_fresh_is(&f, 200));
+    unsigned fresh = 0;
+    for (uint64_t b = 1000; b < 1000 + JBD2_FRESH_MOST; b++)
+        jbd2_fresh_note(&f, b, +1);
+    for (uint64_t b = 1000; b < 1000 + JBD2_FRESH_MOST; b++)
+        fresh += jbd2_fresh_is(&f, b);
+    CHECK(f.full && fresh == 0 && !jbd2_fresh_is(&f, 200));   /* full: nothing is trusted */
+    jbd2_fresh_reset(&f);
+    jbd2_fresh_note(&f, 7, +1);
+    CHECK(!f.full && jbd2_fresh_is(&f, 7));
 }
 
 static void refused(void)
@@ -457,6 +514,7 @@ int main(void)
     power_cuts(0x8);
     grouped(0);
     grouped(0x10 | 0x2);
+    fresh_set();
     refused();
     return check_report("test_jbd2_write");
 }
