@@ -128,6 +128,11 @@ $(eval $(call posix_elf,$(B)/posix/ipc.elf,tests/posix/ipc.c))
 
 $(eval $(call posix_image,posix-ipc,$(B)/posix/ipc.elf,60))
 
+# ---- posix-symlinks: symbolic links on the tmpfs (tests/posix/symlinks.c) ----
+# As posix-ipc: a PD, and the same source built for the host by posix.sh.
+$(eval $(call posix_elf,$(B)/posix/symlinks.elf,tests/posix/symlinks.c))
+$(eval $(call posix_image,posix-symlinks,$(B)/posix/symlinks.elf,60))
+
 # ---- posix-conformance: tests/posix/conformance.c (threads, TLS, memory, ----
 # ---- time, files on the rootfs region and /tmp, pipes, fds, processes)  ----
 # The image's `rootfs` region is a cpio newc archive of

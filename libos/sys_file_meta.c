@@ -7,9 +7,9 @@
  *    call only when a time does not fit in 32 bits: both layouts served);
  *  - the chown family: one user (uid and gid 0) owns every file, so a
  *    change to those ids (or -1, no change) succeeds and any other is EPERM;
- *  - link, symlink and their *at forms: the file systems have no links, and
- *    say so with EOPNOTSUPP, which OTP reports as enotsup ("not supported on
- *    this platform") and its test suites skip on.
+ *  - link and linkat: the file systems have no hard links, and say so with
+ *    EOPNOTSUPP, which OTP reports as enotsup ("not supported on this
+ *    platform") and its test suites skip on (symbolic links: vfs_ns.c).
  * The file system is vfs*.c (vfs_impl.h).
  */
 #include "libos.h"
@@ -115,7 +115,7 @@ SYSCALL(fchownat)
     return set_owner(a, (const char *)b, c, d, e);
 }
 
-/* link, linkat, symlink, symlinkat: no links on these file systems. */
+/* link, linkat: no hard links on these file systems. */
 SYSCALL(no_links)
 {
     UNUSED_ARGS();

@@ -6,8 +6,8 @@
  * rmdir, unlink(at), rename/renameat/renameat2, truncate64, umask,
  * chmod/fchmodat, statfs64.  The file system itself is vfs*.c (vfs_impl.h).
  *
- * No symbolic links exist, so AT_SYMLINK_NOFOLLOW and O_NOFOLLOW change
- * nothing and readlink always answers EINVAL for a file that exists.
+ * Symbolic links live on the tmpfs (vfs_walk.c follows them): lstat64,
+ * AT_SYMLINK_NOFOLLOW and readlink name a link itself.
  */
 #include "libos.h"
 #include "vfs.h"
@@ -160,6 +160,8 @@ static long stat_at(long dirfd, const char *path, long flags, struct libos_stat 
             return vfs_stat(AT_FDCWD, ".", st);
         return libos_fstat_fd((int)dirfd, st);
     }
+    if (flags & AT_SYMLINK_NOFOLLOW)
+        return vfs_lstat((int)dirfd, path, st);
     return vfs_stat((int)dirfd, path, st);
 }
 
@@ -168,6 +170,14 @@ SYSCALL(stat64)
     UNUSED_ARGS();
     struct libos_stat st;
     long r = stat_at(AT_FDCWD, (const char *)a, 0, &st);
+    return r ? r : libos_put_stat64(&st, (void *)b);
+}
+
+SYSCALL(lstat64)
+{
+    UNUSED_ARGS();
+    struct libos_stat st;
+    long r = stat_at(AT_FDCWD, (const char *)a, AT_SYMLINK_NOFOLLOW, &st);
     return r ? r : libos_put_stat64(&st, (void *)b);
 }
 
@@ -226,8 +236,26 @@ static long do_readlink(long dirfd, const char *path, char *buf, long size)
         return -EFAULT;
     if (size <= 0)
         return -EINVAL;
-    (void)buf;
-    return vfs_readlink((int)dirfd, path);
+    if (!buf)
+        return -EFAULT;
+    return vfs_readlink((int)dirfd, path, buf, (size_t)size);
+}
+
+/* symlink(target, path), symlinkat(target, dirfd, path) */
+SYSCALL(symlink)
+{
+    UNUSED_ARGS();
+    if (!b)
+        return -EFAULT;
+    return vfs_symlink((const char *)a, AT_FDCWD, (const char *)b);
+}
+
+SYSCALL(symlinkat)
+{
+    UNUSED_ARGS();
+    if (!c)
+        return -EFAULT;
+    return vfs_symlink((const char *)a, (int)b, (const char *)c);
 }
 
 SYSCALL(readlink)

@@ -100,11 +100,13 @@ long vfs_file_fstat(struct file *f, struct libos_stat *st);   /* a vnode file's 
 
 int vfs_open(int dirfd, const char *path, int flags, uint32_t mode, struct file **out);
 int vfs_stat(int dirfd, const char *path, struct libos_stat *st);
+int vfs_lstat(int dirfd, const char *path, struct libos_stat *st);  /* a link itself */
 int vfs_mkdir(int dirfd, const char *path, uint32_t mode);
 int vfs_unlink(int dirfd, const char *path, bool dir);
 int vfs_rename(int odirfd, const char *oldp, int ndirfd, const char *newp);
 int vfs_access(int dirfd, const char *path, int amode);
-int vfs_readlink(int dirfd, const char *path);
+long vfs_readlink(int dirfd, const char *path, char *buf, size_t size);
+int vfs_symlink(const char *target, int dirfd, const char *path);
 int vfs_chdir(int dirfd, const char *path);       /* path NULL: fchdir(dirfd) */
 long vfs_getcwd(char *buf, size_t size);
 int vfs_truncate(int dirfd, const char *path, uint64_t len);

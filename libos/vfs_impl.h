@@ -56,12 +56,16 @@ struct vfs_walk {
     const char *last;           /* the last component ("" for "/", may be "." or "..") */
     size_t lastlen;
     bool slash;                 /* the path ended in '/' */
+    unsigned links;             /* symbolic links followed so far */
     struct file *holder;
 };
+#define VFS_MAX_LINKS 40        /* per lookup, as Linux: more is ELOOP */
 void vfs_walk_done(struct vfs_walk *w);
 int vfs_walk_parent_lock(int dirfd, const char *path, struct vfs_walk *w);
 int vfs_walk_last_locked(struct vfs_walk *w, struct vnode **out);
+int vfs_walk_follow_locked(struct vfs_walk *w, struct vnode **n);
 int vfs_resolve_lock(int dirfd, const char *path, struct vnode **out, struct file **holder);
+int vfs_resolve_how_lock(int dirfd, const char *path, bool follow, struct vnode **out, struct file **holder);
 void vfs_resolve_unlock(struct file *holder);
 
 /* ---- file data (vfs_tmpfs.c) ---- */
@@ -79,6 +83,9 @@ void vfs_make_dirs(const char *path);
  * 1 and the path inside it in `in` (PATH_MAX bytes), 0 for every other
  * path, or -errno. */
 int vfs_ext4_route(int dirfd, const char *path, char *in);
+/* The tmpfs directory that ext4 is mounted on (NULL if none): a path that
+ * reaches it through a symbolic link gets EOPNOTSUPP (the walk). */
+extern struct vnode *vfs_ext4_dir;
 #define EXT4_ROUTE(dirfd, path, call)                        \
     do {                                                     \
         char in[PATH_MAX];                                   \

@@ -7,6 +7,32 @@
 
 static uint32_t umask_v = 022;
 
+/* ---- new names ---- */
+/* Whether w's directory may get a new entry: 0, -EROFS or -ENOENT (removed). */
+static int creatable_locked(const struct vfs_walk *w)
+{
+    return w->dir->fs->ro ? -EROFS : w->dir->nlink == 0 ? -ENOENT : 0;
+}
+
+/* A new node of mode named by w's last component, not yet in w's
+ * directory (NULL: no memory). */
+static struct vnode *new_named_locked(const struct vfs_walk *w, uint32_t mode)
+{
+    struct vnode *n = vfs_node_new_locked(w->dir->fs, mode);
+    if (n && vfs_set_name_locked(n, w->last, w->lastlen)) {
+        n->nlink = 0;
+        vfs_node_maybe_free_locked(n);
+        n = NULL;
+    }
+    return n;
+}
+
+static void add_named_locked(const struct vfs_walk *w, struct vnode *n)
+{
+    vfs_child_add_locked(w->dir, n);
+    w->dir->mtime_ns = w->dir->ctime_ns = n->mtime_ns;
+}
+
 /* ---- open ---- */
 int vfs_open(int dirfd, const char *path, int flags, uint32_t mode, struct file **out)
 {
@@ -22,8 +48,13 @@ int vfs_open(int dirfd, const char *path, int flags, uint32_t mode, struct file 
     if (r)
         goto fail;
     if (n && (flags & O_CREAT) && (flags & O_EXCL)) {
-        r = -EEXIST;
+        r = -EEXIST;            /* a symbolic link too, dangling or not */
         goto fail;
+    }
+    if (n && S_ISLNK(n->mode)) {
+        r = (flags & O_NOFOLLOW) ? -ELOOP : vfs_walk_follow_locked(&w, &n);
+        if (r)
+            goto fail;          /* a dangling link: ENOENT, even with O_CREAT */
     }
     if (!n) {
         if (!(flags & O_CREAT)) {
@@ -34,25 +65,15 @@ int vfs_open(int dirfd, const char *path, int flags, uint32_t mode, struct file 
             r = w.slash ? -EISDIR : -EINVAL;
             goto fail;
         }
-        if (w.dir->fs->ro) {
-            r = -EROFS;
+        r = creatable_locked(&w);
+        if (r)
             goto fail;
-        }
-        if (w.dir->nlink == 0) {
-            r = -ENOENT;
-            goto fail;
-        }
-        n = vfs_node_new_locked(w.dir->fs, S_IFREG | (mode & 07777 & ~umask_v));
-        if (!n || vfs_set_name_locked(n, w.last, w.lastlen)) {
-            if (n) {
-                n->nlink = 0;
-                vfs_node_maybe_free_locked(n);
-            }
+        n = new_named_locked(&w, S_IFREG | (mode & 07777 & ~umask_v));
+        if (!n) {
             r = -ENOSPC;
             goto fail;
         }
-        vfs_child_add_locked(w.dir, n);
-        w.dir->mtime_ns = w.dir->ctime_ns = n->mtime_ns;
+        add_named_locked(&w, n);
     } else {
         if ((flags & O_DIRECTORY) && !vfs_is_dir(n)) {
             r = -ENOTDIR;
@@ -112,22 +133,15 @@ int vfs_mkdir(int dirfd, const char *path, uint32_t mode)
         r = -EEXIST;
     if (r == 0 && n)
         r = -EEXIST;
-    if (r == 0 && w.dir->fs->ro)
-        r = -EROFS;
-    if (r == 0 && w.dir->nlink == 0)
-        r = -ENOENT;
+    if (r == 0)
+        r = creatable_locked(&w);
     if (r == 0) {
-        n = vfs_node_new_locked(w.dir->fs, S_IFDIR | (mode & 07777 & ~umask_v));
-        if (!n || vfs_set_name_locked(n, w.last, w.lastlen)) {
-            if (n) {
-                n->nlink = 0;
-                vfs_node_maybe_free_locked(n);
-            }
+        n = new_named_locked(&w, S_IFDIR | (mode & 07777 & ~umask_v));
+        if (!n) {
             r = -ENOSPC;
         } else {
             n->nlink = 2;
-            vfs_child_add_locked(w.dir, n);
-            w.dir->mtime_ns = w.dir->ctime_ns = n->mtime_ns;
+            add_named_locked(&w, n);
         }
     }
     libos_unlock(&vfs_lock);
@@ -337,17 +351,69 @@ int vfs_access(int dirfd, const char *path, int amode)
     return r;
 }
 
-int vfs_readlink(int dirfd, const char *path)
+/* The target of a symbolic link, cut to size bytes, no NUL; its length. */
+long vfs_readlink(int dirfd, const char *path, char *buf, size_t size)
 {
     struct libos_stat est;
     EXT4_ROUTE(dirfd, path, ext4_stat(in, &est) ? ext4_stat(in, &est) : -EINVAL);
     struct vnode *n;
     struct file *h;
-    int r = vfs_resolve_lock(dirfd, path, &n, &h);
+    int r = vfs_resolve_how_lock(dirfd, path, false, &n, &h);
     if (r)
         return r;
+    long len = -EINVAL;         /* not a link */
+    if (S_ISLNK(n->mode)) {
+        len = n->size < size ? (long)n->size : (long)size;
+        memcpy(buf, n->data, (size_t)len);
+        n->atime_ns = vfs_now_ns();
+    }
     vfs_resolve_unlock(h);
-    return -EINVAL;     /* no symbolic links exist */
+    return len;
+}
+
+/* A symbolic link at path holding target (any bytes, not checked). */
+int vfs_symlink(const char *target, int dirfd, const char *path)
+{
+    if (!target)
+        return -EFAULT;
+    size_t tl = strnlen(target, PATH_MAX);
+    if (tl == 0)
+        return -ENOENT;
+    if (tl == PATH_MAX)
+        return -ENAMETOOLONG;
+    EXT4_ROUTE(dirfd, path, ((void)in, -EOPNOTSUPP));
+    struct vfs_walk w = { 0 };
+    int r = vfs_walk_parent_lock(dirfd, path, &w);
+    if (r)
+        return r;
+    struct vnode *n;
+    r = vfs_walk_last_locked(&w, &n);
+    if (r == 0 && (n || w.lastlen == 0 || vfs_is_dot(w.last, w.lastlen)))
+        r = -EEXIST;
+    else if (r == 0 && w.slash)
+        r = -ENOENT;            /* "new/": a directory that does not exist */
+    if (r == 0)
+        r = creatable_locked(&w);
+    if (r == 0) {
+        n = new_named_locked(&w, S_IFLNK | 0777);
+        uint8_t *data = n ? libos_pages_alloc(PATH_MAX) : NULL;    /* tl < PATH_MAX */
+        if (!data) {
+            if (n) {
+                n->nlink = 0;
+                vfs_node_maybe_free_locked(n);
+            }
+            r = -ENOSPC;
+        } else {
+            memcpy(data, target, tl);
+            n->data = data;
+            n->cap = PATH_MAX;
+            n->size = tl;
+            add_named_locked(&w, n);
+        }
+    }
+    libos_unlock(&vfs_lock);
+    vfs_walk_done(&w);
+    return r;
 }
 
 /* The node of a call that takes PATH relative to DIRFD, or with PATH NULL
@@ -481,6 +547,8 @@ uint32_t vfs_umask(uint32_t mask)
 
 
 /* ---- the ext4 file system at EXT4_MOUNT ---- */
+struct vnode *vfs_ext4_dir;
+
 int vfs_ext4_route(int dirfd, const char *path, char *in)
 {
     static const char mnt[] = EXT4_MOUNT;
@@ -537,6 +605,14 @@ void libos_ext4_mount(void)
     if (!ext4_have_disk())
         return;
     vfs_make_dirs(EXT4_MOUNT);
-    if (!ext4_mount())
+    if (!ext4_mount()) {
         vfs_unlink(AT_FDCWD, EXT4_MOUNT, true);
+        return;
+    }
+    struct vnode *n;
+    struct file *h;
+    if (vfs_resolve_lock(AT_FDCWD, EXT4_MOUNT, &n, &h) == 0) {
+        vfs_ext4_dir = n;
+        vfs_resolve_unlock(h);
+    }
 }

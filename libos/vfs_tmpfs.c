@@ -13,25 +13,36 @@ void vfs_stat_node(const struct vnode *n, struct libos_stat *st)
     st->mode = n->mode;
     st->nlink = n->nlink;
     st->rdev = n->rdev;
-    st->size = S_ISREG(n->mode) ? n->size : vfs_is_dir(n) ? 4096 : 0;
+    st->size = S_ISREG(n->mode) || S_ISLNK(n->mode) ? n->size : vfs_is_dir(n) ? 4096 : 0;
     st->blksize = 4096;
-    st->blocks = (n->cap ? n->cap : S_ISREG(n->mode) ? (n->size + 511) & ~511ull : 0) / 512;
+    if (!S_ISLNK(n->mode))  /* a link's target is not counted, as tmpfs's short ones */
+        st->blocks = (n->cap ? n->cap : S_ISREG(n->mode) ? (n->size + 511) & ~511ull : 0) / 512;
     st->atime_ns = n->atime_ns;
     st->mtime_ns = n->mtime_ns;
     st->ctime_ns = n->ctime_ns;
 }
 
-int vfs_stat(int dirfd, const char *path, struct libos_stat *st)
+static int stat_how(int dirfd, const char *path, bool follow, struct libos_stat *st)
 {
     EXT4_ROUTE(dirfd, path, ext4_stat(in, st));
     struct vnode *n;
     struct file *h;
-    int r = vfs_resolve_lock(dirfd, path, &n, &h);
+    int r = vfs_resolve_how_lock(dirfd, path, follow, &n, &h);
     if (r)
         return r;
     vfs_stat_node(n, st);
     vfs_resolve_unlock(h);
     return 0;
+}
+
+int vfs_stat(int dirfd, const char *path, struct libos_stat *st)
+{
+    return stat_how(dirfd, path, true, st);
+}
+
+int vfs_lstat(int dirfd, const char *path, struct libos_stat *st)
+{
+    return stat_how(dirfd, path, false, st);
 }
 
 /* ---- tmpfs and archive files ---- */
@@ -296,7 +307,7 @@ long vfs_put_dirent(uint8_t *buf, size_t len, size_t *used, uint64_t ino, int64_
 
 static unsigned dtype(uint32_t mode)
 {
-    return S_ISDIR(mode) ? 4 : S_ISREG(mode) ? 8 : S_ISCHR(mode) ? 2 : 0;
+    return S_ISDIR(mode) ? 4 : S_ISREG(mode) ? 8 : S_ISLNK(mode) ? 10 : S_ISCHR(mode) ? 2 : 0;
 }
 
 /* Positions: 0 ".", 1 "..", 2+i the i-th entry (entries are appended, so

@@ -8,8 +8,10 @@
 /* ---- the walk ---- */
 static int walk_abs_locked(const char *path, size_t len, struct vnode **out);
 
-/* One step from directory dir by a component (not "." or ""). */
-static int step_locked(struct vnode *dir, const char *name, size_t len, struct vnode **out)
+/* One step from directory dir by a component (not "." or "").  Not inlined:
+ * its path buffer must stay out of the frames of a walk that follows
+ * symbolic links (follow_locked recurses). */
+static __attribute__((noinline)) int step_locked(struct vnode *dir, const char *name, size_t len, struct vnode **out)
 {
     if (!vfs_is_dir(dir))
         return -ENOTDIR;
@@ -72,8 +74,33 @@ bool vfs_is_dot(const char *c, size_t n)
     return n == 1 && c[0] == '.';
 }
 
-/* Walk every component of [p, end) from start. */
-static int walk_from_locked(struct vnode *start, const char *p, const char *end, struct vnode **out)
+static int walk_from_locked(struct vnode *start, const char *p, const char *end, struct vnode **out,
+                            unsigned *links);
+
+/* *n is a symbolic link found in directory dir: replace it by what its
+ * target names, relative to dir or to the root, counting the links this
+ * lookup has followed (more than VFS_MAX_LINKS: ELOOP). */
+static int follow_locked(struct vnode *dir, struct vnode **n, unsigned *links)
+{
+    while (S_ISLNK((*n)->mode)) {
+        if (++*links > VFS_MAX_LINKS)
+            return -ELOOP;
+        const char *t = (const char *)(*n)->data;
+        size_t len = (size_t)(*n)->size;
+        struct vnode *start = t[0] == '/' ? vfs_root_locked() : dir;
+        if (!start)
+            return -ENOENT;
+        int r = walk_from_locked(start, t, t + len, n, links);
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
+/* Walk every component of [p, end) from start, following every symbolic
+ * link met (the last component's too: a link's target is always followed). */
+static int walk_from_locked(struct vnode *start, const char *p, const char *end, struct vnode **out,
+                            unsigned *links)
 {
     struct vnode *cur = start;
     for (;;) {
@@ -88,7 +115,12 @@ static int walk_from_locked(struct vnode *start, const char *p, const char *end,
                 return -ENOTDIR;
             continue;
         }
-        int r = step_locked(cur, c, n, &cur);
+        struct vnode *dir = cur;
+        int r = step_locked(dir, c, n, &cur);
+        if (r == 0)
+            r = follow_locked(dir, &cur, links);
+        if (r == 0 && cur == vfs_ext4_dir && *links)
+            r = -EOPNOTSUPP;    /* into /data through a link: not served (vfs_ns.c routes by name) */
         if (r)
             return r;
     }
@@ -101,7 +133,8 @@ static int walk_abs_locked(const char *path, size_t len, struct vnode **out)
     struct vnode *root = vfs_root_locked();
     if (!root)
         return -ENOENT;
-    return walk_from_locked(root, path, path + len, out);
+    unsigned links = 0;         /* mount paths hold no links */
+    return walk_from_locked(root, path, path + len, out, &links);
 }
 
 /* The one lookup of a descriptor's node, for every call that takes a
@@ -193,7 +226,7 @@ int vfs_walk_parent_lock(int dirfd, const char *path, struct vfs_walk *w)
     libos_lock(&vfs_lock);
     if (!start)
         start = path[0] != '/' && vfs_cwd ? vfs_cwd : vfs_root_locked();
-    r = start ? walk_from_locked(start, path, last, &w->dir) : -ENOENT;
+    r = start ? walk_from_locked(start, path, last, &w->dir, &w->links) : -ENOENT;
     if (r == 0 && !vfs_is_dir(w->dir))
         r = -ENOTDIR;
     if (r) {
@@ -203,7 +236,9 @@ int vfs_walk_parent_lock(int dirfd, const char *path, struct vfs_walk *w)
     return r;
 }
 
-/* The node the last component names (NULL and 0 if it does not exist). */
+/* The node the last component names (NULL and 0 if it does not exist);
+ * a symbolic link itself, unless the path ends in '/' (then what it names:
+ * see vfs_walk_follow_locked). */
 int vfs_walk_last_locked(struct vfs_walk *w, struct vnode **out)
 {
     *out = NULL;
@@ -216,19 +251,39 @@ int vfs_walk_last_locked(struct vfs_walk *w, struct vnode **out)
         *out = NULL;
         return 0;
     }
-    if (r == 0 && w->slash && !vfs_is_dir(*out))
+    if (r == 0 && w->slash)
+        r = vfs_walk_follow_locked(w, out);
+    if (r == 0 && *out && w->slash && !vfs_is_dir(*out))
         return -ENOTDIR;
     return r;
 }
 
-/* Resolve a whole path; takes vfs_lock on success. */
+/* What the last component names when it is a symbolic link: the node its
+ * target names (-ENOENT for a dangling link); any other *n unchanged. */
+int vfs_walk_follow_locked(struct vfs_walk *w, struct vnode **n)
+{
+    if (!*n || !S_ISLNK((*n)->mode))
+        return 0;
+    return follow_locked(w->dir, n, &w->links);
+}
+
+/* Resolve a whole path, following a symbolic link at its end;
+ * takes vfs_lock on success. */
 int vfs_resolve_lock(int dirfd, const char *path, struct vnode **out, struct file **holder)
+{
+    return vfs_resolve_how_lock(dirfd, path, true, out, holder);
+}
+
+/* The same, with FOLLOW false naming a symbolic link at the end itself. */
+int vfs_resolve_how_lock(int dirfd, const char *path, bool follow, struct vnode **out, struct file **holder)
 {
     struct vfs_walk w = { 0 };
     int r = vfs_walk_parent_lock(dirfd, path, &w);
     if (r)
         return r;
     r = vfs_walk_last_locked(&w, out);
+    if (r == 0 && follow)
+        r = vfs_walk_follow_locked(&w, out);
     if (r == 0 && !*out)
         r = -ENOENT;
     if (r) {

@@ -309,6 +309,55 @@ static void test_archive(void)
     CHECK(stat_ok("/tmp/data/etc/hosts", S_IFREG) && ino_of("/tmp/data/..") == ino_of("/tmp"));
 }
 
+static long s_symlink(const char *t, const char *p) { return sys_symlink(L(t), L(p), 0, 0, 0, 0); }
+static long s_lstat(const char *p, struct kstat64 *k) { return sys_lstat64(L(p), L(k), 0, 0, 0, 0); }
+
+/* Symbolic links: the walk follows them in the middle and at the end
+ * (relative to the link's directory, absolute from /, into the archive
+ * mounted at / and /tmp/data by test_archive), 40 a lookup. */
+static void test_symlinks(void)
+{
+    struct kstat64 k;
+    char buf[64];
+    CHECK(s_mkdir("/tmp/sl") == 0 && s_mkdir("/tmp/sl/d") == 0);
+    CHECK(s_symlink("/etc/hosts", "/tmp/sl/abs") == 0 && stat_ok("/tmp/sl/abs", S_IFREG));
+    CHECK(s_lstat("/tmp/sl/abs", &k) == 0 && (k.st_mode & S_IFMT) == S_IFLNK && k.st_size == 10);
+    CHECK(sys_readlink(L("/tmp/sl/abs"), L(buf), sizeof buf, 0, 0, 0) == 10 && memcmp(buf, "/etc/hosts", 10) == 0);
+    CHECK(sys_readlink(L("/tmp/sl/abs"), L(buf), 4, 0, 0, 0) == 4);
+    CHECK(s_symlink("../../data/etc", "/tmp/sl/d/rel") == 0 && stat_ok("/tmp/sl/d/rel/hosts", S_IFREG));
+    CHECK(s_symlink("d", "/tmp/sl/dl") == 0 && stat_ok("/tmp/sl/dl/rel/hosts", S_IFREG));
+    CHECK(stat_ok("/tmp/sl/dl/rel/../../sl", S_IFDIR));     /* ".." of the archive's root */
+    CHECK(s_open("/tmp/sl/abs", O_RDONLY | O_NOFOLLOW, 0) == -ELOOP);
+    CHECK(s_open("/tmp/sl/abs", O_RDONLY | O_CREAT | O_EXCL, 0644) == -EEXIST);
+    CHECK(s_open("/tmp/sl/dl/new", O_RDWR | O_CREAT, 0644) >= 0 && stat_ok("/tmp/sl/d/new", S_IFREG));
+    CHECK(s_symlink("x", "/etc/l") == -EROFS && s_symlink("", "/tmp/sl/e") == -ENOENT);
+    CHECK(s_symlink("x", "/tmp/sl/d") == -EEXIST && s_mkdir("/tmp/sl/dl") == -EEXIST);
+    CHECK(s_rmdir("/tmp/sl/dl") == -ENOTDIR && s_stat("/tmp/sl/abs/", &k) == -ENOTDIR);
+    CHECK(s_symlink("nowhere", "/tmp/sl/dang") == 0 && s_stat("/tmp/sl/dang", &k) == -ENOENT);
+    CHECK(s_rename("/tmp/sl/dang", "/tmp/sl/dang2") == 0 && s_lstat("/tmp/sl/dang2", &k) == 0);
+    /* A chain of 41: c0 -> d ... c40 -> c39. */
+    char name[32], to[32];
+    int made = 1;
+    for (int i = 0; i <= 40; i++) {
+        snprintf(name, sizeof name, "/tmp/sl/c%d", i);
+        snprintf(to, sizeof to, i ? "c%d" : "d", i - 1);
+        made &= s_symlink(to, name) == 0;
+    }
+    CHECK(made && stat_ok("/tmp/sl/c39", S_IFDIR) && s_stat("/tmp/sl/c40", &k) == -ELOOP);
+    CHECK(s_stat("/tmp/sl/c39/rel/hosts", &k) == -ELOOP);   /* 40 + 1 */
+    list("/tmp/sl/d", buf, sizeof buf, 512);
+    CHECK_STR(buf, "rel|new");
+    long fd = s_open("/tmp/sl", O_RDONLY | O_DIRECTORY, 0);
+    uint8_t dents[2048];
+    long got = sys_getdents64(fd, L(dents), sizeof dents, 0, 0, 0);
+    int lnk = 0;
+    for (long off = 0; off < got; off += *(uint16_t *)(dents + off + 16))
+        lnk += dents[off + 18] == 10;   /* DT_LNK */
+    CHECK(lnk == 44);                   /* abs, dl, dang2, c0..c40 */
+    s_close(fd);
+    CHECK(s_unlink("/tmp/sl/abs") == 0 && stat_ok("/etc/hosts", S_IFREG));
+}
+
 static void test_fds(void)
 {
     unsigned base = libos_files_in_use();
@@ -424,6 +473,7 @@ int main(void)
     test_paths();
     test_tmpfs();
     test_archive();
+    test_symlinks();
     test_fds();
     test_fd_lookups();
     test_debug_console_tty();

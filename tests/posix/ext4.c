@@ -161,6 +161,12 @@ static void phase1(void)
     CHECK(listed("/data/dir", "hello.txt") == 1 && listed("/data/dir", "moved") == 1);
     CHECK(listed("/", "data") == 1);
     CHECK(rename("/data/log", "/tmp/log") == -1 && errno == EXDEV);
+    /* No symbolic links on /data, nor into it from the tmpfs (docs/posix.md). */
+    CHECK(symlink("log", "/data/ln") == -1 && errno == EOPNOTSUPP);
+    CHECK(symlink("/data/dir", "/tmp/to-data") == 0);
+    CHECK(stat("/tmp/to-data/hello.txt", &st) == -1 && errno == EOPNOTSUPP);
+    CHECK(open("/tmp/to-data/new", O_WRONLY | O_CREAT, 0644) == -1 && errno == EOPNOTSUPP);
+    CHECK(unlink("/tmp/to-data") == 0);
     CHECK(mkdir("/data/private", 0700) == 0 && stat("/data/private", &st) == 0 && (st.st_mode & 07777) == 0700);
     CHECK(stat("/data/rw", &st) == 0 && (st.st_mode & 07777) == 0600 && st.st_nlink == 1);
     CHECK(chmod("/data/rw", 0640) == 0 && stat("/data/rw", &st) == 0 && (st.st_mode & 07777) == 0640);

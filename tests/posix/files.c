@@ -4,7 +4,8 @@
  * seeks, stat and readdir on the archive, EROFS when writing it; writes,
  * reads, holes, truncation, rename, unlink (also of an open file) and
  * readdir on /tmp; dup, dup2, dup3 and fcntl; the console and /dev; file
- * times (utime, utimensat, futimens), owners (chown) and no links.
+ * times (utime, utimensat, futimens), owners (chown), no hard links and
+ * symbolic links into the archive.
  * Prints `files: N passed, N failed`; exits 0 only if none failed.
  */
 #define _GNU_SOURCE
@@ -277,11 +278,22 @@ static void test_meta(void)
     CHECK(chown("/tmp/none", -1, -1) == -1 && errno == ENOENT);
     CHECK(chown("/data/hello.txt", 0, 0) == -1 && errno == EROFS);
     CHECK(stat("/tmp/t", &st) == 0 && st.st_uid == 0 && st.st_gid == 0);
-    /* No links: EOPNOTSUPP (OTP's enotsup), and nothing is made. */
-    CHECK(symlink("/tmp/t", "/tmp/s") == -1 && errno == EOPNOTSUPP);
+    /* No hard links: EOPNOTSUPP (OTP's enotsup), and nothing is made. */
     CHECK(link("/tmp/t", "/tmp/h") == -1 && errno == EOPNOTSUPP);
     CHECK(linkat(AT_FDCWD, "/tmp/t", AT_FDCWD, "/tmp/h", 0) == -1 && errno == EOPNOTSUPP);
-    CHECK(stat("/tmp/s", &st) == -1 && stat("/tmp/h", &st) == -1);
+    CHECK(stat("/tmp/h", &st) == -1);
+    /* Symbolic links (tests/posix/symlinks.c) from the tmpfs into the
+     * read-only archive, and back up out of it. */
+    char buf[64];
+    CHECK(symlink("/data/hello.txt", "/tmp/s") == 0 && symlink("/data", "/tmp/sd") == 0);
+    int sfd = open("/tmp/s", O_RDONLY);
+    CHECK(sfd >= 0 && read(sfd, buf, 5) == 5 && memcmp(buf, "hello", 5) == 0);
+    close(sfd);
+    CHECK(stat("/tmp/sd/hello.txt", &st) == 0 && S_ISREG(st.st_mode));
+    CHECK(stat("/tmp/sd/../tmp/s", &st) == 0 && S_ISREG(st.st_mode));
+    CHECK(open("/tmp/sd/new", O_WRONLY | O_CREAT, 0644) == -1 && errno == EROFS);
+    CHECK(symlink("x", "/data/s") == -1 && errno == EROFS);
+    CHECK(unlink("/tmp/s") == 0 && unlink("/tmp/sd") == 0 && stat("/data/hello.txt", &st) == 0);
     close(fd);
     CHECK(futimens(fd, NULL) == -1 && errno == EBADF);
     CHECK(fchown(fd, 0, 0) == -1 && errno == EBADF);

@@ -3,7 +3,7 @@
 # programs linked against it and libos keep svc inside libos only, and the
 # hello-posix image (printf, malloc, pthreads, TLS, clocks, exit status)
 # boots and powers off with 0; posix-files (archive, tmpfs, /dev, descriptors)
-# passes every check; posix-ipc, posix-net (sockets over loopback) and
+# passes every check; posix-ipc, posix-net (sockets over loopback), posix-symlinks and
 # posix-conformance pass in a PD and on the host.  Ends with `N passed, N failed`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -53,6 +53,8 @@ in_pd_and_on_linux() {
 in_pd_and_on_linux ipc ipc
 # ---- posix-net: IPv4 sockets over the loopback interface ----
 in_pd_and_on_linux net socket
+# ---- posix-symlinks: symbolic links on the tmpfs ----
+in_pd_and_on_linux symlinks "symbolic link"
 # ---- posix-conformance: tests/posix/conformance.c (threads, TLS, memory, ----
 # ---- time, files on the rootfs archive and /tmp, pipes, fds, processes)  ----
 # In a PD (image posix-conformance), again under --det where the timed waits
