@@ -44,7 +44,14 @@ APP
     read -r L T ok < <(tr -d '\r' <"$log.raw" | sed -n 's/^pcerl: recovered log \([0-9]*\) txn \([0-9]*\) \([A-Z a-z]*\)$/\1 \2 \3/p')
     if [ -z "${L:-}" ]; then
       lost=$((lost + 1))
-      [ -n "$first_bad" ] || { first_bad="boot $i: no recovery line"; tr -d '\r' <"$log.raw" | tail -n 15 | show; }
+      if [ -z "$first_bad" ]; then
+        # Whether QEMU was still running, or how it ended, and what it printed.
+        local how="still running after $((w / 20)) s"
+        kill -0 "$pid" 2>/dev/null || { wait "$pid"; how="QEMU ended with status $?"; }
+        first_bad="boot $i: no recovery line ($how, $(wc -c <"$log.raw") bytes of console)"
+        cp "$log.raw" "$work/pcerl-first-bad.log"
+        tr -d '\r' <"$log.raw" | tail -n 15 | show
+      fi
     else
       boots=$((boots + 1))
       [ "$ok" = ok ] || { torn=$((torn + 1)); [ -n "$first_bad" ] || first_bad="boot $i: log $L txn $T not whole"; }
