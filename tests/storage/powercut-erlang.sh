@@ -33,7 +33,10 @@ APP
     { tail -n 15 "$log" | show; return; }
   local i w ms pid acked=0 ran=0 unclean=0 lost=0 torn=0 boots=0 first_bad="" L T ok t0=$SECONDS
   for ((i = 1; i <= cuts + 1; i++)); do
-    tools/freebeam run "$work/pcerl-image.img" --disk "$d" >"$log.raw" 2>&1 &
+    # Emptied here, not by the background job's redirection: that one may come
+    # after the first grep below, which would then see the last boot's lines.
+    : >"$log.raw"
+    tools/freebeam run "$work/pcerl-image.img" --disk "$d" >>"$log.raw" 2>&1 &
     pid=$!
     for ((w = 0; w < 1200; w++)); do
       grep -aq '^pcerl: recovered' "$log.raw" && break

@@ -38,7 +38,8 @@ powercut_cuts() {
     { bad "$tag: disk --ext4"; return; }
   local t0=$SECONDS
   for ((i = 1; i <= cuts; i++)); do
-    tools/freebeam run "$img" --disk "$d" >"$log.raw" 2>&1 &
+    : >"$log.raw"   # emptied before the job starts: the grep below must not see the last boot's lines
+    tools/freebeam run "$img" --disk "$d" >>"$log.raw" 2>&1 &
     pid=$!
     # Every fifth cut comes while the image boots (and replays); the others
     # after the workload said what it recovered.
