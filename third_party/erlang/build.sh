@@ -175,6 +175,27 @@ if [ -n "${FREEBEAM_ERTS_CLEAN:-}" ] || [ ! -f "$work/.freebeam-key" ] || [ "$(c
     echo "erts: applying $(basename "$p")"
     patch -d "$work" -p1 --batch --forward --quiet <"$p" || die "$(basename "$p") does not apply to erlang $hostver"
   done
+  # The preloaded modules (erts/preloaded/ebin: init, erlang, prim_file...),
+  # which make_preload builds into beam.smp and erts loads at every boot,
+  # get their MD5 in a chunk "FbM5" (patch 0006; patch 0007 has
+  # make_preload keep it), as beam/mkroot.sh does for the archive's: erts
+  # then takes it instead of hashing them at each boot.  The sum is
+  # beam_lib:md5/1's over the chunks that make_preload keeps, which is what
+  # erts would compute for the module built into beam.smp.
+  PRE_EBIN=$work/erts/preloaded/ebin erl -noshell -noinput -eval '
+    Kept = ["AtU8", "Code", "StrT", "ImpT", "ExpT", "FunT", "LitT", "Type"],
+    AddMd5 = fun(F) ->
+        {ok, Bin} = file:read_file(F),
+        {ok, _, Chunks} = beam_lib:all_chunks(Bin),
+        {ok, Loaded} = beam_lib:build_module([C || {Id, _} = C <- Chunks, lists:member(Id, Kept)]),
+        {ok, {_, Md5}} = beam_lib:md5(Loaded),
+        {ok, Out} = beam_lib:build_module([C || {Id, _} = C <- Chunks, Id =/= "FbM5"] ++ [{"FbM5", Md5}]),
+        ok = file:write_file(F, Out)
+    end,
+    Files = filelib:wildcard(filename:join(os:getenv("PRE_EBIN"), "*.beam")),
+    Files =/= [] orelse halt(1),
+    lists:foreach(AddMd5, Files),
+    halt(0).' || die "cannot add the MD5 chunk to the preloaded modules"
   t0=$(date +%s)
   echo "erts: configure (log: $work/configure.log)"
   ( cd "$work" && export ERL_TOP=$work && env "${xcomp[@]}" CC="$cc" CFLAGS="$cflags" LDFLAGS="$ldflags" LIBS="$libs" \
