@@ -9,7 +9,7 @@ BEAM_ROOT := $(B)/beam/root.cpio
 # musl's stamp: its source (and copyright file) is fetched before the
 # archive's /otp/NOTICES is written (tools/notices.sh).  Every OTP root holds
 # the freebeam application (erlang/erlang.mk).
-$(BEAM_ROOT): beam/mkroot.sh tools/notices.sh LICENSE $(MUSL_STAMP) $(FREEBEAM_APP_FILES)
+$(BEAM_ROOT): beam/mkroot.sh beam/boot-modules.txt tools/notices.sh LICENSE $(MUSL_STAMP) $(FREEBEAM_APP_FILES)
 	@mkdir -p $(@D)
 	FREEBEAM_APP=$(FREEBEAM_APP_DIR) beam/mkroot.sh $@
 
@@ -46,7 +46,7 @@ IMAGES += $(B)/images/shell.img
 # ~440 KB to the archive.
 IEX_DOCS := Elixir.Enum Elixir.String Elixir.Map Elixir.List
 IEX_ROOT := $(B)/beam/iex/iex-root.cpio
-$(IEX_ROOT): beam/mkroot.sh tools/notices.sh LICENSE $(MUSL_STAMP) $(FREEBEAM_APP_FILES)
+$(IEX_ROOT): beam/mkroot.sh beam/boot-modules.txt tools/notices.sh LICENSE $(MUSL_STAMP) $(FREEBEAM_APP_FILES)
 	@mkdir -p $(@D)
 	FREEBEAM_APP=$(FREEBEAM_APP_DIR) KEEP_DOCS="$(IEX_DOCS)" beam/mkroot.sh $@ elixir iex
 

@@ -179,8 +179,17 @@ FB_EBIN="\$ROOT/lib/$(basename "$FREEBEAM_APP")/ebin" erl -noshell -noinput -eva
 # Then every module gets its MD5 (beam_lib:md5/1, the sum erts gives
 # module_info(md5)) in a chunk "FbM5": erts patch 0006 takes it from there
 # instead of hashing each module it loads, at every boot (docs/profiling.md).
-erl -noshell -noinput -eval '
+# Of the modules that every boot loads (beam/boot-modules.txt), those that
+# gzip shrinks least (to more than 1/1.65 of their size: 33 of 65, mostly
+# small ones, 82 KB more archive) are stored uncompressed, so that erts
+# need not inflate them at each boot; they buy the most boot time per byte
+# of image, and all 65 (313 KB more) would take an image over issue 12's
+# quarter of Linux+BEAM's (docs/profiling.md).  The rest stay
+# gzip-compressed, as beam_lib:strip leaves them.
+BOOT_MODULES=$here/boot-modules.txt erl -noshell -noinput -eval '
   Keep = string:lexemes(os:getenv("KEEP_DOCS", ""), " "),
+  {ok, BootList} = file:read_file(os:getenv("BOOT_MODULES")),
+  Boot = [L || L <- string:lexemes(BootList, "\n"), binary:first(L) =/= $#],
   Files = filelib:wildcard("'"$root"'/lib/*/ebin/*.beam") ++
           filelib:wildcard("'"$root"'/releases/*/consolidated/*.beam"),
   {Docs, Rest} = lists:partition(fun(F) -> lists:member(filename:basename(F, ".beam"), Keep) end, Files),
@@ -195,7 +204,13 @@ erl -noshell -noinput -eval '
       {ok, {_, Md5}} = beam_lib:md5(Bin),
       {ok, _, Chunks} = beam_lib:all_chunks(Bin),
       {ok, WithMd5} = beam_lib:build_module([C || {Id, _} = C <- Chunks, Id =/= "FbM5"] ++ [{"FbM5", Md5}]),
-      ok = file:write_file(F, zlib:gzip(WithMd5))
+      Gz = zlib:gzip(WithMd5),
+      IsBoot = lists:member(list_to_binary(filename:basename(F, ".beam")), Boot),
+      Stored = case IsBoot andalso byte_size(WithMd5) < 1.65 * byte_size(Gz) of
+                   true -> WithMd5;
+                   false -> Gz
+               end,
+      ok = file:write_file(F, Stored)
   end,
   lists:foreach(AddMd5, Files),
   halt(0).'

@@ -17,7 +17,7 @@ $(CRB)/cbench.beam: bench/crypto/cbench.erl
 $(CRB)/cbench_certs.beam: $(CRB)/cbench_certs.erl
 	erlc +deterministic -o $(@D) $<
 
-$(CRB)/base-root.cpio: beam/mkroot.sh tools/notices.sh LICENSE $(MUSL_STAMP) $(FREEBEAM_APP_FILES)
+$(CRB)/base-root.cpio: beam/mkroot.sh beam/boot-modules.txt tools/notices.sh LICENSE $(MUSL_STAMP) $(FREEBEAM_APP_FILES)
 	@mkdir -p $(@D)
 	FREEBEAM_APP=$(FREEBEAM_APP_DIR) beam/mkroot.sh $@ $(CRB_APPS)
 $(CRB)/cbench-root.cpio: bench/beam-vs-linux/mkroot.sh $(CRB)/base-root.cpio $(CRB)/cbench.beam $(CRB)/cbench_certs.beam
@@ -31,7 +31,7 @@ $(B)/images/cbench.img: bench/crypto/cbench.config $(BEAM_PARTS) $(ERTS_BEAM) $(
 # image bytes: beam/hello.config over the crypto flavour and a root with the
 # five applications, against build/images/beam-hello.img (plain erts, root
 # without them).  Both uncompressed, as beam-hello.img is.
-$(CRB)/apps/root.cpio: beam/mkroot.sh tools/notices.sh LICENSE $(MUSL_STAMP) $(FREEBEAM_APP_FILES)
+$(CRB)/apps/root.cpio: beam/mkroot.sh beam/boot-modules.txt tools/notices.sh LICENSE $(MUSL_STAMP) $(FREEBEAM_APP_FILES)
 	@mkdir -p $(@D)
 	FREEBEAM_APP=$(FREEBEAM_APP_DIR) beam/mkroot.sh $@ $(CRB_APPS) ssh
 $(B)/images/beam-hello-crypto.img: beam/hello.config $(BEAM_PARTS) $(ERTS_BEAM) $(CRB)/apps/root.cpio $(B)/kernel/kernel.elf \
