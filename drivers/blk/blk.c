@@ -6,14 +6,19 @@
  * request format, docs/native-components.md "The virtio-blk driver" the
  * contract, docs/storage.md what a flush promises).
  *
- * Requests are served one at a time, in order: each is checked
- * (blk_req.c), then becomes one virtio-blk request (header, data, status:
- * a chain of three descriptors, two for a flush) and is answered when the
- * device has used it.  A request stays in the queue until its answer is
- * published, so a restarted driver answers what its dead instance was
- * asked.  The header and the status byte live in the driver's own DMA
- * region, where the client cannot change them; the data goes straight
- * between the device and blk_data.
+ * Up to BLK_ORDER_MAX requests are at the device at once, each checked
+ * first (blk_req.c) and then one virtio-blk request (header, data,
+ * status: a chain of three descriptors, two for a flush).  blk_order.c
+ * says which may go while others are there (none that the order could
+ * change: same sectors, same bytes of blk_data, a flush) and answers them
+ * in queue order, so the client sees them served one at a time, in order.
+ * The device's completions are matched by the chain's head (virtq.c
+ * checks it names a chain in flight; blk_order.c that it is at the
+ * device).  A request stays in the queue until its answer is published,
+ * so a restarted driver answers what its dead instance was asked (it
+ * sends it to the device again).  Each entry's header and status byte live
+ * in the driver's own DMA region, where the client cannot change them; the
+ * data goes straight between the device and blk_data.
  *
  * Without a device the driver says so once and answers every request with
  * FB_BLK_NO_DEVICE.  What the device says is checked (virtq.h); a device
@@ -24,6 +29,7 @@
 #include <freebeam/fbpd.h>
 #include <freebeam/queue.h>
 #include "../virtio/virtio_pd.h"
+#include "blk_order.h"
 #include "blk_req.h"
 
 /* virtio-blk (virtio 1.x section 5.2) */
@@ -44,11 +50,13 @@ struct virtio_blk_hdr {
     uint64_t sector;
 };
 
-#define QUEUE_SIZE 8u                          /* virtqueue entries we ask for */
-#define HDR_OFFSET VIRTQ_BYTES(QUEUE_SIZE)     /* the header, after the queue */
-#define STATUS_OFFSET (HDR_OFFSET + 16u)       /* the status byte */
-#define DMA_BYTES_NEEDED (STATUS_OFFSET + 1u)
+#define QUEUE_SIZE 32u                         /* virtqueue entries we ask for: 3 per request */
+#define DESCS_PER_REQ 3u                       /* entry i uses descriptors 3i .. 3i+2 */
+#define HDR_OFFSET VIRTQ_BYTES(QUEUE_SIZE)     /* entry i's header at HDR_OFFSET + 16i, after the queue */
+#define STATUS_OFFSET (HDR_OFFSET + 16u * BLK_ORDER_MAX)   /* entry i's status byte at STATUS_OFFSET + i */
+#define DMA_BYTES_NEEDED (STATUS_OFFSET + BLK_ORDER_MAX)
 #define STATUS_UNSET 0xffu                     /* not a status the device may write */
+_Static_assert(DESCS_PER_REQ * BLK_ORDER_MAX <= QUEUE_SIZE, "descriptors for every request in flight");
 
 static struct vio_pd vp;                       /* the device, the driver's DMA region, irq channel */
 static struct vio_mmio *const dev = &vp.dev;
@@ -58,8 +66,7 @@ static struct blk_disk disk;
 static uint32_t block_size = FB_BLK_SECTOR;
 static unsigned client_ch;
 static uint32_t data_pa;                       /* blk_data's physical address */
-static bool busy;                              /* a device request is in flight */
-static uint32_t busy_pos;                      /* for the client request at this head */
+static struct blk_order order;                 /* requests taken and not answered */
 
 static __attribute__((noreturn)) void give_up(int status, const char *what)
 {
@@ -67,11 +74,11 @@ static __attribute__((noreturn)) void give_up(int status, const char *what)
     fb_pd_exit(status);
 }
 
-/* Answer the request at the head of rx with status and consume it. */
-static bool answer(uint32_t status)
+/* Answer the oldest request of rx (taken at pos) with status and consume it. */
+static bool answer(uint32_t status, uint32_t pos)
 {
     struct fb_qmsg m;
-    if (fb_queue_peek(&q.rx, &m) < 0)
+    if (fb_queue_peek(&q.rx, &m) < 0 || m.pos != pos)
         give_up(2, "the client broke the blk queue");
     struct fb_blk_resp r = {
         .status = status,
@@ -80,50 +87,87 @@ static bool answer(uint32_t status)
         .block_size = block_size,
     };
     bool kick = false;
-    if (fb_queue_send(&q.tx, &r, sizeof r, m.cookie) == 0)   /* room was checked before */
+    if (fb_queue_send(&q.tx, &r, sizeof r, m.cookie) == 0)   /* room was checked before taking it */
         kick = fb_queue_notify_data(&q.tx);
     fb_queue_consume(&q.rx, &m);
     return fb_queue_notify_space(&q.rx) || kick;
 }
 
-/* Hand a checked read, write or flush to the device. */
-static void submit(const struct fb_blk_req *req)
+/* Answer every oldest request that is done; true if the client needs a notification. */
+static bool answer_ready(void)
 {
-    volatile struct virtio_blk_hdr *h = (volatile struct virtio_blk_hdr *)(vp.dma + HDR_OFFSET);
+    bool kick = false;
+    const struct blk_entry *e;
+    while ((e = blk_order_ready(&order)) != NULL) {
+        kick |= answer(e->status, e->pos);
+        blk_order_pop(&order);
+    }
+    return kick;
+}
+
+/* Hand a checked read, write or flush to the device as entry idx. */
+static void submit(const struct fb_blk_req *req, uint32_t idx)
+{
+    uint32_t hdr = HDR_OFFSET + 16u * idx, status = STATUS_OFFSET + idx;
+    volatile struct virtio_blk_hdr *h = (volatile struct virtio_blk_hdr *)(vp.dma + hdr);
     h->type = req->op == FB_BLK_OP_READ ? VIRTIO_BLK_T_IN
             : req->op == FB_BLK_OP_WRITE ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_FLUSH;
     h->reserved = 0;
     h->sector = req->sector;
-    vp.dma[STATUS_OFFSET] = STATUS_UNSET;
-    struct virtq_buf bufs[3] = { { .paddr = vp.dma_pa + HDR_OFFSET, .len = 16 } };
+    vp.dma[status] = STATUS_UNSET;
+    struct virtq_buf bufs[3] = { { .paddr = vp.dma_pa + hdr, .len = 16 } };
     uint16_t n = 1;
     if (req->op != FB_BLK_OP_FLUSH)
         bufs[n++] = (struct virtq_buf){ .paddr = (uint64_t)data_pa + req->offset,
                                         .len = req->count * FB_BLK_SECTOR,
                                         .device_writes = req->op == FB_BLK_OP_READ };
-    bufs[n++] = (struct virtq_buf){ .paddr = vp.dma_pa + STATUS_OFFSET, .len = 1, .device_writes = true };
-    if (!virtq_add_chain(&vq, 0, bufs, n))
+    bufs[n++] = (struct virtq_buf){ .paddr = vp.dma_pa + status, .len = 1, .device_writes = true };
+    if (!virtq_add_chain(&vq, (uint16_t)(DESCS_PER_REQ * idx), bufs, n))
         give_up(3, "the virtqueue has no free descriptors");
-    vio_notify(dev, 0);
 }
 
-/* Start on the next request while the device is idle and the client has
- * room for the answer. */
+/* Take the client's next requests while the order allows them and the
+ * client has room for all their answers; hand them to the device. */
 static void pump(void)
 {
-    bool kick = false;
-    struct fb_qmsg m;
-    while (!busy && vio_pd_next_request(&q, "blk", &m)) {
-        struct fb_blk_req req;
-        uint32_t status = blk_req_check(m.data, m.len, &disk, &req);
-        if (status != FB_BLK_OK || req.op == FB_BLK_OP_INFO) {
-            kick |= answer(status);
+    bool kick = false, sent = false;
+    for (;;) {
+        int room = fb_queue_free(&q.tx);
+        if (room < 0)
+            give_up(2, "the client broke the blk queue");
+        if ((uint32_t)room <= order.n) {          /* no room for one more answer */
+            if (room > 0 || fb_queue_want_space(&q.tx))
+                break;                             /* a completion or the client's space brings us back */
             continue;
         }
-        submit(&req);
-        busy = true;
-        busy_pos = m.pos;
+        struct fb_qmsg m;
+        int r = fb_queue_peek_nth(&q.rx, order.n, &m);
+        if (r == FB_QUEUE_EMPTY) {
+            fb_queue_want_data(&q.rx);
+            if (fb_queue_pending(&q.rx) > (int)order.n)
+                continue;                          /* it came meanwhile */
+            break;
+        }
+        if (r < 0)
+            give_up(2, "the client broke the blk queue");
+        struct fb_blk_req req;
+        uint32_t status = blk_req_check(m.data, m.len, &disk, &req);
+        bool device = status == FB_BLK_OK && req.op != FB_BLK_OP_INFO;
+        if (device && !blk_order_may_start(&order, &req))
+            break;                                 /* a completion brings us back */
+        int idx = blk_order_take(&order, &req, status, m.pos);
+        if (idx < 0)
+            break;
+        if (device) {
+            submit(&req, (uint32_t)idx);
+            sent = true;
+        } else {
+            kick |= answer_ready();               /* done at once: answered if nothing older waits */
+        }
     }
+    if (sent)
+        vio_notify(dev, 0);
+    kick |= answer_ready();
     if (kick)
         fb_notify(client_ch);
 }
@@ -131,20 +175,18 @@ static void pump(void)
 static void device_done(void)
 {
     vio_pd_irq(dev, "blk");
-    bool kick = false;
     uint16_t head;
     uint32_t len;
     while (vio_pd_next_used(dev, &vq, "blk", &head, &len)) {
-        struct fb_qmsg m;
-        if (!busy || fb_queue_peek(&q.rx, &m) < 0 || m.pos != busy_pos)
-            give_up(2, "the client broke the blk queue");
-        busy = false;
-        uint8_t s = ((volatile uint8_t *)vp.dma)[STATUS_OFFSET];   /* read once */
-        kick |= answer(s == VIRTIO_BLK_S_OK ? FB_BLK_OK
-                       : s == VIRTIO_BLK_S_UNSUPP ? FB_BLK_UNSUPPORTED : FB_BLK_IO_ERROR);
+        uint32_t idx = head / DESCS_PER_REQ;
+        uint8_t s = idx < BLK_ORDER_MAX ? ((volatile uint8_t *)vp.dma)[STATUS_OFFSET + idx] : STATUS_UNSET;
+        uint32_t status = s == VIRTIO_BLK_S_OK ? FB_BLK_OK
+                        : s == VIRTIO_BLK_S_UNSUPP ? FB_BLK_UNSUPPORTED : FB_BLK_IO_ERROR;
+        if (head % DESCS_PER_REQ != 0 || blk_order_finish(&order, idx, status) < 0) {
+            vio_fail(dev);
+            give_up(3, "the device completed a request it was not given");
+        }
     }
-    if (kick)
-        fb_notify(client_ch);
 }
 
 void notified(unsigned ch)
@@ -204,7 +246,7 @@ void init(void)
         start_device();
     else
         fb_printf("blk: no virtio-blk device: requests are answered with no-device\n");
-    busy = false;
+    blk_order_reset(&order);
     if (fb_qpair_resync(&q))
         fb_notify(client_ch);
     pump();

@@ -12,10 +12,13 @@
  *
  * Every request is one message of exactly sizeof(struct fb_blk_req) bytes
  * with a cookie of the client's choice; every answer is one message of
- * sizeof(struct fb_blk_resp) bytes with the same cookie.  Requests are
- * served one at a time, in order: a write whose answer came before a flush
- * was sent is covered by that flush.  Fields are little-endian (both ends
- * are).
+ * sizeof(struct fb_blk_resp) bytes with the same cookie.  Several
+ * requests may be at the device at once, but they are served as if one at
+ * a time, in order, and answered in the order they were sent: a flush
+ * covers every write sent before it (answered yet or not), a read sees
+ * every write sent before it.  A client may so send requests without
+ * waiting, as long as it leaves their data in blk_data alone until their
+ * answers come.  Fields are little-endian (both ends are).
  */
 #ifndef FREEBEAM_BLK_H
 #define FREEBEAM_BLK_H
@@ -28,7 +31,7 @@
 #define FB_BLK_OP_INFO  0u    /* no data: the answer tells the disk's size and flags */
 #define FB_BLK_OP_READ  1u    /* count sectors from `sector` into blk_data at `offset` */
 #define FB_BLK_OP_WRITE 2u    /* count sectors from blk_data at `offset` to `sector` */
-#define FB_BLK_OP_FLUSH 3u    /* every write answered before: on the medium (count, sector, offset 0) */
+#define FB_BLK_OP_FLUSH 3u    /* every write sent before: on the medium (count, sector, offset 0) */
 
 struct fb_blk_req {
     uint32_t op;

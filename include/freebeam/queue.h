@@ -266,24 +266,33 @@ static inline int fb_queue_pending(const struct fb_queue *q)
     return fb_queue__used(q, head, fb_shm_get(&q->c->tail));
 }
 
-/* Look at the oldest message in place (m->data points into the data area;
- * copy before trusting its bytes).  0, or FB_QUEUE_EMPTY, FB_QUEUE_CORRUPT.
- * Follow with fb_queue_consume(q, m) once done with it. */
-static inline int fb_queue_peek(const struct fb_queue *q, struct fb_qmsg *m)
+/* Look at the message n places after the oldest (n = 0: the oldest) in
+ * place (m->data points into the data area; copy before trusting its
+ * bytes).  0, or FB_QUEUE_EMPTY (fewer than n + 1 wait), FB_QUEUE_CORRUPT.
+ * A server that works on several requests at once looks ahead with it;
+ * messages are still consumed oldest first. */
+static inline int fb_queue_peek_nth(const struct fb_queue *q, uint32_t n, struct fb_qmsg *m)
 {
     uint32_t head = fb_shm_get(&q->c->head);
     int used = fb_queue__used(q, head, fb_shm_get(&q->c->tail));
-    if (used <= 0)
+    if (used <= 0 || (uint32_t)used <= n)
         return used < 0 ? used : FB_QUEUE_EMPTY;
-    const struct fb_qdesc *d = &q->desc[head & q->mask];
+    const struct fb_qdesc *d = &q->desc[(head + n) & q->mask];
     uint32_t offset = fb_shm_get(&d->offset), len = fb_shm_get(&d->len);
     if (len > q->slot || offset > q->data_bytes || len > q->data_bytes - offset)
         return FB_QUEUE_CORRUPT;
     m->data = q->data + offset;
     m->len = len;
     m->cookie = fb_shm_get(&d->cookie);
-    m->pos = head;
+    m->pos = head + n;
     return 0;
+}
+
+/* Look at the oldest message in place: fb_queue_peek_nth(q, 0, m).
+ * Follow with fb_queue_consume(q, m) once done with it. */
+static inline int fb_queue_peek(const struct fb_queue *q, struct fb_qmsg *m)
+{
+    return fb_queue_peek_nth(q, 0, m);
 }
 
 /* Give the message m (from fb_queue_peek) back to the producer.  Follow

@@ -34,6 +34,7 @@ test_libos_net_conf_SRCS := libos/net_conf.c
 test_libos_net_ifinfo_SRCS := libos/net_ifinfo.c
 test_virtio_SRCS := drivers/virtio/virtq.c drivers/virtio/virtio_mmio.c
 test_blk_SRCS := drivers/blk/blk_req.c
+test_blk_order_SRCS := drivers/blk/blk_order.c
 test_ext4_crc_SRCS := libos/ext4_crc.c
 test_jbd2_replay_SRCS := libos/jbd2_replay.c libos/ext4_crc.c
 test_release_state_SRCS := libos/release_state.c
@@ -198,12 +199,13 @@ $(FUZZ_DIR)/virtq-corpus/.seeded:
 # ---- libFuzzer target of the virtio-blk driver's request check
 # (drivers/blk/blk_req.c, what a client sends), seeded with one write of
 # the last sector of a 2051-sector disk ----
-BLKFUZZ_DEPS := tests/fuzz/fuzz_blkreq.c drivers/blk/blk_req.c drivers/blk/blk_req.h include/freebeam/blk.h \
+BLKFUZZ_DEPS := tests/fuzz/fuzz_blkreq.c drivers/blk/blk_req.c drivers/blk/blk_req.h drivers/blk/blk_order.c \
+  drivers/blk/blk_order.h include/freebeam/blk.h \
   $(QFUZZ_DEPS)
 
 $(FUZZ_DIR)/fuzz_blkreq: $(BLKFUZZ_DEPS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_blkreq.c drivers/blk/blk_req.c -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_blkreq.c drivers/blk/blk_req.c drivers/blk/blk_order.c -o $@
 
 $(FUZZ_DIR)/blkreq-corpus/.seeded:
 	@mkdir -p $(@D)
