@@ -35,6 +35,7 @@ test_libos_net_ifinfo_SRCS := libos/net_ifinfo.c
 test_virtio_SRCS := drivers/virtio/virtq.c drivers/virtio/virtio_mmio.c
 test_blk_SRCS := drivers/blk/blk_req.c
 test_blk_order_SRCS := drivers/blk/blk_order.c
+test_blk_inflight_SRCS := libos/blk_inflight.c
 test_ext4_crc_SRCS := libos/ext4_crc.c
 test_jbd2_replay_SRCS := libos/jbd2_replay.c libos/ext4_crc.c
 test_release_state_SRCS := libos/release_state.c
