@@ -156,7 +156,7 @@ $(eval $(call posix_elf,$(B)/posix/net.elf,tests/posix/net.c))
 $(eval $(call posix_image,posix-net,$(B)/posix/net.elf,60))
 
 # ---- posix-ext4: /data on the disk (tests/posix/ext4.c, tests/suites/storage.sh) ----
-$(eval $(call posix_elf,$(B)/posix/ext4.elf,tests/posix/ext4.c tests/posix/ext4_powercut.c))
+$(eval $(call posix_elf,$(B)/posix/ext4.elf,tests/posix/ext4.c tests/posix/ext4_powercut.c tests/posix/ext4_osync.c))
 $(B)/images/posix-ext4.img: systems/posix-ext4.config $(B)/posix/ext4.elf $(B)/pds/drivers/blk.elf \
     $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)

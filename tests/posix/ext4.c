@@ -8,7 +8,8 @@
  * files behind.  Second boot: reads that set back.  Prints
  * `ext4: phase N`, `ext4: N passed, N failed` and exits 0 only if none failed.
  * A disk holding /data/powercut runs the power-cut workload instead
- * (ext4_powercut.c).
+ * (ext4_powercut.c), one holding /data/osync the O_SYNC test's
+ * (ext4_osync.c).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -22,6 +23,7 @@
 
 #define CHECK_NAME "ext4"
 #include "check.h"
+#include "ext4_osync.h"
 #include "ext4_powercut.h"
 
 /* Does directory dir list name?  1 or 0; -1 if it cannot be opened. */
@@ -212,6 +214,8 @@ int main(void)
     struct stat st;
     if (stat("/data/powercut", &st) == 0)
         return powercut_run();          /* tests/storage/powercut.sh's workload instead */
+    if (stat("/data/osync", &st) == 0)
+        return osync_run();             /* tests/storage/osync.sh's */
     int phase = stat("/data/boot1", &st) == 0 ? 2 : 1;
     printf("ext4: phase %d\n", phase);
     if (phase == 1)

@@ -12,6 +12,8 @@
 #   - the same program without a disk: libos says /data is not mounted,
 #     once, and /data does not exist;
 #   - a disk with no file system on it: libos says so, nothing is mounted;
+#   - O_SYNC writes: QEMU killed right after them, they are on the disk,
+#     a later write without O_SYNC is not (tests/storage/osync.sh);
 #   - power cuts (STORAGE_CUTS, 8 by default; tests/suites/powercut.sh makes
 #     200): QEMU killed while the image writes, fsyncs and renames over
 #     files; e2fsck -fn clean after the replay, every fsync'd write there,
@@ -112,6 +114,9 @@ boot cut "$img" --disk "$work/cut.img"
 check "a file system larger than its disk: libos refuses it, nothing mounted, nothing written" \
   eval 'has cut "^libos: ext4: the file system is larger than the disk: /data is not mounted$" &&
         has cut "FAIL line [0-9]*: stat(\"/data\", &st) == 0" && cmp -s "$work/cut.img" "$work/cut.orig"'
+
+# ---- an O_SYNC write is on the disk when it returns ----
+. tests/storage/osync.sh
 
 # ---- power cuts ----
 . tests/storage/powercut.sh
