@@ -6,7 +6,11 @@
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
-B := build
+# The build folder: `make B=out ...` (default build).  Exported as
+# FREEBEAM_BUILD to the test suites (tests/lib/checks.sh), and read back from
+# there by the make that a suite runs, so that it builds in the same folder.
+B := $(or $(FREEBEAM_BUILD),build)
+export FREEBEAM_BUILD := $(B)
 CROSS ?= arm-linux-gnueabihf-
 TCC := $(CROSS)gcc
 TLD := $(CROSS)ld

@@ -2,7 +2,11 @@
 # the SDK is (docs/sdk.md), the one folder the tools take everything a build
 # makes from (the kernel, erts, driver PDs, the sysroot, the tools' Erlang,
 # the freebeam application, the descriptions images include).  Needs ROOT.
-SDK=${FREEBEAM_SDK:-$ROOT/build/sdk}
+# BUILD: this checkout's build folder, absolute: FREEBEAM_BUILD (the top
+# Makefile exports it from B; relative to ROOT), default build.
+BUILD=${FREEBEAM_BUILD:-build}
+[[ $BUILD == /* ]] || BUILD=$ROOT/$BUILD
+SDK=${FREEBEAM_SDK:-$BUILD/sdk}
 export FREEBEAM_SDK=$SDK
 
 # sdk_make TARGET: in this checkout's own SDK, bring TARGET up to date (one
@@ -10,7 +14,7 @@ export FREEBEAM_SDK=$SDK
 # nothing in another SDK, or when make itself runs the tool (its rules name
 # what they need).
 sdk_make() {
-  [ "$SDK" = "$ROOT/build/sdk" ] && [ -z "${MAKELEVEL:-}" ] || return 0
+  [ "$SDK" = "$BUILD/sdk" ] && [ -z "${MAKELEVEL:-}" ] || return 0
   mkdir -p "$SDK" || return 1
   ( command -v flock >/dev/null && flock 9
     make --no-print-directory -s -C "$ROOT" "$1" >&2 ) 9>"$SDK/.lock"

@@ -2,6 +2,13 @@
 # closing `N passed, N failed` (tests/run_all.sh adds those up).  One copy
 # for every suite, so that no suite can end "0 passed, 0 failed" and look
 # green: finish counts a run in which no check ran as a failure.
+# B: the build folder the suite tests, relative to the checkout's root where
+# every suite runs (or absolute): `make B=out test` exports FREEBEAM_BUILD=out
+# (the top Makefile), default build.  Exported again for the Python helpers
+# (tests/lib/guest.py) and for the `make` a suite runs, which builds there.
+B=${FREEBEAM_BUILD:-build}
+export FREEBEAM_BUILD=$B
+B_ABS=$(realpath -m -- "$B")   # the same folder, as an absolute path
 pass=0; fail=0
 ok()  { echo "ok   $*"; pass=$((pass + 1)); }
 bad() { echo "FAIL $*"; fail=$((fail + 1)); }

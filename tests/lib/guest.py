@@ -5,6 +5,9 @@ expect-like waiting for output, and the suites' ok/FAIL lines with their
 `N passed, N failed` count.  Used by tests/suites/shell.sh and native.sh."""
 import os, re, select, subprocess, sys, time
 
+# The build folder the suite tests (tests/lib/checks.sh sets it from B).
+BUILD = os.environ.get("FREEBEAM_BUILD", "build")
+
 passed = 0
 failed = 0
 

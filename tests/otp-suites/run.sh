@@ -23,7 +23,8 @@
 # to build/otp-suites/logs/).
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-B=$ROOT/build
+. "$ROOT/tools/sdk.sh"
+B=$BUILD
 W=$B/otp-suites
 me=otp-suites
 

@@ -6,7 +6,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
 
-img=build/images/beam-hello.img
+img=$B/images/beam-hello.img
 out=$(tools/freebeam run "$img" --timeout 300 </dev/null 2>&1); rc=$?
 echo "$out" | sed 's/^/  | /'
 [ "$rc" -eq 0 ] && ok "beam-hello: halt(0) powers off with status 0" || bad "beam-hello: exit status $rc"
@@ -25,8 +25,8 @@ has_app() {  # ARCHIVE: the .app and one .beam per module of freebeam.app.src
   local n; n=$(grep -cE "^$fbapp/freebeam(_[a-z_]*)?\.beam$" <<<"$list")
   [ "$n" -ge 7 ] && [ "$n" -eq "$(ls erlang/src/*.erl | wc -l)" ]
 }
-has_app build/beam/root.cpio && ok "build/beam/root.cpio holds $fbapp (.app and every module)" ||
-  bad "build/beam/root.cpio lacks the freebeam application"
+has_app $B/beam/root.cpio && ok "$B/beam/root.cpio holds $fbapp (.app and every module)" ||
+  bad "$B/beam/root.cpio lacks the freebeam application"
 roots_ok=1 nroots=0
 for cfg in beam/*.config bench/*/*.config systems/*.config; do
   # Its includes expanded: the descriptions that boot beam.smp (beam/beam.config's PD).
@@ -45,27 +45,27 @@ done
 [ "$roots_ok" -eq 1 ] && [ "$nroots" -ge 8 ] && ok "every BEAM system description ($nroots) boots from beam/mkroot.sh's root" ||
   bad "a BEAM system description with another root"
 # (the benchmark's root, when a benchmark run made one: brought up to date first)
-if [ -f build/bench/beam-vs-linux/bvl-root.cpio ] &&
-     make --no-print-directory -s build/bench/beam-vs-linux/bvl-root.cpio >/dev/null 2>&1; then
-  has_app build/bench/beam-vs-linux/bvl-root.cpio && ok "the benchmark's root holds the freebeam application" ||
-    bad "build/bench/beam-vs-linux/bvl-root.cpio lacks the freebeam application"
+if [ -f $B/bench/beam-vs-linux/bvl-root.cpio ] &&
+     make --no-print-directory -s $B/bench/beam-vs-linux/bvl-root.cpio >/dev/null 2>&1; then
+  has_app $B/bench/beam-vs-linux/bvl-root.cpio && ok "the benchmark's root holds the freebeam application" ||
+    bad "$B/bench/beam-vs-linux/bvl-root.cpio lacks the freebeam application"
 fi
 # ---- .erlang: evaluated at boot when there is one, c and erl_eval not loaded when not ----
 # The boot scripts call freebeam_boot:erlangrc/0 in place of c:erlangrc/0
 # (beam/mkroot.sh): a root with a .erlang in its home folder (/otp/home),
 # booted once with -home there and once with -home /, where there is none.
-gen=$(mkdir -p build/testimage && mktemp -d build/testimage/erlangrc.XXXXXX) || exit 1
+gen=$(mkdir -p $B/testimage && mktemp -d $B/testimage/erlangrc.XXXXXX) || exit 1
 mkdir -p "$gen/home"
 echo 'io:format("ERLANGRC_RAN ~p~n", [erlang:module_loaded(c)]).' >"$gen/home/.erlang"
 erlangrc_boot() {  # HOME -> console of hello.config with that home and a C_LOADED line
   tools/freebeam image beam/hello.config --expand |
     sed -e "s|\"-home\",\"/\"|\"-home\",\"$1\"|" -e 's|"root.cpio"|"erlangrc-root.cpio"|' \
       -e 's|halt(0)\.|io:format(\\"C_LOADED ~p~n\\", [erlang:module_loaded(c)]), halt(0).|' >"$gen/erlangrc.config" &&
-    tools/freebeam image "$gen/erlangrc.config" -o "$gen/erlangrc.img" --kernel build/kernel/kernel.elf \
-      --search build/erts --search "$gen" >/dev/null &&
+    tools/freebeam image "$gen/erlangrc.config" -o "$gen/erlangrc.img" --kernel $B/kernel/kernel.elf \
+      --search $B/erts --search "$gen" >/dev/null &&
     tools/freebeam run "$gen/erlangrc.img" --timeout 300 </dev/null 2>&1 | tr -d '\r'
 }
-if FREEBEAM_APP=build/erlang/freebeam-$(erlang/app-vsn.sh) beam/mkroot.sh --tree "$gen/home:home" \
+if FREEBEAM_APP=$B/erlang/freebeam-$(erlang/app-vsn.sh) beam/mkroot.sh --tree "$gen/home:home" \
      "$gen/erlangrc-root.cpio" >/dev/null; then
   out=$(erlangrc_boot /otp/home)
   grep -q '^ERLANGRC_RAN true' <<<"$out" && grep -q '^C_LOADED true' <<<"$out" &&

@@ -22,9 +22,9 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
-img=build/images/blkcheck.img
+img=$B/images/blkcheck.img
 make --no-print-directory -s "$img" >/dev/null || { bad "make $img"; finish; }
-work=$(mktemp -d build/blk-test.XXXXXX)
+work=$(mktemp -d $B/blk-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 t=${BLK_TIMEOUT:-60}
 SECTORS=2051

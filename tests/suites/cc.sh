@@ -13,7 +13,7 @@ ROOT=$PWD
 CROSS=${CROSS:-arm-linux-gnueabihf-}
 . tests/lib/checks.sh
 
-mkdir -p build && T=$(mktemp -d "$ROOT/build/cc-test.XXXXXX") || give_up "make a scratch folder under build/"
+mkdir -p "$B" && T=$(mktemp -d "$B_ABS/cc-test.XXXXXX") || give_up "make a scratch folder under $B/"
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/a/b"
 # From $T/a/b the wrapper is ../../../../tools/freebeam: a relative path.
@@ -63,7 +63,7 @@ is_static_arm() {
 check "cc hello.c -o hello from another folder (relative tools/freebeam)" test -f "$T/a/b/hello"
 check "hello is a static ARMv7-A hard-float ELF with no PT_INTERP" is_static_arm "$T/a/b/hello"
 check "libos/check-program.sh: svc only inside libos, no __sync_, no kuser helpers" \
-  env CROSS="$CROSS" libos/check-program.sh build/libos/libos.a "$T/a/b/hello"
+  env CROSS="$CROSS" libos/check-program.sh $B/libos/libos.a "$T/a/b/hello"
 [ -s "$T/log" ] && sed 's/^/  | /' "$T/log"
 
 # ---- -c, then a separate link (absolute path to tools/freebeam) ----

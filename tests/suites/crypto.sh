@@ -26,19 +26,19 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
 . tests/lib/tls_certs.sh
-plain=build/erts/beam.smp flav=build/erts/crypto/beam.smp shell=build/images/shell.img
-make --no-print-directory -s "$plain" "$flav" build/pds/drivers/rng.elf "$shell" >/dev/null ||
-  { bad "make $plain $flav build/pds/drivers/rng.elf $shell"; finish; }
+plain=$B/erts/beam.smp flav=$B/erts/crypto/beam.smp shell=$B/images/shell.img
+make --no-print-directory -s "$plain" "$flav" $B/pds/drivers/rng.elf "$shell" >/dev/null ||
+  { bad "make $plain $flav $B/pds/drivers/rng.elf $shell"; finish; }
 command -v openssl >/dev/null || { bad "no openssl on the host (tools/setup.sh installs it)"; finish; }
 command -v ssh-keygen >/dev/null || { bad "no ssh-keygen on the host (tools/setup.sh installs openssh-client)"; finish; }
-work=$(mktemp -d build/crypto-test.XXXXXX)
+work=$(mktemp -d $B/crypto-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 # ---- the flavours ----
 # OpenSSL's ARM code names OPENSSL_armcap (its getenv): present only where
 # libcrypto is.
 check "the crypto flavour has the crypto NIF and libcrypto" \
-  eval 'arm-linux-gnueabihf-nm build/erts/crypto/beam.smp.unstripped | grep -q " T crypto_nif_init$" && grep -qaF OPENSSL_armcap "$flav"'
+  eval 'arm-linux-gnueabihf-nm $B/erts/crypto/beam.smp.unstripped | grep -q " T crypto_nif_init$" && grep -qaF OPENSSL_armcap "$flav"'
 check "the plain beam.smp has nothing of OpenSSL" eval '! grep -qaF OPENSSL_armcap "$plain"'
 check "the shell image has nothing of OpenSSL ($(stat -c %s "$shell") bytes)" eval '! grep -qaF OPENSSL_armcap "$shell"'
 echo "     beam.smp $(stat -c %s "$plain") bytes, crypto/beam.smp $(stat -c %s "$flav") bytes (stripped)"
@@ -79,7 +79,7 @@ CRYPTO_WORK=$work erl -noshell -noinput -eval '
 
 # ---- the image ----
 tools/freebeam test-image --timeout "${CRYPTO_TIMEOUT:-600}" --apps crypto,asn1,public_key,ssl,ssh \
-  --system beam/rng.config --search build/pds/drivers --helper "$work/crypto_host_data.erl" \
+  --system beam/rng.config --search $B/pds/drivers --helper "$work/crypto_host_data.erl" \
   tests/crypto/crypto_image_tests.erl tests/crypto/tls_image_tests.erl tests/crypto/ssh_image_tests.erl \
   >"$work/image.log" 2>&1
 rc=$?

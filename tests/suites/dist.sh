@@ -19,9 +19,9 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
 command -v erl >/dev/null && command -v erlc >/dev/null || give_up "the host's erl and erlc (make setup)"
-make --no-print-directory -s build/kernel/kernel.elf build/erts/beam.smp build/pds/drivers/net.elf \
-  build/pds/drivers/rng.elf >/dev/null || give_up "make the kernel, erts and the drivers"
-work=$(mktemp -d build/dist-test.XXXXXX)
+make --no-print-directory -s $B/kernel/kernel.elf $B/erts/beam.smp $B/pds/drivers/net.elf \
+  $B/pds/drivers/rng.elf >/dev/null || give_up "make the kernel, erts and the drivers"
+work=$(mktemp -d $B/dist-test.XXXXXX)
 pids=()
 cleanup() {
   local p; for p in ${pids[@]+"${pids[@]}"}; do kill "$p" 2>/dev/null; done
@@ -62,13 +62,13 @@ image=freebeam@127.0.0.2 hostnode=host@10.0.2.2
 args=() a=""
 for a in -name @NAME@ -setcookie "$cookie" -erl_epmd_port "$port" -fb_dist_peer @PEER@ -fb_dist_role @ROLE@ \
          -kernel net_ticktime @TICK@ -eval 'fb_dist_image:main().'; do args+=(--arg "$a"); done
-tools/freebeam image --app "$work/fb_dist" --system beam/rng.config --system beam/net.config --search build/pds/drivers \
+tools/freebeam image --app "$work/fb_dist" --system beam/rng.config --system beam/net.config --search $B/pds/drivers \
   --env FREEBEAM_IPV4=@IPV4@ "${args[@]}" --workdir "$work/rel" -o "$work/rel.img" >/dev/null ||
   give_up "build the image's release"
 dist_image() {
   sed "s|@NAME@|$2|; s|@PEER@|$3|; s|@ROLE@|$4|; s|@IPV4@|$5|; s|@TICK@|$6|" "$work/rel/system.config" >"$work/$1.config" &&
-    tools/freebeam image "$work/$1.config" -o "$work/$1.img" --kernel build/kernel/kernel.elf \
-      --search build/erts --search build/pds/drivers --search "$work/rel" >/dev/null
+    tools/freebeam image "$work/$1.config" -o "$work/$1.img" --kernel $B/kernel/kernel.elf \
+      --search $B/erts --search $B/pds/drivers --search "$work/rel" >/dev/null
 }
 # host_erl ARG...: a node of the host's erl on the fixed port, bounded in time.
 host_erl() {

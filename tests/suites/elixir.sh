@@ -18,9 +18,9 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
-T=$ROOT/build/elixir-test
 FB=$ROOT/tools/freebeam
 . tests/lib/checks.sh
+T=$B_ABS/elixir-test
 
 rm -rf "$T" && mkdir -p "$T" || { bad "make $T"; finish; }
 command -v mix >/dev/null || { bad "mix is not installed (make setup installs elixir)"; finish; }
@@ -117,7 +117,7 @@ check "data: a malformed /data/config/runtime.exs is reported, the image's greet
 # ---- 2d. an update made by mix: tried, confirmed, permanent; then one rolled back ----
 # 0.2.0 confirms itself once booted (its runtime.exs sets confirm_release); 0.3.0
 # does not.  Both halt with status 7 (the image's HELLO_HALT) after their boot.
-mixrel() {  # VSN GREETING CONFIRM: build/elixir-test/hello-VSN, released
+mixrel() {  # VSN GREETING CONFIRM: $B/elixir-test/hello-VSN, released
   local p=$T/hello-$1
   cp -r examples/hello_elixir "$p" && rm -rf "$p/_build" "$p/deps" &&
     sed -i "s/version: \"0.1.0\"/version: \"$1\"/" "$p/mix.exs" &&

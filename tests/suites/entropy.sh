@@ -17,10 +17,10 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
-img=build/images/entropy.img
+img=$B/images/entropy.img
 make --no-print-directory -s "$img" >/dev/null || { bad "make $img"; finish; }
 command -v rngtest >/dev/null || { bad "rngtest is not installed (tools/setup.sh: rng-tools5)"; finish; }
-work=$(mktemp -d build/entropy-test.XXXXXX)
+work=$(mktemp -d $B/entropy-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 t=${ENTROPY_TIMEOUT:-300}
 

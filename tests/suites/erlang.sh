@@ -19,7 +19,7 @@ run() {
   sed 's/^/  | /' <<<"$_out"
 }
 
-gen=$(mkdir -p build/testimage && mktemp -d build/testimage/erlang-suite.XXXXXX) || give_up "make a scratch folder"
+gen=$(mkdir -p $B/testimage && mktemp -d $B/testimage/erlang-suite.XXXXXX) || give_up "make a scratch folder"
 trap 'rm -rf "$gen"' EXIT
 
 # ---- our tests ----

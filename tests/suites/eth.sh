@@ -28,9 +28,9 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
-img=build/images/posix-eth.img
+img=$B/images/posix-eth.img
 make --no-print-directory -s "$img" >/dev/null || { bad "make $img"; finish; }
-work=$(mktemp -d build/eth-test.XXXXXX)
+work=$(mktemp -d $B/eth-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 t=${ETH_TIMEOUT:-120}
 
@@ -98,8 +98,8 @@ posix_checks dhcp 10.0.2.15
 # ---- a static address from the description ----
 sed 's|{rights, \[poweroff\]}\]}.|{rights, [poweroff]}, {env, ["FREEBEAM_IPV4=10.0.2.16/24,10.0.2.2"]}]}.|' \
   systems/posix-eth.config >"$work/static.config"
-tools/freebeam image "$work/static.config" -o "$work/static.img" --kernel build/kernel/kernel.elf \
-  --search build/pds/drivers --search build/posix >/dev/null
+tools/freebeam image "$work/static.config" -o "$work/static.img" --kernel $B/kernel/kernel.elf \
+  --search $B/pds/drivers --search $B/posix >/dev/null
 guest=10.0.2.16 with_peer static tools/freebeam run "$work/static.img" --timeout "$t"
 check "static: eth0 has the description's address, no DHCP" eval \
   'grep -aq "^libos: eth0: 10.0.2.16 netmask 255.255.255.0 gateway 10.0.2.2" "$work/static.log" &&
@@ -109,15 +109,15 @@ posix_checks static 10.0.2.16
 # ---- a malformed FREEBEAM_IPV4: said on the console, DHCP instead ----
 sed 's|{rights, \[poweroff\]}\]}.|{rights, [poweroff]}, {env, ["FREEBEAM_IPV4=10.0.2.16"]}]}.|' \
   systems/posix-eth.config >"$work/badconf.config"
-tools/freebeam image "$work/badconf.config" -o "$work/badconf.img" --kernel build/kernel/kernel.elf \
-  --search build/pds/drivers --search build/posix >/dev/null
+tools/freebeam image "$work/badconf.config" -o "$work/badconf.img" --kernel $B/kernel/kernel.elf \
+  --search $B/pds/drivers --search $B/posix >/dev/null
 with_peer badconf tools/freebeam run "$work/badconf.img" --timeout "$t"
 check "bad FREEBEAM_IPV4: one console line, then DHCP's lease, and the program passes (exit $rc)" eval \
   '[ $rc -eq 0 ] && grep -aq "^libos: eth0: FREEBEAM_IPV4 is not dhcp, ADDR/PREFIX or ADDR/PREFIX,GATEWAY; using DHCP" "$work/badconf.log" &&
    grep -aq "^libos: eth0: 10.0.2.15 .* (dhcp)" "$work/badconf.log"'
 
 # ---- the BEAM: gen_tcp and gen_udp on eth0 (erlang/test/eth) ----
-with_peer beam tools/freebeam test-image --timeout "$t" --system beam/net.config --search build/pds/drivers \
+with_peer beam tools/freebeam test-image --timeout "$t" --system beam/net.config --search $B/pds/drivers \
   --env ERL_INETRC=/otp/etc/inetrc-net erlang/test/eth/fb_eth_tests.erl
 log=$work/beam.log
 check "beam: the EUnit tests pass (exit $rc)" eval \
@@ -145,7 +145,7 @@ if grep -q 'fault-udp-port=9999' "$work/net-fault.config"; then
   rport=$(free_port tcp)
   python3 tests/lib/eth_restart_peer.py "$rport" "$t" >"$work/restart.host" 2>&1 &
   peer=$!
-  tools/freebeam test-image --timeout "$t" --system "$work/net-fault.config" --search build/pds/drivers \
+  tools/freebeam test-image --timeout "$t" --system "$work/net-fault.config" --search $B/pds/drivers \
     --env "ETH_RESTART_PORT=$rport" --net erlang/test/eth/fb_eth_restart_tests.erl </dev/null >"$work/restart.log" 2>&1
   rc=$?
   for i in $(seq 50); do kill -0 "$peer" 2>/dev/null || break; sleep 0.1; done
@@ -172,11 +172,11 @@ fi
 # ---- a flood of malformed and oversized frames, then valid datagrams ----
 # A QEMU socket netdev instead of the user network: tests/lib/eth_flood.py
 # is the wire, sends any bytes as frames and sees every frame the guest sends.
-if make --no-print-directory -s build/posix/ethflood.elf >/dev/null; then
+if make --no-print-directory -s $B/posix/ethflood.elf >/dev/null; then
   sed 's|{elf, "eth.elf"}|{elf, "ethflood.elf"}|; s|{rights, \[poweroff\]}\]}.|{rights, [poweroff]}, {env, ["FREEBEAM_IPV4=10.0.9.2/24"]}]}.|' \
     systems/posix-eth.config >"$work/flood.config"
-  tools/freebeam image "$work/flood.config" -o "$work/flood.img" --kernel build/kernel/kernel.elf \
-    --search build/pds/drivers --search build/posix >/dev/null
+  tools/freebeam image "$work/flood.config" -o "$work/flood.img" --kernel $B/kernel/kernel.elf \
+    --search $B/pds/drivers --search $B/posix >/dev/null
   mine=$(free_port udp); qemu=$(free_port udp)
   python3 tests/lib/eth_flood.py "$mine" "$qemu" "$t" >"$work/flood.host" 2>&1 &
   peer=$!
@@ -193,11 +193,11 @@ if make --no-print-directory -s build/posix/ethflood.elf >/dev/null; then
      ! grep -aqE "lwIP assertion|^fault:|broke" "$work/flood.log"'
   if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$work/flood.log" "$work/flood.host"; fi
 else
-  bad "make build/posix/ethflood.elf"
+  bad "make $B/posix/ethflood.elf"
 fi
 
 # ---- the BEAM with beam/net.config but no network device: as without it ----
-out=$(tools/freebeam test-image --timeout "$t" --system beam/net.config --search build/pds/drivers \
+out=$(tools/freebeam test-image --timeout "$t" --system beam/net.config --search $B/pds/drivers \
         erlang/test/fb_net_tests.erl </dev/null 2>&1); rc=$?
 check "beam without a device: the driver idles, no eth0, the loopback tests pass (exit $rc)" eval \
   '[ $rc -eq 0 ] && grep -aq "^net: no virtio-net device" <<<"$out" && ! grep -aq "^libos: eth0" <<<"$out" &&

@@ -30,7 +30,7 @@ fi
 
 if build host-tests; then
   for src in tests/host/test_*.c; do
-    name=$(basename "$src" .c); bin=build/host/$name
+    name=$(basename "$src" .c); bin=$B/host/$name
     out=$(timeout 300 "$bin" 2>&1); rc=$?   # a hung test is a failure, not a hung suite
     [ "$rc" -eq 124 ] && echo "host: $name timed out after 300 s"
     printf '%s\n' "$out" | sed 's/^/  /'
@@ -49,30 +49,30 @@ fi
 
 # fuzz NAME SECONDS CORPUS: a bounded libFuzzer run; a crash is a failure
 fuzz() {
-  local log=build/fuzz/last-$1-run.log
-  if build/fuzz/"$1" -max_total_time="$2" -timeout=10 -rss_limit_mb=2048 \
-       -print_final_stats=0 -artifact_prefix=build/fuzz/artifacts/ "$3" >"$log" 2>&1; then
+  local log=$B/fuzz/last-$1-run.log
+  if $B/fuzz/"$1" -max_total_time="$2" -timeout=10 -rss_limit_mb=2048 \
+       -print_final_stats=0 -artifact_prefix=$B/fuzz/artifacts/ "$3" >"$log" 2>&1; then
     ok "host: $1: ${2}s, no crash ($(grep -aEo '^Done [0-9]+ runs' "$log" | tail -n 1))"
   else
-    bad "host: $1 (log $log, inputs in build/fuzz/artifacts/):"
+    bad "host: $1 (log $log, inputs in $B/fuzz/artifacts/):"
     tail -n 40 "$log" | sed 's/^/  /'
   fi
 }
 
 if build host-fuzz; then
-  mkdir -p build/fuzz/artifacts
-  fuzz fuzz_sysimage "${FUZZ_SECONDS:-20}" build/fuzz/corpus
-  fuzz fuzz_cpio "${FUZZ_CPIO_SECONDS:-10}" build/fuzz/cpio-corpus
-  fuzz fuzz_queue "${FUZZ_QUEUE_SECONDS:-10}" build/fuzz/queue-corpus
-  fuzz fuzz_virtq "${FUZZ_VIRTQ_SECONDS:-10}" build/fuzz/virtq-corpus
-  fuzz fuzz_blkreq "${FUZZ_BLKREQ_SECONDS:-10}" build/fuzz/blkreq-corpus
-  fuzz fuzz_netdev "${FUZZ_NETDEV_SECONDS:-10}" build/fuzz/netdev-corpus
-  fuzz fuzz_net_addr "${FUZZ_NET_SECONDS:-5}" build/fuzz/net-corpus
-  fuzz fuzz_eth_frames "${FUZZ_ETH_SECONDS:-10}" build/fuzz/eth-corpus
-  fuzz fuzz_jbd2 "${FUZZ_JBD2_SECONDS:-10}" build/fuzz/jbd2-corpus
-  fuzz fuzz_inflate "${FUZZ_INFLATE_SECONDS:-10}" build/fuzz/inflate-corpus
-  fuzz fuzz_release_state "${FUZZ_RELEASE_SECONDS:-5}" build/fuzz/release-corpus
-  fuzz fuzz_ext4_mount "${FUZZ_EXT4_SECONDS:-20}" build/fuzz/ext4-corpus
+  mkdir -p $B/fuzz/artifacts
+  fuzz fuzz_sysimage "${FUZZ_SECONDS:-20}" $B/fuzz/corpus
+  fuzz fuzz_cpio "${FUZZ_CPIO_SECONDS:-10}" $B/fuzz/cpio-corpus
+  fuzz fuzz_queue "${FUZZ_QUEUE_SECONDS:-10}" $B/fuzz/queue-corpus
+  fuzz fuzz_virtq "${FUZZ_VIRTQ_SECONDS:-10}" $B/fuzz/virtq-corpus
+  fuzz fuzz_blkreq "${FUZZ_BLKREQ_SECONDS:-10}" $B/fuzz/blkreq-corpus
+  fuzz fuzz_netdev "${FUZZ_NETDEV_SECONDS:-10}" $B/fuzz/netdev-corpus
+  fuzz fuzz_net_addr "${FUZZ_NET_SECONDS:-5}" $B/fuzz/net-corpus
+  fuzz fuzz_eth_frames "${FUZZ_ETH_SECONDS:-10}" $B/fuzz/eth-corpus
+  fuzz fuzz_jbd2 "${FUZZ_JBD2_SECONDS:-10}" $B/fuzz/jbd2-corpus
+  fuzz fuzz_inflate "${FUZZ_INFLATE_SECONDS:-10}" $B/fuzz/inflate-corpus
+  fuzz fuzz_release_state "${FUZZ_RELEASE_SECONDS:-5}" $B/fuzz/release-corpus
+  fuzz fuzz_ext4_mount "${FUZZ_EXT4_SECONDS:-20}" $B/fuzz/ext4-corpus
 fi
 
 finish

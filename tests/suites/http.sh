@@ -13,9 +13,9 @@ cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
 . tests/lib/background.sh
 command -v curl >/dev/null || give_up "no curl on the host (tools/setup.sh installs it)"
-make --no-print-directory -s build/erts/beam.smp build/pds/drivers/net.elf >/dev/null ||
+make --no-print-directory -s $B/erts/beam.smp $B/pds/drivers/net.elf >/dev/null ||
   give_up "make erts and the net driver"
-work=$(mktemp -d build/http-test.XXXXXX)
+work=$(mktemp -d $B/http-test.XXXXXX)
 pids=()
 trap 'for p in ${pids[@]+"${pids[@]}"}; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
 t=${HTTP_TIMEOUT:-300}
@@ -35,7 +35,7 @@ HTTP_WORK=$work HTTP_PORT=$sport erl -noshell -noinput -eval '
 
 hport=$(free_port)
 start_until "$work/console" "^inets_net: httpd listening on port 8080" "$t" \
-  tools/freebeam test-image --timeout "$t" --apps inets --system beam/net.config --search build/pds/drivers \
+  tools/freebeam test-image --timeout "$t" --apps inets --system beam/net.config --search $B/pds/drivers \
   --hostfwd "tcp:127.0.0.1:$hport-:8080" --helper "$work/inets_net_data.erl" tests/net/inets_net_tests.erl
 verdict "the image's httpd listens" $?
 image=$started; pids+=($image)

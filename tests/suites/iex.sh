@@ -12,7 +12,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
-img=${IEX_IMG:-build/images/iex.img}
+img=${IEX_IMG:-$B/images/iex.img}
 if [ -z "${IEX_IMG:-}" ] && [ ! -f "$img" ]; then
   make --no-print-directory -s "$img" >/dev/null || give_up "iex: cannot build $img"
 fi

@@ -11,7 +11,7 @@
 # failed.
 set -u
 cd "$(dirname "$0")/../.."
-IMGDIR=${IMGDIR:-build/images}
+IMGDIR=${IMGDIR:-$B/images}
 TIMEOUT=${TIMEOUT:-60}
 
 . tests/lib/checks.sh
@@ -103,8 +103,8 @@ if sys.argv[2:] == ["break"]:
 print(count)
 PY
 }
-if tools/freebeam image systems/guard.config -o "$TMP/guard-z.img" --kernel build/kernel/kernel.elf \
-     --search build/pds/guard --compress >/dev/null; then
+if tools/freebeam image systems/guard.config -o "$TMP/guard-z.img" --kernel $B/kernel/kernel.elf \
+     --search $B/pds/guard --compress >/dev/null; then
   n=$(zsegs "$TMP/guard-z.img")
   verdict "compressed guard.img: deflated segments in it ($n)" $((n < 2))
   boot "$TMP/guard-z.img"
@@ -125,18 +125,18 @@ else
 fi
 
 # ---- the profiling kernel (docs/profiling.md): samples that name functions ----
-if tools/freebeam image systems/threads.config -o "$TMP/prof.img" --kernel build/kernel-prof/kernel.elf \
-     --search build/pds/threads >/dev/null; then
+if tools/freebeam image systems/threads.config -o "$TMP/prof.img" --kernel $B/kernel-prof/kernel.elf \
+     --search $B/pds/threads >/dev/null; then
   tools/freebeam run --det "$TMP/prof.img" --timeout "$TIMEOUT" </dev/null 2>&1 | tr -d '\r' >"$TMP/log"
   rc=${PIPESTATUS[0]}
   verdict "prof: threads.img under the profiling kernel exits 0 (got $rc)" $((rc != 0))
   has '^prof: period [0-9]+ ticks, [1-9][0-9]* samples, 0 dropped$'; verdict "prof: samples counted" $?
-  tools/profile/report.py "$TMP/log" --elf threads=build/pds/threads/threads.elf --top 3 >"$TMP/report"
+  tools/profile/report.py "$TMP/log" --elf threads=$B/pds/threads/threads.elf --top 3 >"$TMP/report"
   sed "s/^/  | /" "$TMP/report"
   grep -Eq '^ *[0-9.]+% +[0-9.]+% +[0-9]+  threads: worker$' "$TMP/report"
   verdict "prof: report.py names the threads demo's worker among the top 3" $?
 else
-  verdict "prof: an image with build/kernel-prof/kernel.elf" 1
+  verdict "prof: an image with $B/kernel-prof/kernel.elf" 1
 fi
 
 # ---- malformed system blobs: the kernel must refuse them ----

@@ -12,8 +12,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
-make --no-print-directory -s build/images/shell.img >/dev/null ||
-  give_up "memory: cannot build build/images/shell.img"
+make --no-print-directory -s $B/images/shell.img >/dev/null ||
+  give_up "memory: cannot build $B/images/shell.img"
 
 exec python3 - "${MEMORY_TIMEOUT:-300}" <<'PY'
 import sys
@@ -26,7 +26,7 @@ HEAP = rb"freebeam: region heap is the rest of RAM: (\d+) MiB"
 
 def boot(mem):
     """The shell image at -m mem, up to its first prompt: (guest, heap MiB or None)."""
-    g = Guest("build/images/shell.img", limit, ["--mem", str(mem)])
+    g = Guest(guest.BUILD + "/images/shell.img", limit, ["--mem", str(mem)])
     m = g.expect(HEAP, 60)
     heap = int(m.group(1)) if m else None
     if not check(heap is not None and g.expect(PROMPT, limit) is not None, "-m %d: boots to a prompt" % mem):

@@ -26,28 +26,28 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
-imgs=(build/images/posix-native.img build/images/sensor.img build/images/rogue.img build/images/shell.img)
+imgs=($B/images/posix-native.img $B/images/sensor.img $B/images/rogue.img $B/images/shell.img)
 make --no-print-directory -s "${imgs[@]}" >/dev/null ||
   give_up "native: cannot build ${imgs[*]}"
 
 # The shell image with the driver's fault key: the same description (its
 # includes expanded), one argument more for the serial PD.
-work=$(mktemp -d build/native-test.XXXXXX)
+work=$(mktemp -d $B/native-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 tools/freebeam image beam/shell.config --expand |
   sed 's/^{pd,serial,\[{elf,"serial.elf"},/{pd,serial,[{elf,"serial.elf"},{args,["serial","fault-key=29"]},/' \
   >"$work/shell-fault.config"
 grep -q 'fault-key=29' "$work/shell-fault.config" ||
   give_up "native: beam/shell.config has no serial PD line to add the fault key to"
-tools/freebeam image "$work/shell-fault.config" -o "$work/shell-fault.img" --kernel build/kernel/kernel.elf \
-  --search build/erts --search build/beam --search build/pds/drivers --search build/pds/beam >/dev/null ||
+tools/freebeam image "$work/shell-fault.config" -o "$work/shell-fault.img" --kernel $B/kernel/kernel.elf \
+  --search $B/erts --search $B/beam --search $B/pds/drivers --search $B/pds/beam >/dev/null ||
   give_up "native: cannot build the shell image with the fault key"
 
 # The freebeam application's API against real native PDs, through
 # test-image (erlang/test/native/: EUnit with an echo PD the BEAM monitors
 # and one it does not).
 api=$(set -o pipefail; tools/freebeam test-image --timeout 300 --system erlang/test/native/qecho.config \
-        --search build/pds/qecho --helper erlang/test/native/sup_cb.erl \
+        --search $B/pds/qecho --helper erlang/test/native/sup_cb.erl \
         erlang/test/native/freebeam_api_tests.erl 2>&1 | tr -d '\r')
 api_rc=$?
 api_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' <<<"$api" | tail -n 1)
@@ -66,7 +66,7 @@ check(api_rc == 0 and m is not None and int(m.group(1)) >= 9 and m.group(2) == "
       "freebeam API in an image with native PDs (EUnit): %s, status %d" % (api_line or "no result line", api_rc))
 
 # ---- a plain C program with a native PD ----
-g = Guest("build/images/posix-native.img", limit)
+g = Guest(guest.BUILD + "/images/posix-native.img", limit)
 m = g.expect(rb"native: (\d+) passed, (\d+) failed", limit)
 rc = g.wait(30)
 if check(m is not None and int(m.group(1)) >= 40 and m.group(2) == b"0" and rc == 0,
@@ -76,7 +76,7 @@ else:
     g.dump()
 
 # ---- the sensor demo ----
-g = Guest("build/images/sensor.img", limit)
+g = Guest(guest.BUILD + "/images/sensor.img", limit)
 m = g.expect(rb"readings=(\d+) restarts=(\d+) lost=(\d+) duplicated=(\d+) malformed=(\d+)", limit)
 rc = g.wait(60)
 if m:
@@ -93,7 +93,7 @@ else:
     g.dump()
 
 # ---- the isolation demo ----
-g = Guest("build/images/rogue.img", limit)
+g = Guest(guest.BUILD + "/images/rogue.img", limit)
 m = g.expect(rb"rogue: good=(\d+) garbage_as_data=(\d+) breaks_rejected=(\d+) rogue_faulted=(\w+) beam_alive=true", limit)
 rc = g.wait(60)
 if m:
@@ -156,7 +156,7 @@ if guest.failed:
 g.wait(5)
 
 # ---- the root monitor gives up: four failures within 60 s ----
-g = Guest("build/images/shell.img", limit)
+g = Guest(guest.BUILD + "/images/shell.img", limit)
 aborts = 0
 for i in range(4):
     if not g.expect(PROMPT, limit):

@@ -14,9 +14,9 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
-img=build/images/netping.img
+img=$B/images/netping.img
 make --no-print-directory -s "$img" >/dev/null || { bad "make $img"; finish; }
-work=$(mktemp -d build/net-test.XXXXXX)
+work=$(mktemp -d $B/net-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 t=${NET_TIMEOUT:-120}
 

@@ -14,7 +14,7 @@ else cat /tmp/fb-posix-$$.log; bad "musl: no svc, no kuser helpers in libc.a"; f
 if make --no-print-directory -s libos-check >/tmp/fb-posix-$$.log 2>&1; then ok "hello.elf: svc only inside libos"
 else cat /tmp/fb-posix-$$.log; bad "hello.elf: svc only inside libos"; fi
 
-img=build/images/hello-posix.img
+img=$B/images/hello-posix.img
 out=$(tools/freebeam run "$img" --timeout 60 </dev/null 2>&1); rc=$?
 echo "$out" | sed 's/^/  | /'
 [ "$rc" -eq 0 ] && ok "hello-posix: exit status 0" || bad "hello-posix: exit status $rc"
@@ -23,7 +23,7 @@ for want in "hello from musl on freebeam" "hello: 4 threads joined, counter 4000
 done
 grep -qE "^hello: [1-9][0-9]* passed, 0 failed" <<<"$out" && ok "hello-posix: every check passed" ||
   bad "hello-posix: missing 'hello: N passed, 0 failed'"
-img=build/images/posix-files.img
+img=$B/images/posix-files.img
 out=$(tools/freebeam run "$img" --timeout 60 </dev/null 2>&1); rc=$?
 echo "$out" | sed 's/^/  | /'
 [ "$rc" -eq 0 ] && ok "posix-files: exit status 0" || bad "posix-files: exit status $rc"
@@ -32,17 +32,17 @@ else bad "posix-files: missing 'files: N passed, 0 failed'"; fi
 # in_pd_and_on_linux NAME WHAT: tests/posix/NAME.c in a PD (image posix-NAME)
 # and built for the host with its own libc: the host run proves the checks
 # test Linux's semantics.  Each must print `NAME: N passed, 0 failed`.
-mkdir -p build/host
+mkdir -p $B/host
 in_pd_and_on_linux() {
   local name=$1 what=$2 out rc
-  out=$(tools/freebeam run "build/images/posix-$name.img" --timeout 120 </dev/null 2>&1); rc=$?
+  out=$(tools/freebeam run "$B/images/posix-$name.img" --timeout 120 </dev/null 2>&1); rc=$?
   echo "$out" | sed 's/^/  | /'
   [ "$rc" -eq 0 ] && ok "posix-$name: exit status 0" || bad "posix-$name: exit status $rc"
   if grep -qE "^$name: [1-9][0-9]* passed, 0 failed" <<<"$out"; then ok "posix-$name: every $what check passed"
   else bad "posix-$name: missing '$name: N passed, 0 failed'"; fi
-  if ${HOSTCC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -pthread "tests/posix/$name.c" -o "build/host/$name-linux" \
+  if ${HOSTCC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -pthread "tests/posix/$name.c" -o "$B/host/$name-linux" \
        >/tmp/fb-posix-$$.log 2>&1; then
-    out=$(timeout 120 "build/host/$name-linux" 2>&1); rc=$?
+    out=$(timeout 120 "$B/host/$name-linux" 2>&1); rc=$?
     echo "$out" | sed 's/^/  | /'
     if [ "$rc" -eq 0 ] && grep -qE "^$name: [1-9][0-9]* passed, 0 failed" <<<"$out"; then
       ok "$name on the host's Linux: every check passed"
@@ -65,7 +65,7 @@ conformance_ok() {   # NAME OUTPUT STATUS
      ! grep -q "^not ok" <<<"$2"; then ok "$1: every check passed"
   else bad "$1: exit status $3 or a check failed"; fi
 }
-img=build/images/posix-conformance.img
+img=$B/images/posix-conformance.img
 out=$(tools/freebeam run "$img" --timeout 180 </dev/null 2>&1); rc=$?
 echo "$out" | grep -v '^ok - ' | sed 's/^/  | /'
 conformance_ok "posix-conformance" "$out" "$rc"
@@ -80,10 +80,10 @@ for want in cond_timedwait_200ms:200000 cond_timedwait_mono_200ms:200000 sem_tim
     ok "posix-conformance --det: $name took ${got} us (exact: $us..$((us + 49)))"
   else bad "posix-conformance --det: $name took '${got}' us, not $us..$((us + 49))"; fi
 done
-mkdir -p build/host
+mkdir -p $B/host
 if ${HOSTCC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -pthread tests/posix/conformance.c \
-     -o build/host/conformance-linux >/tmp/fb-posix-$$.log 2>&1; then
-  out=$(FB_CONFORMANCE=1 timeout 120 build/host/conformance-linux tests/posix/conformance-data 2>&1); rc=$?
+     -o $B/host/conformance-linux >/tmp/fb-posix-$$.log 2>&1; then
+  out=$(FB_CONFORMANCE=1 timeout 120 $B/host/conformance-linux tests/posix/conformance-data 2>&1); rc=$?
   echo "$out" | grep -v '^ok - ' | sed 's/^/  | /'
   conformance_ok "conformance on the host's Linux" "$out" "$rc"
 else cat /tmp/fb-posix-$$.log; bad "conformance on the host's Linux: build failed"; fi

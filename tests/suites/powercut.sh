@@ -11,9 +11,9 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
-img=build/images/posix-ext4.img
+img=$B/images/posix-ext4.img
 make --no-print-directory -s "$img" >/dev/null || give_up "make $img"
-work=$(mktemp -d build/powercut-test.XXXXXX)
+work=$(mktemp -d $B/powercut-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export PATH=$PATH:/usr/sbin:/sbin
 . tests/storage/powercut.sh

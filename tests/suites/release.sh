@@ -10,9 +10,9 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
-T=$ROOT/build/release-test
 FB=$ROOT/tools/freebeam
 . tests/lib/checks.sh
+T=$B_ABS/release-test
 
 rm -rf "$T" && mkdir -p "$T" || { bad "make $T"; finish; }
 # The host's kernel and stdlib: the versions the image's erts runs.

@@ -10,7 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 fb=tools/freebeam
-out_dir=build/run-program-test
+out_dir=$B/run-program-test
 mkdir -p "$out_dir"
 . tests/lib/checks.sh
 
@@ -89,7 +89,7 @@ refuse() {
     echo "$o" | sed 's/^/  | /'; bad "refused: $what (status $r)"
   fi
 }
-refuse "no such file" "no such file" build/no/such/program
+refuse "no such file" "no such file" $B/no/such/program
 refuse "not an ARM ELF" "not a 32-bit ARM ELF" /bin/true
 # Dynamically linked programs, made without any C library (a fresh machine
 # has no ARM glibc): a one-function shared library of our own, a program

@@ -11,7 +11,7 @@
 # the serial port byte for byte (no monitor, no Ctrl-A escape).  Ends with the line `N passed, N failed`; exits 0 only if none failed.
 set -u
 cd "$(dirname "$0")/../.."
-IMG=${IMGDIR:-build/images}/echo.img
+IMG=${IMGDIR:-$B/images}/echo.img
 TIMEOUT=${TIMEOUT:-60}
 
 . tests/lib/checks.sh

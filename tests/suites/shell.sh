@@ -18,14 +18,14 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
-img=${SHELL_IMG:-build/images/shell.img}
+img=${SHELL_IMG:-$B/images/shell.img}
 if [ -z "${SHELL_IMG:-}" ] && [ ! -f "$img" ]; then
   make --no-print-directory -s "$img" >/dev/null || give_up "shell: cannot build $img"
 fi
 
 # beam/termcap on the host: what tgetent gives erts for each TERM.
 tc_pass=0; tc_fail=0
-tc_bin=build/termcap/host/test_termcap
+tc_bin=$B/termcap/host/test_termcap
 mkdir -p "$(dirname "$tc_bin")"
 if ${HOSTCC:-cc} -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
      -Itests/host -Ibeam/termcap beam/termcap/test_termcap.c beam/termcap/termcap.c -o "$tc_bin" &&

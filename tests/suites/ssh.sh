@@ -14,10 +14,10 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
 . tests/lib/background.sh
-img=build/images/ssh_shell.img keys=build/examples/ssh-keys
+img=$B/images/ssh_shell.img keys=$B/examples/ssh-keys
 make --no-print-directory -s "$img" >/dev/null || give_up "make $img"
 command -v ssh >/dev/null || give_up "no ssh on the host (tools/setup.sh installs openssh-client)"
-work=$(mktemp -d build/ssh-test.XXXXXX)
+work=$(mktemp -d $B/ssh-test.XXXXXX)
 qemu=""
 trap '[ -n "$qemu" ] && kill "$qemu" 2>/dev/null; rm -rf "$work"' EXIT
 t=${SSH_TIMEOUT:-240}

@@ -27,9 +27,9 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
 t=${STORAGE_TIMEOUT:-90}
-img=build/images/posix-ext4.img
+img=$B/images/posix-ext4.img
 make --no-print-directory -s "$img" >/dev/null || { bad "make $img"; finish; }
-work=$(mktemp -d build/storage-test.XXXXXX)
+work=$(mktemp -d $B/storage-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export PATH=$PATH:/usr/sbin:/sbin
 

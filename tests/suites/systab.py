@@ -8,7 +8,8 @@
 
 Options (before the command): --libos DIR (default libos), --doc FILE
 (default docs/posix.md), --musl-header FILE (musl's bits/syscall.h; default
-build/sysroot/include/bits/syscall.h, which `make musl` installs).
+B/sysroot/include/bits/syscall.h, which `make musl` installs; B is
+$FREEBEAM_BUILD, else build).
 
 The table: every `[SYS_xxx] = sys_yyy` entry of the fragments that
 libos/systab_all.inc includes, plus the ARM private numbers that
@@ -123,7 +124,8 @@ def doc(path):
 
 
 def main(argv):
-    libos, docpath, header = "libos", "docs/posix.md", "build/sysroot/include/bits/syscall.h"
+    libos, docpath = "libos", "docs/posix.md"
+    header = os.environ.get("FREEBEAM_BUILD", "build") + "/sysroot/include/bits/syscall.h"
     args = list(argv)
     while args and args[0].startswith("--"):
         if len(args) < 2:

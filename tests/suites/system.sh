@@ -5,7 +5,7 @@
 # Ends with the line `N passed, N failed`; exits 0 only if none failed.
 set -u
 cd "$(dirname "$0")/../.."
-IMGDIR=${IMGDIR:-build/images}
+IMGDIR=${IMGDIR:-$B/images}
 TIMEOUT=${TIMEOUT:-60}
 
 declare -A EXPECT

@@ -16,9 +16,9 @@ cd "$(dirname "$0")/../.."
 . tests/lib/tls_certs.sh
 . tests/lib/background.sh
 for c in openssl curl; do command -v $c >/dev/null || give_up "no $c on the host (tools/setup.sh installs it)"; done
-make --no-print-directory -s build/erts/crypto/beam.smp build/pds/drivers/rng.elf build/pds/drivers/net.elf \
+make --no-print-directory -s $B/erts/crypto/beam.smp $B/pds/drivers/rng.elf $B/pds/drivers/net.elf \
   >/dev/null || give_up "make the crypto erts and the rng and net drivers"
-work=$(mktemp -d build/tls-test.XXXXXX)
+work=$(mktemp -d $B/tls-test.XXXXXX)
 pids=()
 trap 'for p in ${pids[@]+"${pids[@]}"}; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
 t=${TLS_TIMEOUT:-400}
@@ -44,7 +44,7 @@ TLS_WORK=$work TLS_PORT=$sport erl -noshell -noinput -eval '
 hport=$(free_port)
 start_until "$work/console" "^tls_net: HTTPS listening on port 8443" "$t" \
   tools/freebeam test-image --timeout "$t" --apps crypto,asn1,public_key,ssl \
-  --system beam/rng.config --system beam/net.config --search build/pds/drivers \
+  --system beam/rng.config --system beam/net.config --search $B/pds/drivers \
   --hostfwd "tcp:127.0.0.1:$hport-:8443" --helper "$work/tls_net_data.erl" tests/crypto/tls_net_tests.erl
 verdict "the image's HTTPS endpoint listens" $?
 image=$started; pids+=($image)

@@ -6,9 +6,9 @@
 set -u
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-T=$ROOT/build/tools/test
 FB=$ROOT/tools/freebeam
 . tests/lib/checks.sh
+T=$B_ABS/tools/test
 
 rm -rf "$T" && mkdir -p "$T/ebin" "$T/tmp" || { bad "make $T"; finish; }
 
@@ -172,12 +172,12 @@ check "image: an SDK without tools/ebin: exit 1, the file named" \
   test $rc -eq 1 -a -n "$(grep -F "$T/nosdk has no tools/ebin/fb_main.beam" "$T/err")"
 # This checkout's own SDK (no FREEBEAM_SDK, not run by make): the command
 # makes what it lacks (make sdk-tools, docs/sdk.md).
-rm -rf "$ROOT/build/sdk/tools/ebin"
+rm -rf "$B_ABS/sdk/tools/ebin"
 (cd / && env -u FREEBEAM_SDK -u MAKELEVEL -u MAKEFLAGS -u MFLAGS "$FB" image "$T/sys/demo.config" \
    -o "$T/out/demo.img" --kernel "$T/blobcheck.elf" --search "$T" >"$T/out.txt" 2>&1); rc=$?
 check "image: exit 0" test $rc -eq 0
 check "image: one line on success" grep -qE "^image: $T/out/demo.img \([0-9]+ bytes, 2 PDs\)$" "$T/out.txt"
-check "image: made the SDK's tools/ebin" test -f "$ROOT/build/sdk/tools/ebin/fb_main.beam"
+check "image: made the SDK's tools/ebin" test -f "$B_ABS/sdk/tools/ebin/fb_main.beam"
 # The licence notices next to the image, naming each component it can hold.
 for what in "freebeam (the kernel, libos" "Erlang/OTP 25.2.3" "Upstream-Name: musl" \
             "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION"; do

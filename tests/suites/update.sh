@@ -16,10 +16,10 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
 t=${UPDATE_TIMEOUT:-90}
-work=$(mktemp -d build/update-test.XXXXXX)
+work=$(mktemp -d $B/update-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export PATH=$PATH:/usr/sbin:/sbin
-make --no-print-directory -s build/kernel/kernel.elf build/erts/beam.smp build/pds/drivers/blk.elf >/dev/null ||
+make --no-print-directory -s $B/kernel/kernel.elf $B/erts/beam.smp $B/pds/drivers/blk.elf >/dev/null ||
   give_up "make the kernel, erts and the blk driver"
 
 # app VSN ACTION: tests/update/upd.erl as version VSN in $work/upd-VSN
