@@ -11,10 +11,10 @@
 # failed.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/checks.sh
 IMGDIR=${IMGDIR:-$B/images}
 TIMEOUT=${TIMEOUT:-60}
 
-. tests/lib/checks.sh
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

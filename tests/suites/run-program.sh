@@ -9,10 +9,10 @@
 # Ends with `N passed, N failed`.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/checks.sh
 fb=tools/freebeam
 out_dir=$B/run-program-test
 mkdir -p "$out_dir"
-. tests/lib/checks.sh
 
 for src in tests/programs/*.c; do
   name=$(basename "$src" .c)

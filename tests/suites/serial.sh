@@ -11,10 +11,10 @@
 # the serial port byte for byte (no monitor, no Ctrl-A escape).  Ends with the line `N passed, N failed`; exits 0 only if none failed.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/checks.sh
 IMG=${IMGDIR:-$B/images}/echo.img
 TIMEOUT=${TIMEOUT:-60}
 
-. tests/lib/checks.sh
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -5,6 +5,7 @@
 # Ends with the line `N passed, N failed`; exits 0 only if none failed.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/checks.sh
 IMGDIR=${IMGDIR:-$B/images}
 TIMEOUT=${TIMEOUT:-60}
 
@@ -32,8 +33,6 @@ EXPECT[threads]='
 ^threads: counter = 160000 \(expected 160000\)
 ^threads: 16 threads joined, counter 160000, ok$'
 DEMOS="pingpong fault isolation threads"
-
-. tests/lib/checks.sh
 
 for demo in $DEMOS; do
   img=$IMGDIR/$demo.img
