@@ -17,7 +17,9 @@
 # stripping, for IEx's `h` (every other module loses its docs).
 # The freebeam application (erlang/, compiled by `make freebeam-app`) is
 # always in too, as /otp/lib/freebeam-VSN: from $FREEBEAM_APP if set, else
-# from build/erlang/freebeam-VSN of this tree (VSN: erlang/src/freebeam.app.src).
+# from the SDK's erlang/freebeam-VSN (VSN: erlang/src/freebeam.app.src).
+# `make sdk` copies this script into the SDK as tools/mkroot.sh, with
+# tools/notices.sh and what it reads: a user's build makes its roots there.
 # Extra contents (tools/freebeam test-image uses them):
 #   --app DIR       a directory of the user's application (DIR/ebin, and
 #                   DIR/priv, DIR/include if present), as /otp/lib/$(basename DIR);
@@ -48,7 +50,13 @@ out=$1; shift
 otp=${OTP_ROOT:-/usr/lib/erlang}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [ -z "${FREEBEAM_APP:-}" ]; then
-  FREEBEAM_APP=$here/../build/erlang/freebeam-$("$here/../erlang/app-vsn.sh")
+  # The SDK's (docs/sdk.md): that of the SDK this script is part of
+  # (SDK/tools/mkroot.sh, beside the tools' ebin), else FREEBEAM_SDK's,
+  # else that of this checkout's build folder (FREEBEAM_BUILD, default build).
+  b=${FREEBEAM_BUILD:-build}; [[ $b == /* ]] || b=$here/../$b
+  sdk=${FREEBEAM_SDK:-$b/sdk}
+  [ -f "$here/ebin/fb_main.beam" ] && sdk=$here/..
+  FREEBEAM_APP=$(compgen -G "$sdk/erlang/freebeam-*" | sort -V | tail -n 1) || FREEBEAM_APP=$sdk/erlang/freebeam-VSN
 fi
 [ -f "$FREEBEAM_APP/ebin/freebeam.app" ] ||
   { echo "$0: no freebeam application at $FREEBEAM_APP (make freebeam-app)" >&2; exit 1; }
