@@ -28,9 +28,10 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Debian's copyright files of the fetched sources: in this checkout's build
 # folder (FREEBEAM_BUILD, which the top Makefile exports from B; default
 # build), else in the SDK this script was copied into (ROOT/third_party:
-# `make sdk` puts them there, docs/sdk.md).
+# `make sdk` puts them there, docs/sdk.md), else in FREEBEAM_SDK's.
 B=${FREEBEAM_BUILD:-build}
 [[ $B == /* ]] || B=$ROOT/$B
+S=${FREEBEAM_SDK:-$ROOT}
 first() { local f; for f in "$@"; do [ -f "$f" ] && { echo "$f"; return 0; }; done; return 1; }
 usage() { echo "usage: $0 OUT [--elixir] [--openssl]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
@@ -42,16 +43,18 @@ for opt in "$@"; do
       elixir=/usr/share/doc/elixir/copyright
       [ -f "$elixir" ] || { echo "$0: no copyright file for Elixir (make setup installs elixir)" >&2; exit 1; } ;;
     --openssl)
-      openssl=$(first "$B"/third_party/openssl-[0-9]*/debian/copyright "$ROOT"/third_party/openssl-[0-9]*/debian/copyright) ||
+      openssl=$(first "$B"/third_party/openssl-[0-9]*/debian/copyright "$ROOT"/third_party/openssl-[0-9]*/debian/copyright \
+                     "$S"/third_party/openssl-[0-9]*/debian/copyright) ||
         { echo "$0: no copyright file for OpenSSL (make openssl fetches its source)" >&2; exit 1; } ;;
     *) usage ;;
   esac
 done
 
 erlang=$(first "$B"/third_party/erlang-[0-9]*/debian/copyright "$ROOT"/third_party/erlang-[0-9]*/debian/copyright \
-          /usr/share/doc/erlang-base/copyright) ||
+          "$S"/third_party/erlang-[0-9]*/debian/copyright /usr/share/doc/erlang-base/copyright) ||
   { echo "$0: no copyright file for Erlang/OTP (make setup installs erlang-base)" >&2; exit 1; }
-musl=$(first "$B"/third_party/musl-[0-9]*/debian/copyright "$ROOT"/third_party/musl-[0-9]*/debian/copyright) || musl=""
+musl=$(first "$B"/third_party/musl-[0-9]*/debian/copyright "$ROOT"/third_party/musl-[0-9]*/debian/copyright \
+          "$S"/third_party/musl-[0-9]*/debian/copyright) || musl=""
 [ -f "$ROOT/LICENSE" ] || { echo "$0: $ROOT/LICENSE is missing" >&2; exit 1; }
 
 section() { printf '\n==== %s ====\n\n' "$1"; }
