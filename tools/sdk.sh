@@ -20,6 +20,20 @@ sdk_make() {
     make --no-print-directory -s -C "$ROOT" "$1" >&2 ) 9>"$SDK/.lock"
 }
 
+# sdk_ebin: the tools' compiled Erlang (SDK/tools/ebin, which tools/freebeam
+# and its front doors run) is there, and in this checkout's SDK not older
+# than its sources (the usual case runs no make at all).
+sdk_ebin() {
+  local ebin=$SDK/tools/ebin f
+  if [ -e "$ebin/.built" ]; then
+    for f in "$ROOT"/tools/erlang/src/*; do
+      [ "$f" -nt "$ebin/.built" ] && break
+    done
+    [ "$f" -nt "$ebin/.built" ] || return 0
+  fi
+  sdk_make sdk-tools && sdk_has "$ebin/fb_main.beam"
+}
+
 # sdk_has FILE...: each file is in the SDK, else a message and status 1.
 sdk_has() {
   local f

@@ -1,6 +1,6 @@
 # tools/tools.mk - make rules for the tools behind `tools/freebeam`: their
-# Erlang application (tools/erlang: the image builder, the release planner,
-# the test runner; entered through fb_main) compiled once into the SDK
+# Erlang application (tools/erlang: the image builder, `image --app` and
+# `--release`, `test-image` and its runner; entered through fb_main) compiled once into the SDK
 # ($(SDK)/tools/ebin, docs/sdk.md), with its .app.  Image rules depend on an
 # up-to-date builder:
 #   $(B)/images/x.img: systems/x.config $(FREEBEAM_TOOLS) ...

@@ -9,7 +9,10 @@
 %%                         status: 0 built, 1 refused (a reason on stderr), 2
 %%                         bad usage.
 %%   release-plan ARGS...  the plan and boot script of `image --app` and
-%%                         `--release` (fb_release, for tools/release/release.sh)
+%%                         `--release` (fb_release)
+%%   release-image ROOT ARGS...  the whole of `tools/freebeam image --app` and
+%%                         `--release` (fb_release_image; tools/release/release.sh
+%%                         is its front door, ROOT the checkout)
 %% The test runner (fb_test_runner) is the application's too, but runs inside
 %% a test-image image, not here.
 -module(fb_main).
@@ -32,8 +35,10 @@ command(["image" | Args]) ->
     Code;
 command(["release-plan" | Args]) ->
     fb_release:main(Args);
+command(["release-image", Root | Args]) ->
+    fb_release_image:main(Root, Args);
 command(_) ->
-    io:put_chars(standard_error, "usage: fb_main image ARGS... | release-plan ARGS...\n"),
+    io:put_chars(standard_error, "usage: fb_main image ARGS... | release-plan ARGS... | release-image ROOT ARGS...\n"),
     2.
 
 %% run(Args) -> {ExitStatus, TextWithNewline}; never halts (the tests use it).
@@ -71,7 +76,7 @@ args([A | _], _) -> throw({usage, "unexpected argument " ++ A}).
 kernel(#{kernel := K}) -> K;
 kernel(_) ->
     case os:getenv("FREEBEAM_SDK") of
-        false -> "build/sdk/kernel/kernel.elf";
+        false -> filename:join(os:getenv("FREEBEAM_BUILD", "build"), "sdk/kernel/kernel.elf");
         Sdk -> filename:join(Sdk, "kernel/kernel.elf")
     end.
 

@@ -1,8 +1,8 @@
-%% fb_release - the Erlang half of `tools/freebeam image --app DIR...` and
-%% `tools/freebeam image --release DIR` (tools/release/release.sh, docs/releases.md).
+%% fb_release - the release planner of `tools/freebeam image --app DIR...`
+%% and `tools/freebeam image --release DIR` (fb_release_image, docs/releases.md).
 %%
 %% It decides what goes into the OTP root archive and makes the boot script;
-%% release.sh then copies files, runs beam/mkroot.sh and `freebeam image`.
+%% fb_release_image then copies files, runs beam/mkroot.sh and `freebeam image`.
 %%
 %%   fb_main release-plan apps WORK OTP NAME VSN SYSCONFIG STARTS DIR...
 %%       the user's application directories: reads each DIR/ebin/APP.app,
@@ -28,7 +28,7 @@
 %% SYSCONFIG is "" or a sys.config file to use (in `release` mode the
 %% release's own releases/VSN/sys.config is the default).
 %%
-%% Both write WORK/plan, one line each, for release.sh:
+%% Both write WORK/plan, one line each, for fb_release_image:
 %%   host APP          an application of the host's OTP (mkroot.sh's APP)
 %%   app APP-VSN SRC   the user's application directory SRC (the rest of the
 %%                     line), to be copied to /otp/lib/APP-VSN (mkroot.sh --app)
@@ -44,10 +44,11 @@
 
 -define(ALWAYS, [kernel, stdlib, compiler]).   % beam/mkroot.sh adds these from the host
 %% beam/mkroot.sh also adds the freebeam application (erlang/ of this tree)
-%% from $FREEBEAM_APP (release.sh sets it): found there, never copied.
+%% from $FREEBEAM_APP (fb_release_image sets it): found there, never copied.
 -define(IN_ROOT, [freebeam | ?ALWAYS]).
 
-%% main(Args) -> ExitStatus: `fb_main release-plan ARGS...` (fb_main halts).
+%% main(Args) -> ExitStatus: `fb_main release-plan ARGS...` (fb_main halts),
+%% or called by fb_release_image in the same VM.
 main(Args) ->
     try run(Args) of
         ok -> 0
