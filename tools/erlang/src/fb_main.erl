@@ -13,6 +13,8 @@
 %%   release-image ROOT ARGS...  the whole of `tools/freebeam image --app` and
 %%                         `--release` (fb_release_image; tools/release/release.sh
 %%                         is its front door, ROOT the checkout)
+%%   test-image ROOT ARGS...  the whole of `tools/freebeam test-image`
+%%                         (fb_test_image; tools/testimage/test-image.sh)
 %% The test runner (fb_test_runner) is the application's too, but runs inside
 %% a test-image image, not here.
 -module(fb_main).
@@ -37,8 +39,10 @@ command(["release-plan" | Args]) ->
     fb_release:main(Args);
 command(["release-image", Root | Args]) ->
     fb_release_image:main(Root, Args);
+command(["test-image", Root | Args]) ->
+    fb_test_image:main(Root, Args);
 command(_) ->
-    io:put_chars(standard_error, "usage: fb_main image ARGS... | release-plan ARGS... | release-image ROOT ARGS...\n"),
+    io:put_chars(standard_error, "usage: fb_main image ARGS... | release-plan ARGS... | release-image ROOT ARGS... | test-image ROOT ARGS...\n"),
     2.
 
 %% run(Args) -> {ExitStatus, TextWithNewline}; never halts (the tests use it).
