@@ -12,6 +12,7 @@
 #define EV_STACK 16384u
 
 static libos_event_fn handlers[FB_MAX_CHANNELS];
+static uint64_t self_waking;        /* channels whose handlers wake waiters themselves */
 static uint64_t pending;
 static bool any_handler;
 
@@ -22,6 +23,12 @@ int libos_events_on(unsigned ch, libos_event_fn fn)
     handlers[ch] = fn;
     any_handler = true;
     return 0;
+}
+
+void libos_events_self_waking(unsigned ch)
+{
+    if (ch < FB_MAX_CHANNELS)
+        self_waking |= 1ull << ch;
 }
 
 void libos_events_want(void)
@@ -78,9 +85,13 @@ static __attribute__((noreturn, used)) void event_loop(void *arg)
         }
         reply = false;
         int32_t kind = (int32_t)ev.kind;
+        uint64_t mask;
         switch (kind) {
         case FB_EV_NOTIFY:
-            run_handlers((uint64_t)ev.w[0] | (uint64_t)ev.w[1] << 32);
+            mask = (uint64_t)ev.w[0] | (uint64_t)ev.w[1] << 32;
+            run_handlers(mask);
+            if (mask && !(mask & ~self_waking))
+                continue;                /* the handlers woke whom they had to */
             break;
         case FB_EV_PPCALL:
             if (!(logged & 1)) {

@@ -7,7 +7,8 @@
  * handler (with no lock held) or, for a channel nobody registered, records
  * the bit (libos_events_take).  After every event it calls
  * libos_file_changed(), which wakes every thread blocked in read, write or
- * poll so that each looks at its condition again.
+ * poll so that each looks at its condition again, unless every channel of
+ * the event has a handler that does that itself (libos_events_self_waking).
  *
  * The thread is created with FB_SYS_THREAD_CREATE directly, not through
  * musl: it has no thread pointer (TPIDRURO 0), its own stack from libos
@@ -28,6 +29,11 @@ typedef void (*libos_event_fn)(unsigned ch);
 /* Before libos_events_start: call fn in the event thread whenever channel
  * ch is notified (and once when the thread starts).  0 or -EINVAL. */
 int libos_events_on(unsigned ch, libos_event_fn fn);
+/* Before libos_events_start: ch's handler wakes blocked threads itself
+ * (libos_file_changed) when it changed something, so an event of ch
+ * alone needs no wake-up after it (net_eth.c: most frames change nothing
+ * a thread waits for). */
+void libos_events_self_waking(unsigned ch);
 /* Before libos_events_start: start the thread even if no channel has a
  * handler (this PD monitors others: their fault records must be taken). */
 void libos_events_want(void);

@@ -102,6 +102,10 @@ const char *libos_info_str(uint32_t off);      /* a string of it; "" if off is 0
 /* At start, before /dev/chan is made: if the PD has the channel `net` with
  * a queue pair to the net driver PD, serve it (eth0). */
 void libos_net_eth_init(void);
+/* net_stack.c: TCP data that sends left corked (net.h) goes out at the
+ * next system call that is not a send (syscall.c calls the flush). */
+extern volatile bool libos_net_tx_corked;
+void libos_net_tx_flush(void);
 
 /* ---- console ---- */
 void libos_write_console(const char *p, size_t len);

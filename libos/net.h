@@ -35,6 +35,10 @@ int net_lock(void);
  * threads if something changed. */
 void net_unlock(void);
 void net_changed(void);             /* under the lock: a socket's state moved */
+/* Under the lock: a send left its data in lwIP's unsent queue; this
+ * holder's net_unlock keeps it there, the next one sends it (net_stack.c,
+ * "Corking"). */
+void net_tx_cork(void);
 void net_if_init(void);             /* net_if.c: the interfaces, at start */
 /* Is a a local address of this host (on an interface, or 127/8)? */
 bool net_if_is_local(const ip4_addr_t *a);
@@ -86,6 +90,7 @@ struct sock {
     int error;                  /* pending SO_ERROR (a positive errno), 0: none */
     bool rd_eof;                /* TCP: the peer's FIN came, or SHUT_RD */
     bool wr_shut;               /* TCP: SHUT_WR done */
+    bool wr_blocked;            /* TCP: a send or poll found no room since the last acknowledgement */
     bool linger_on;
     int linger_s;
     int sndbuf_set, rcvbuf_set; /* what the program asked for (lwIP's are fixed) */

@@ -61,6 +61,7 @@ static uint32_t restarts;                    /* HELLOs of new driver instances s
 
 static void queue_broken(void)
 {
+    net_changed();
     if (have_driver)
         libos_puts("libos: eth0: the net driver broke its queue; eth0 is down\n");
     have_driver = false;
@@ -147,6 +148,7 @@ static void eth_info(const uint8_t *data, uint32_t len, bool hello)
         return;
     }
     memcpy(&last_info, data, sizeof last_info);
+    net_changed();                       /* rare: wake whoever waits (eth_event wakes nobody else) */
     if (eth_added && hello)
         driver_restarted();
     if (eth_added)
@@ -224,6 +226,7 @@ void libos_net_eth_init(void)
     }
     if (libos_events_on(ci->id, eth_event) < 0)
         return;
+    libos_events_self_waking(ci->id);    /* net_unlock wakes waiters when a socket changed */
     drv_ch = ci->id;
     have_driver = true;
     fb_qpair_resync(&q);                 /* a restarted PD takes over the old queues */

@@ -16,10 +16,25 @@
  * wakes it to re-plan.  net_unlock() also runs due timeouts itself, which
  * is cheap (the head of a list) and keeps a busy stack timely.
  *
+ * Corking: a small TCP send that took all it was given leaves its data in
+ * lwIP's unsent queue (net_tcp.c) rather than sending them at once, so
+ * that the small writes of a burst (erts writes each distribution message
+ * on its own) leave as one segment, and the peer acknowledges one segment,
+ * not each.  Linux gets the same from its autocorking (small writes wait
+ * while the previous segment is still in the device's queue).  The corked
+ * data goes out at the next net_unlock() that is not a send's (a socket
+ * call, a frame in, the timer thread), and at the next system call of any
+ * thread that is not a send or a socket receive (syscall.c; a receive
+ * sends it in its own net_unlock): so before any thread can block,
+ * and the data is in the peer's hands as soon as the sender does anything
+ * else.  A thread that computes without a system call after its send
+ * delays the data by at most one TCP timer tick (250 ms), if no frame
+ * comes in before.
+ *
  * Loopback: lwIP's loopback interface queues what it sends to itself;
  * net_unlock() delivers that queue (netif_poll_all) before dropping the
- * lock, so by the time a send returns the peer socket has the data, as on
- * Linux.
+ * lock, so by the time the sender's next call returns the peer socket has
+ * the data, as on Linux.
  */
 #include "net.h"
 #include <freebeam/kcall.h>
@@ -27,6 +42,7 @@
 #include "lwip/init.h"
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
+#include "lwip/priv/tcp_priv.h"   /* tcp_active_pcbs */
 
 #define TIMER_STACK 16384u
 
@@ -37,6 +53,8 @@ static bool net_started;
 static bool net_dirty;              /* net_changed() since the lock was taken */
 static volatile uint32_t timer_seq; /* the timer thread's futex word */
 static uint64_t timer_alarm;        /* when the timer thread will wake (ticks); UINT64_MAX: never */
+volatile bool libos_net_tx_corked;  /* TCP data waits in some pcb's unsent queue */
+static bool cork_kept;              /* this lock's holder corked: its net_unlock keeps it */
 
 uint32_t sys_now(void)
 {
@@ -68,6 +86,27 @@ void libos_net_assert(const char *msg, int line, const char *file)
 void net_changed(void)
 {
     net_dirty = true;
+}
+
+void net_tx_cork(void)
+{
+    libos_net_tx_corked = true;
+    cork_kept = true;
+}
+
+/* Under the lock: send what corked sends left in the unsent queues. */
+static void tx_uncork(void)
+{
+    libos_net_tx_corked = false;
+    for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+        if (pcb->unsent)
+            tcp_output(pcb);
+}
+
+void libos_net_tx_flush(void)
+{
+    if (net_lock() == 0)
+        net_unlock();
 }
 
 /* Ticks of the counter from now until lwIP's next timeout, or UINT64_MAX. */
@@ -132,6 +171,10 @@ int net_lock(void)
 
 void net_unlock(void)
 {
+    if (cork_kept)
+        cork_kept = false;
+    else if (libos_net_tx_corked)
+        tx_uncork();
     netif_poll_all();
     sys_check_timeouts();
     netif_poll_all();

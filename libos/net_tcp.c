@@ -64,10 +64,17 @@ static err_t cb_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
     return ERR_OK;
 }
 
+/* Room in the send buffer: news only for a sender or poller that found
+ * none (most acknowledgements free room nobody waits for; waking every
+ * poller for each would cost a scan of its descriptors). */
 static err_t cb_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
-    (void)arg, (void)pcb, (void)len;
-    net_changed();
+    struct sock *s = arg;
+    (void)pcb, (void)len;
+    if (s && s->wr_blocked) {
+        s->wr_blocked = false;
+        net_changed();
+    }
     return ERR_OK;
 }
 
@@ -283,7 +290,17 @@ long net_tcp_send(struct sock *s, struct net_iov *c, size_t len, int flags)
         net_iov_advance(c, n);
         done += n;
     }
-    tcp_output(s->tcp);
+    /* A small write, all taken: corked until the sender's next call that
+     * is not a send (net_stack.c, "Corking").  A write of a segment or
+     * more goes out now (full segments gain nothing from waiting), and so
+     * does one short of room, as the sender will wait for the
+     * acknowledgements that make room. */
+    if (done < len)
+        s->wr_blocked = true;
+    if (done == len && done < TCP_MSS)
+        net_tx_cork();
+    else
+        tcp_output(s->tcp);
     return done ? (long)done : -EAGAIN;
 }
 
@@ -360,6 +377,8 @@ unsigned net_tcp_poll(struct sock *s)
         m |= POLLOUT;                   /* a write would not block: it fails at once */
     else if (s->tcp && tcp_sndbuf(s->tcp) >= TCP_SNDLOWAT && tcp_sndqueuelen(s->tcp) < TCP_SNDQUEUELOWAT)
         m |= POLLOUT;
+    else
+        s->wr_blocked = true;           /* cb_sent says when room comes */
     if (s->rd_eof && s->wr_shut)
         m |= POLLHUP;
     return m;

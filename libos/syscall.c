@@ -42,8 +42,19 @@ static long unknown(long n)
 
 hidden long __libos_syscall(long n, long a, long b, long c, long d, long e, long f);
 
+/* The calls that leave corked TCP data (net.h) to themselves: the ones
+ * that may send on a socket, so that a burst of small writes leaves as few
+ * segments, and the socket receives, whose own net_unlock sends it. */
+static bool keeps_cork(long n)
+{
+    return n == SYS_write || n == SYS_writev || n == SYS_send || n == SYS_sendto || n == SYS_sendmsg ||
+           n == SYS_sendmmsg || n == SYS_recvfrom || n == SYS_recvmsg;
+}
+
 long __libos_syscall(long n, long a, long b, long c, long d, long e, long f)
 {
+    if (libos_net_tx_corked && !keeps_cork(n))
+        libos_net_tx_flush();
     if ((unsigned long)n < NR_TABLE) {
         sys_fn fn = table[n];
         if (fn)

@@ -31,6 +31,7 @@
 typedef void (*libos_event_fn)(unsigned ch);
 static libos_event_fn eth_handler;
 static int libos_events_on(unsigned ch, libos_event_fn fn) { (void)ch; eth_handler = fn; return 0; }
+static void libos_events_self_waking(unsigned ch) { (void)ch; }
 static int fb_notify(unsigned ch) { (void)ch; return 0; }
 void libos_log_num(const char *what, unsigned long n) { (void)what; (void)n; }
 void libos_file_changed(void) {}
