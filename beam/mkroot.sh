@@ -31,7 +31,7 @@
 # (ERL_INETRC): names come from it, never from inet_gethost, which cannot be
 # spawned in a PD and whose failure halts the VM (docs/networking.md).
 # /otp/etc/inetrc-net, /etc/hosts and /etc/resolv.conf are for images on a
-# network: lookups through [file, dns].
+# network: lookups through [file, dns].  /usr is an empty directory.
 # The archive is reproducible: sorted entries, every mtime 0.
 set -euo pipefail
 usage() { echo "usage: $0 [--app DIR]... [--tree SRC:DEST]... OUT.cpio [APP...]" >&2; exit 2; }
@@ -223,8 +223,11 @@ BOOT_MODULES=$here/boot-modules.txt erl -noshell -noinput -eval '
   lists:foreach(AddMd5, Files),
   halt(0).'
 
+# /usr, empty: a directory every POSIX root has, which programs may take as
+# given (OTP's filename_SUITE makes it its working directory).
+mkdir -p "$stage/usr"
 find "$stage" -exec touch -h -d @0 {} +
 tmp=$out.tmp.$$
-(cd "$stage" && find otp etc -mindepth 0 | LC_ALL=C sort | cpio --quiet -o -H newc --reproducible) > "$tmp"
+(cd "$stage" && find otp etc usr -mindepth 0 | LC_ALL=C sort | cpio --quiet -o -H newc --reproducible) > "$tmp"
 mv -f "$tmp" "$out"
 echo "mkroot: $out ($(wc -c <"$out") bytes, $(cd "$stage" && find otp -name '*.beam' | wc -l) modules)"

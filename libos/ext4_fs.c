@@ -39,6 +39,7 @@
 
 #define EXT4_DEV 0xe4u                  /* st_dev of everything on /data */
 #define MAX_NODES 256
+#define EXT4_LINK_MAX 65000             /* names of one inode, as Linux's ext4 allows */
 
 struct ext4_node {
     ext2_ino_t ino;                     /* 0: a free slot */
@@ -301,12 +302,117 @@ void ext4_unmount(void)
 
 /* ---- paths ---- */
 
-/* The inode a path names (the lock held). */
-static int lookup_locked(const char *path, ext2_ino_t *ino)
+/* The target of symbolic link ino (its inode given) in buf, NUL-terminated;
+ * its length, or -errno.  Short targets sit in the inode itself (fast
+ * links), longer ones in inline data or a block (ext2fs_file_read reads
+ * both). */
+static long link_target_locked(ext2_ino_t ino, struct ext2_inode *inode, char *buf, size_t size)
 {
+    uint32_t len = EXT2_I_SIZE(inode);
+    if (len == 0 || len >= size)
+        return -EIO;                    /* not a target we could have written */
+    if (ext2fs_is_fast_symlink(inode)) {
+        memcpy(buf, inode->i_block, len);
+    } else {
+        ext2_file_t f;
+        unsigned got = 0;
+        int r = err(ext2fs_file_open2(fs, ino, inode, 0, &f));
+        if (r)
+            return r;
+        r = err(ext2fs_file_read(f, buf, len, &got));
+        ext2fs_file_close(f);
+        if (r)
+            return r;
+        if (got != len)
+            return -EIO;
+    }
+    buf[len] = 0;
+    return len;
+}
+
+/* The inode a path names (the lock held), resolved one component at a
+ * time from the root: symbolic links in the middle are followed, the last
+ * component's only if follow.  A link's relative target goes on from the
+ * link's directory; an absolute one must name EXT4_MOUNT or below it.  A
+ * target that leads out of /data (another absolute path, or ".." from the
+ * root) gives EOPNOTSUPP: paths reach this file system by name
+ * (vfs_ext4_route), so the walk cannot hand one back to the tmpfs.  At
+ * most EXT4_MAX_LINKS links a lookup (ELOOP), as on Linux. */
+#define EXT4_MAX_LINKS 40
+static int walk_locked(const char *path, bool follow, ext2_ino_t *ino)
+{
+    static const char mnt[] = EXT4_MOUNT;
+    const size_t ml = sizeof mnt - 1;
+    char rest[PATH_MAX], target[PATH_MAX];
+    size_t len = strnlen(path, sizeof rest);
     if (!fs)
         return -EIO;
-    return err(ext2fs_namei(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path, ino));
+    if (len == sizeof rest)
+        return -ENAMETOOLONG;
+    memcpy(rest, path, len + 1);
+    const char *p = rest;
+    ext2_ino_t cur = EXT2_ROOT_INO;
+    unsigned links = 0;
+    struct ext2_inode inode;
+    for (;;) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        const char *c = p;
+        size_t n = 0;
+        while (c[n] && c[n] != '/')
+            n++;
+        p = c + n;
+        if (n > NAME_MAX)
+            return -ENAMETOOLONG;
+        int r = err(ext2fs_read_inode(fs, cur, &inode));
+        if (r)
+            return r;
+        if (!LINUX_S_ISDIR(inode.i_mode))
+            return -ENOTDIR;
+        if (n == 2 && c[0] == '.' && c[1] == '.' && cur == EXT2_ROOT_INO)
+            return -EOPNOTSUPP;         /* out of /data */
+        ext2_ino_t dir = cur;
+        r = err(ext2fs_lookup(fs, dir, c, (int)n, NULL, &cur));
+        if (r)
+            return r;
+        if (!*p && !follow)
+            break;
+        r = err(ext2fs_read_inode(fs, cur, &inode));
+        if (r)
+            return r;
+        if (!LINUX_S_ISLNK(inode.i_mode))
+            continue;
+        if (++links > EXT4_MAX_LINKS)
+            return -ELOOP;
+        long tl = link_target_locked(cur, &inode, target, sizeof target);
+        if (tl < 0)
+            return (int)tl;
+        size_t pl = strlen(p);          /* what follows the link: "" or "/..." */
+        if ((size_t)tl + pl >= sizeof target)
+            return -ENAMETOOLONG;
+        memcpy(target + tl, p, pl + 1);
+        const char *from = target;
+        cur = dir;
+        if (target[0] == '/') {
+            if (strncmp(target, mnt, ml) != 0 || (target[ml] != '/' && target[ml] != 0))
+                return -EOPNOTSUPP;     /* out of /data */
+            from += ml;
+            cur = EXT2_ROOT_INO;
+        }
+        memmove(rest, from, strlen(from) + 1);
+        p = rest;
+    }
+    *ino = cur;
+    return 0;
+}
+
+/* The inode a path names, its last component not followed (unlink, rename,
+ * mkdir and the like act on a link itself). */
+static int lookup_locked(const char *path, ext2_ino_t *ino)
+{
+    return walk_locked(path, false, ino);
 }
 
 /* Split "/a/b/c" into the parent's inode and "c" (copied into name). */
@@ -330,7 +436,7 @@ static int parent_locked(const char *path, ext2_ino_t *dir, char name[NAME_MAX +
         parent[0] = '/';
         parent[1] = 0;
     }
-    int r = lookup_locked(parent, dir);
+    int r = walk_locked(parent, true, dir);
     if (r)
         return r;
     struct ext2_inode inode;
@@ -355,6 +461,14 @@ static int link_locked(ext2_ino_t dir, const char *name, ext2_ino_t ino, int typ
             e = ext2fs_link(fs, dir, name, ino, type);
     }
     return err(e);
+}
+
+/* The type a directory entry records for an inode of this mode. */
+static int file_type(uint16_t mode)
+{
+    return LINUX_S_ISDIR(mode) ? EXT2_FT_DIR : LINUX_S_ISLNK(mode) ? EXT2_FT_SYMLINK :
+           LINUX_S_ISCHR(mode) ? EXT2_FT_CHRDEV : LINUX_S_ISBLK(mode) ? EXT2_FT_BLKDEV :
+           LINUX_S_ISFIFO(mode) ? EXT2_FT_FIFO : LINUX_S_ISSOCK(mode) ? EXT2_FT_SOCK : EXT2_FT_REG_FILE;
 }
 
 static int create_locked(ext2_ino_t dir, const char *name, uint32_t mode, ext2_ino_t *out)
@@ -464,11 +578,15 @@ int ext4_open(const char *path, int flags, uint32_t mode, struct file **out)
     ext2_ino_t ino = 0;
     struct ext2_inode inode;
     libos_lock(&ext4_lock);
-    int r = lookup_locked(path, &ino);
+    /* O_NOFOLLOW and O_CREAT|O_EXCL never follow a last link. */
+    bool follow = !(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL));
+    int r = walk_locked(path, follow, &ino);
     if (r == -ENOENT && (flags & O_CREAT)) {
-        ext2_ino_t dir;
+        ext2_ino_t dir, there;
         char name[NAME_MAX + 1];
         r = parent_locked(path, &dir, name);
+        if (!r && lookup_locked(path, &there) == 0)
+            r = -ENOENT;                /* a dangling link: nothing is created through it */
         if (!r)
             r = writable_locked();
         if (!r && (flags & O_DIRECTORY))
@@ -487,8 +605,10 @@ int ext4_open(const char *path, int flags, uint32_t mode, struct file **out)
         r = -EISDIR;
     if (!r && wr && read_only)
         r = -EROFS;
+    if (!r && LINUX_S_ISLNK(inode.i_mode))
+        r = -ELOOP;                     /* O_NOFOLLOW on a link */
     if (!r && !dir && !LINUX_S_ISREG(inode.i_mode))
-        r = -EOPNOTSUPP;                /* symbolic links, devices: not served on /data */
+        r = -EOPNOTSUPP;                /* devices, fifos: not served on /data */
     struct ext4_node *n = NULL;
     if (!r)
         r = node_open_locked(ino, dir, &n);
@@ -770,12 +890,12 @@ static const struct file_ops ext4_dir_ops = {
 };
 
 /* ---- path operations ---- */
-int ext4_stat(const char *path, struct libos_stat *st)
+int ext4_stat(const char *path, bool follow, struct libos_stat *st)
 {
     libos_lock(&ext4_lock);
     ext2_ino_t ino;
     struct ext2_inode inode;
-    int r = lookup_locked(path, &ino);
+    int r = walk_locked(path, follow, &ino);
     if (!r) {
         struct ext4_node *n = node_find_locked(ino);
         if (n && n->file)
@@ -789,16 +909,25 @@ int ext4_stat(const char *path, struct libos_stat *st)
     return r;
 }
 
+/* For a call that makes path: its directory and last name, if nothing
+ * (not even a link) has that name yet and the disk is writable. */
+static int new_name_locked(const char *path, ext2_ino_t *dir, char name[NAME_MAX + 1])
+{
+    ext2_ino_t ino;
+    int r = parent_locked(path, dir, name);
+    if (r == -EBUSY)
+        r = -EEXIST;                    /* the root */
+    if (!r)
+        r = lookup_locked(path, &ino) == 0 ? -EEXIST : writable_locked();
+    return r;
+}
+
 int ext4_mkdir(const char *path, uint32_t mode)
 {
     libos_lock(&ext4_lock);
     ext2_ino_t dir, ino;
     char name[NAME_MAX + 1];
-    int r = parent_locked(path, &dir, name);
-    if (r == -EBUSY)
-        r = -EEXIST;                    /* the root */
-    if (!r)
-        r = lookup_locked(path, &ino) == 0 ? -EEXIST : writable_locked();
+    int r = new_name_locked(path, &dir, name);
     if (!r) {
         errcode_t e = ext2fs_mkdir(fs, dir, 0, name);
         if (e == EXT2_ET_DIR_NO_SPACE) {
@@ -981,7 +1110,7 @@ int ext4_rename(const char *oldp, const char *newp)
             r = remove_locked(ndir, nname, target);
     }
     if (!r)
-        r = link_locked(ndir, nname, ino, isdir ? EXT2_FT_DIR : EXT2_FT_REG_FILE);
+        r = link_locked(ndir, nname, ino, file_type(inode.i_mode));
     if (!r)
         r = err(ext2fs_unlink(fs, odir, oname, ino, 0));
     if (!r && isdir && odir != ndir) {
@@ -1042,7 +1171,7 @@ int ext4_set_meta(const char *path, int32_t mode, int64_t atime_ns, int64_t mtim
 {
     libos_lock(&ext4_lock);
     ext2_ino_t ino;
-    int r = lookup_locked(path, &ino);
+    int r = walk_locked(path, true, &ino);
     if (!r)
         r = set_meta_locked(ino, mode, atime_ns, mtime_ns);
     r = settle_locked(r);
@@ -1054,6 +1183,83 @@ int ext4_file_set_meta(struct file *f, int32_t mode, int64_t atime_ns, int64_t m
 {
     libos_lock(&ext4_lock);
     int r = settle_locked(fs ? set_meta_locked(node_of(f)->ino, mode, atime_ns, mtime_ns) : -EIO);
+    libos_unlock(&ext4_lock);
+    return r;
+}
+
+/* ---- links ---- */
+long ext4_readlink(const char *path, char *buf, size_t size)
+{
+    libos_lock(&ext4_lock);
+    ext2_ino_t ino;
+    struct ext2_inode inode;
+    char target[PATH_MAX];
+    long r = walk_locked(path, false, &ino);
+    if (!r)
+        r = err(ext2fs_read_inode(fs, ino, &inode));
+    if (!r && !LINUX_S_ISLNK(inode.i_mode))
+        r = -EINVAL;
+    if (!r)
+        r = link_target_locked(ino, &inode, target, sizeof target);
+    if (r > 0) {
+        if ((size_t)r > size)
+            r = (long)size;             /* cut, no NUL: as readlink does */
+        memcpy(buf, target, (size_t)r);
+    }
+    libos_unlock(&ext4_lock);
+    return r;
+}
+
+int ext4_symlink(const char *target, const char *path)
+{
+    libos_lock(&ext4_lock);
+    ext2_ino_t dir;
+    char name[NAME_MAX + 1];
+    int r = new_name_locked(path, &dir, name);
+    if (!r && strlen(target) >= fs->blocksize)
+        r = -ENAMETOOLONG;              /* a link's target fits in one block */
+    if (!r) {
+        errcode_t e = ext2fs_symlink(fs, dir, 0, name, target);
+        if (e == EXT2_ET_DIR_NO_SPACE) {
+            e = ext2fs_expand_dir(fs, dir);
+            if (!e)
+                e = ext2fs_symlink(fs, dir, 0, name, target);
+        }
+        r = err(e);
+    }
+    r = settle_locked(r);
+    libos_unlock(&ext4_lock);
+    return r;
+}
+
+/* A hard link: newp becomes another name of oldp's inode (not a
+ * directory's); follow: oldp's last link is followed (AT_SYMLINK_FOLLOW). */
+int ext4_link(const char *oldp, const char *newp, bool follow)
+{
+    libos_lock(&ext4_lock);
+    ext2_ino_t ino, dir;
+    char name[NAME_MAX + 1];
+    struct ext2_inode disk_inode, *inode = &disk_inode;
+    int r = walk_locked(oldp, follow, &ino);
+    if (!r)
+        r = err(ext2fs_read_inode(fs, ino, &disk_inode));
+    if (!r && LINUX_S_ISDIR(disk_inode.i_mode))
+        r = -EPERM;
+    if (!r)
+        r = new_name_locked(newp, &dir, name);
+    if (!r && disk_inode.i_links_count >= EXT4_LINK_MAX)
+        r = -EMLINK;
+    if (!r)
+        r = link_locked(dir, name, ino, file_type(disk_inode.i_mode));
+    if (!r) {
+        struct ext4_node *n = node_find_locked(ino);
+        if (n && n->file)
+            inode = ext2fs_file_get_inode(n->file);     /* the open file's copy is the newest */
+        inode->i_links_count++;
+        inode->i_ctime = now_s();
+        r = err(ext2fs_write_inode(fs, ino, inode));
+    }
+    r = settle_locked(r);
     libos_unlock(&ext4_lock);
     return r;
 }

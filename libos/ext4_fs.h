@@ -38,7 +38,7 @@ struct struct_ext2_filsys;
 int ext4_recover(struct struct_ext2_filsys *fs, uint32_t *transactions, uint32_t *blocks);
 
 int ext4_open(const char *path, int flags, uint32_t mode, struct file **out);
-int ext4_stat(const char *path, struct libos_stat *st);
+int ext4_stat(const char *path, bool follow, struct libos_stat *st);   /* follow: the last link */
 int ext4_mkdir(const char *path, uint32_t mode);
 int ext4_unlink(const char *path, bool dir);
 int ext4_rename(const char *oldp, const char *newp);
@@ -46,6 +46,10 @@ int ext4_truncate(const char *path, uint64_t len);
 /* chmod and utimensat: mode < 0 leaves it; the times as vfs_set_times takes
  * them (ns, VFS_TIME_NOW or VFS_TIME_OMIT); kept in whole seconds. */
 int ext4_set_meta(const char *path, int32_t mode, int64_t atime_ns, int64_t mtime_ns);
+/* Links (walk_locked in ext4_fs.c says how links are followed on /data). */
+long ext4_readlink(const char *path, char *buf, size_t size);
+int ext4_symlink(const char *target, const char *path);
+int ext4_link(const char *oldp, const char *newp, bool follow);
 int ext4_file_set_meta(struct file *f, int32_t mode, int64_t atime_ns, int64_t mtime_ns);   /* fchmod, futimens */
 
 #endif

@@ -157,9 +157,17 @@ $(eval $(call posix_image,posix-net,$(B)/posix/net.elf,60))
 
 # ---- posix-ext4: /data on the disk (tests/posix/ext4.c, tests/suites/storage.sh) ----
 $(eval $(call posix_elf,$(B)/posix/ext4.elf,tests/posix/ext4.c tests/posix/ext4_powercut.c tests/posix/ext4_osync.c))
-$(B)/images/posix-ext4.img: systems/posix-ext4.config $(B)/posix/ext4.elf $(B)/pds/drivers/blk.elf \
-    $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
-	@mkdir -p $(@D)
-	tools/freebeam image systems/posix-ext4.config -o $@ --kernel $(B)/kernel/kernel.elf \
+# posix_disk_image NAME ELF: the image of systems/NAME.config, a program with
+# the virtio-blk driver PD (its disk is /data); booted by tests/suites/storage.sh.
+define posix_disk_image
+$(B)/images/$(1).img: systems/$(1).config $(2) $(B)/pds/drivers/blk.elf $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
+	@mkdir -p $$(@D)
+	tools/freebeam image systems/$(1).config -o $$@ --kernel $(B)/kernel/kernel.elf \
 	  --search $(B)/posix --search $(B)/pds/drivers
-IMAGES += $(B)/images/posix-ext4.img
+IMAGES += $(B)/images/$(1).img
+endef
+$(eval $(call posix_disk_image,posix-ext4,$(B)/posix/ext4.elf))
+
+# ---- posix-links: symbolic and hard links on /data (tests/posix/links.c, storage.sh) ----
+$(eval $(call posix_elf,$(B)/posix/links.elf,tests/posix/links.c))
+$(eval $(call posix_disk_image,posix-links,$(B)/posix/links.elf))

@@ -7,9 +7,10 @@
  *    call only when a time does not fit in 32 bits: both layouts served);
  *  - the chown family: one user (uid and gid 0) owns every file, so a
  *    change to those ids (or -1, no change) succeeds and any other is EPERM;
- *  - link and linkat: the file systems have no hard links, and say so with
- *    EOPNOTSUPP, which OTP reports as enotsup ("not supported on this
- *    platform") and its test suites skip on (symbolic links: vfs_ns.c).
+ *  - link and linkat: hard links on /data (ext4_fs.c); the tmpfs and the
+ *    archive have none, and say so with EOPNOTSUPP, which OTP reports as
+ *    enotsup ("not supported on this platform") and its test suites skip
+ *    on (symbolic links: vfs_ns.c).
  * The file system is vfs*.c (vfs_impl.h).
  */
 #include "libos.h"
@@ -115,9 +116,23 @@ SYSCALL(fchownat)
     return set_owner(a, (const char *)b, c, d, e);
 }
 
-/* link, linkat: no hard links on these file systems. */
-SYSCALL(no_links)
+/* link(old, new) */
+SYSCALL(link)
 {
     UNUSED_ARGS();
-    return -EOPNOTSUPP;
+    if (!a || !b)
+        return -EFAULT;
+    return vfs_link(AT_FDCWD, (const char *)a, AT_FDCWD, (const char *)b, false);
+}
+
+/* linkat(olddirfd, old, newdirfd, new, flags): AT_SYMLINK_FOLLOW follows
+ * old's last link; AT_EMPTY_PATH (linking an open file) is not served. */
+SYSCALL(linkat)
+{
+    UNUSED_ARGS();
+    if (!b || !d)
+        return -EFAULT;
+    if (e & ~(long)AT_SYMLINK_FOLLOW)
+        return -EINVAL;
+    return vfs_link((int)a, (const char *)b, (int)c, (const char *)d, (e & AT_SYMLINK_FOLLOW) != 0);
 }

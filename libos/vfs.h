@@ -18,8 +18,9 @@
  * later mounted over `/`.
  *
  * One lock (vfs_lock) guards every tree, every node and tmpfs data; device
- * I/O runs without it.  No symbolic links, no hard links (nlink of a file
- * is 1 until it is unlinked), no permission checks (every caller is root).
+ * I/O runs without it.  Symbolic links (vfs_walk.c follows them), no hard
+ * links (nlink of a file is 1 until it is unlinked: /data has them,
+ * ext4_fs.c), no permission checks (every caller is root).
  */
 #ifndef LIBOS_VFS_H
 #define LIBOS_VFS_H
@@ -107,6 +108,7 @@ int vfs_rename(int odirfd, const char *oldp, int ndirfd, const char *newp);
 int vfs_access(int dirfd, const char *path, int amode);
 long vfs_readlink(int dirfd, const char *path, char *buf, size_t size);
 int vfs_symlink(const char *target, int dirfd, const char *path);
+int vfs_link(int odirfd, const char *oldp, int ndirfd, const char *newp, bool follow);
 int vfs_chdir(int dirfd, const char *path);       /* path NULL: fchdir(dirfd) */
 long vfs_getcwd(char *buf, size_t size);
 int vfs_truncate(int dirfd, const char *path, uint64_t len);

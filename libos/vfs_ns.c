@@ -1,5 +1,5 @@
 /*
- * vfs_ns.c - the namespace calls: open, mkdir, unlink, rename, access,
+ * vfs_ns.c - the namespace calls: open, mkdir, unlink, rename, access, link,
  * chdir, getcwd, truncate, chmod, utimensat, statfs, umask; and the
  * routing of paths at or below /data to the ext4 file system.
  */
@@ -337,7 +337,7 @@ int vfs_access(int dirfd, const char *path, int amode)
     if (amode & ~(R_OK | W_OK | X_OK))
         return -EINVAL;
     struct libos_stat est;
-    EXT4_ROUTE(dirfd, path, ext4_stat(in, &est));
+    EXT4_ROUTE(dirfd, path, ext4_stat(in, true, &est));
     struct vnode *n;
     struct file *h;
     int r = vfs_resolve_lock(dirfd, path, &n, &h);
@@ -354,8 +354,7 @@ int vfs_access(int dirfd, const char *path, int amode)
 /* The target of a symbolic link, cut to size bytes, no NUL; its length. */
 long vfs_readlink(int dirfd, const char *path, char *buf, size_t size)
 {
-    struct libos_stat est;
-    EXT4_ROUTE(dirfd, path, ext4_stat(in, &est) ? ext4_stat(in, &est) : -EINVAL);
+    EXT4_ROUTE(dirfd, path, ext4_readlink(in, buf, size));
     struct vnode *n;
     struct file *h;
     int r = vfs_resolve_how_lock(dirfd, path, false, &n, &h);
@@ -381,7 +380,7 @@ int vfs_symlink(const char *target, int dirfd, const char *path)
         return -ENOENT;
     if (tl == PATH_MAX)
         return -ENAMETOOLONG;
-    EXT4_ROUTE(dirfd, path, ((void)in, -EOPNOTSUPP));
+    EXT4_ROUTE(dirfd, path, ext4_symlink(target, in));
     struct vfs_walk w = { 0 };
     int r = vfs_walk_parent_lock(dirfd, path, &w);
     if (r)
@@ -414,6 +413,19 @@ int vfs_symlink(const char *target, int dirfd, const char *path)
     libos_unlock(&vfs_lock);
     vfs_walk_done(&w);
     return r;
+}
+
+/* A hard link newp to oldp: on /data only (ext4_link); the tmpfs and the
+ * archive have none (EOPNOTSUPP, which OTP reports as enotsup). */
+int vfs_link(int odirfd, const char *oldp, int ndirfd, const char *newp, bool follow)
+{
+    char oin[PATH_MAX], nin[PATH_MAX];
+    int ro = vfs_ext4_route(odirfd, oldp, oin), rn = vfs_ext4_route(ndirfd, newp, nin);
+    if (ro < 0 || rn < 0)
+        return ro < 0 ? ro : rn;
+    if (ro && rn)
+        return ext4_link(oin, nin, follow);
+    return ro || rn ? -EXDEV : -EOPNOTSUPP;
 }
 
 /* The node of a call that takes PATH relative to DIRFD, or with PATH NULL

@@ -24,7 +24,7 @@ void vfs_stat_node(const struct vnode *n, struct libos_stat *st)
 
 static int stat_how(int dirfd, const char *path, bool follow, struct libos_stat *st)
 {
-    EXT4_ROUTE(dirfd, path, ext4_stat(in, st));
+    EXT4_ROUTE(dirfd, path, ext4_stat(in, follow, st));
     struct vnode *n;
     struct file *h;
     int r = vfs_resolve_how_lock(dirfd, path, follow, &n, &h);

@@ -15,7 +15,10 @@ bool ext4_mount(void) { return false; }
 bool ext4_is_file(const struct file *f) { (void)f; return false; }
 int ext4_open(const char *path, int flags, uint32_t mode, struct file **out)
 { (void)path; (void)flags; (void)mode; (void)out; return -EIO; }
-int ext4_stat(const char *path, struct libos_stat *st) { (void)path; (void)st; return -EIO; }
+int ext4_stat(const char *path, bool follow, struct libos_stat *st) { (void)path; (void)follow; (void)st; return -EIO; }
+long ext4_readlink(const char *path, char *buf, size_t size) { (void)path; (void)buf; (void)size; return -EIO; }
+int ext4_symlink(const char *target, const char *path) { (void)target; (void)path; return -EIO; }
+int ext4_link(const char *oldp, const char *newp, bool follow) { (void)oldp; (void)newp; (void)follow; return -EIO; }
 int ext4_mkdir(const char *path, uint32_t mode) { (void)path; (void)mode; return -EIO; }
 int ext4_unlink(const char *path, bool dir) { (void)path; (void)dir; return -EIO; }
 int ext4_rename(const char *oldp, const char *newp) { (void)oldp; (void)newp; return -EIO; }

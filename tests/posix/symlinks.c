@@ -22,57 +22,9 @@
 
 #define CHECK_NAME "symlinks"
 #include "check.h"
+#include "links_util.h"
 
 static char base[64];
-
-/* The contents of path (up to 63 bytes) as a string, "" on failure. */
-static const char *contents(const char *path, int flags)
-{
-    static char buf[64];
-    buf[0] = 0;
-    int fd = open(path, O_RDONLY | flags);
-    if (fd < 0)
-        return buf;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    buf[n > 0 ? n : 0] = 0;
-    close(fd);
-    return buf;
-}
-
-static int put(const char *path, const char *text)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0)
-        return -1;
-    ssize_t n = write(fd, text, strlen(text));
-    close(fd);
-    return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
-/* readlink's answer as a string (NULL on failure). */
-static const char *target(const char *path)
-{
-    static char buf[128];
-    ssize_t n = readlink(path, buf, sizeof buf - 1);
-    if (n < 0)
-        return NULL;
-    buf[n] = 0;
-    return buf;
-}
-
-static unsigned char dtype_of(const char *dir, const char *name)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return 255;
-    unsigned char t = 255;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, name) == 0)
-            t = e->d_type;
-    closedir(d);
-    return t;
-}
 
 static void test_basic(void)
 {
@@ -196,29 +148,6 @@ static void test_loops(void)
     CHECK(stat("c39", &st) == 0 && S_ISREG(st.st_mode));     /* 40 links */
     CHECK(stat("c40", &st) == -1 && errno == ELOOP);         /* 41 */
     CHECK(lstat("c40", &st) == 0 && S_ISLNK(st.st_mode));
-}
-
-/* rm -r of the test directory (links removed as links). */
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-            remove_tree(path);
-            rmdir(path);
-        } else {
-            unlink(path);
-        }
-    }
-    closedir(d);
 }
 
 int main(void)

@@ -7,6 +7,8 @@
 #     host's `e2fsck -fn` finds the disk clean and `debugfs` reads what it
 #     wrote; the second boot reads it all back (and the host's file); the
 #     disk is clean again;
+#   - symbolic and hard links on /data (tests/posix/links.c, systems/posix-links.config),
+#     then the same checks on the host's Linux; e2fsck clean, debugfs reads the links;
 #   - disks whose journals hold transactions the host's debugfs committed
 #     (plain and with CSUM_V3 tags): libos replays them at mount;
 #   - the same program without a disk: libos says /data is not mounted,
@@ -64,6 +66,26 @@ boot c2 "$img" --disk "$work/c.img"
 check "C, second boot: everything is read back ($(grep -a '^ext4: [0-9]* passed' "$work/c2.log"))" \
   eval 'has c2 "^ext4: phase 2$" && has c2 "^ext4: [1-9][0-9]* passed, 0 failed$" && [ $rc -eq 0 ]' || fails c2
 check "C, second boot: e2fsck -fn finds the disk clean" fsck_clean "$work/c.img"
+
+# ---- symbolic and hard links on /data: tests/posix/links.c in a PD, then ----
+# ---- the same source on the host's Linux (its checks test Linux's semantics) ----
+limg=build/images/posix-links.img
+make --no-print-directory -s "$limg" >/dev/null || bad "make $limg"
+tools/freebeam disk --size 32M --ext4 "$work/l.img" >/dev/null 2>&1
+boot links "$limg" --disk "$work/l.img"
+check "links on /data: every check passes ($(grep -a '^links: [0-9]* passed' "$work/links.log"))" \
+  eval 'has links "^links: [1-9][0-9]* passed, 0 failed$" && [ $rc -eq 0 ]' || fails links
+check "links on /data: e2fsck -fn finds the disk clean" fsck_clean "$work/l.img"
+check "links on /data: debugfs reads the links the guest made" \
+  eval '[ "$(debugfs -R "stat /fb-links/l" "$work/l.img" 2>/dev/null | grep -o "Type: [a-z]*")" = "Type: symlink" ] &&
+        [ "$(debugfs -R "stat /fb-links/d/long" "$work/l.img" 2>/dev/null | grep -o "Size: [0-9]*" | head -n 1)" = "Size: 281" ] &&
+        [ "$(debugfs -R "stat /fb-links/f" "$work/l.img" 2>/dev/null | grep -o "Links: [0-9]*")" = "Links: 2" ]'
+if ${HOSTCC:-cc} -std=c11 -Wall -Wextra -Werror -O2 tests/posix/links.c -o "$work/links-linux" >"$work/cc.log" 2>&1; then
+  mkdir -p "$work/host-links"
+  out=$(timeout 60 "$work/links-linux" "$PWD/$work/host-links" 2>&1); rc=$?   # absolute: links.c makes absolute targets
+  check "links on the host's Linux: every check passes ($(grep -a '^links: [0-9]* passed' <<<"$out"))" \
+    eval '[ $rc -eq 0 ] && grep -q "^links: [1-9][0-9]* passed, 0 failed$" <<<"$out"' || show <<<"$out"
+else show <"$work/cc.log"; bad "links on the host's Linux: build failed"; fi
 
 # ---- a journal with committed transactions, written by the host's debugfs ----
 # Transaction 1 writes block 5000, transaction 2 block 5001, transaction 3
