@@ -69,7 +69,7 @@ check "C, second boot: e2fsck -fn finds the disk clean" fsck_clean "$work/c.img"
 
 # ---- symbolic and hard links on /data: tests/posix/links.c in a PD, then ----
 # ---- the same source on the host's Linux (its checks test Linux's semantics) ----
-limg=build/images/posix-links.img
+limg=$B/images/posix-links.img
 make --no-print-directory -s "$limg" >/dev/null || bad "make $limg"
 tools/freebeam disk --size 32M --ext4 "$work/l.img" >/dev/null 2>&1
 boot links "$limg" --disk "$work/l.img"
