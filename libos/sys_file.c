@@ -22,7 +22,7 @@
 
 #define MAX_RW 0x7ffff000u      /* Linux's MAX_RW_COUNT */
 
-static inline uint64_t arg64(long lo, long hi)
+static inline uint64_t arg64(uint32_t lo, uint32_t hi)
 {
     return (uint64_t)(uint32_t)lo | (uint64_t)(uint32_t)hi << 32;
 }
@@ -71,24 +71,22 @@ static long do_write(struct file *fp, const void *buf, size_t len)
     return fp->ops->write(fp, buf, len > MAX_RW ? MAX_RW : len);
 }
 
-SYSCALL(read)
+SYSCALL3(read, int, fd, void *, buf, size_t, count)
 {
-    UNUSED_ARGS();
-    struct file *fp = libos_fd_get((int)a);
+    struct file *fp = libos_fd_get(fd);
     if (!fp)
         return -EBADF;
-    long r = do_read(fp, (void *)b, (size_t)c);
+    long r = do_read(fp, buf, count);
     libos_file_put(fp);
     return r;
 }
 
-SYSCALL(write)
+SYSCALL3(write, int, fd, const void *, buf, size_t, count)
 {
-    UNUSED_ARGS();
-    struct file *fp = libos_fd_get((int)a);
+    struct file *fp = libos_fd_get(fd);
     if (!fp)
         return -EBADF;
-    long r = do_write(fp, (const void *)b, (size_t)c);
+    long r = do_write(fp, buf, count);
     libos_file_put(fp);
     return r;
 }
@@ -149,24 +147,21 @@ static long do_vec(long fd, const struct iovec *iov, long cnt, bool wr)
     return total;
 }
 
-SYSCALL(readv)
+SYSCALL3(readv, int, fd, const struct iovec *, iov, int, iovcnt)
 {
-    UNUSED_ARGS();
-    return do_vec(a, (const struct iovec *)b, c, false);
+    return do_vec(fd, iov, iovcnt, false);
 }
 
-SYSCALL(writev)
+SYSCALL3(writev, int, fd, const struct iovec *, iov, int, iovcnt)
 {
-    UNUSED_ARGS();
-    return do_vec(a, (const struct iovec *)b, c, true);
+    return do_vec(fd, iov, iovcnt, true);
 }
 
-/* pread64(fd, buf, count, pad, lo, hi) */
-SYSCALL(pread64)
+SYSCALL6(pread64, int, fd, void *, buf, size_t, count, long, pad, uint32_t, offset_lo, uint32_t, offset_hi)
 {
-    UNUSED_ARGS();
-    uint64_t off = arg64(e, f);
-    struct file *fp = libos_fd_get((int)a);
+    (void)pad;
+    uint64_t off = arg64(offset_lo, offset_hi);
+    struct file *fp = libos_fd_get(fd);
     if (!fp)
         return -EBADF;
     long r;
@@ -178,21 +173,22 @@ SYSCALL(pread64)
         r = -ESPIPE;
     else if ((int64_t)off < 0)
         r = -EINVAL;
-    else if (c == 0)
+    else if (count == 0)
         r = 0;
-    else if (!b)
+    else if (!buf)
         r = -EFAULT;
     else
-        r = fp->ops->pread(fp, (void *)b, (size_t)c > MAX_RW ? MAX_RW : (size_t)c, off);
+        r = fp->ops->pread(fp, buf, count > MAX_RW ? MAX_RW : count, off);
     libos_file_put(fp);
     return r;
 }
 
-SYSCALL(pwrite64)
+SYSCALL6(pwrite64, int, fd, const void *, buf, size_t, count, long, pad, uint32_t, offset_lo,
+         uint32_t, offset_hi)
 {
-    UNUSED_ARGS();
-    uint64_t off = arg64(e, f);
-    struct file *fp = libos_fd_get((int)a);
+    (void)pad;
+    uint64_t off = arg64(offset_lo, offset_hi);
+    struct file *fp = libos_fd_get(fd);
     if (!fp)
         return -EBADF;
     long r;
@@ -202,12 +198,12 @@ SYSCALL(pwrite64)
         r = -ESPIPE;
     else if ((int64_t)off < 0)
         r = -EINVAL;
-    else if (c == 0)
+    else if (count == 0)
         r = 0;
-    else if (!b)
+    else if (!buf)
         r = -EFAULT;
     else
-        r = fp->ops->pwrite(fp, (const void *)b, (size_t)c > MAX_RW ? MAX_RW : (size_t)c, off);
+        r = fp->ops->pwrite(fp, buf, count > MAX_RW ? MAX_RW : count, off);
     libos_file_put(fp);
     return r;
 }
@@ -230,42 +226,37 @@ static int64_t do_lseek(long fd, int64_t off, long whence)
     return r;
 }
 
-SYSCALL(lseek)
+SYSCALL3(lseek, int, fd, long, offset, int, whence)
 {
-    UNUSED_ARGS();
-    int64_t r = do_lseek(a, (int64_t)b, c);
+    int64_t r = do_lseek(fd, offset, whence);
     if (r > 0x7fffffff)
         return -EOVERFLOW;
     return (long)r;
 }
 
-/* _llseek(fd, offset_high, offset_low, loff_t *result, whence) */
-SYSCALL(_llseek)
+SYSCALL5(_llseek, int, fd, uint32_t, offset_high, uint32_t, offset_low, int64_t *, result, int, whence)
 {
-    UNUSED_ARGS();
-    if (!d)
+    if (!result)
         return -EFAULT;
-    int64_t r = do_lseek(a, (int64_t)arg64(c, b), e);
+    int64_t r = do_lseek(fd, (int64_t)arg64(offset_low, offset_high), whence);
     if (r < 0)
         return (long)r;
-    memcpy((void *)d, &r, sizeof r);
+    memcpy(result, &r, sizeof r);
     return 0;
 }
 
-SYSCALL(fstat64)
+SYSCALL2(fstat64, int, fd, void *, statbuf)
 {
-    UNUSED_ARGS();
     struct libos_stat st;
-    long r = libos_fstat_fd((int)a, &st);
+    long r = libos_fstat_fd(fd, &st);
     if (r == 0)
-        r = libos_put_stat64(&st, (void *)b);
+        r = libos_put_stat64(&st, statbuf);
     return r;
 }
 
-SYSCALL(getdents64)
+SYSCALL3(getdents64, int, fd, void *, dirp, size_t, count)
 {
-    UNUSED_ARGS();
-    struct file *fp = libos_fd_get((int)a);
+    struct file *fp = libos_fd_get(fd);
     if (!fp)
         return -EBADF;
     long r;
@@ -273,10 +264,10 @@ SYSCALL(getdents64)
         r = -EBADF;
     else if (!fp->ops->getdents64)
         r = -ENOTDIR;
-    else if (!b)
+    else if (!dirp)
         r = -EFAULT;
     else
-        r = fp->ops->getdents64(fp, (void *)b, (size_t)c);
+        r = fp->ops->getdents64(fp, dirp, count);
     libos_file_put(fp);
     return r;
 }
@@ -316,10 +307,9 @@ static long dup_to(long oldfd, long newfd, bool cloexec)
     return r;
 }
 
-SYSCALL(dup)
+SYSCALL1(dup, int, oldfd)
 {
-    UNUSED_ARGS();
-    struct file *fp = libos_fd_get((int)a);
+    struct file *fp = libos_fd_get(oldfd);
     if (!fp)
         return -EBADF;
     int r = libos_fd_install(fp, 0, 0);
@@ -328,42 +318,36 @@ SYSCALL(dup)
     return r;
 }
 
-SYSCALL(dup2)
+SYSCALL2(dup2, int, oldfd, int, newfd)
 {
-    UNUSED_ARGS();
-    if (a == b) {
-        struct file *fp = libos_fd_get((int)a);
+    if (oldfd == newfd) {
+        struct file *fp = libos_fd_get(oldfd);
         if (!fp)
             return -EBADF;
         libos_file_put(fp);
-        return b;
+        return newfd;
     }
-    return dup_to(a, b, false);
+    return dup_to(oldfd, newfd, false);
 }
 
-SYSCALL(dup3)
+SYSCALL3(dup3, int, oldfd, int, newfd, int, flags)
 {
-    UNUSED_ARGS();
-    if (c & ~O_CLOEXEC)
+    if (flags & ~O_CLOEXEC)
         return -EINVAL;
-    if (a == b)
+    if (oldfd == newfd)
         return -EINVAL;
-    return dup_to(a, b, (c & O_CLOEXEC) != 0);
+    return dup_to(oldfd, newfd, (flags & O_CLOEXEC) != 0);
 }
 
-SYSCALL(close)
+SYSCALL1(close, int, fd)
 {
-    UNUSED_ARGS();
-    return libos_fd_close((int)a);
+    return libos_fd_close(fd);
 }
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
-SYSCALL(fcntl64)
+SYSCALL3(fcntl64, int, fd, int, cmd, long, arg)
 {
-    UNUSED_ARGS();
-    int fd = (int)a;
-    long cmd = b, arg = c;
     struct file *fp = libos_fd_get(fd);
     if (!fp)
         return -EBADF;
@@ -430,23 +414,21 @@ SYSCALL(fcntl64)
     return r;
 }
 
-SYSCALL(ioctl)
+SYSCALL3(ioctl, int, fd, unsigned long, request, unsigned long, arg)
 {
-    UNUSED_ARGS();
-    struct file *fp = libos_fd_get((int)a);
+    struct file *fp = libos_fd_get(fd);
     if (!fp)
         return -EBADF;
     long r;
-    unsigned long req = (unsigned long)b;
     if (fp->flags & O_PATH) {
         r = -EBADF;
-    } else if (req == FIOCLEX || req == FIONCLEX) {
-        r = libos_fd_set_cloexec((int)a, req == FIOCLEX);
-    } else if (req == FIONBIO) {
-        if (!c) {
+    } else if (request == FIOCLEX || request == FIONCLEX) {
+        r = libos_fd_set_cloexec(fd, request == FIOCLEX);
+    } else if (request == FIONBIO) {
+        if (!arg) {
             r = -EFAULT;
         } else {
-            int on = *(const int *)c;
+            int on = *(const int *)arg;
             int fl = fp->flags;
             __atomic_store_n(&fp->flags, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK, __ATOMIC_RELAXED);
             libos_file_changed();
@@ -455,16 +437,15 @@ SYSCALL(ioctl)
     } else if (!fp->ops->ioctl) {
         r = -ENOTTY;
     } else {
-        r = fp->ops->ioctl(fp, req, (unsigned long)c);
+        r = fp->ops->ioctl(fp, request, arg);
     }
     libos_file_put(fp);
     return r;
 }
 
-SYSCALL(fsync)
+SYSCALL1(fsync, int, fd)
 {
-    UNUSED_ARGS();
-    struct file *fp = libos_fd_get((int)a);
+    struct file *fp = libos_fd_get(fd);
     if (!fp)
         return -EBADF;
     long r = (fp->flags & O_PATH) ? -EBADF : fp->ops->fsync ? fp->ops->fsync(fp) : -EINVAL;
@@ -472,12 +453,11 @@ SYSCALL(fsync)
     return r;
 }
 
-/* ftruncate64(fd, pad, lo, hi) */
-SYSCALL(ftruncate64)
+SYSCALL4(ftruncate64, int, fd, long, pad, uint32_t, length_lo, uint32_t, length_hi)
 {
-    UNUSED_ARGS();
-    int64_t len = (int64_t)arg64(c, d);
-    struct file *fp = libos_fd_get((int)a);
+    (void)pad;
+    int64_t len = (int64_t)arg64(length_lo, length_hi);
+    struct file *fp = libos_fd_get(fd);
     if (!fp)
         return -EBADF;
     long r;
@@ -491,24 +471,21 @@ SYSCALL(ftruncate64)
     return r;
 }
 
-SYSCALL(fchmod)
+SYSCALL2(fchmod, int, fd, mode_t, mode)
 {
-    UNUSED_ARGS();
-    return vfs_chmod((int)a, NULL, (uint32_t)b);
+    return vfs_chmod(fd, NULL, mode);
 }
 
-SYSCALL(fchdir)
+SYSCALL1(fchdir, int, fd)
 {
-    UNUSED_ARGS();
-    return vfs_chdir((int)a, NULL);
+    return vfs_chdir(fd, NULL);
 }
 
-SYSCALL(fstatfs64)
+SYSCALL3(fstatfs64, int, fd, size_t, size, void *, buf)
 {
-    UNUSED_ARGS();
     bool ro;
-    int r = vfs_statfs((int)a, NULL, &ro);
+    int r = vfs_statfs(fd, NULL, &ro);
     if (r == 0)
-        r = libos_put_statfs64(ro, (size_t)b, (void *)c);
+        r = libos_put_statfs64(ro, size, buf);
     return r;
 }

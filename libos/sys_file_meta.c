@@ -54,36 +54,31 @@ static long set_times(long dirfd, const char *path, const int64_t *sec_ns, long 
     return vfs_set_times((int)dirfd, path, at, mt);
 }
 
-/* utimensat(dirfd, path, const struct timespec32 times[2], flags) */
-SYSCALL(utimensat)
+/* times: NULL or struct timespec32 times[2], read as int32_t[4]. */
+SYSCALL4(utimensat, int, dirfd, const char *, pathname, const int32_t *, times, int, flags)
 {
-    UNUSED_ARGS();
-    const int32_t *t = (const int32_t *)c;
-    if (!t)
-        return set_times(a, (const char *)b, NULL, d);
-    int64_t v[4] = { t[0], t[1], t[2], t[3] };
-    return set_times(a, (const char *)b, v, d);
+    if (!times)
+        return set_times(dirfd, pathname, NULL, flags);
+    int64_t v[4] = { times[0], times[1], times[2], times[3] };
+    return set_times(dirfd, pathname, v, flags);
 }
 
-/* utimensat_time64(dirfd, path, const struct timespec64 times[2], flags):
- * each timespec is a 64-bit second count and a 64-bit slot for the ns
- * (musl passes them as long long[4]). */
-SYSCALL(utimensat_time64)
+/* times: NULL or struct timespec64 times[2]: each a 64-bit second count and
+ * a 64-bit slot for the ns (musl passes them as long long[4]). */
+SYSCALL4(utimensat_time64, int, dirfd, const char *, pathname, const int64_t *, times, int, flags)
 {
-    UNUSED_ARGS();
-    const int64_t *t = (const int64_t *)c;
-    if (!t)
-        return set_times(a, (const char *)b, NULL, d);
-    int64_t v[4] = { t[0], (int32_t)t[1], t[2], (int32_t)t[3] };
-    return set_times(a, (const char *)b, v, d);
+    if (!times)
+        return set_times(dirfd, pathname, NULL, flags);
+    int64_t v[4] = { times[0], (int32_t)times[1], times[2], (int32_t)times[3] };
+    return set_times(dirfd, pathname, v, flags);
 }
 
 /* The owner: uid and gid 0 or -1 (unchanged); the file must exist. */
-static long set_owner(long dirfd, const char *path, long uid, long gid, long flags)
+static long set_owner(long dirfd, const char *path, uid_t uid, gid_t gid, long flags)
 {
     if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
-    if ((uid != 0 && uid != -1) || (gid != 0 && gid != -1))
+    if ((uid != 0 && uid != (uid_t)-1) || (gid != 0 && gid != (gid_t)-1))
         return -EPERM;
     if (path && !path[0] && (flags & AT_EMPTY_PATH))
         path = NULL;                                /* the descriptor itself */
@@ -91,48 +86,40 @@ static long set_owner(long dirfd, const char *path, long uid, long gid, long fla
     return vfs_set_times((int)dirfd, path, VFS_TIME_OMIT, VFS_TIME_OMIT);
 }
 
-/* chown32(path, uid, gid), lchown32 the same (no symbolic links) */
-SYSCALL(chown32)
+/* lchown32 is chown32 too (systab_files.inc). */
+SYSCALL3(chown32, const char *, pathname, uid_t, owner, gid_t, group)
 {
-    UNUSED_ARGS();
-    if (!a)
+    if (!pathname)
         return -EFAULT;
-    return set_owner(AT_FDCWD, (const char *)a, b, c, 0);
+    return set_owner(AT_FDCWD, pathname, owner, group, 0);
 }
 
-/* fchown32(fd, uid, gid) */
-SYSCALL(fchown32)
+SYSCALL3(fchown32, int, fd, uid_t, owner, gid_t, group)
 {
-    UNUSED_ARGS();
-    return set_owner(a, NULL, b, c, 0);
+    return set_owner(fd, NULL, owner, group, 0);
 }
 
-/* fchownat(dirfd, path, uid, gid, flags) */
-SYSCALL(fchownat)
+SYSCALL5(fchownat, int, dirfd, const char *, pathname, uid_t, owner, gid_t, group, int, flags)
 {
-    UNUSED_ARGS();
-    if (!b)
+    if (!pathname)
         return -EFAULT;
-    return set_owner(a, (const char *)b, c, d, e);
+    return set_owner(dirfd, pathname, owner, group, flags);
 }
 
-/* link(old, new) */
-SYSCALL(link)
+SYSCALL2(link, const char *, oldpath, const char *, newpath)
 {
-    UNUSED_ARGS();
-    if (!a || !b)
+    if (!oldpath || !newpath)
         return -EFAULT;
-    return vfs_link(AT_FDCWD, (const char *)a, AT_FDCWD, (const char *)b, false);
+    return vfs_link(AT_FDCWD, oldpath, AT_FDCWD, newpath, false);
 }
 
-/* linkat(olddirfd, old, newdirfd, new, flags): AT_SYMLINK_FOLLOW follows
- * old's last link; AT_EMPTY_PATH (linking an open file) is not served. */
-SYSCALL(linkat)
+/* AT_SYMLINK_FOLLOW follows oldpath's last link; AT_EMPTY_PATH (linking an
+ * open file) is not served. */
+SYSCALL5(linkat, int, olddirfd, const char *, oldpath, int, newdirfd, const char *, newpath, int, flags)
 {
-    UNUSED_ARGS();
-    if (!b || !d)
+    if (!oldpath || !newpath)
         return -EFAULT;
-    if (e & ~(long)AT_SYMLINK_FOLLOW)
+    if (flags & ~AT_SYMLINK_FOLLOW)
         return -EINVAL;
-    return vfs_link((int)a, (const char *)b, (int)c, (const char *)d, (e & AT_SYMLINK_FOLLOW) != 0);
+    return vfs_link(olddirfd, oldpath, newdirfd, newpath, (flags & AT_SYMLINK_FOLLOW) != 0);
 }

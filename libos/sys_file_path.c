@@ -34,16 +34,14 @@ static long do_openat(long dirfd, const char *path, long flags, long mode)
     return r;
 }
 
-SYSCALL(open)
+SYSCALL3(open, const char *, pathname, int, flags, mode_t, mode)
 {
-    UNUSED_ARGS();
-    return do_openat(AT_FDCWD, (const char *)a, b, c);
+    return do_openat(AT_FDCWD, pathname, flags, mode);
 }
 
-SYSCALL(openat)
+SYSCALL4(openat, int, dirfd, const char *, pathname, int, flags, mode_t, mode)
 {
-    UNUSED_ARGS();
-    return do_openat(a, (const char *)b, c, d);
+    return do_openat(dirfd, pathname, flags, mode);
 }
 
 /* ---- stat ---- */
@@ -165,37 +163,34 @@ static long stat_at(long dirfd, const char *path, long flags, struct libos_stat 
     return vfs_stat((int)dirfd, path, st);
 }
 
-SYSCALL(stat64)
+SYSCALL2(stat64, const char *, pathname, void *, statbuf)
 {
-    UNUSED_ARGS();
     struct libos_stat st;
-    long r = stat_at(AT_FDCWD, (const char *)a, 0, &st);
-    return r ? r : libos_put_stat64(&st, (void *)b);
+    long r = stat_at(AT_FDCWD, pathname, 0, &st);
+    return r ? r : libos_put_stat64(&st, statbuf);
 }
 
-SYSCALL(lstat64)
+SYSCALL2(lstat64, const char *, pathname, void *, statbuf)
 {
-    UNUSED_ARGS();
     struct libos_stat st;
-    long r = stat_at(AT_FDCWD, (const char *)a, AT_SYMLINK_NOFOLLOW, &st);
-    return r ? r : libos_put_stat64(&st, (void *)b);
+    long r = stat_at(AT_FDCWD, pathname, AT_SYMLINK_NOFOLLOW, &st);
+    return r ? r : libos_put_stat64(&st, statbuf);
 }
 
-SYSCALL(fstatat64)
+SYSCALL4(fstatat64, int, dirfd, const char *, pathname, void *, statbuf, int, flags)
 {
-    UNUSED_ARGS();
     struct libos_stat st;
-    long r = stat_at(a, (const char *)b, d, &st);
-    return r ? r : libos_put_stat64(&st, (void *)c);
+    long r = stat_at(dirfd, pathname, flags, &st);
+    return r ? r : libos_put_stat64(&st, statbuf);
 }
 
-/* statx(dirfd, path, flags, mask, buf) */
-SYSCALL(statx)
+/* Every field of STATX_BASIC_STATS is filled, whatever the mask asks. */
+SYSCALL5(statx, int, dirfd, const char *, pathname, int, flags, unsigned int, mask, void *, statxbuf)
 {
-    UNUSED_ARGS();
+    (void)mask;
     struct libos_stat st;
-    long r = stat_at(a, (const char *)b, c, &st);
-    return r ? r : libos_put_statx(&st, (void *)e);
+    long r = stat_at(dirfd, pathname, flags, &st);
+    return r ? r : libos_put_statx(&st, statxbuf);
 }
 
 /* ---- names ---- */
@@ -212,22 +207,19 @@ static long do_access(long dirfd, const char *path, long amode, long flags)
     return vfs_access((int)dirfd, path, (int)amode);
 }
 
-SYSCALL(access)
+SYSCALL2(access, const char *, pathname, int, mode)
 {
-    UNUSED_ARGS();
-    return do_access(AT_FDCWD, (const char *)a, b, 0);
+    return do_access(AT_FDCWD, pathname, mode, 0);
 }
 
-SYSCALL(faccessat)
+SYSCALL3(faccessat, int, dirfd, const char *, pathname, int, mode)
 {
-    UNUSED_ARGS();
-    return do_access(a, (const char *)b, c, 0);
+    return do_access(dirfd, pathname, mode, 0);
 }
 
-SYSCALL(faccessat2)
+SYSCALL4(faccessat2, int, dirfd, const char *, pathname, int, mode, int, flags)
 {
-    UNUSED_ARGS();
-    return do_access(a, (const char *)b, c, d);
+    return do_access(dirfd, pathname, mode, flags);
 }
 
 static long do_readlink(long dirfd, const char *path, char *buf, long size)
@@ -241,131 +233,113 @@ static long do_readlink(long dirfd, const char *path, char *buf, long size)
     return vfs_readlink((int)dirfd, path, buf, (size_t)size);
 }
 
-/* symlink(target, path), symlinkat(target, dirfd, path) */
-SYSCALL(symlink)
+SYSCALL2(symlink, const char *, target, const char *, linkpath)
 {
-    UNUSED_ARGS();
-    if (!b)
+    if (!linkpath)
         return -EFAULT;
-    return vfs_symlink((const char *)a, AT_FDCWD, (const char *)b);
+    return vfs_symlink(target, AT_FDCWD, linkpath);
 }
 
-SYSCALL(symlinkat)
+SYSCALL3(symlinkat, const char *, target, int, newdirfd, const char *, linkpath)
 {
-    UNUSED_ARGS();
-    if (!c)
+    if (!linkpath)
         return -EFAULT;
-    return vfs_symlink((const char *)a, (int)b, (const char *)c);
+    return vfs_symlink(target, newdirfd, linkpath);
 }
 
-SYSCALL(readlink)
+SYSCALL3(readlink, const char *, pathname, char *, buf, int, bufsiz)
 {
-    UNUSED_ARGS();
-    return do_readlink(AT_FDCWD, (const char *)a, (char *)b, c);
+    return do_readlink(AT_FDCWD, pathname, buf, bufsiz);
 }
 
-SYSCALL(readlinkat)
+SYSCALL4(readlinkat, int, dirfd, const char *, pathname, char *, buf, int, bufsiz)
 {
-    UNUSED_ARGS();
-    return do_readlink(a, (const char *)b, (char *)c, d);
+    return do_readlink(dirfd, pathname, buf, bufsiz);
 }
 
-SYSCALL(getcwd)
+SYSCALL2(getcwd, char *, buf, size_t, size)
 {
-    UNUSED_ARGS();
-    return vfs_getcwd((char *)a, (size_t)b);
+    return vfs_getcwd(buf, size);
 }
 
-SYSCALL(chdir)
+SYSCALL1(chdir, const char *, path)
 {
-    UNUSED_ARGS();
-    if (!a)
+    if (!path)
         return -EFAULT;
-    return vfs_chdir(AT_FDCWD, (const char *)a);
+    return vfs_chdir(AT_FDCWD, path);
 }
 
-SYSCALL(mkdir)
+SYSCALL2(mkdir, const char *, pathname, mode_t, mode)
 {
-    UNUSED_ARGS();
-    return vfs_mkdir(AT_FDCWD, (const char *)a, (uint32_t)b);
+    return vfs_mkdir(AT_FDCWD, pathname, mode);
 }
 
-SYSCALL(mkdirat)
+SYSCALL3(mkdirat, int, dirfd, const char *, pathname, mode_t, mode)
 {
-    UNUSED_ARGS();
-    return vfs_mkdir((int)a, (const char *)b, (uint32_t)c);
+    return vfs_mkdir(dirfd, pathname, mode);
 }
 
-SYSCALL(rmdir)
+SYSCALL1(rmdir, const char *, pathname)
 {
-    UNUSED_ARGS();
-    return vfs_unlink(AT_FDCWD, (const char *)a, true);
+    return vfs_unlink(AT_FDCWD, pathname, true);
 }
 
-SYSCALL(unlink)
+SYSCALL1(unlink, const char *, pathname)
 {
-    UNUSED_ARGS();
-    return vfs_unlink(AT_FDCWD, (const char *)a, false);
+    return vfs_unlink(AT_FDCWD, pathname, false);
 }
 
-SYSCALL(unlinkat)
+SYSCALL3(unlinkat, int, dirfd, const char *, pathname, int, flags)
 {
-    UNUSED_ARGS();
-    if (c & ~AT_REMOVEDIR)
+    if (flags & ~AT_REMOVEDIR)
         return -EINVAL;
-    return vfs_unlink((int)a, (const char *)b, (c & AT_REMOVEDIR) != 0);
+    return vfs_unlink(dirfd, pathname, (flags & AT_REMOVEDIR) != 0);
 }
 
-SYSCALL(rename)
+SYSCALL2(rename, const char *, oldpath, const char *, newpath)
 {
-    UNUSED_ARGS();
-    return vfs_rename(AT_FDCWD, (const char *)a, AT_FDCWD, (const char *)b);
+    return vfs_rename(AT_FDCWD, oldpath, AT_FDCWD, newpath);
 }
 
-SYSCALL(renameat)
+SYSCALL4(renameat, int, olddirfd, const char *, oldpath, int, newdirfd, const char *, newpath)
 {
-    UNUSED_ARGS();
-    return vfs_rename((int)a, (const char *)b, (int)c, (const char *)d);
+    return vfs_rename(olddirfd, oldpath, newdirfd, newpath);
 }
 
-SYSCALL(renameat2)
+SYSCALL5(renameat2, int, olddirfd, const char *, oldpath, int, newdirfd, const char *, newpath,
+         unsigned int, flags)
 {
-    UNUSED_ARGS();
-    if (e)
+    if (flags)
         return -EINVAL;     /* RENAME_NOREPLACE/EXCHANGE/WHITEOUT: not yet */
-    return vfs_rename((int)a, (const char *)b, (int)c, (const char *)d);
+    return vfs_rename(olddirfd, oldpath, newdirfd, newpath);
 }
 
-/* truncate64(path, pad, lo, hi) */
-SYSCALL(truncate64)
+SYSCALL4(truncate64, const char *, path, long, pad, uint32_t, length_lo, uint32_t, length_hi)
 {
-    UNUSED_ARGS();
-    int64_t len = (int64_t)((uint64_t)(uint32_t)c | (uint64_t)(uint32_t)d << 32);
+    (void)pad;
+    int64_t len = (int64_t)((uint64_t)length_lo | (uint64_t)length_hi << 32);
     if (len < 0)
         return -EINVAL;
-    return vfs_truncate(AT_FDCWD, (const char *)a, (uint64_t)len);
+    return vfs_truncate(AT_FDCWD, path, (uint64_t)len);
 }
 
-SYSCALL(umask)
+SYSCALL1(umask, mode_t, mask)
 {
-    UNUSED_ARGS();
-    return (long)vfs_umask((uint32_t)a);
+    return (long)vfs_umask(mask);
 }
 
-SYSCALL(chmod)
+SYSCALL2(chmod, const char *, pathname, mode_t, mode)
 {
-    UNUSED_ARGS();
-    if (!a)
+    if (!pathname)
         return -EFAULT;
-    return vfs_chmod(AT_FDCWD, (const char *)a, (uint32_t)b);
+    return vfs_chmod(AT_FDCWD, pathname, mode);
 }
 
-SYSCALL(fchmodat)
+SYSCALL3(fchmodat, int, dirfd, const char *, pathname, mode_t, mode)
 {
-    UNUSED_ARGS();
-    if (!b)
+    if (!pathname)
         return -EFAULT;
-    return vfs_chmod((int)a, (const char *)b, (uint32_t)c);
+    return vfs_chmod(dirfd, pathname, mode);
 }
 
 #define TMPFS_MAGIC 0x01021994
@@ -390,11 +364,9 @@ long libos_put_statfs64(bool ro, size_t size, void *buf)
     return 0;
 }
 
-/* statfs64(path, size, buf) */
-SYSCALL(statfs64)
+SYSCALL3(statfs64, const char *, path, size_t, size, void *, buf)
 {
-    UNUSED_ARGS();
     bool ro;
-    int r = vfs_statfs(AT_FDCWD, (const char *)a, &ro);
-    return r ? r : libos_put_statfs64(ro, (size_t)b, (void *)c);
+    int r = vfs_statfs(AT_FDCWD, path, &ro);
+    return r ? r : libos_put_statfs64(ro, size, buf);
 }
