@@ -51,23 +51,21 @@ struct k_rusage32 {
     int32_t counts[14];                         /* ru_maxrss .. ru_nivcsw */
 };
 
-SYSCALL(getrusage)
+SYSCALL2(getrusage, int, who, struct k_rusage32 *, usage)
 {
-    UNUSED_ARGS();
     uint64_t ticks = 0;
-    switch (a) {
+    switch (who) {
     case RUSAGE_SELF:     fb_pd_cpu(&ticks); break;
     case RUSAGE_THREAD:   fb_thread_cpu(0, &ticks); break;
     case RUSAGE_CHILDREN: break;
     default:              return -EINVAL;
     }
-    struct k_rusage32 *ru = (struct k_rusage32 *)b;
-    if (!libos_user_ok(ru, sizeof *ru, 1))
+    if (!libos_user_ok(usage, sizeof *usage, 1))
         return -EFAULT;
     uint64_t us = libos_ticks_to_ns(ticks) / 1000;
-    memset(ru, 0, sizeof *ru);
-    ru->utime_sec = (int32_t)(us / 1000000);
-    ru->utime_usec = (int32_t)(us % 1000000);
+    memset(usage, 0, sizeof *usage);
+    usage->utime_sec = (int32_t)(us / 1000000);
+    usage->utime_usec = (int32_t)(us % 1000000);
     return 0;
 }
 
@@ -79,17 +77,15 @@ struct k_tms32 {
     int32_t utime, stime, cutime, cstime;
 };
 
-SYSCALL(times)
+SYSCALL1(times, struct k_tms32 *, buf)
 {
-    UNUSED_ARGS();
-    struct k_tms32 *tms = (struct k_tms32 *)a;
-    if (tms) {
-        if (!libos_user_ok(tms, sizeof *tms, 1))
+    if (buf) {
+        if (!libos_user_ok(buf, sizeof *buf, 1))
             return -EFAULT;
         uint64_t ticks;
         fb_pd_cpu(&ticks);
-        memset(tms, 0, sizeof *tms);
-        tms->utime = (int32_t)(libos_ticks_to_ns(ticks) / (1000000000u / LIBOS_CLK_TCK));
+        memset(buf, 0, sizeof *buf);
+        buf->utime = (int32_t)(libos_ticks_to_ns(ticks) / (1000000000u / LIBOS_CLK_TCK));
     }
     return (long)(libos_ticks_to_ns(libos_ticks()) / (1000000000u / LIBOS_CLK_TCK));
 }

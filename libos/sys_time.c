@@ -115,53 +115,48 @@ static int clock_now_ns(long clk, uint64_t *ns)
     return 0;
 }
 
-SYSCALL(clock_gettime64)
+SYSCALL2(clock_gettime64, clockid_t, clockid, struct ts64 *, tp)
 {
-    UNUSED_ARGS();
     uint64_t ns;
-    int r = clock_now_ns(a, &ns);
+    int r = clock_now_ns(clockid, &ns);
     if (r)
         return r;
-    struct ts64 *ts = (struct ts64 *)b;
     uint64_t sec;
     uint32_t nsec;
     tc_split_ns(ns, &sec, &nsec);
-    ts->sec = (int64_t)sec;
-    ts->nsec = nsec;
+    tp->sec = (int64_t)sec;
+    tp->nsec = nsec;
     return 0;
 }
 
-SYSCALL(clock_gettime32)
+SYSCALL2(clock_gettime32, clockid_t, clockid, struct ts32 *, tp)
 {
-    UNUSED_ARGS();
     uint64_t ns;
-    int r = clock_now_ns(a, &ns);
+    int r = clock_now_ns(clockid, &ns);
     if (r)
         return r;
-    struct ts32 *ts = (struct ts32 *)b;
     uint64_t sec;
     uint32_t nsec;
     tc_split_ns(ns, &sec, &nsec);
-    ts->sec = (int32_t)sec;
-    ts->nsec = (int32_t)nsec;
+    tp->sec = (int32_t)sec;
+    tp->nsec = (int32_t)nsec;
     return 0;
 }
 
-SYSCALL(gettimeofday32)
+/* tv: NULL or struct timeval32 {sec, usec}; tz: NULL or struct timezone
+ * {minuteswest, dsttime}, both int32_t pairs. */
+SYSCALL2(gettimeofday32, int32_t *, tv, int32_t *, tz)
 {
-    UNUSED_ARGS();
     uint64_t ns;
     clock_now_ns(CLOCK_REALTIME, &ns);
-    if (a) {
-        int32_t *tv = (int32_t *)a;
+    if (tv) {
         uint64_t sec;
         uint32_t nsec;
         tc_split_ns(ns, &sec, &nsec);
         tv[0] = (int32_t)sec;
         tv[1] = (int32_t)(nsec / 1000);
     }
-    if (b) {
-        int32_t *tz = (int32_t *)b;
+    if (tz) {
         tz[0] = 0;
         tz[1] = 0;
     }
@@ -180,28 +175,24 @@ static long getres(long clk, int64_t *sec, int64_t *nsec)
     return 0;
 }
 
-SYSCALL(clock_getres_time64)
+SYSCALL2(clock_getres_time64, clockid_t, clockid, struct ts64 *, res)
 {
-    UNUSED_ARGS();
     int64_t s, ns;
-    long r = getres(a, &s, &ns);
-    if (r == 0 && b) {
-        struct ts64 *ts = (struct ts64 *)b;
-        ts->sec = s;
-        ts->nsec = ns;
+    long r = getres(clockid, &s, &ns);
+    if (r == 0 && res) {
+        res->sec = s;
+        res->nsec = ns;
     }
     return r;
 }
 
-SYSCALL(clock_getres32)
+SYSCALL2(clock_getres32, clockid_t, clockid, struct ts32 *, res)
 {
-    UNUSED_ARGS();
     int64_t s, ns;
-    long r = getres(a, &s, &ns);
-    if (r == 0 && b) {
-        struct ts32 *ts = (struct ts32 *)b;
-        ts->sec = (int32_t)s;
-        ts->nsec = (int32_t)ns;
+    long r = getres(clockid, &s, &ns);
+    if (r == 0 && res) {
+        res->sec = (int32_t)s;
+        res->nsec = (int32_t)ns;
     }
     return r;
 }
@@ -240,47 +231,40 @@ static long nanosleep_common(long clk, long flags, int64_t sec, int64_t nsec, ui
     return r;
 }
 
-SYSCALL(clock_nanosleep_time64)
+SYSCALL4(clock_nanosleep_time64, clockid_t, clockid, int, flags, const struct ts64 *, request,
+         struct ts64 *, remain)
 {
-    UNUSED_ARGS();
-    const struct ts64 *req = (const struct ts64 *)c;
     uint64_t left, sec;
     uint32_t nsec;
-    long r = nanosleep_common(a, b, req->sec, req->nsec, &left);
-    if (r == -EINTR && d && !(b & TIMER_ABSTIME)) {
-        struct ts64 *rem = (struct ts64 *)d;
+    long r = nanosleep_common(clockid, flags, request->sec, request->nsec, &left);
+    if (r == -EINTR && remain && !(flags & TIMER_ABSTIME)) {
         tc_split_ns(left, &sec, &nsec);
-        rem->sec = (int64_t)sec;
-        rem->nsec = nsec;
+        remain->sec = (int64_t)sec;
+        remain->nsec = nsec;
     }
     return r;
 }
 
-SYSCALL(clock_nanosleep32)
+SYSCALL4(clock_nanosleep32, clockid_t, clockid, int, flags, const struct ts32 *, request,
+         struct ts32 *, remain)
 {
-    UNUSED_ARGS();
-    const struct ts32 *req = (const struct ts32 *)c;
     uint64_t left, sec;
     uint32_t nsec;
-    long r = nanosleep_common(a, b, req->sec, req->nsec, &left);
-    if (r == -EINTR && d && !(b & TIMER_ABSTIME)) {
-        struct ts32 *rem = (struct ts32 *)d;
+    long r = nanosleep_common(clockid, flags, request->sec, request->nsec, &left);
+    if (r == -EINTR && remain && !(flags & TIMER_ABSTIME)) {
         tc_split_ns(left, &sec, &nsec);
-        rem->sec = (int32_t)sec;
-        rem->nsec = (int32_t)nsec;
+        remain->sec = (int32_t)sec;
+        remain->nsec = (int32_t)nsec;
     }
     return r;
 }
 
-SYSCALL(nanosleep)
+SYSCALL2(nanosleep, const struct ts32 *, req, struct ts32 *, rem)
 {
-    UNUSED_ARGS();
-    const struct ts32 *req = (const struct ts32 *)a;
     uint64_t left, sec;
     uint32_t nsec;
     long r = nanosleep_common(CLOCK_MONOTONIC, 0, req->sec, req->nsec, &left);
-    if (r == -EINTR && b) {
-        struct ts32 *rem = (struct ts32 *)b;
+    if (r == -EINTR && rem) {
         tc_split_ns(left, &sec, &nsec);
         rem->sec = (int32_t)sec;
         rem->nsec = (int32_t)nsec;
