@@ -284,11 +284,11 @@ static long do_mmap(uintptr_t addr, size_t len, long prot, long flags, long fd, 
     return r;
 }
 
-SYSCALL(mmap2)
+/* pgoffset: the offset in 4096-byte units (musl refuses an unaligned one
+ * with EINVAL before it gets here). */
+SYSCALL6(mmap2, uintptr_t, addr, size_t, length, int, prot, int, flags, int, fd, uint32_t, pgoffset)
 {
-    /* f: the offset in 4096-byte units (musl refuses an unaligned one with
-     * EINVAL before it gets here). */
-    return do_mmap((uintptr_t)a, (size_t)b, c, d, e, (uint64_t)(uint32_t)f * PAGE);
+    return do_mmap(addr, length, prot, flags, fd, (uint64_t)pgoffset * PAGE);
 }
 
 void libos_mm_free_locked(uintptr_t addr, size_t len)
@@ -342,11 +342,8 @@ void libos_pages_free(void *p, size_t len)
     libos_unlock(&libos_mm_lock);
 }
 
-SYSCALL(munmap)
+SYSCALL2(munmap, uintptr_t, addr, size_t, len)
 {
-    UNUSED_ARGS();
-    uintptr_t addr = (uintptr_t)a;
-    size_t len = (size_t)b;
     if ((addr & (PAGE - 1)) || len == 0)
         return -EINVAL;
     uint32_t first, n;
@@ -380,41 +377,38 @@ SYSCALL(munmap)
     return where == -2 ? -EINVAL : 0;
 }
 
-SYSCALL(mremap)
+/* The fifth argument, new_address, goes with MREMAP_FIXED: refused. */
+SYSCALL4(mremap, uintptr_t, old_address, size_t, old_size, size_t, new_size, int, flags)
 {
-    UNUSED_ARGS();
-    uintptr_t old = (uintptr_t)a;
-    size_t old_len = (size_t)b, new_len = (size_t)c;
-    long flags = d;
-    if ((old & (PAGE - 1)) || new_len == 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)))
+    if ((old_address & (PAGE - 1)) || new_size == 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)))
         return -EINVAL;
     if (flags & MREMAP_FIXED) {
         log_once(2, "libos: mremap with MREMAP_FIXED is not supported (EINVAL)\n");
         return -EINVAL;
     }
-    uint32_t first, on, nn = pages_of(new_len);
+    uint32_t first, on, nn = pages_of(new_size);
     long r;
-    if (any_file_maps() && old_len) {
+    if (any_file_maps() && old_size) {
         libos_lock(&vfs_lock);
-        if (vfs_map_overlaps_locked(old, old + (uintptr_t)pages_of(old_len) * PAGE)) {
-            r = vfs_remap_locked(old, old_len, new_len);
+        if (vfs_map_overlaps_locked(old_address, old_address + (uintptr_t)pages_of(old_size) * PAGE)) {
+            r = vfs_remap_locked(old_address, old_size, new_size);
             libos_unlock(&vfs_lock);
             return r;
         }
         libos_unlock(&vfs_lock);
     }
     libos_lock(&libos_mm_lock);
-    if (old_len == 0 || heap_range(old, old_len, &first, &on) != 0) {
+    if (old_size == 0 || heap_range(old_address, old_size, &first, &on) != 0) {
         r = -EFAULT;
     } else if (heap_has_perm_locked(first, on)) {
         r = -ENOMEM;            /* mprotect'ed pages do not move (musl's realloc copies instead) */
     } else if (nn <= on) {
         mmr_release(&heap, first + nn, on - nn);
-        r = (long)old;
+        r = (long)old_address;
     } else if (mmr_is_free(&heap, first + on, nn - on)) {
         mmr_take(&heap, first + on, nn - on);
         mmr_zero(&heap, first + on, nn - on);
-        r = (long)old;
+        r = (long)old_address;
     } else if (!(flags & MREMAP_MAYMOVE)) {
         r = -ENOMEM;
     } else {
@@ -423,7 +417,7 @@ SYSCALL(mremap)
             r = -ENOMEM;
         } else {
             mmr_zero(&heap, (uint32_t)p + on, nn - on);
-            memcpy((void *)mmr_addr(&heap, (uint32_t)p), (void *)old, (size_t)on * PAGE);
+            memcpy((void *)mmr_addr(&heap, (uint32_t)p), (void *)old_address, (size_t)on * PAGE);
             mmr_mark_dirty(&heap, (uint32_t)p, on);
             mmr_release(&heap, first, on);
             r = (long)mmr_addr(&heap, (uint32_t)p);
@@ -454,14 +448,11 @@ static long all_mapped_locked(uint32_t first, uint32_t n)
  * enforced (the file's own pages: libos reads and writes them for the
  * file's other users); anything else of the PD (its data, its stack) goes
  * to the kernel as it is. */
-SYSCALL(mprotect)
+SYSCALL3(mprotect, uintptr_t, addr, size_t, len, int, prot)
 {
-    UNUSED_ARGS();
-    uintptr_t addr = (uintptr_t)a;
-    size_t len = (size_t)b;
-    if ((addr & (PAGE - 1)) || (c & ~(long)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+    if ((addr & (PAGE - 1)) || (prot & ~(long)(PROT_READ | PROT_WRITE | PROT_EXEC)))
         return -EINVAL;
-    if (c & PROT_EXEC) {
+    if (prot & PROT_EXEC) {
         log_once(0, "libos: mmap/mprotect with PROT_EXEC refused (EACCES): the heap is never executable\n");
         return -EACCES;
     }
@@ -482,10 +473,10 @@ SYSCALL(mprotect)
     } else if (where == 0) {
         r = all_mapped_locked(first, n);
         if (r == 0)
-            r = heap_protect_locked(first, n, perm_of(c));
+            r = heap_protect_locked(first, n, perm_of(prot));
     } else {
         uint32_t size = (uint32_t)(((uint64_t)len + PAGE - 1) & ~(uint64_t)(PAGE - 1));
-        int32_t k = fb_protect((void *)addr, size, perm_bits(perm_of(c)));
+        int32_t k = fb_protect((void *)addr, size, perm_bits(perm_of(prot)));
         r = k == 0 ? 0 : k == -FB_EPERM ? -EACCES : -ENOMEM;
     }
     libos_unlock(&libos_mm_lock);
@@ -494,13 +485,11 @@ SYSCALL(mprotect)
     return r;
 }
 
-SYSCALL(madvise)
+SYSCALL3(madvise, uintptr_t, addr, size_t, length, int, advice)
 {
-    UNUSED_ARGS();
-    uintptr_t addr = (uintptr_t)a;
     if (addr & (PAGE - 1))
         return -EINVAL;
-    if (c == MADV_DONTNEED && b) {
+    if (advice == MADV_DONTNEED && length) {
         /* Linux: private anonymous pages read as zero afterwards; a shared
          * file mapping reads the file again (here: it is the file). */
         uint32_t first, n;
@@ -508,7 +497,7 @@ SYSCALL(madvise)
         if (files)
             libos_lock(&vfs_lock);
         libos_lock(&libos_mm_lock);
-        if (heap_range(addr, (size_t)b, &first, &n) == 0) {
+        if (heap_range(addr, length, &first, &n) == 0) {
             uintptr_t s = addr, e = addr + (uintptr_t)n * PAGE, gs = s, ge = e;
             while (files ? vfs_map_gap_locked(s, e, &gs, &ge) : s < e) {
                 uint32_t p = (uint32_t)mmr_page_of(&heap, gs), k = (uint32_t)((ge - gs) / PAGE);
@@ -535,13 +524,10 @@ SYSCALL(madvise)
  * nothing to write.  Linux's checks: an unaligned address, unknown flags,
  * or MS_ASYNC with MS_SYNC give EINVAL; a range with unmapped heap pages
  * gives ENOMEM. */
-SYSCALL(msync)
+SYSCALL3(msync, uintptr_t, addr, size_t, len, int, flags)
 {
-    UNUSED_ARGS();
-    uintptr_t addr = (uintptr_t)a;
-    size_t len = (size_t)b;
-    if ((addr & (PAGE - 1)) || (c & ~(long)(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
-        ((c & MS_ASYNC) && (c & MS_SYNC)))
+    if ((addr & (PAGE - 1)) || (flags & ~(long)(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
+        ((flags & MS_ASYNC) && (flags & MS_SYNC)))
         return -EINVAL;
     long r = span_check(addr, len);
     if (r <= 0)
@@ -554,8 +540,8 @@ SYSCALL(msync)
     return r;
 }
 
-SYSCALL(brk)
+SYSCALL1(brk, uintptr_t, addr)
 {
-    UNUSED_ARGS();
+    (void)addr;
     return (long)brk_cur;   /* the break never moves: "failed", as Linux reports it */
 }
