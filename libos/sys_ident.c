@@ -119,18 +119,16 @@ static void set_field(char *dst, const char *src)
     memcpy(dst, src, n);
 }
 
-SYSCALL(uname)
+SYSCALL1(uname, struct utsname *, buf)
 {
-    UNUSED_ARGS();
-    struct utsname *u = (struct utsname *)a;
-    if (!libos_user_ok(u, sizeof *u, 1))
+    if (!libos_user_ok(buf, sizeof *buf, 1))
         return -EFAULT;
-    set_field(u->sysname, "Linux");
-    set_field(u->nodename, nodename());
-    set_field(u->release, "6.1.0-freebeam");
-    set_field(u->version, "#1 SMP freebeam libos");
-    set_field(u->machine, "armv7l");
-    set_field(u->domainname, "(none)");
+    set_field(buf->sysname, "Linux");
+    set_field(buf->nodename, nodename());
+    set_field(buf->release, "6.1.0-freebeam");
+    set_field(buf->version, "#1 SMP freebeam libos");
+    set_field(buf->machine, "armv7l");
+    set_field(buf->domainname, "(none)");
     return 0;
 }
 
@@ -198,49 +196,45 @@ static long do_prlimit(long pid, long res, const struct lim *newl, struct lim *o
     return 0;
 }
 
-SYSCALL(prlimit64)
+/* new_limit and old_limit: struct rlimit64 {cur, max} (struct lim). */
+SYSCALL4(prlimit64, pid_t, pid, int, resource, const struct lim *, new_limit, struct lim *, old_limit)
 {
-    UNUSED_ARGS();
-    const struct lim *nu = (const struct lim *)c;
-    struct lim *old = (struct lim *)d, n;
-    if (nu) {
-        if (!libos_user_ok(nu, sizeof *nu, 0))
+    struct lim n;
+    if (new_limit) {
+        if (!libos_user_ok(new_limit, sizeof *new_limit, 0))
             return -EFAULT;
-        memcpy(&n, nu, sizeof n);
+        memcpy(&n, new_limit, sizeof n);
     }
-    if (old && !libos_user_ok(old, sizeof *old, 1))
+    if (old_limit && !libos_user_ok(old_limit, sizeof *old_limit, 1))
         return -EFAULT;
     struct lim o;
-    long r = do_prlimit(a, b, nu ? &n : NULL, &o);
-    if (r == 0 && old)
-        memcpy(old, &o, sizeof o);
+    long r = do_prlimit(pid, resource, new_limit ? &n : NULL, &o);
+    if (r == 0 && old_limit)
+        memcpy(old_limit, &o, sizeof o);
     return r;
 }
 
-/* The old 32-bit calls: RLIM_INFINITY is ~0UL there. */
-SYSCALL(ugetrlimit)
+/* The old 32-bit calls: rlim is struct rlimit {cur, max} of 32-bit words,
+ * and RLIM_INFINITY is ~0UL there. */
+SYSCALL2(ugetrlimit, int, resource, uint32_t *, rlim)
 {
-    UNUSED_ARGS();
-    uint32_t *out = (uint32_t *)b;
-    if (!libos_user_ok(out, 2 * sizeof *out, 1))
+    if (!libos_user_ok(rlim, 2 * sizeof *rlim, 1))
         return -EFAULT;
     struct lim o;
-    long r = do_prlimit(0, a, NULL, &o);
+    long r = do_prlimit(0, resource, NULL, &o);
     if (r)
         return r;
-    out[0] = o.cur >= UINT32_MAX ? UINT32_MAX : (uint32_t)o.cur;
-    out[1] = o.max >= UINT32_MAX ? UINT32_MAX : (uint32_t)o.max;
+    rlim[0] = o.cur >= UINT32_MAX ? UINT32_MAX : (uint32_t)o.cur;
+    rlim[1] = o.max >= UINT32_MAX ? UINT32_MAX : (uint32_t)o.max;
     return 0;
 }
 
-SYSCALL(setrlimit)
+SYSCALL2(setrlimit, int, resource, const uint32_t *, rlim)
 {
-    UNUSED_ARGS();
-    const uint32_t *in = (const uint32_t *)b;
-    if (!libos_user_ok(in, 2 * sizeof *in, 0))
+    if (!libos_user_ok(rlim, 2 * sizeof *rlim, 0))
         return -EFAULT;
-    struct lim n = { in[0] == UINT32_MAX ? INF64 : in[0], in[1] == UINT32_MAX ? INF64 : in[1] };
-    return do_prlimit(0, a, &n, NULL);
+    struct lim n = { rlim[0] == UINT32_MAX ? INF64 : rlim[0], rlim[1] == UINT32_MAX ? INF64 : rlim[1] };
+    return do_prlimit(0, resource, &n, NULL);
 }
 
 /* ---- sysinfo ---- */
@@ -257,11 +251,9 @@ struct k_sysinfo {
 };
 _Static_assert(sizeof(struct k_sysinfo) == 64, "Linux's 32-bit struct sysinfo");
 
-SYSCALL(sysinfo)
+SYSCALL1(sysinfo, struct k_sysinfo *, info)
 {
-    UNUSED_ARGS();
-    struct k_sysinfo *si = (struct k_sysinfo *)a;
-    if (!libos_user_ok(si, sizeof *si, 1))
+    if (!libos_user_ok(info, sizeof *info, 1))
         return -EFAULT;
     struct k_sysinfo s;
     memset(&s, 0, sizeof s);
@@ -271,33 +263,28 @@ SYSCALL(sysinfo)
     s.freeram = (uint32_t)libos_mm_free_bytes();
     s.procs = 1;
     s.mem_unit = 1;
-    memcpy(si, &s, sizeof s);
+    memcpy(info, &s, sizeof s);
     return 0;
 }
 
 /* ---- getrandom: the CSPRNG of entropy.c ---- */
 
-SYSCALL(getrandom)
+SYSCALL3(getrandom, void *, buf, size_t, buflen, unsigned int, flags)
 {
-    UNUSED_ARGS();
-    unsigned char *buf = (unsigned char *)a;
-    size_t len = (size_t)b;
-    unsigned flags = (unsigned)c;
     if (flags & ~(unsigned)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
         return -EINVAL;
     if ((flags & GRND_INSECURE) && (flags & GRND_RANDOM))
         return -EINVAL;
-    if (len > 0x1ffffffu)
-        len = 0x1ffffffu;               /* Linux gives at most 32 MiB - 1 a call */
-    if (!libos_user_ok(buf, len, 1))
+    if (buflen > 0x1ffffffu)
+        buflen = 0x1ffffffu;            /* Linux gives at most 32 MiB - 1 a call */
+    if (!libos_user_ok(buf, buflen, 1))
         return -EFAULT;
-    return libos_random_fill(buf, len, (flags & GRND_NONBLOCK) != 0, (flags & GRND_INSECURE) != 0);
+    return libos_random_fill(buf, buflen, (flags & GRND_NONBLOCK) != 0, (flags & GRND_INSECURE) != 0);
 }
 
-SYSCALL(getcpu)
+/* The third argument (tcache) is unused since Linux 2.6.24. */
+SYSCALL2(getcpu, unsigned int *, cpu, unsigned int *, node)
 {
-    UNUSED_ARGS();
-    unsigned *cpu = (unsigned *)a, *node = (unsigned *)b;
     if ((cpu && !libos_user_ok(cpu, sizeof *cpu, 1)) || (node && !libos_user_ok(node, sizeof *node, 1)))
         return -EFAULT;
     if (cpu)
