@@ -29,21 +29,18 @@
 uint32_t libos_main_tid;
 uint32_t libos_prio;
 
-SYSCALL(getpid)
+SYSCALL0(getpid)
 {
-    UNUSED_ARGS();
     return (long)libos_main_tid;
 }
 
-SYSCALL(getppid)
+SYSCALL0(getppid)
 {
-    UNUSED_ARGS();
     return 0;
 }
 
-SYSCALL(getuid)     /* also geteuid, getgid, getegid (the *32 calls) */
+SYSCALL0(getuid)     /* also geteuid, getgid, getegid (the *32 calls) */
 {
-    UNUSED_ARGS();
     return 0;
 }
 
@@ -63,32 +60,26 @@ static struct k_sigaction actions[NSIG_LINUX + 1];
 static uint64_t masks[LIBOS_MAX_THREADS + 1];    /* by libos_slot */
 static struct libos_lock sig_lock;
 
-SYSCALL(rt_sigaction)
+SYSCALL4(rt_sigaction, int, signum, const struct k_sigaction *, act, struct k_sigaction *, oldact,
+         size_t, sigsetsize)
 {
-    UNUSED_ARGS();
-    long sig = a;
-    const struct k_sigaction *act = (const struct k_sigaction *)b;
-    struct k_sigaction *old = (struct k_sigaction *)c;
-    if (d != 8 || sig < 1 || sig > NSIG_LINUX)
+    if (sigsetsize != 8 || signum < 1 || signum > NSIG_LINUX)
         return -EINVAL;
-    if (act && (sig == SIGKILL || sig == SIGSTOP))
+    if (act && (signum == SIGKILL || signum == SIGSTOP))
         return -EINVAL;
     libos_lock(&sig_lock);
-    struct k_sigaction prev = actions[sig];
+    struct k_sigaction prev = actions[signum];
     if (act)
-        actions[sig] = *act;
+        actions[signum] = *act;
     libos_unlock(&sig_lock);
-    if (old)
-        *old = prev;
+    if (oldact)
+        *oldact = prev;
     return 0;
 }
 
-SYSCALL(rt_sigprocmask)
+SYSCALL4(rt_sigprocmask, int, how, const uint64_t *, set, uint64_t *, oldset, size_t, sigsetsize)
 {
-    UNUSED_ARGS();
-    const uint64_t *set = (const uint64_t *)b;
-    uint64_t *old = (uint64_t *)c;
-    if (d != 8)
+    if (sigsetsize != 8)
         return -EINVAL;
     uint64_t *m = &masks[libos_slot(libos_tid())];
     uint64_t prev = *m;
@@ -96,15 +87,15 @@ SYSCALL(rt_sigprocmask)
         uint64_t s;
         memcpy(&s, set, sizeof s);
         s &= ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
-        switch (a) {
+        switch (how) {
         case SIG_BLOCK:   *m = prev | s; break;
         case SIG_UNBLOCK: *m = prev & ~s; break;
         case SIG_SETMASK: *m = s; break;
         default: return -EINVAL;
         }
     }
-    if (old)
-        memcpy(old, &prev, sizeof prev);
+    if (oldset)
+        memcpy(oldset, &prev, sizeof prev);
     return 0;
 }
 
@@ -139,26 +130,22 @@ static long send_signal(long tid, long sig)
     return 0;
 }
 
-SYSCALL(tkill)
+SYSCALL2(tkill, pid_t, tid, int, sig)
 {
-    UNUSED_ARGS();
-    return send_signal(a, b);
+    return send_signal(tid, sig);
 }
 
-SYSCALL(tgkill)
+SYSCALL3(tgkill, pid_t, tgid, pid_t, tid, int, sig)
 {
-    UNUSED_ARGS();
-    if (a <= 0 || b <= 0)
+    if (tgid <= 0 || tid <= 0)
         return -EINVAL;
-    if ((uint32_t)a != libos_main_tid)
+    if ((uint32_t)tgid != libos_main_tid)
         return -ESRCH;
-    return send_signal(b, c);
+    return send_signal(tid, sig);
 }
 
-SYSCALL(kill)
+SYSCALL2(kill, pid_t, pid, int, sig)
 {
-    UNUSED_ARGS();
-    long pid = a, sig = b;
     if (sig < 0 || sig > NSIG_LINUX)
         return -EINVAL;
     /* This process: its pid, 0 (its group), -pid (its group: it leads one).
@@ -195,11 +182,8 @@ void libos_sig_thread_reset(uint32_t tid)
     }
 }
 
-SYSCALL(sigaltstack)
+SYSCALL2(sigaltstack, const struct k_stack *, ss, struct k_stack *, old_ss)
 {
-    UNUSED_ARGS();
-    const struct k_stack *ss = (const struct k_stack *)a;
-    struct k_stack *old = (struct k_stack *)b;
     struct k_stack *mine = &altstacks[libos_slot(libos_tid())];
     struct k_stack prev = *mine;
     if (prev.size == 0)
@@ -218,42 +202,39 @@ SYSCALL(sigaltstack)
             *mine = (struct k_stack){ n.sp, (int32_t)((uint32_t)n.flags & LINUX_SS_AUTODISARM), n.size };
         }
     }
-    if (old)
-        memcpy(old, &prev, sizeof prev);
+    if (old_ss)
+        memcpy(old_ss, &prev, sizeof prev);
     return 0;
 }
 
 /* ---- processes: there is one ---- */
 
-SYSCALL(no_process)     /* fork, vfork, execve, wait4, waitid */
+SYSCALL0(no_process)     /* fork, vfork, execve, wait4, waitid */
 {
-    UNUSED_ARGS();
     return -ENOSYS;
 }
 
-SYSCALL(socketpair)
+SYSCALL0(socketpair)
 {
-    UNUSED_ARGS();
     return -EAFNOSUPPORT;   /* no sockets yet */
 }
 
 /* ---- scheduling facts ---- */
 
-SYSCALL(sched_getaffinity)
+/* One CPU, whatever pid names; Linux returns the size of its cpumask (musl
+ * zeroes the rest). */
+SYSCALL3(sched_getaffinity, pid_t, pid, long, cpusetsize, unsigned char *, mask)
 {
-    UNUSED_ARGS();
-    /* One CPU; Linux returns the size of its cpumask (musl zeroes the rest). */
-    if (b < 4)
+    (void)pid;
+    if (cpusetsize < 4)
         return -EINVAL;
-    unsigned char *set = (unsigned char *)c;
-    set[0] = 1;
-    set[1] = set[2] = set[3] = 0;
+    mask[0] = 1;
+    mask[1] = mask[2] = mask[3] = 0;
     return 4;
 }
 
-SYSCALL(set_robust_list)
+SYSCALL0(set_robust_list)
 {
-    UNUSED_ARGS();
     return 0;   /* recorded by nobody: robust mutexes of dead threads are not recovered */
 }
 
@@ -264,24 +245,24 @@ SYSCALL(set_robust_list)
 #define LINUX_PR_GET_NAME 16
 static char thread_names[LIBOS_MAX_THREADS + 1][16];
 
-SYSCALL(prctl)
+/* The name calls take a char * as arg2; the others are not read. */
+SYSCALL2(prctl, int, option, unsigned long, arg2)
 {
-    UNUSED_ARGS();
     uint32_t slot = libos_slot(libos_tid());
     char *name = slot ? thread_names[slot] : NULL;
-    switch (a) {
+    switch (option) {
     case LINUX_PR_SET_NAME:
-        if (!b)
+        if (!arg2)
             return -EFAULT;
         if (name) {
-            strncpy(name, (const char *)b, 15);
+            strncpy(name, (const char *)arg2, 15);
             name[15] = 0;
         }
         return 0;
     case LINUX_PR_GET_NAME:
-        if (!b)
+        if (!arg2)
             return -EFAULT;
-        memcpy((char *)b, name ? name : "", 16);
+        memcpy((char *)arg2, name ? name : "", 16);
         return 0;
     default:
         return -EINVAL;

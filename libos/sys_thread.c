@@ -104,9 +104,8 @@ int __libos_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *pti
     return tid;
 }
 
-SYSCALL(clone)
+SYSCALL0(clone)
 {
-    UNUSED_ARGS();
     /* The raw call returns twice; only musl's __clone (which knows the
      * function to run) can start a thread here. */
     log_once(1, "libos: raw clone syscall: ENOSYS (threads come from __clone)\n");
@@ -124,9 +123,9 @@ void libos_exit_thread(void)
     fb_thread_exit(clear);
 }
 
-SYSCALL(exit)
+SYSCALL1(exit, int, status)
 {
-    UNUSED_ARGS();
+    (void)status;               /* nobody can ask for a thread's status */
     libos_exit_thread();
 }
 
@@ -180,44 +179,38 @@ void libos_exit_group(int status)
     libos_die(status);
 }
 
-SYSCALL(exit_group)
+SYSCALL1(exit_group, int, status)
 {
-    UNUSED_ARGS();
-    libos_exit_group((int)a);
+    libos_exit_group(status);
 }
 
-SYSCALL(set_tid_address)
+SYSCALL1(set_tid_address, volatile uint32_t *, tidptr)
 {
-    UNUSED_ARGS();
     uint32_t tid = libos_tid();
     uint32_t slot = libos_slot(tid);
     if (slot)
-        libos_clear_tid[slot] = (volatile uint32_t *)a;
+        libos_clear_tid[slot] = tidptr;
     return (long)tid;
 }
 
-SYSCALL(gettid)
+SYSCALL0(gettid)
 {
-    UNUSED_ARGS();
     return (long)libos_tid();
 }
 
-SYSCALL(sched_yield)
+SYSCALL0(sched_yield)
 {
-    UNUSED_ARGS();
     fb_yield();
     return 0;
 }
 
-SYSCALL(set_tls)
+SYSCALL1(set_tls, uintptr_t, tls)
 {
-    UNUSED_ARGS();
-    return fb_set_tls((uintptr_t)a);
+    return fb_set_tls(tls);
 }
 
-SYSCALL(get_tls)
+SYSCALL0(get_tls)
 {
-    UNUSED_ARGS();
     return (long)libos_get_tp();
 }
 
@@ -252,48 +245,51 @@ static long futex_deadline(const void *ts, int time64, int absolute, int realtim
     return bad ? -EINVAL : 0;
 }
 
-static long do_futex(int time64, long a, long b, long c, long d, long e, long f)
+/* The fourth argument is the timeout of the waits (a struct timespec of
+ * TIME64's layout, or NULL) and a count, val2, for the requeues; uaddr2 is
+ * never read: the requeues wake their waiters instead of moving them. */
+static long do_futex(int time64, volatile uint32_t *uaddr, int futex_op, uint32_t val,
+                     const void *timeout, uint32_t val3)
 {
-    volatile uint32_t *uaddr = (volatile uint32_t *)a;
-    int cmd = (int)(b & 127);
-    int realtime = (b & FUTEX_CLOCK_REALTIME) != 0;
+    int cmd = futex_op & 127;
+    int realtime = (futex_op & FUTEX_CLOCK_REALTIME) != 0;
     uint64_t deadline;
     long r;
-    (void)e;
     switch (cmd) {
     case FUTEX_WAIT_BITSET:
-        if ((uint32_t)f == 0)
+        if (val3 == 0)
             return -EINVAL;
-        if ((uint32_t)f != FUTEX_BITSET_MATCH_ANY) {
+        if (val3 != FUTEX_BITSET_MATCH_ANY) {
             log_once(2, "libos: futex bitsets other than MATCH_ANY are not supported (ENOSYS)\n");
             return -ENOSYS;
         }
         /* fall through */
     case FUTEX_WAIT:
-        r = futex_deadline((const void *)d, time64, cmd == FUTEX_WAIT_BITSET, realtime, &deadline);
+        r = futex_deadline(timeout, time64, cmd == FUTEX_WAIT_BITSET, realtime, &deadline);
         if (r)
             return r;
-        return fb_futex_wait(uaddr, (uint32_t)c, deadline);
+        return fb_futex_wait(uaddr, val, deadline);
     case FUTEX_WAKE_BITSET:
-        if ((uint32_t)f == 0)
+        if (val3 == 0)
             return -EINVAL;
-        if ((uint32_t)f != FUTEX_BITSET_MATCH_ANY) {
+        if (val3 != FUTEX_BITSET_MATCH_ANY) {
             log_once(2, "libos: futex bitsets other than MATCH_ANY are not supported (ENOSYS)\n");
             return -ENOSYS;
         }
         /* fall through */
     case FUTEX_WAKE:
-        return fb_futex_wake(uaddr, c < 0 ? 0x7fffffff : (uint32_t)c);
+        return fb_futex_wake(uaddr, val > 0x7fffffffu ? 0x7fffffff : val);    /* a negative count: all */
     case FUTEX_CMP_REQUEUE:
-        if (*uaddr != (uint32_t)f)
+        if (*uaddr != val3)
             return -EAGAIN;
         /* fall through */
     case FUTEX_REQUEUE: {
         /* No requeue in the kernel: wake the ones that would have moved
          * too.  A futex waiter must cope with early wake-ups, so this is
          * correct, if less thrifty. */
-        uint32_t n = (uint32_t)c + (uint32_t)d;
-        if ((uint32_t)c > 0x7fffffffu || (uint32_t)d > 0x7fffffffu || n > 0x7fffffffu)
+        uint32_t val2 = (uint32_t)(uintptr_t)timeout;
+        uint32_t n = val + val2;
+        if (val > 0x7fffffffu || val2 > 0x7fffffffu || n > 0x7fffffffu)
             n = 0x7fffffff;
         return fb_futex_wake(uaddr, n);
     }
@@ -303,12 +299,16 @@ static long do_futex(int time64, long a, long b, long c, long d, long e, long f)
     }
 }
 
-SYSCALL(futex)
+SYSCALL6(futex, volatile uint32_t *, uaddr, int, futex_op, uint32_t, val, const void *, timeout,
+         volatile uint32_t *, uaddr2, uint32_t, val3)
 {
-    return do_futex(0, a, b, c, d, e, f);
+    (void)uaddr2;
+    return do_futex(0, uaddr, futex_op, val, timeout, val3);
 }
 
-SYSCALL(futex_time64)
+SYSCALL6(futex_time64, volatile uint32_t *, uaddr, int, futex_op, uint32_t, val, const void *, timeout,
+         volatile uint32_t *, uaddr2, uint32_t, val3)
 {
-    return do_futex(1, a, b, c, d, e, f);
+    (void)uaddr2;
+    return do_futex(1, uaddr, futex_op, val, timeout, val3);
 }
