@@ -198,14 +198,12 @@ static long do_eventfd2(unsigned initval, long flags)
     return fd;
 }
 
-SYSCALL(eventfd2)
+SYSCALL2(eventfd2, unsigned int, initval, int, flags)
 {
-    UNUSED_ARGS();
-    return do_eventfd2((unsigned)a, b);
+    return do_eventfd2(initval, flags);
 }
 
-SYSCALL(eventfd)
+SYSCALL1(eventfd, unsigned int, initval)
 {
-    UNUSED_ARGS();
-    return do_eventfd2((unsigned)a, 0);
+    return do_eventfd2(initval, 0);
 }

@@ -307,14 +307,12 @@ static long do_pipe2(int *user_fds, long flags)
     return 0;
 }
 
-SYSCALL(pipe2)
+SYSCALL2(pipe2, int *, pipefd, int, flags)
 {
-    UNUSED_ARGS();
-    return do_pipe2((int *)a, b);
+    return do_pipe2(pipefd, flags);
 }
 
-SYSCALL(pipe)
+SYSCALL1(pipe, int *, pipefd)
 {
-    UNUSED_ARGS();
-    return do_pipe2((int *)a, 0);
+    return do_pipe2(pipefd, 0);
 }

@@ -233,7 +233,8 @@ SYSCALL2(setrlimit, int, resource, const uint32_t *, rlim)
 {
     if (!libos_user_ok(rlim, 2 * sizeof *rlim, 0))
         return -EFAULT;
-    struct lim n = { rlim[0] == UINT32_MAX ? INF64 : rlim[0], rlim[1] == UINT32_MAX ? INF64 : rlim[1] };
+    struct lim n = { rlim[0] == UINT32_MAX ? INF64 : rlim[0],
+                     rlim[1] == UINT32_MAX ? INF64 : rlim[1] };
     return do_prlimit(0, resource, &n, NULL);
 }
 

@@ -162,17 +162,15 @@ static long do_poll(struct pollfd *fds, unsigned long n, const struct pwait *w)
     }
 }
 
-SYSCALL(poll)
+SYSCALL3(poll, struct pollfd *, fds, unsigned long, nfds, int, timeout)
 {
-    UNUSED_ARGS();
     struct pwait w = { false, 0 };
-    int ms = (int)c;
-    if (ms == 0)
+    if (timeout == 0)
         w.once = true;
-    else if (ms > 0)
-        tc_rel_deadline(libos_ticks(), ms / 1000, (int64_t)(ms % 1000) * 1000000, libos_freq(),
-                        &w.deadline);
-    return do_poll((struct pollfd *)a, (unsigned long)b, &w);
+    else if (timeout > 0)
+        tc_rel_deadline(libos_ticks(), timeout / 1000, (int64_t)(timeout % 1000) * 1000000,
+                        libos_freq(), &w.deadline);
+    return do_poll(fds, nfds, &w);
 }
 
 struct ts32 {
@@ -203,44 +201,46 @@ static void put_left64(struct ts64 *ts, struct pwait *w)
     ts->nsec = nsec;
 }
 
-static long ppoll_common(long a, long b, long sigmask, long sigsetsize, struct pwait *w)
+/* The signal mask is checked for its size, never applied (no signal is
+ * delivered: sys_proc.c). */
+static long ppoll_common(struct pollfd *fds, unsigned long nfds, const void *sigmask,
+                         size_t sigsetsize, struct pwait *w)
 {
     if (sigmask && sigsetsize != 8)
         return -EINVAL;
-    return do_poll((struct pollfd *)a, (unsigned long)b, w);
+    return do_poll(fds, nfds, w);
 }
 
-SYSCALL(ppoll)          /* 32-bit timespec */
+/* tmo_p: NULL or the time to wait, where the time left is written back. */
+SYSCALL5(ppoll, struct pollfd *, fds, unsigned long, nfds, struct ts32 *, tmo_p,
+         const void *, sigmask, size_t, sigsetsize)
 {
-    UNUSED_ARGS();
-    struct ts32 *ts = (struct ts32 *)c;
     struct pwait w = { false, 0 };
-    if (ts) {
-        if (!libos_user_ok(ts, sizeof *ts, 1))
+    if (tmo_p) {
+        if (!libos_user_ok(tmo_p, sizeof *tmo_p, 1))
             return -EFAULT;
-        if (pwait_rel(&w, ts->sec, ts->nsec))
+        if (pwait_rel(&w, tmo_p->sec, tmo_p->nsec))
             return -EINVAL;
     }
-    long r = ppoll_common(a, b, d, e, &w);
-    if (ts && !w.once && r >= 0)
-        put_left32(ts, &w);
+    long r = ppoll_common(fds, nfds, sigmask, sigsetsize, &w);
+    if (tmo_p && !w.once && r >= 0)
+        put_left32(tmo_p, &w);
     return r;
 }
 
-SYSCALL(ppoll_time64)
+SYSCALL5(ppoll_time64, struct pollfd *, fds, unsigned long, nfds, struct ts64 *, tmo_p,
+         const void *, sigmask, size_t, sigsetsize)
 {
-    UNUSED_ARGS();
-    struct ts64 *ts = (struct ts64 *)c;
     struct pwait w = { false, 0 };
-    if (ts) {
-        if (!libos_user_ok(ts, sizeof *ts, 1))
+    if (tmo_p) {
+        if (!libos_user_ok(tmo_p, sizeof *tmo_p, 1))
             return -EFAULT;
-        if (pwait_rel(&w, ts->sec, ts->nsec))
+        if (pwait_rel(&w, tmo_p->sec, tmo_p->nsec))
             return -EINVAL;
     }
-    long r = ppoll_common(a, b, d, e, &w);
-    if (ts && !w.once && r >= 0)
-        put_left64(ts, &w);
+    long r = ppoll_common(fds, nfds, sigmask, sigsetsize, &w);
+    if (tmo_p && !w.once && r >= 0)
+        put_left64(tmo_p, &w);
     return r;
 }
 
@@ -339,64 +339,63 @@ struct tv32 {
     int32_t sec, usec;
 };
 
-SYSCALL(_newselect)
+/* The fd_sets as bytes (above); timeout: NULL or the time to wait, where
+ * the time left is written back. */
+SYSCALL5(_newselect, int, nfds, uint8_t *, readfds, uint8_t *, writefds, uint8_t *, exceptfds,
+         struct tv32 *, timeout)
 {
-    UNUSED_ARGS();
-    uint8_t *sets[3] = { (uint8_t *)b, (uint8_t *)c, (uint8_t *)d };
-    struct tv32 *tv = (struct tv32 *)e;
+    uint8_t *sets[3] = { readfds, writefds, exceptfds };
     struct pwait w = { false, 0 };
-    if (tv) {
-        if (!libos_user_ok(tv, sizeof *tv, 1))
+    if (timeout) {
+        if (!libos_user_ok(timeout, sizeof *timeout, 1))
             return -EFAULT;
         /* Linux folds whole seconds out of tv_usec; only negatives are invalid. */
-        if (tv->usec < 0 || pwait_rel(&w, (int64_t)tv->sec + tv->usec / 1000000,
-                                      (int64_t)(tv->usec % 1000000) * 1000))
+        if (timeout->usec < 0 || pwait_rel(&w, (int64_t)timeout->sec + timeout->usec / 1000000,
+                                      (int64_t)(timeout->usec % 1000000) * 1000))
             return -EINVAL;
     }
-    long r = do_select(a, sets, &w);
-    if (tv && !w.once && r >= 0) {
+    long r = do_select(nfds, sets, &w);
+    if (timeout && !w.once && r >= 0) {
         uint64_t sec;
         uint32_t nsec;
         tc_split_ns(pwait_left_ns(&w), &sec, &nsec);
-        tv->sec = (int32_t)sec;
-        tv->usec = (int32_t)(nsec / 1000);
+        timeout->sec = (int32_t)sec;
+        timeout->usec = (int32_t)(nsec / 1000);
     }
     return r;
 }
 
 /* pselect6's sixth argument: { const sigset_t *mask; size_t size; }, ignored. */
-SYSCALL(pselect6)       /* 32-bit timespec */
+SYSCALL5(pselect6, int, nfds, uint8_t *, readfds, uint8_t *, writefds, uint8_t *, exceptfds,
+         struct ts32 *, timeout)
 {
-    UNUSED_ARGS();
-    uint8_t *sets[3] = { (uint8_t *)b, (uint8_t *)c, (uint8_t *)d };
-    struct ts32 *ts = (struct ts32 *)e;
+    uint8_t *sets[3] = { readfds, writefds, exceptfds };
     struct pwait w = { false, 0 };
-    if (ts) {
-        if (!libos_user_ok(ts, sizeof *ts, 1))
+    if (timeout) {
+        if (!libos_user_ok(timeout, sizeof *timeout, 1))
             return -EFAULT;
-        if (pwait_rel(&w, ts->sec, ts->nsec))
+        if (pwait_rel(&w, timeout->sec, timeout->nsec))
             return -EINVAL;
     }
-    long r = do_select(a, sets, &w);
-    if (ts && !w.once && r >= 0)
-        put_left32(ts, &w);
+    long r = do_select(nfds, sets, &w);
+    if (timeout && !w.once && r >= 0)
+        put_left32(timeout, &w);
     return r;
 }
 
-SYSCALL(pselect6_time64)
+SYSCALL5(pselect6_time64, int, nfds, uint8_t *, readfds, uint8_t *, writefds, uint8_t *, exceptfds,
+         struct ts64 *, timeout)
 {
-    UNUSED_ARGS();
-    uint8_t *sets[3] = { (uint8_t *)b, (uint8_t *)c, (uint8_t *)d };
-    struct ts64 *ts = (struct ts64 *)e;
+    uint8_t *sets[3] = { readfds, writefds, exceptfds };
     struct pwait w = { false, 0 };
-    if (ts) {
-        if (!libos_user_ok(ts, sizeof *ts, 1))
+    if (timeout) {
+        if (!libos_user_ok(timeout, sizeof *timeout, 1))
             return -EFAULT;
-        if (pwait_rel(&w, ts->sec, ts->nsec))
+        if (pwait_rel(&w, timeout->sec, timeout->nsec))
             return -EINVAL;
     }
-    long r = do_select(a, sets, &w);
-    if (ts && !w.once && r >= 0)
-        put_left64(ts, &w);
+    long r = do_select(nfds, sets, &w);
+    if (timeout && !w.once && r >= 0)
+        put_left64(timeout, &w);
     return r;
 }

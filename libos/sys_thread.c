@@ -278,7 +278,7 @@ static long do_futex(int time64, volatile uint32_t *uaddr, int futex_op, uint32_
         }
         /* fall through */
     case FUTEX_WAKE:
-        return fb_futex_wake(uaddr, val > 0x7fffffffu ? 0x7fffffff : val);    /* a negative count: all */
+        return fb_futex_wake(uaddr, val > 0x7fffffffu ? 0x7fffffff : val);   /* negative: all */
     case FUTEX_CMP_REQUEUE:
         if (*uaddr != val3)
             return -EAGAIN;
