@@ -32,34 +32,34 @@ struct file *net_sock_file(long fd, long *err)
     return fp;
 }
 
-/* Read the program's socket address (addr, len). */
-static long read_addr(long addr, long len, struct net_inaddr *out)
+/* Read the program's socket address (addr, addrlen: an int, as Linux
+ * takes it, so that a negative one is EINVAL). */
+static long read_addr(const void *addr, int addrlen, struct net_inaddr *out)
 {
-    if (len < 0 || (unsigned long)len > SOCKADDR_MAX)
+    if (addrlen < 0 || (unsigned long)addrlen > SOCKADDR_MAX)
         return -EINVAL;
-    if (!libos_user_ok((const void *)addr, (size_t)len, 0))
+    if (!libos_user_ok(addr, (size_t)addrlen, 0))
         return -EFAULT;
-    return net_addr_parse((const void *)addr, (uint32_t)len, out);
+    return net_addr_parse(addr, (uint32_t)addrlen, out);
 }
 
-/* Write an address back to the program's (addr, *lenp), Linux's way:
- * truncated to the room it gave, *lenp set to the full size. */
-static long write_addr(long addr, long lenp, const struct net_inaddr *in)
+/* Write an address back to the program's (addr, *addrlen), Linux's way:
+ * truncated to the room it gave, *addrlen set to the full size. */
+static long write_addr(void *addr, socklen_t *addrlen, const struct net_inaddr *in)
 {
     if (!addr)
         return 0;
-    socklen_t *lp = (socklen_t *)lenp;
     socklen_t len;
-    if (!libos_user_ok(lp, sizeof *lp, 1))
+    if (!libos_user_ok(addrlen, sizeof *addrlen, 1))
         return -EFAULT;
-    memcpy(&len, lp, sizeof len);
+    memcpy(&len, addrlen, sizeof len);
     if ((int)len < 0)
         return -EINVAL;
     uint32_t room = len < NET_SOCKADDR_IN_LEN ? len : NET_SOCKADDR_IN_LEN;
-    if (!libos_user_ok((void *)addr, room, 1))
+    if (!libos_user_ok(addr, room, 1))
         return -EFAULT;
-    len = net_addr_format((void *)addr, room, in);
-    memcpy(lp, &len, sizeof len);
+    len = net_addr_format(addr, room, in);
+    memcpy(addrlen, &len, sizeof len);
     return 0;
 }
 
@@ -83,48 +83,47 @@ static long install_sock(struct sock *s, int type_flags)
     return fd;
 }
 
-SYSCALL(socket)
+/* type: the socket type with SOCK_NONBLOCK and SOCK_CLOEXEC or'ed in. */
+SYSCALL3(socket, int, domain, int, type, int, protocol)
 {
-    UNUSED_ARGS();
-    int type = (int)b & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (a == AF_NETLINK)
-        return net_link_socket(type, (int)c, (int)b);
-    if (a != AF_INET)
+    int kind = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (domain == AF_NETLINK)
+        return net_link_socket(kind, protocol, type);
+    if (domain != AF_INET)
         return -EAFNOSUPPORT;
-    if (type == SOCK_STREAM) {
-        if (c != 0 && c != IPPROTO_TCP)
+    if (kind == SOCK_STREAM) {
+        if (protocol != 0 && protocol != IPPROTO_TCP)
             return -EPROTONOSUPPORT;
-    } else if (type == SOCK_DGRAM) {
-        if (c != 0 && c != IPPROTO_UDP)
+    } else if (kind == SOCK_DGRAM) {
+        if (protocol != 0 && protocol != IPPROTO_UDP)
             return -EPROTONOSUPPORT;
     } else {
         return -EPROTONOSUPPORT;
     }
     if (net_lock())
         return -ENOMEM;
-    struct sock *s = net_sock_alloc(type);
-    int r = s ? (type == SOCK_STREAM ? net_tcp_open(s) : net_udp_open(s)) : -ENOMEM;
+    struct sock *s = net_sock_alloc(kind);
+    int r = s ? (kind == SOCK_STREAM ? net_tcp_open(s) : net_udp_open(s)) : -ENOMEM;
     if (r && s) {
         if (s->tcp)
-            type == SOCK_STREAM ? net_tcp_close(s) : net_udp_close(s);
+            kind == SOCK_STREAM ? net_tcp_close(s) : net_udp_close(s);
         else
             net_sock_free(s);
     }
     net_unlock();
     if (r)
         return r == -ENOMEM ? -ENOBUFS : r;
-    return install_sock(s, (int)b);
+    return install_sock(s, type);
 }
 
-SYSCALL(bind)
+SYSCALL3(bind, int, sockfd, const struct sockaddr *, addr, int, addrlen)
 {
-    UNUSED_ARGS();
     long r;
-    struct file *fp = net_sock_file(a, &r);
+    struct file *fp = net_sock_file(sockfd, &r);
     if (!fp)
         return r;
     struct net_inaddr in;
-    r = read_addr(b, c, &in);
+    r = read_addr(addr, addrlen, &in);
     if (r >= 0 && r != AF_INET)
         r = -EAFNOSUPPORT;
     if (r >= 0 && (r = net_lock()) == 0) {
@@ -141,18 +140,17 @@ SYSCALL(bind)
     return r;
 }
 
-SYSCALL(listen)
+SYSCALL2(listen, int, sockfd, int, backlog)
 {
-    UNUSED_ARGS();
     long r;
-    struct file *fp = net_sock_file(a, &r);
+    struct file *fp = net_sock_file(sockfd, &r);
     if (!fp)
         return r;
     struct sock *s = fp->priv;
     if (s->type != SOCK_STREAM) {
         r = -EOPNOTSUPP;
     } else if ((r = net_lock()) == 0) {
-        r = net_tcp_listen(s, (int)b);
+        r = net_tcp_listen(s, backlog);
         net_unlock();
     }
     libos_file_put(fp);
@@ -164,13 +162,12 @@ static long step_accept(struct sock *s, void *arg)
     return net_tcp_accept(s, arg);
 }
 
-SYSCALL(accept4)
+SYSCALL4(accept4, int, sockfd, struct sockaddr *, addr, socklen_t *, addrlen, int, flags)
 {
-    UNUSED_ARGS();
-    if (d & ~(long)(SOCK_NONBLOCK | SOCK_CLOEXEC))
+    if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
         return -EINVAL;
     long r;
-    struct file *fp = net_sock_file(a, &r);
+    struct file *fp = net_sock_file(sockfd, &r);
     if (!fp)
         return r;
     struct sock *s = fp->priv, *n = NULL;
@@ -183,19 +180,18 @@ SYSCALL(accept4)
     if (r)
         return r;
     struct net_inaddr peer = { ip4_addr_get_u32(&n->remote_ip), n->remote_port };
-    r = install_sock(n, (int)d);
+    r = install_sock(n, flags);
     if (r >= 0) {
-        long w = write_addr(b, c, &peer);
+        long w = write_addr(addr, addrlen, &peer);
         if (w)
             return w;       /* Linux too: the connection is taken, the fd stays */
     }
     return r;
 }
 
-SYSCALL(accept)
+SYSCALL3(accept, int, sockfd, struct sockaddr *, addr, socklen_t *, addrlen)
 {
-    (void)d;
-    return sys_accept4(a, b, c, 0, e, f);
+    return do_sys_accept4(sockfd, addr, addrlen, 0);
 }
 
 static long step_connect(struct sock *s, void *arg)
@@ -205,16 +201,15 @@ static long step_connect(struct sock *s, void *arg)
     return r == -EINPROGRESS ? -EAGAIN : r;
 }
 
-SYSCALL(connect)
+SYSCALL3(connect, int, sockfd, const struct sockaddr *, addr, int, addrlen)
 {
-    UNUSED_ARGS();
     long r;
-    struct file *fp = net_sock_file(a, &r);
+    struct file *fp = net_sock_file(sockfd, &r);
     if (!fp)
         return r;
     struct sock *s = fp->priv;
     struct net_inaddr in;
-    r = read_addr(b, c, &in);
+    r = read_addr(addr, addrlen, &in);
     if (r < 0)
         goto out;
     long family = r;
@@ -249,7 +244,7 @@ out:
     return r;
 }
 
-static long name_of(long fd, long addr, long lenp, bool peer)
+static long name_of(int fd, struct sockaddr *addr, socklen_t *addrlen, bool peer)
 {
     long r;
     struct file *fp = net_sock_file(fd, &r);
@@ -272,19 +267,17 @@ static long name_of(long fd, long addr, long lenp, bool peer)
         return r;
     if (!addr)
         return -EFAULT;
-    return write_addr(addr, lenp, &in);
+    return write_addr(addr, addrlen, &in);
 }
 
-SYSCALL(getsockname)
+SYSCALL3(getsockname, int, sockfd, struct sockaddr *, addr, socklen_t *, addrlen)
 {
-    UNUSED_ARGS();
-    return name_of(a, b, c, false);
+    return name_of(sockfd, addr, addrlen, false);
 }
 
-SYSCALL(getpeername)
+SYSCALL3(getpeername, int, sockfd, struct sockaddr *, addr, socklen_t *, addrlen)
 {
-    UNUSED_ARGS();
-    return name_of(a, b, c, true);
+    return name_of(sockfd, addr, addrlen, true);
 }
 
 /* sendmsg and sendto, recvmsg and recvfrom share these. */
@@ -365,7 +358,7 @@ static long link_recv(struct file *fp, const struct iovec *iov, long cnt, int fl
     return r;
 }
 
-static long do_send(long fd, const struct iovec *iov, long cnt, int flags, long addr, long alen)
+static long do_send(long fd, const struct iovec *iov, long cnt, int flags, const void *addr, int addrlen)
 {
     size_t len;
     long r;
@@ -381,7 +374,7 @@ static long do_send(long fd, const struct iovec *iov, long cnt, int flags, long 
     struct sock *s = fp->priv;
     struct net_inaddr to, *top = NULL;
     if (addr && s->type == SOCK_DGRAM) {    /* TCP ignores a destination, as Linux */
-        r = read_addr(addr, alen, &to);
+        r = read_addr(addr, addrlen, &to);
         if (r < 0)
             goto out;
         if (r != AF_INET) {
@@ -417,76 +410,71 @@ static long do_recv(long fd, const struct iovec *iov, long cnt, int flags, struc
     return r;
 }
 
-SYSCALL(sendto)
+SYSCALL6(sendto, int, sockfd, const void *, buf, size_t, len, int, flags,
+         const struct sockaddr *, dest_addr, int, addrlen)
 {
-    UNUSED_ARGS();
-    struct iovec v = { (void *)b, (size_t)c };
-    return do_send(a, &v, 1, (int)d, e, f);
+    struct iovec v = { (void *)buf, len };
+    return do_send(sockfd, &v, 1, flags, dest_addr, addrlen);
 }
 
-SYSCALL(recvfrom)
+SYSCALL6(recvfrom, int, sockfd, void *, buf, size_t, len, int, flags,
+         struct sockaddr *, src_addr, socklen_t *, addrlen)
 {
-    UNUSED_ARGS();
-    struct iovec v = { (void *)b, (size_t)c };
+    struct iovec v = { buf, len };
     struct net_inaddr from = { 0, 0 };
-    long r = do_recv(a, &v, 1, (int)d, &from, NULL);
-    if (r >= 0 && e) {
-        long w = write_addr(e, f, &from);
+    long r = do_recv(sockfd, &v, 1, flags, &from, NULL);
+    if (r >= 0 && src_addr) {
+        long w = write_addr(src_addr, addrlen, &from);
         if (w)
             return w;
     }
     return r;
 }
 
-SYSCALL(sendmsg)
+SYSCALL3(sendmsg, int, sockfd, const struct msghdr *, msg, int, flags)
 {
-    UNUSED_ARGS();
-    const struct msghdr *m = (const struct msghdr *)b;
-    if (!libos_user_ok(m, sizeof *m, 0))
+    if (!libos_user_ok(msg, sizeof *msg, 0))
         return -EFAULT;
     struct msghdr h;
-    memcpy(&h, m, sizeof h);
+    memcpy(&h, msg, sizeof h);
     if (h.msg_controllen)
         return -EINVAL;                 /* no ancillary data is understood */
-    return do_send(a, h.msg_iov, h.msg_iovlen, (int)c, (long)h.msg_name, (long)h.msg_namelen);
+    return do_send(sockfd, h.msg_iov, h.msg_iovlen, flags, h.msg_name, (int)h.msg_namelen);
 }
 
-SYSCALL(recvmsg)
+SYSCALL3(recvmsg, int, sockfd, struct msghdr *, msg, int, flags)
 {
-    UNUSED_ARGS();
-    struct msghdr *m = (struct msghdr *)b;
-    if (!libos_user_ok(m, sizeof *m, 1))
+    if (!libos_user_ok(msg, sizeof *msg, 1))
         return -EFAULT;
     struct msghdr h;
-    memcpy(&h, m, sizeof h);
+    memcpy(&h, msg, sizeof h);
     struct net_inaddr from = { 0, 0 };
     int msg_flags = 0;
-    long r = do_recv(a, h.msg_iov, h.msg_iovlen, (int)c, &from, &msg_flags);
+    long r = do_recv(sockfd, h.msg_iov, h.msg_iovlen, flags, &from, &msg_flags);
     if (r < 0)
         return r;
     if (h.msg_name) {
-        long w = write_addr((long)h.msg_name, (long)&m->msg_namelen, &from);
+        long w = write_addr(h.msg_name, &msg->msg_namelen, &from);
         if (w)
             return w;
     }
-    m->msg_controllen = 0;              /* no ancillary data is produced */
-    m->msg_flags = msg_flags;
+    msg->msg_controllen = 0;            /* no ancillary data is produced */
+    msg->msg_flags = msg_flags;
     return r;
 }
 
-SYSCALL(shutdown)
+SYSCALL2(shutdown, int, sockfd, int, how)
 {
-    UNUSED_ARGS();
-    if (b != SHUT_RD && b != SHUT_WR && b != SHUT_RDWR)
+    if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
         return -EINVAL;
     long r;
-    struct file *fp = net_sock_file(a, &r);
+    struct file *fp = net_sock_file(sockfd, &r);
     if (!fp)
         return r;
     struct sock *s = fp->priv;
     if ((r = net_lock()) == 0) {
         if (s->type == SOCK_STREAM)
-            r = net_tcp_shutdown(s, (int)b);
+            r = net_tcp_shutdown(s, how);
         else
             r = s->state == NS_CONNECTED ? 0 : -ENOTCONN;
         net_unlock();

@@ -172,59 +172,57 @@ static int get_opt(struct sock *s, long level, long name, void *out, uint32_t *s
     return 0;
 }
 
-SYSCALL(setsockopt)
+/* optlen: an int, as Linux takes it, so that a negative one is EINVAL. */
+SYSCALL5(setsockopt, int, sockfd, int, level, int, optname, const void *, optval, int, optlen)
 {
-    UNUSED_ARGS();
     long r;
-    struct file *fp = net_sock_file(a, &r);
+    struct file *fp = net_sock_file(sockfd, &r);
     if (!fp)
         return r;
-    if (e < 0) {
+    if (optlen < 0) {
         r = -EINVAL;
-    } else if (e && !libos_user_ok((const void *)d, (size_t)e, 0)) {
+    } else if (optlen && !libos_user_ok(optval, (size_t)optlen, 0)) {
         r = -EFAULT;
     } else if ((r = net_lock()) == 0) {
-        r = set_opt(fp->priv, b, c, (const void *)d, (uint32_t)e);
+        r = set_opt(fp->priv, level, optname, optval, (uint32_t)optlen);
         net_unlock();
     }
     libos_file_put(fp);
     return r;
 }
 
-SYSCALL(getsockopt)
+SYSCALL5(getsockopt, int, sockfd, int, level, int, optname, void *, optval, socklen_t *, optlen)
 {
-    UNUSED_ARGS();
     long r;
-    struct file *fp = net_sock_file(a, &r);
+    struct file *fp = net_sock_file(sockfd, &r);
     if (!fp)
         return r;
-    socklen_t *lenp = (socklen_t *)e;
     socklen_t len;
     union { int i; struct linger l; } val;
     uint32_t size = 0;
-    if (!libos_user_ok(lenp, sizeof *lenp, 1)) {
+    if (!libos_user_ok(optlen, sizeof *optlen, 1)) {
         r = -EFAULT;
         goto out;
     }
-    memcpy(&len, lenp, sizeof len);
+    memcpy(&len, optlen, sizeof len);
     if ((int)len < 0) {
         r = -EINVAL;
         goto out;
     }
     if ((r = net_lock()) != 0)
         goto out;
-    r = get_opt(fp->priv, b, c, &val, &size);
+    r = get_opt(fp->priv, level, optname, &val, &size);
     net_unlock();
     if (r)
         goto out;
     if (len > size)
         len = size;
-    if (!libos_user_ok((void *)d, len, 1)) {
+    if (!libos_user_ok(optval, len, 1)) {
         r = -EFAULT;
         goto out;
     }
-    memcpy((void *)d, &val, len);
-    memcpy(lenp, &len, sizeof len);
+    memcpy(optval, &val, len);
+    memcpy(optlen, &len, sizeof len);
 out:
     libos_file_put(fp);
     return r;
