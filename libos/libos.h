@@ -40,8 +40,7 @@
  * 64-bit argument comes in two registers, low word first (ARM EABI), named
  * as such (offset_lo, offset_hi). */
 typedef long (*sys_fn)(long, long, long, long, long, long);
-#define SYSCALL(name) long sys_##name(long a, long b, long c, long d, long e, long f)
-#define UNUSED_ARGS(...) ((void)a, (void)b, (void)c, (void)d, (void)e, (void)f)
+#define SYSCALL(name) long sys_##name(long, long, long, long, long, long)
 
 #define SYSCALL_REGS(fn) \
     long fn(long, long, long, long, long, long); \

@@ -40,7 +40,9 @@ static long unknown(long n)
     return -ENOSYS;
 }
 
-hidden long __libos_syscall(long n, long a, long b, long c, long d, long e, long f);
+/* n: the call's number; r0..r5: its argument registers, passed on as they
+ * are (each sys_ function names and types the ones it reads). */
+hidden long __libos_syscall(long n, long r0, long r1, long r2, long r3, long r4, long r5);
 
 /* The calls that leave corked TCP data (net.h) to themselves: the ones
  * that may send on a socket, so that a burst of small writes leaves as few
@@ -51,18 +53,18 @@ static bool keeps_cork(long n)
            n == SYS_sendmmsg || n == SYS_recvfrom || n == SYS_recvmsg;
 }
 
-long __libos_syscall(long n, long a, long b, long c, long d, long e, long f)
+long __libos_syscall(long n, long r0, long r1, long r2, long r3, long r4, long r5)
 {
     if (libos_net_tx_corked && !keeps_cork(n))
         libos_net_tx_flush();
     if ((unsigned long)n < NR_TABLE) {
         sys_fn fn = table[n];
         if (fn)
-            return fn(a, b, c, d, e, f);
+            return fn(r0, r1, r2, r3, r4, r5);
     } else if (n == ARM_NR_set_tls) {
-        return sys_set_tls(a, b, c, d, e, f);
+        return sys_set_tls(r0, r1, r2, r3, r4, r5);
     } else if (n == ARM_NR_get_tls) {
-        return sys_get_tls(a, b, c, d, e, f);
+        return sys_get_tls(r0, r1, r2, r3, r4, r5);
     }
     return unknown(n);
 }
