@@ -151,9 +151,11 @@ compgen -G "$root/lib/crypto-*" >/dev/null && notice_opts+=(--openssl)
 # c:erlangrc/0 becomes freebeam_boot:erlangrc/0 (erlang/src), which loads c
 # and erl_eval only when there is a .erlang file to evaluate (5% of the boot).
 # Once the application controller runs, freebeam_boot:data_config/0 applies
-# /data/sys.config over the image's settings, if the disk has one, and
-# freebeam_release:watch/0 starts the confirmation timer of a release on
-# trial (docs/storage.md).  Until the code server starts (with the kernel
+# /data/sys.config over the image's settings, if the disk has one.  Once the
+# kernel application runs, freebeam_release:watch/0 starts the confirmation
+# timer of a release on trial (docs/storage.md): not earlier, as logger's
+# boot-time handler would print its notice and then replay it to kernel's
+# handler (twice on the console).  Until the code server starts (with the kernel
 # application, after that), init loads code from the scripts' paths only:
 # they get the freebeam application's ebin.  The scripts are written in
 # term_to_binary's compressed form (init's binary_to_term/1 reads either):
@@ -169,12 +171,14 @@ FB_EBIN="\$ROOT/lib/$(basename "$FREEBEAM_APP")/ebin" erl -noshell -noinput -eva
                      {primLoad, Ms} -> [{primLoad, Ms -- Late}];
                      {path, P} -> [{path, P ++ [FbEbin || not lists:member(FbEbin, P)]}];
                      {apply, {c, erlangrc, []}} -> [{apply, {freebeam_boot, erlangrc, []}}];
-                     {progress, init_kernel_started} -> [C, {apply, {freebeam_boot, data_config, []}},
-                                                         {apply, {freebeam_release, watch, []}}];
+                     {progress, init_kernel_started} -> [C, {apply, {freebeam_boot, data_config, []}}];
+                     {apply, {application, start_boot, [kernel, _]}} -> [C, {apply, {freebeam_release, watch, []}}];
                      _ -> [C]
                  end || C <- Cmds]),
       lists:member({apply, {freebeam_boot, data_config, []}}, Cmds2) orelse
           begin io:format(standard_error, "~s: no init_kernel_started step~n", [F]), halt(1) end,
+      lists:member({apply, {freebeam_release, watch, []}}, Cmds2) orelse
+          begin io:format(standard_error, "~s: the kernel application is not started~n", [F]), halt(1) end,
       ok = file:write_file(F, term_to_binary({script, Id, Cmds2}, [{compressed, 9}]))
   end,
   lists:foreach(Lean, filelib:wildcard("'"$root"'/bin/*.boot") ++

@@ -140,6 +140,8 @@ check "update --release: 0.2.0 boots on trial, greets with its own runtime.exs, 
   bash -c '[ "$1" -eq 7 ] && grep -q "^libos: release: 0.2.0 boots from /data on trial" "$2" &&
            grep -q "^hello_elixir: hello from 0.2.0 (" "$2" && grep -q "^hello_elixir: release 0.2.0 confirmed" "$2"' \
   _ "$urc" "$T/upd-1.log"
+check "update --release: the trial notice printed once" \
+  bash -c '[ "$(grep -c "^freebeam: release 0.2.0 on trial: it must confirm within" "$1")" -eq 1 ]' _ "$T/upd-1.log"
 [ "$urc" -eq 7 ] || tail -n 20 "$T/upd-1.log" | show
 boot_upd 2
 check "update --release: next boot, 0.2.0 is permanent" \

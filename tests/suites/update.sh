@@ -58,6 +58,7 @@ check "update: /releases/boot says try 2" eval '[ "$(debugfs -R "cat /releases/b
 boot b2
 check "boot 2: version 2 on trial" runs b2 '^upd: vsn 2 release {trial,"2",factory} action wait$' 1
 check "boot 2: libos said it boots on trial" has b2 '^libos: release: 2 boots from /data on trial; unless it confirms, the next boot runs factory$'
+check "boot 2: the trial notice printed once" eval '[ "$(grep -ac "release 2 on trial: it must confirm within 5 s" "$work/b2.log")" -eq 1 ]'
 check "boot 2: not confirmed within 5 s, the timer halted it" has b2 'release 2 did not confirm within 5 s; halting'
 check "boot 2: e2fsck -fn clean" fsck_clean
 boot b3
