@@ -198,6 +198,7 @@ FB_EBIN="\$ROOT/lib/$(basename "$FREEBEAM_APP")/ebin" erl -noshell -noinput -eva
 # of image, and all 65 (313 KB more) would take an image over issue 12's
 # quarter of Linux+BEAM's (docs/profiling.md).  The rest stay
 # gzip-compressed, as beam_lib:strip leaves them.
+[ -f "$here/boot-modules.txt" ] || { echo "$0: $here/boot-modules.txt: no such file (it comes beside mkroot.sh)" >&2; exit 1; }
 BOOT_MODULES=$here/boot-modules.txt erl -noshell -noinput -eval '
   Keep = string:lexemes(os:getenv("KEEP_DOCS", ""), " "),
   {ok, BootList} = file:read_file(os:getenv("BOOT_MODULES")),

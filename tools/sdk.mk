@@ -11,7 +11,7 @@ SDK_DESCS := $(addprefix beam/,beam.config serial.config rng.config net.config d
 SDK_FILES := $(SDK)/kernel/kernel.elf $(SDK)/erts/beam.smp $(SDK)/erts/crypto/beam.smp \
   $(patsubst $(B)/%,$(SDK)/%,$(DRIVER_ELFS) $(ROOTMON_ELF)) $(addprefix $(SDK)/systems/,$(notdir $(SDK_DESCS)))
 SDK_APP := $(SDK)/erlang/$(notdir $(FREEBEAM_APP_DIR))/.built
-SDK_ROOTKIT := $(SDK)/tools/mkroot.sh $(SDK)/tools/notices.sh $(SDK)/third_party/.built
+SDK_ROOTKIT := $(SDK)/tools/mkroot.sh $(SDK)/tools/boot-modules.txt $(SDK)/tools/notices.sh $(SDK)/third_party/.built
 
 $(SDK)/kernel/%: $(B)/kernel/%
 	@mkdir -p $(@D) && cp -f $< $@
@@ -33,10 +33,14 @@ $(SDK_SYSROOT): $(MUSL_STAMP) $(LIBOS) $(LIBOS_CRT1) libos/program.ld
 $(ERTS_BEAM) $(OPENSSL_LIB): | $(SDK_SYSROOT)
 
 # beam/mkroot.sh as SDK/tools/mkroot.sh (it takes the SDK's freebeam
-# application), with tools/notices.sh beside it and what that reads: LICENSE
+# application), with what it reads from its own folder (boot-modules.txt:
+# the boot modules it stores uncompressed) and tools/notices.sh beside it
+# and what that reads: LICENSE
 # and Debian's copyright files of the fetched erlang, musl and OpenSSL
 # sources, where their build left them (third_party/PKG-VSN/debian/).
 $(SDK)/tools/mkroot.sh: beam/mkroot.sh
+	@mkdir -p $(@D) && cp -f $< $@
+$(SDK)/tools/boot-modules.txt: beam/boot-modules.txt
 	@mkdir -p $(@D) && cp -f $< $@
 $(SDK)/tools/notices.sh: tools/notices.sh
 	@mkdir -p $(@D) && cp -f $< $@
