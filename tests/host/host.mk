@@ -62,6 +62,13 @@ test_kpd_SRCS := $(KLOGIC_SRCS) kernel/pd.c kernel/protect.c kernel/pdinfo.c ker
   kernel/inflate.c
 test_kpd_CFLAGS := -Wno-int-to-pointer-cast -Wno-pointer-to-int-cast -DKSTUBS_WITH_PD_C
 
+# lwIP (Debian's, with our patches and lwipopts.h) compiled for the host,
+# 8-byte aligned, for the tests of lwIP's own behaviour.
+LWIP_HOST_DIR := $(HOSTT_DIR)/lwip-host
+LWIP_HOST_CFLAGS := -DMEM_ALIGNMENT=8 -isystem $(LWIP_PORT) -isystem $(LWIP_SRC)/src/include
+test_lwip_timewait_SRCS := libos/net_chksum.c
+test_lwip_timewait_CFLAGS := $(LWIP_HOST_CFLAGS)
+
 host_objs = $(patsubst %.c,$(HOSTT_DIR)/obj/$(1)/%.o,tests/host/$(1).c $($(1)_SRCS))
 
 define host_test_rule
@@ -73,6 +80,15 @@ $(HOSTT_DIR)/$(1): $(call host_objs,$(1))
 -include $(patsubst %.o,%.d,$(call host_objs,$(1)))
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
+
+$(LWIP_HOST_DIR)/liblwip.a: $(LWIP_LIB)
+	rm -rf $(@D) && mkdir -p $(@D)
+	for f in $(wildcard $(LWIP_SRC)/src/core/*.c $(LWIP_SRC)/src/core/ipv4/*.c) $(LWIP_SRC)/src/netif/ethernet.c; do \
+	  $(HOSTCC) -std=c11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all $(LWIP_HOST_CFLAGS) -w \
+	    -c $$f -o $(@D)/$$(basename $$f .c).o || exit 1; done
+	ar rcs $@ $(@D)/*.o
+$(call host_objs,test_lwip_timewait): | $(LWIP_LIB)
+$(HOSTT_DIR)/test_lwip_timewait: $(LWIP_HOST_DIR)/liblwip.a
 
 # ---- libFuzzer target and its seeds (clang) ----
 FUZZ_DIR := $(B)/fuzz
