@@ -122,8 +122,9 @@ static int tw_count(void)
 }
 
 /* One connection from CLIENT_PORT with the client's first sequence number
- * iss, closed by our side first: TIME-WAIT afterwards.  True if it went so. */
-static bool connect_and_close(uint32_t iss)
+ * iss, closed by our side first (held: only shut for writing, still ours):
+ * TIME-WAIT afterwards.  True if it went so. */
+static bool connect_and_end(uint32_t iss, bool held)
 {
     nsent = 0;
     int before = accepts;
@@ -135,7 +136,13 @@ static bool connect_and_close(uint32_t iss)
     if (accepts != before + 1)
         return false;
     nsent = 0;
-    tcp_close(accepted);                 /* our FIN */
+    static int owner;
+    if (held) {
+        tcp_arg(accepted, &owner);
+        tcp_shutdown(accepted, 0, 1);    /* our FIN, the pcb still ours */
+    } else {
+        tcp_close(accepted);             /* our FIN */
+    }
     if (nsent != 1 || !(sent[0].flags & TCP_FIN))
         return false;
     client_sends(TCP_FIN | TCP_ACK, iss + 1, our + 1);
@@ -157,7 +164,7 @@ int main(void)
     l = tcp_listen(l);
     tcp_accept(l, on_accept);
 
-    CHECK(connect_and_close(1000), "a connection our side closed first is in TIME-WAIT");
+    CHECK(connect_and_end(1000, false), "a connection our side closed first is in TIME-WAIT");
 
     /* The client's port again, its sequence numbers far above the old ones
      * (outside the old window, as QEMU's network picks them). */
@@ -172,7 +179,7 @@ int main(void)
 
     /* Just above the old window's start, too (in the old window: lwIP
      * used to reset). */
-    CHECK(connect_and_close(5000), "a second connection closed first is in TIME-WAIT");
+    CHECK(connect_and_end(5000, false), "a second connection closed first is in TIME-WAIT");
     nsent = 0;
     client_sends(TCP_SYN, 5000 + 10, 0);
     CHECK(nsent == 1 && sent[0].flags == (TCP_SYN | TCP_ACK), "a new SYN inside the old window opens one too");
@@ -182,11 +189,19 @@ int main(void)
 
     /* A SYN that is not above the old connection's numbers (an old
      * duplicate) leaves TIME-WAIT as it is. */
-    CHECK(connect_and_close(900000), "a third connection closed first is in TIME-WAIT");
+    CHECK(connect_and_end(900000, false), "a third connection closed first is in TIME-WAIT");
     nsent = 0;
     client_sends(TCP_SYN, 900000 - 50, 0);
     CHECK(tw_count() == 1 && accepts == 5, "an old SYN does not open a connection");
     CHECK(nsent == 1 && !(sent[0].flags & TCP_SYN), "... and is answered with an ACK of the old one");
+
+    /* A TIME-WAIT pcb the application still holds (shut, not closed) is
+     * not freed under it, whatever the SYN. */
+    tcp_tw_pcbs = NULL;                  /* forget the old duplicate's (lwIP would free it later) */
+    CHECK(connect_and_end(2000000, true), "a connection shut for writing, still held, is in TIME-WAIT");
+    nsent = 0;
+    client_sends(TCP_SYN, 2000000 + 36000000u, 0);
+    CHECK(tw_count() == 1 && accepts == 6, "a new SYN leaves a held TIME-WAIT connection alone");
 
     printf("%d passed, %d failed\n", passes, failures);
     return failures != 0;
