@@ -203,6 +203,6 @@ int main(void)
     client_sends(TCP_SYN, 2000000 + 36000000u, 0);
     CHECK(tw_count() == 1 && accepts == 6, "a new SYN leaves a held TIME-WAIT connection alone");
 
-    printf("%d passed, %d failed\n", passes, failures);
+    printf("test_lwip_timewait: %d passed, %d failed\n", passes, failures);
     return failures != 0;
 }
