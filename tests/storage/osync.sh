@@ -15,22 +15,15 @@
 # so the O_SYNC data got there through the O_SYNC writes' own commits).
 
 osync_cut() {
-  local d="$work/osync.img" copy="$work/osync.copy" log="$work/osync.log" pid w
+  local d="$work/osync.img" copy="$work/osync.copy" log="$work/osync.log"
   mkdir -p "$work/osync.content" && : >"$work/osync.content/osync"
   tools/freebeam disk --size 32M --ext4 --from "$work/osync.content" "$d" >/dev/null 2>&1 ||
     { bad "O_SYNC: disk --ext4"; return; }
   awk 'BEGIN { for (i = 0; i < 19200; i++) printf "%s %010d\n", (i >= 512 && i < 768) ? "LINE" : "line", i }' \
     >"$work/osync.want"
-  : >"$log.raw"
-  tools/freebeam run "$img" --disk "$d" --timeout 60 >>"$log.raw" 2>&1 &
-  pid=$!
-  for ((w = 0; w < 3000; w++)); do
-    grep -aq '^osync: plain written' "$log.raw" && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.02
-  done
-  kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
+  start_until "$log.raw" '^osync: plain written' 60 tools/freebeam run "$img" --disk "$d" --timeout 60
+  kill -KILL "$started" 2>/dev/null
+  wait "$started" 2>/dev/null
   tr -d '\r' <"$log.raw" >"$log"
   check "O_SYNC: the image acked both writes, wrote the plain file and was killed at once" \
     eval 'grep -aq "^osync: acked 1$" "$log" && grep -aq "^osync: acked 2$" "$log" &&

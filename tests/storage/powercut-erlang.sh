@@ -31,25 +31,17 @@ APP
   tr -d '\r' <"$log.raw" >"$log"
   check "erlang: the first boot makes the mnesia schema on /data" grep -aq '^pcerl: set up$' "$log" ||
     { tail -n 15 "$log" | show; return; }
-  local i w ms pid acked=0 ran=0 unclean=0 lost=0 torn=0 boots=0 first_bad="" L T ok t0=$SECONDS
+  local i ms pid acked=0 ran=0 unclean=0 lost=0 torn=0 boots=0 first_bad="" L T ok t0=$SECONDS
   for ((i = 1; i <= cuts + 1; i++)); do
-    # Emptied here, not by the background job's redirection: that one may come
-    # after the first grep below, which would then see the last boot's lines.
-    : >"$log.raw"
-    tools/freebeam run "$work/pcerl-image.img" --disk "$d" >>"$log.raw" 2>&1 &
-    pid=$!
-    for ((w = 0; w < 1200; w++)); do
-      grep -aq '^pcerl: recovered' "$log.raw" && break
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.05
-    done
+    start_until "$log.raw" '^pcerl: recovered' 60 tools/freebeam run "$work/pcerl-image.img" --disk "$d"
+    pid=$started
     # What the boot recovered, against what the last cut's run acked.
     read -r L T ok < <(tr -d '\r' <"$log.raw" | sed -n 's/^pcerl: recovered log \([0-9]*\) txn \([0-9]*\) \([A-Z a-z]*\)$/\1 \2 \3/p')
     if [ -z "${L:-}" ]; then
       lost=$((lost + 1))
       if [ -z "$first_bad" ]; then
         # Whether QEMU was still running, or how it ended, and what it printed.
-        local how="still running after $((w / 20)) s"
+        local how="still running after 60 s"
         kill -0 "$pid" 2>/dev/null || { wait "$pid"; how="QEMU ended with status $?"; }
         first_bad="boot $i: no recovery line ($how, $(wc -c <"$log.raw") bytes of console)"
         cp "$log.raw" "$work/pcerl-first-bad.log"

@@ -31,25 +31,18 @@ pc_log() { awk '$0 != NR { bad = 1 } END { print bad ? -1 : NR }'; }
 powercut_cuts() {
   local tag=$1 cuts=$2 max_ms=${POWERCUT_MAX_MS:-1500}
   local d="$work/$tag.img" copy="$work/$tag.copy" log="$work/$tag.log"
-  local acked=0 want_g=0 want_k=0 i w ms pid g k rg rk recovered=0 in_log=0
+  local acked=0 want_g=0 want_k=0 i wait_s ms pid g k rg rk recovered=0 in_log=0
   local unclean=0 lost=0 ours=0 ran=0 killed_mid=0 first_bad=""
   mkdir -p "$work/$tag.content" && : >"$work/$tag.content/powercut"
   tools/freebeam disk --size 32M --ext4 --from "$work/$tag.content" "$d" >/dev/null 2>&1 ||
     { bad "$tag: disk --ext4"; return; }
   local t0=$SECONDS
   for ((i = 1; i <= cuts; i++)); do
-    : >"$log.raw"   # emptied before the job starts: the grep below must not see the last boot's lines
-    tools/freebeam run "$img" --disk "$d" >>"$log.raw" 2>&1 &
-    pid=$!
     # Every fifth cut comes while the image boots (and replays); the others
     # after the workload said what it recovered.
-    if ((i % 5 != 0)); then
-      for ((w = 0; w < 600; w++)); do
-        grep -aq '^powercut: state' "$log.raw" && break
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-      done
-    fi
+    ((i % 5 != 0)) && wait_s=30 || wait_s=0
+    start_until "$log.raw" '^powercut: state' "$wait_s" tools/freebeam run "$img" --disk "$d"
+    pid=$started
     ms=$((RANDOM % (max_ms + 1)))
     sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
     kill -KILL "$pid" 2>/dev/null

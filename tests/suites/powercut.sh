@@ -11,6 +11,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
+. tests/lib/background.sh
 img=$B/images/posix-ext4.img
 make --no-print-directory -s "$img" >/dev/null || give_up "make $img"
 work=$(mktemp -d $B/powercut-test.XXXXXX)

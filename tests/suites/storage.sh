@@ -28,6 +28,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/checks.sh
+. tests/lib/background.sh
 t=${STORAGE_TIMEOUT:-90}
 img=$B/images/posix-ext4.img
 make --no-print-directory -s "$img" >/dev/null || { bad "make $img"; finish; }
