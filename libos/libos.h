@@ -140,5 +140,8 @@ extern volatile uint32_t *libos_clear_tid[LIBOS_MAX_THREADS + 1];   /* by libos_
 __attribute__((noreturn)) void libos_exit_thread(void);
 __attribute__((noreturn)) void libos_exit_group(int status);   /* exit: done */
 __attribute__((noreturn)) void libos_die(int status);          /* killed: the monitor decides */
+/* A thread about to start in SLOT: no alternate signal stack, the creating
+ * thread's signal mask (sys_proc.c). */
+void libos_sig_thread_start(uint32_t slot);
 
 #endif

@@ -155,9 +155,10 @@ SYSCALL2(kill, pid_t, pid, int, sig)
     return -ESRCH;
 }
 
-/* sigaltstack: the ARM stack_t, one per thread (by tid).  Linux clears it
- * for a new thread; here a thread that reuses a tid sees its predecessor's
- * until libos_sig_thread_reset(tid) is called at thread creation. */
+/* sigaltstack: the ARM stack_t, one per thread (by slot).  A new thread
+ * starts without one, as on Linux, and with its creator's signal mask:
+ * libos_sig_thread_start sets both before the thread runs, so a thread that
+ * reuses a slot never sees its predecessor's. */
 struct k_stack {
     uintptr_t sp;
     int32_t flags;
@@ -171,15 +172,10 @@ struct k_stack {
 
 static struct k_stack altstacks[LIBOS_MAX_THREADS + 1];
 
-hidden void libos_sig_thread_reset(uint32_t tid);
-
-void libos_sig_thread_reset(uint32_t tid)
+void libos_sig_thread_start(uint32_t slot)
 {
-    uint32_t slot = libos_slot(tid);
-    if (slot) {
-        altstacks[slot] = (struct k_stack){ 0, 0, 0 };
-        masks[slot] = 0;
-    }
+    altstacks[slot] = (struct k_stack){ 0, 0, 0 };
+    masks[slot] = masks[libos_slot(libos_tid())];
 }
 
 SYSCALL2(sigaltstack, const struct k_stack *, ss, struct k_stack *, old_ss)

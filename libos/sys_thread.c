@@ -94,6 +94,7 @@ int __libos_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *pti
         libos_die(134);
     }
     b->tid = (uint32_t)tid;
+    libos_sig_thread_start(slot);
     libos_clear_tid[slot] = (flags & CLONE_CHILD_CLEARTID) ? (volatile uint32_t *)ctid : 0;
     if (flags & CLONE_PARENT_SETTID)
         *ptid = tid;

@@ -585,6 +585,18 @@ static void on_usr1(int sig)
     handled = sig;
 }
 
+/* Reports whether it started without an alternate stack, then sets one and
+ * ends with it set. */
+static void *altstack_thread(void *arg)
+{
+    static char alt[3][16384];
+    static int next;
+    (void)arg;
+    stack_t ss = { .ss_sp = alt[next++ % 3], .ss_size = sizeof alt[0], .ss_flags = 0 }, os;
+    int fresh = sigaltstack(NULL, &os) == 0 && (os.ss_flags & SS_DISABLE);
+    return (void *)(intptr_t)(fresh && sigaltstack(&ss, NULL) == 0);
+}
+
 static void test_signals_processes(void)
 {
     struct sigaction sa, old;
@@ -618,6 +630,15 @@ static void test_signals_processes(void)
     check(sigaltstack(&ss, NULL) == -1 && errno == ENOMEM, "a tiny altstack: ENOMEM");
     ss.ss_flags = SS_DISABLE;
     check(sigaltstack(&ss, NULL) == 0, "sigaltstack disable");
+
+    /* A new thread starts without an alternate stack, even where an earlier
+     * thread that had one has ended (and its slot or id is used again). */
+    for (int i = 0; i < 3; i++) {
+        pthread_t t;
+        void *r = NULL;
+        check(pthread_create(&t, NULL, altstack_thread, NULL) == 0 && pthread_join(t, &r) == 0 &&
+              r == (void *)1, "a new thread has no altstack, sets its own");
+    }
 
     /* kill: signal 0 probes the process; SIGCHLD's default is ignore. */
     check(kill(getpid(), 0) == 0, "kill(self, 0)");
