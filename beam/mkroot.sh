@@ -28,7 +28,8 @@
 #                   (e.g. --tree build/x/test:test gives /otp/test/ebin/...)
 # /otp/NOTICES holds the licence notices of what the image holds (tools/notices.sh).
 # /otp/etc/inetrc is the name lookup configuration the images point erts at
-# (ERL_INETRC): names come from it, never from inet_gethost, which cannot be
+# (ERL_INETRC; stored as term_to_binary/1 of its terms, as is inetrc-net):
+# names come from it, never from inet_gethost, which cannot be
 # spawned in a PD and whose failure halts the VM (docs/networking.md).
 # /otp/etc/inetrc-net, /etc/hosts and /etc/resolv.conf are for images on a
 # network: lookups through [file, dns].  /usr is an empty directory.
@@ -60,6 +61,8 @@ if [ -z "${FREEBEAM_APP:-}" ]; then
 fi
 [ -f "$FREEBEAM_APP/ebin/freebeam.app" ] ||
   { echo "$0: no freebeam application at $FREEBEAM_APP (make freebeam-app)" >&2; exit 1; }
+[ -f "$FREEBEAM_APP/otp/.built" ] ||
+  { echo "$0: no patched OTP modules at $FREEBEAM_APP/otp (make freebeam-app)" >&2; exit 1; }
 apps=("$FREEBEAM_APP" ${apps[@]+"${apps[@]}"})
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -113,7 +116,21 @@ for t in ${trees[@]+"${trees[@]}"}; do
   cp -r "$src"/. "$root/$dest/"
 done
 
+# The OTP modules freebeam patches (third_party/erlang/otp-patches, each
+# says why), built with the freebeam application as otp/APP-VSN/ebin: over
+# OTP's own.
+for d in "$FREEBEAM_APP"/otp/*/ebin; do
+  [ -d "$d" ] || continue
+  dst=$root/lib/$(basename "$(dirname "$d")")/ebin
+  [ -d "$dst" ] || { echo "$0: $d: the root has no $(basename "$(dirname "$d")")" >&2; exit 1; }
+  cp "$d"/*.beam "$dst/"
+done
+
 # Name lookups: this file only (no native lookup helper), localhost known.
+# Both inetrc files are written below as text, then stored as the
+# term_to_binary/1 of their terms' list, which our inet_config reads
+# without loading erl_scan, erl_parse and epp at every boot
+# (third_party/erlang/otp-patches/0001; docs/profiling.md).
 mkdir -p "$root/etc"
 cat >"$root/etc/inetrc" <<'INETRC'
 %% freebeam's inetrc (beam/mkroot.sh; ERL_INETRC points here): look names up
@@ -131,6 +148,13 @@ cat >"$root/etc/inetrc-net" <<'INETRC'
 {resolv_conf, "/etc/resolv.conf"}.
 {lookup, [file, dns]}.
 INETRC
+erl -noshell -noinput -eval '
+  ToTerms = fun(F) ->
+      {ok, Terms} = file:consult(F),
+      ok = file:write_file(F, term_to_binary(Terms))
+  end,
+  lists:foreach(ToTerms, ["'"$root"'/etc/inetrc", "'"$root"'/etc/inetrc-net"]),
+  halt(0).'
 mkdir -p "$stage/etc"
 printf '127.0.0.1\tlocalhost\n' >"$stage/etc/hosts"
 printf '# QEMU user network (docs/networking.md)\nnameserver 10.0.2.3\n' >"$stage/etc/resolv.conf"

@@ -42,6 +42,11 @@ $(B)/images/bvl-idle.img $(B)/images/bvl-probe.img: $(B)/images/bvl-%.img: bench
     $(BVL)/bvl-meter.elf $(B)/kernel/kernel.elf $(FREEBEAM_TOOLS)
 	@mkdir -p $(@D)
 	tools/freebeam image $< -o $@ --kernel $(B)/kernel/kernel.elf --search $(ERTS_DIR) --search $(BVL)
+$(B)/images/bvl-shell.img: bench/beam-vs-linux/shell.config beam/shell.config $(BEAM_PARTS) $(ERTS_BEAM) $(BVL)/bvl-root.cpio \
+    $(B)/kernel/kernel.elf $(B)/pds/drivers/serial.elf $(B)/pds/drivers/rng.elf $(B)/pds/drivers/net.elf $(ROOTMON_ELF) $(FREEBEAM_TOOLS)
+	@mkdir -p $(@D)
+	tools/freebeam image $< -o $@ --kernel $(B)/kernel/kernel.elf --search $(ERTS_DIR) --search $(BVL) \
+	  --search $(B)/pds/drivers --search $(B)/pds/beam
 
 # ---- Erlang <-> native channels against an Erlang port on Linux (bench/channels/) ----
 -include bench/channels.mk

@@ -53,7 +53,7 @@ $(SDK)/third_party/.built: LICENSE $(MUSL_STAMP) $(ERTS_BEAM) $(OPENSSL_LIB)
 
 $(SDK_APP): $(FREEBEAM_APP_FILES)
 	@rm -rf $(@D) && mkdir -p $(@D)
-	cp -r $(FREEBEAM_APP_DIR)/ebin $(@D)/
+	cp -r $(FREEBEAM_APP_DIR)/ebin $(FREEBEAM_APP_DIR)/otp $(@D)/
 	@touch $@
 
 $(SDK_DONE): $(SDK_FILES) $(SDK_SYSROOT) $(SDK_APP) $(SDK_EBIN)/.built $(SDK_ROOTKIT)

@@ -15,7 +15,7 @@ BVL=build/bench/beam-vs-linux
 L=$BVL/logs
 mkdir -p "$L" "$BVL/heap"
 T=${TIMEOUT:-300}
-IMGS="up ring idle probe"
+IMGS="up ring idle probe shell"
 make --no-print-directory $(for i in $IMGS; do echo build/images/bvl-$i.img; done) >&2 ||
   { echo "run.sh: cannot build the images" >&2; exit 1; }
 $H/peer.sh prepare || { echo "run.sh: cannot prepare the Linux side" >&2; exit 1; }
@@ -33,6 +33,7 @@ fb build/images/bvl-up.img fb-up & linux lx-up bvl 512 bvlmode=up & wait
 fb build/images/bvl-ring.img fb-ring & linux lx-ring peer 512 peermode=bench & wait
 fb build/images/bvl-idle.img fb-idle & linux lx-idle bvl 512 bvlmode=idle idlems=5000 & wait
 fb build/images/bvl-probe.img fb-probe & linux lx-peerboot peer 512 & wait
+fb build/images/bvl-shell.img fb-shell
 
 # ---- boot_to_beam_up_ns: QEMU start (virtual counter 0) to bvl:up/0's first line ----
 fb_up=$(val fb-up BEAM_UP)
@@ -40,6 +41,7 @@ lx_mono=$(val lx-up BEAM_UP); lx_off=$(kv lx-up offset_ns)
 lx_up=$(( lx_mono + lx_off ))
 line boot_to_beam_up_ns "$fb_up" "$lx_up" "linux = CLOCK_MONOTONIC $lx_mono + counter lag $lx_off"
 echo "note boot_linux_clock_monotonic_only: freebeam=$fb_up linux=$lx_mono (published by the peer: 2111736192; its own initramfs here: $(val lx-peerboot BEAM_MONO_NS))"
+echo "note boot_to_shell_prompt_ns: freebeam=$(val fb-shell BEAM_UP) (the shell image, beam/shell.config: its first prompt)"
 echo "note boot_split_freebeam: user_mode_begins_ns=$(kv fb-probe main_ns) (probe image, 16 MiB more to zero) erts_start_to_beam_up_us=$(val fb-up BEAM_VM_ELAPSED_US); linux erts_start_to_beam_up_us=$(val lx-up BEAM_VM_ELAPSED_US)"
 
 # ---- image_bytes: what QEMU loads ----
