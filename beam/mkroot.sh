@@ -216,10 +216,10 @@ FB_EBIN="\$ROOT/lib/$(basename "$FREEBEAM_APP")/ebin" erl -noshell -noinput -eva
 # module_info(md5)) in a chunk "FbM5": erts patch 0006 takes it from there
 # instead of hashing each module it loads, at every boot (docs/profiling.md).
 # Of the modules that every boot loads (beam/boot-modules.txt), those that
-# gzip shrinks least (to more than 1/1.68 of their size: 39 of 61, mostly
-# small ones, about 105 KB more archive) are stored uncompressed, so that
+# gzip shrinks least (to more than 1/1.68 of their size: 37 of 58, mostly
+# small ones, about 100 KB more archive) are stored uncompressed, so that
 # erts need not inflate them at each boot; they buy the most boot time per
-# byte of image, and all 61 (about 315 KB more) would take an image over
+# byte of image, and all 58 (about 290 KB more) would take an image over
 # issue 12's quarter of Linux+BEAM's (docs/profiling.md).  The rest stay
 # gzip-compressed, as beam_lib:strip leaves them.
 [ -f "$here/boot-modules.txt" ] || { echo "$0: $here/boot-modules.txt: no such file (it comes beside mkroot.sh)" >&2; exit 1; }
