@@ -41,7 +41,9 @@ lx_mono=$(val lx-up BEAM_UP); lx_off=$(kv lx-up offset_ns)
 lx_up=$(( lx_mono + lx_off ))
 line boot_to_beam_up_ns "$fb_up" "$lx_up" "linux = CLOCK_MONOTONIC $lx_mono + counter lag $lx_off"
 echo "note boot_linux_clock_monotonic_only: freebeam=$fb_up linux=$lx_mono (published by the peer: 2111736192; its own initramfs here: $(val lx-peerboot BEAM_MONO_NS))"
-echo "note boot_to_shell_prompt_ns: freebeam=$(val fb-shell BEAM_UP) (the shell image, beam/shell.config: its first prompt)"
+# (the shell's line comes after its prompt, "1> BEAM_UP N")
+fb_shell=$(grep -m1 -oE "BEAM_UP [0-9]+" "$L/fb-shell.log" | awk '{print $2}')
+echo "note boot_to_shell_prompt_ns: freebeam=$fb_shell (the shell image, beam/shell.config: its first prompt)"
 echo "note boot_split_freebeam: user_mode_begins_ns=$(kv fb-probe main_ns) (probe image, 16 MiB more to zero) erts_start_to_beam_up_us=$(val fb-up BEAM_VM_ELAPSED_US); linux erts_start_to_beam_up_us=$(val lx-up BEAM_VM_ELAPSED_US)"
 
 # ---- image_bytes: what QEMU loads ----

@@ -50,6 +50,26 @@ if [ -f $B/bench/beam-vs-linux/bvl-root.cpio ] &&
   has_app $B/bench/beam-vs-linux/bvl-root.cpio && ok "the benchmark's root holds the freebeam application" ||
     bad "$B/bench/beam-vs-linux/bvl-root.cpio lacks the freebeam application"
 fi
+# ---- the boot leaves out what OTP's kernel loaded only to make unused values ----
+# OTP patches (third_party/erlang/otp-patches): the inetrc read as a binary
+# term, not as text (no epp), global's rand, kernel's peer, net_kernel for
+# monitor_nodes, erpc, beam_lib, and inet and inet_udp for the host name.
+# The lookup settings must be the inetrc's all the same.
+lean=$(mkdir -p $B/testimage && mktemp -d $B/testimage/lean.XXXXXX) || exit 1
+cat >"$lean/lean.config" <<'EOF'
+{include, "HELLO", [{eval, "io:format(\"LEAN ~w~n\", [[M || M <- [epp, rand, peer, net_kernel, erpc, beam_lib, inet, inet_udp], erlang:module_loaded(M)]]), io:format(\"RC ~0p~nLOOKUP ~w ~w~n\", [inet:get_rc(), inet:getaddr(\"localhost\", inet), inet:getaddr(\"nosuchname\", inet)]), halt(0)."}]}.
+EOF
+sed -i "s|\"HELLO\"|\"$PWD/beam/hello.config\"|" "$lean/lean.config"
+out=$(tools/freebeam image "$lean/lean.config" -o "$lean/lean.img" --kernel $B/kernel/kernel.elf --search $B/erts \
+        --search $B/beam >/dev/null && tools/freebeam run "$lean/lean.img" --timeout 300 </dev/null 2>&1 | tr -d '\r')
+check "the boot loads none of epp, rand, peer, net_kernel, erpc, beam_lib, inet, inet_udp" grep -qx 'LEAN \[\]' <<<"$out"
+check "inet:get_rc/0 has the inetrc's settings (localhost, lookup [file])" \
+  grep -q '^RC .*{host,{127,0,0,1},\["localhost"\]}.*{lookup,\[file\]}' <<<"$out"
+check "localhost resolves through the inetrc, an unknown name is nxdomain" \
+  grep -qx 'LOOKUP {ok,{127,0,0,1}} {error,nxdomain}' <<<"$out"
+grep -qx 'LEAN \[\]' <<<"$out" || echo "$out" | tail -n 8 | sed 's/^/  | /'
+rm -rf "$lean"
+
 # ---- .erlang: evaluated at boot when there is one, c and erl_eval not loaded when not ----
 # The boot scripts call freebeam_boot:erlangrc/0 in place of c:erlangrc/0
 # (beam/mkroot.sh): a root with a .erlang in its home folder (/otp/home),
