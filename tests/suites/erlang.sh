@@ -99,6 +99,11 @@ run out rc --timeout 120 --erl-arg -fb_flag --erl-arg yes --env FB_CT_TIMETRAP_F
 grep -q '^fb_test: fb_otp_SUITE: 2 passed, 0 failed, 0 skipped$' <<<"$out" &&
   ok "OTP-style suite with a data directory, a --helper module and FB_CT_TIMETRAP_FACTOR: 2 passed" ||
   bad "OTP-style suite with a --helper module: not 2 passed"
+grep -q '^fb_test: case fb_ct_SUITE none data_case start$' <<<"$out" &&
+  grep -qE '^fb_test: case fb_ct_SUITE none data_case ok in [0-9]+ ms$' <<<"$out" &&
+  grep -qE '^fb_test: case fb_ct_SUITE none skip_case skipped in [0-9]+ ms$' <<<"$out" &&
+  ok "Common Test: each case's start and end with its time on the console" ||
+  bad "Common Test: no per-case start/end lines"
 grep -q 'fb_otp_helper$' <<<"$out" && bad "--helper: fb_otp_helper was run as a test module" ||
   ok "--helper: the helper module is not run as a test module"
 [ "$(grep . <<<"$out" | tail -n 1)" = "5 passed, 0 failed, 1 skipped" ] &&

@@ -30,6 +30,12 @@
 %% ExUnit: ExUnit.run/1's stats for the module (a test invalidated by a
 %% setup_all that failed is among its failures; skipped and excluded tests
 %% count as skipped), its own formatter printing each failure.
+%%
+%% This module is also the Common Test hook of the suites it runs: it prints
+%% each case's start and end with its time (`fb_test: case SUITE GROUP TC
+%% start`, `fb_test: case SUITE GROUP TC ok|failed|skipped in T ms`), so that
+%% a suite that runs out of time says which case was running and which took
+%% the time.
 -module(fb_test_runner).
 -behaviour(eunit_listener).
 
@@ -37,6 +43,7 @@
 
 -export([main/1, main/2]).
 -export([start/1, init/1, handle_begin/3, handle_end/3, handle_cancel/3, terminate/2]).
+-export([init/2, pre_init_per_testcase/4, post_end_per_testcase/5]).
 
 %% Common Test's logs: /tmp/ct_logs (tmpfs in the image) unless FB_CT_LOGDIR
 %% names another directory (the host side of `make otp-suites`).
@@ -109,7 +116,8 @@ run_item(ct, Suite) ->
     ok = filelib:ensure_dir(filename:join(LogDir, "x")),
     Dir = writable_suite_dir(Suite),
     Opts = [{suite, Suite}, {dir, Dir}, {auto_compile, false},
-            {logdir, LogDir}, {verbosity, 0}, {multiply_timetraps, timetrap_factor()}],
+            {logdir, LogDir}, {verbosity, 0}, {multiply_timetraps, timetrap_factor()},
+            {ct_hooks, [?MODULE]}],
     case ct:run_test(Opts) of
         {Ok, Failed, {UserSkipped, AutoSkipped}} ->
             {Ok, Failed + AutoSkipped, UserSkipped};
@@ -127,6 +135,37 @@ run_item(exunit, Mod) ->
             io:format("fb_test: ExUnit.run([~s]): ~p~n", [Mod, Other]),
             {0, 1, 0}
     end.
+
+%% The Common Test hook: a case's start time rides in its Config (the hook's
+%% own state is shared by the cases of a parallel group).
+init(_Id, _Opts) ->
+    {ok, none}.
+
+pre_init_per_testcase(Suite, TC, Config, St) ->
+    io:format(user, "fb_test: case ~w ~w ~w start~n", [Suite, case_group(Config), TC]),
+    {[{fb_case_t0, erlang:monotonic_time(millisecond)} | Config], St}.
+
+post_end_per_testcase(Suite, TC, Config, Return, St) ->
+    Ms = case proplists:get_value(fb_case_t0, Config) of
+             T0 when is_integer(T0) -> erlang:monotonic_time(millisecond) - T0;
+             _ -> unknown
+         end,
+    io:format(user, "fb_test: case ~w ~w ~w ~s in ~w ms~n",
+              [Suite, case_group(Config), TC, case_verdict(Return), Ms]),
+    {Return, St}.
+
+case_group(Config) ->
+    proplists:get_value(name, proplists:get_value(tc_group_properties, Config, []), none).
+
+case_verdict({skip, _}) -> "skipped";
+case_verdict({skipped, _}) -> "skipped";
+case_verdict({auto_skip, _}) -> "skipped";
+case_verdict({fail, R}) -> io_lib:format("failed ~0P", [R, 8]);
+case_verdict({failed, R}) -> io_lib:format("failed ~0P", [R, 8]);
+case_verdict({error, R}) -> io_lib:format("failed ~0P", [R, 8]);
+case_verdict({timetrap_timeout, T}) -> io_lib:format("failed timetrap_timeout ~w", [T]);
+case_verdict({'EXIT', R}) -> io_lib:format("failed ~0P", [R, 8]);
+case_verdict(_) -> "ok".
 
 %% Common Test's timetraps multiplied by FB_CT_TIMETRAP_FACTOR (a positive
 %% integer, default 1): under QEMU's emulation a case takes several times
