@@ -119,15 +119,16 @@ for s in "${wanted[@]}"; do
   [ -f "$W/ebin/$s.beam" ] || { echo "$me: no suite $s" >&2; exit 2; }
   fb=skipped lx=skipped
   if [ "$only" != linux ]; then
-    # With crypto, inets and runtime_tools, as the host's OTP has them
+    # With crypto, inets, runtime_tools and tools, as the host's OTP has them
     # (beam_lib_SUITE's encrypted debug info and rand_SUITE's crypto cases
     # skip without crypto; uri_string_SUITE calls inets's http_uri,
-    # ms_transform_SUITE runtime_tools's dbg).  1 GiB of RAM (some cases
+    # ms_transform_SUITE runtime_tools's dbg, epp_SUITE otp_8911 tools's
+    # cover).  1 GiB of RAM (some cases
     # build terms of 100 MB; the host has gigabytes), and timetraps 4 times
     # as long: QEMU emulates the ARM board several times slower than the
     # host runs its own BEAM.
     "$ROOT/tools/freebeam" test-image --timeout "$timeout" --mem 1024 --env FB_CT_TIMETRAP_FACTOR=4 \
-      --apps crypto,inets,runtime_tools "${features[@]}" "${helpers[@]}" \
+      --apps crypto,inets,runtime_tools,tools "${features[@]}" "${helpers[@]}" \
       "$W/ebin/$s.beam" \
       >"$W/logs/$s.freebeam.log" 2>&1 </dev/null
     fb=$(verdict $? "$W/logs/$s.freebeam.log")
