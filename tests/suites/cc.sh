@@ -16,8 +16,9 @@ CROSS=${CROSS:-arm-linux-gnueabihf-}
 mkdir -p "$B" && T=$(mktemp -d "$B_ABS/cc-test.XXXXXX") || give_up "make a scratch folder under $B/"
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/a/b"
-# From $T/a/b the wrapper is ../../../../tools/freebeam: a relative path.
-REL=../../../../tools/freebeam
+# The wrapper named by a relative path from $T/a/b (../../../../tools/freebeam
+# with the default build folder; B may be anywhere).
+REL=$(realpath --relative-to="$T/a/b" "$ROOT/tools/freebeam")
 [ -x "$T/a/b/$REL" ] || { bad "relative path to tools/freebeam"; finish; }
 
 cat >"$T/hello.c" <<'EOF'

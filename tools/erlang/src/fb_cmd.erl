@@ -12,20 +12,24 @@
 %%   capture                 its standard output kept (and shown unless quiet)
 %%   no_input                its standard input is /dev/null, not a pipe
 %%                           that never ends (QEMU reads it)
+%%   {cd, Dir}               run in Dir (relative arguments then name
+%%                           paths from there)
 run(Program, Args, Opts) ->
     Capture = lists:member(capture, Opts),
     case find(Program) of
         false ->
             io:put_chars(standard_error, [Program, ": command not found\n"]),
             result(Capture, 127, []);
-        Exe ->
+        Exe0 ->
+            Exe = filename:absname(Exe0),
             {Exe1, Args1} = case lists:member(no_input, Opts) of
                                 true -> {"/bin/sh", ["-c", "exec \"$0\" \"$@\" </dev/null", Exe | Args]};
                                 false -> {Exe, Args}
                             end,
+            Cd = [{cd, D} || {cd, D} <- Opts],
             Port = open_port({spawn_executable, Exe1},
                              [{args, Args1}, {env, proplists:get_value(env, Opts, [])},
-                              exit_status, binary, stream]),
+                              exit_status, binary, stream | Cd]),
             {Status, Out} = relay(Port, lists:member(quiet, Opts), Capture, []),
             result(Capture, Status, Out)
     end.

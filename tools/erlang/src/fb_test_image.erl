@@ -198,9 +198,15 @@ run(Root, O, Plan0, Mods) ->
 
 compile(Root, Work, Ebin, #{srcs := Srcs, beams := Beams, exs := Exs}) ->
     [begin
-         D = filename:dirname(F),
-         %% The usual rebar-like layout: headers next to the source or in ../include.
-         fb_cmd:run("erlc", ["-o", Ebin, "-I", D, "-I", D ++ "/../include", "-DFREEBEAM", F], []) =:= 0
+         Abs = filename:absname(F),
+         D = filename:dirname(Abs),
+         %% The usual rebar-like layout: headers next to the source or in
+         %% ../include.  erlc runs in the source's folder: OTP 25's compiler
+         %% shortens a source path that merely starts with the characters of
+         %% its working folder's (/w/a-out/m.erl run from /w/a) into a wrong
+         %% relative one, and the file is then not found.
+         fb_cmd:run("erlc", ["-o", filename:absname(Ebin), "-I", D, "-I", D ++ "/../include", "-DFREEBEAM", Abs],
+                    [{cd, D}]) =:= 0
              orelse fail(F ++ ": does not compile")
      end || F <- Srcs],
     [element(1, file:copy(F, filename:join(Ebin, filename:basename(F)))) =:= ok orelse throw({exit, 1})
