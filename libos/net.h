@@ -71,7 +71,8 @@ enum sock_state {
     NS_LISTEN,
     NS_CONNECTING,
     NS_CONNECTED,
-    NS_DEAD,          /* TCP: the pcb is gone (reset, refused, closed) */
+    NS_DEAD,          /* TCP: the pcb is gone (reset, refused, closed) or let go
+                         to lwIP once both FINs were out (net_tcp.c) */
 };
 
 struct sock_dgram {     /* a received datagram waiting in a UDP socket */
@@ -89,6 +90,7 @@ struct sock {
     enum sock_state state;
     int error;                  /* pending SO_ERROR (a positive errno), 0: none */
     bool rd_eof;                /* TCP: the peer's FIN came, or SHUT_RD */
+    bool peer_fin;              /* TCP: the peer's FIN came */
     bool wr_shut;               /* TCP: SHUT_WR done */
     bool wr_blocked;            /* TCP: a send or poll found no room since the last acknowledgement */
     bool linger_on;

@@ -8,7 +8,10 @@
  * room left in this socket, as on Linux.  A connection that lwIP drops
  * (reset, refused, timed out) calls tcp_err with the pcb already freed:
  * the socket becomes NS_DEAD and keeps the error for SO_ERROR or the next
- * call.  Accepted connections wait in the listener's queue, counted by
+ * call.  Once both FINs are out (ours after SHUT_WR, the peer's), the
+ * socket lets go of its pcb (let_go): lwIP frees a pcb in TIME-WAIT
+ * without a callback (its timer, or tcp_alloc short of pcbs), so a socket
+ * that kept it would touch freed memory.  Accepted connections wait in the listener's queue, counted by
  * lwIP's backlog (tcp_backlog_delayed) until accept takes them.
  */
 #include "net.h"
@@ -26,6 +29,28 @@ static void keep_addrs(struct sock *s)
     s->local_port = s->tcp->local_port;
     s->remote_ip = *ip_2_ip4(&s->tcp->remote_ip);
     s->remote_port = s->tcp->remote_port;
+}
+
+/* Stop lwIP from calling s about pcb, and s from touching it. */
+static void detach(struct tcp_pcb *pcb)
+{
+    tcp_arg(pcb, NULL);
+    tcp_recv(pcb, NULL);
+    tcp_sent(pcb, NULL);
+    tcp_err(pcb, NULL);
+}
+
+/* Both directions are finished: the peer's FIN came and ours is sent
+ * (or queued).  What remains (acknowledging, retransmitting our FIN,
+ * TIME-WAIT) is lwIP's alone, as after tcp_close, and lwIP may free the
+ * pcb in TIME-WAIT without telling anyone: the socket gives it up now.
+ * Unread data stays in s->rx; reads give it, then 0. */
+static void let_go(struct sock *s)
+{
+    detach(s->tcp);
+    s->tcp = NULL;
+    s->state = NS_DEAD;
+    net_changed();
 }
 
 /* ---- lwIP's callbacks (the lock is held) ---- */
@@ -51,6 +76,9 @@ static err_t cb_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
     (void)err;
     if (!p) {
         s->rd_eof = true;
+        s->peer_fin = true;
+        if (s->wr_shut)
+            let_go(s);                  /* TIME-WAIT, CLOSING: lwIP's from now on */
     } else if (s->rd_eof) {
         /* Data after SHUT_RD: taken and dropped, as Linux does. */
         tcp_recved(pcb, p->tot_len);
@@ -350,6 +378,8 @@ int net_tcp_shutdown(struct sock *s, int how)
         s->rd_eof = true;
     if (wr)
         s->wr_shut = true;
+    if (wr && s->peer_fin && s->tcp)
+        let_go(s);                      /* LAST-ACK: lwIP's from now on */
     net_changed();
     return 0;
 }
@@ -393,14 +423,12 @@ uint32_t net_tcp_readable(struct sock *s)
  * tcp_close resets the connection if unread data is left (as Linux does). */
 static void close_pcb(struct tcp_pcb *pcb, bool abort)
 {
-    tcp_arg(pcb, NULL);
     if (pcb->state == LISTEN) {
+        tcp_arg(pcb, NULL);
         tcp_close(pcb);
         return;
     }
-    tcp_recv(pcb, NULL);
-    tcp_sent(pcb, NULL);
-    tcp_err(pcb, NULL);
+    detach(pcb);
     if (abort || tcp_close(pcb) != ERR_OK)
         tcp_abort(pcb);
 }

@@ -63,11 +63,14 @@ test_kpd_SRCS := $(KLOGIC_SRCS) kernel/pd.c kernel/protect.c kernel/pdinfo.c ker
 test_kpd_CFLAGS := -Wno-int-to-pointer-cast -Wno-pointer-to-int-cast -DKSTUBS_WITH_PD_C
 
 # lwIP (Debian's, with our patches and lwipopts.h) compiled for the host,
-# 8-byte aligned, for the tests of lwIP's own behaviour.
+# 8-byte aligned, its memory from malloc so that AddressSanitizer sees a
+# freed pcb (lwipopts.h), for the tests of lwIP's own behaviour and of
+# libos's sockets over it.
 LWIP_HOST_DIR := $(HOSTT_DIR)/lwip-host
-LWIP_HOST_CFLAGS := -DMEM_ALIGNMENT=8 -isystem $(LWIP_PORT) -isystem $(LWIP_SRC)/src/include
-test_lwip_timewait_SRCS := libos/net_chksum.c
-test_lwip_timewait_CFLAGS := $(LWIP_HOST_CFLAGS)
+LWIP_HOST_CFLAGS := -DMEM_ALIGNMENT=8 -DMEM_LIBC_MALLOC=1 -isystem $(LWIP_PORT) -isystem $(LWIP_SRC)/src/include
+LWIP_HOST_TESTS := test_lwip_timewait test_libos_net_tcp
+$(foreach t,$(LWIP_HOST_TESTS),$(eval $(t)_SRCS := libos/net_chksum.c))
+$(foreach t,$(LWIP_HOST_TESTS),$(eval $(t)_CFLAGS := $(LWIP_HOST_CFLAGS)))
 
 host_objs = $(patsubst %.c,$(HOSTT_DIR)/obj/$(1)/%.o,tests/host/$(1).c $($(1)_SRCS))
 
@@ -87,8 +90,8 @@ $(LWIP_HOST_DIR)/liblwip.a: $(LWIP_LIB)
 	  $(HOSTCC) -std=c11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all $(LWIP_HOST_CFLAGS) -w \
 	    -c $$f -o $(@D)/$$(basename $$f .c).o || exit 1; done
 	ar rcs $@ $(@D)/*.o
-$(call host_objs,test_lwip_timewait): | $(LWIP_LIB)
-$(HOSTT_DIR)/test_lwip_timewait: $(LWIP_HOST_DIR)/liblwip.a
+$(foreach t,$(LWIP_HOST_TESTS),$(call host_objs,$(t))): | $(LWIP_LIB)
+$(addprefix $(HOSTT_DIR)/,$(LWIP_HOST_TESTS)): $(LWIP_HOST_DIR)/liblwip.a
 
 # ---- libFuzzer target and its seeds (clang) ----
 FUZZ_DIR := $(B)/fuzz

@@ -6,19 +6,9 @@
  * higher sequence number opens a new connection, as on Linux; an old one
  * does not.  bench/net saw HTTP GETs stall for a minute without it.
  *
- * The test plays the client at the IP level on an interface whose output
- * it captures (no Ethernet, checksums off on that interface).
+ * The test plays the client at the IP level (lwip_peer.h).
  */
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include "lwip/init.h"
-#include "lwip/ip4.h"
-#include "lwip/netif.h"
-#include "lwip/tcp.h"
-#include "lwip/timeouts.h"
-#include "lwip/priv/tcp_priv.h"
+#include "lwip_peer.h"
 
 static int passes, failures;
 #define CHECK(cond, what)                                                    \
@@ -29,77 +19,13 @@ static int passes, failures;
         passes += ok_;                                                       \
     } while (0)
 
-/* ---- what lwipopts.h and arch/cc.h ask of libos ---- */
-unsigned char *libos_net_heap;
-static uint32_t now_ms;
-uint32_t sys_now(void) { return now_ms; }
-uint32_t libos_net_rand(void) { return 12345; }
-void libos_net_assert(const char *msg, int line, const char *file)
-{
-    fprintf(stderr, "lwIP assertion: %s at %s:%d\n", msg, file, line);
-    abort();
-}
-
-/* ---- the interface: 10.0.2.15, every segment lwIP sends is kept ---- */
-#define GUEST_IP 0x0f02000au             /* 10.0.2.15, as stored (network order) */
-#define CLIENT_IP 0x0202000au            /* 10.0.2.2 */
 #define SERVER_PORT 8080
 #define CLIENT_PORT 54190
-
-struct seg { uint8_t flags; uint32_t seq, ack; };
-static struct seg sent[16];
-static int nsent;
-
-static err_t capture(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
-{
-    (void)n, (void)dst;
-    uint8_t b[60];
-    pbuf_copy_partial(p, b, sizeof b, 0);
-    const uint8_t *t = b + (b[0] & 15) * 4;
-    if (nsent < 16) {
-        sent[nsent].flags = t[13];
-        sent[nsent].seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7];
-        sent[nsent].ack = (uint32_t)t[8] << 24 | (uint32_t)t[9] << 16 | (uint32_t)t[10] << 8 | t[11];
-        nsent++;
-    }
-    return ERR_OK;
-}
-
-static err_t if_init(struct netif *n)
-{
-    n->output = capture;
-    n->mtu = 1500;
-    NETIF_SET_CHECKSUM_CTRL(n, NETIF_CHECKSUM_DISABLE_ALL);
-    return ERR_OK;
-}
-
-static struct netif nif;
 
 /* The client sends a TCP segment without data to SERVER_PORT. */
 static void client_sends(uint8_t flags, uint32_t seq, uint32_t ack)
 {
-    uint8_t b[40] = { 0 };
-    b[0] = 0x45;
-    b[3] = 40;
-    b[8] = 64;
-    b[9] = 6;                            /* TCP */
-    uint32_t src = CLIENT_IP, dst = GUEST_IP;
-    memcpy(b + 12, &src, 4);
-    memcpy(b + 16, &dst, 4);
-    uint8_t *t = b + 20;
-    t[0] = CLIENT_PORT >> 8, t[1] = CLIENT_PORT & 0xff;
-    t[2] = SERVER_PORT >> 8, t[3] = SERVER_PORT & 0xff;
-    for (int i = 0; i < 4; i++) {
-        t[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
-        t[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
-    }
-    t[12] = 5 << 4;
-    t[13] = flags;
-    t[14] = 0xff, t[15] = 0xff;          /* window */
-    struct pbuf *p = pbuf_alloc(PBUF_RAW, sizeof b, PBUF_POOL);
-    pbuf_take(p, b, sizeof b);
-    if (ip4_input(p, &nif) != ERR_OK)
-        pbuf_free(p);
+    peer_sends(CLIENT_PORT, SERVER_PORT, flags, seq, ack, NULL, 0);
 }
 
 static struct tcp_pcb *accepted;
@@ -151,14 +77,7 @@ static bool connect_and_end(uint32_t iss, bool held)
 
 int main(void)
 {
-    static unsigned char heap[MEM_SIZE + 4096] __attribute__((aligned(8)));
-    libos_net_heap = heap;
-    lwip_init();
-    ip4_addr_t ip = { GUEST_IP }, mask = { 0x00ffffffu }, gw = { CLIENT_IP };
-    netif_add(&nif, &ip, &mask, &gw, NULL, if_init, ip4_input);
-    netif_set_default(&nif);
-    netif_set_up(&nif);
-    netif_set_link_up(&nif);
+    peer_setup();
     struct tcp_pcb *l = tcp_new();
     tcp_bind(l, IP_ADDR_ANY, SERVER_PORT);
     l = tcp_listen(l);
@@ -197,7 +116,7 @@ int main(void)
 
     /* A TIME-WAIT pcb the application still holds (shut, not closed) is
      * not freed under it, whatever the SYN. */
-    tcp_tw_pcbs = NULL;                  /* forget the old duplicate's (lwIP would free it later) */
+    tcp_abort(tcp_tw_pcbs);              /* the old duplicate's connection: gone */
     CHECK(connect_and_end(2000000, true), "a connection shut for writing, still held, is in TIME-WAIT");
     nsent = 0;
     client_sends(TCP_SYN, 2000000 + 36000000u, 0);
