@@ -105,8 +105,10 @@ $(B)/images/posix-eth.img: systems/posix-eth.config $(B)/posix/eth.elf $(DRIVERS
 	tools/freebeam image systems/posix-eth.config -o $@ --kernel $(B)/kernel/kernel.elf \
 	  --search $(DRIVERS_DIR) --search $(B)/posix     # drivers first: build/posix has a net.elf too
 endif
-# The guest of eth.sh's flood test (tests/posix/ethflood.c): eth.sh makes
-# its image from systems/posix-eth.config with this ELF and a static address.
+# The guests of eth.sh's flood and half-close tests (tests/posix/ethflood.c,
+# ethhalf.c): eth.sh makes their images from systems/posix-eth.config with
+# these ELFs and a static address.
 ifdef DRIVER_ELFS
 $(eval $(call posix_elf,$(B)/posix/ethflood.elf,tests/posix/ethflood.c))
+$(eval $(call posix_elf,$(B)/posix/ethhalf.elf,tests/posix/ethhalf.c))
 endif

@@ -20,6 +20,10 @@
 #   - a flood of 20000 malformed and oversized frames through a QEMU socket
 #     netdev (tests/lib/eth_flood.py plays the wire), after which a C
 #     program still answers every datagram;
+#   - a connection the guest shut for writing (tests/posix/ethhalf.c,
+#     tests/lib/eth_half_peer.py): its TIME-WAIT ended by lwIP for a new
+#     connection from the same port while the old socket is open; the old
+#     socket then reads, polls and closes, the new one talks;
 #   - the BEAM with beam/net.config and no device: boots as without it
 #     (erlang/test/fb_net_tests.erl on loopback passes);
 #   - without a network device: the program says eth0 never got an address
@@ -39,6 +43,26 @@ free_port() {
   python3 -c 'import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if sys.argv[1] == "tcp" else socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"
+}
+
+# variant NAME ELF IPV4: $work/NAME.img, systems/posix-eth.config's system
+# with the program ELF and FREEBEAM_IPV4=IPV4 in its description.
+variant() {
+  sed "s|{elf, \"eth.elf\"}|{elf, \"$2\"}|; s|{rights, \\[poweroff\\]}\\]}.|{rights, [poweroff]}, {env, [\"FREEBEAM_IPV4=$3\"]}]}.|" \
+    systems/posix-eth.config >"$work/$1.config"
+  tools/freebeam image "$work/$1.config" -o "$work/$1.img" --kernel $B/kernel/kernel.elf \
+    --search $B/pds/drivers --search $B/posix >/dev/null
+}
+
+# clean_end MODE LAST: the last check of a variant's run: its guest
+# ($work/MODE.log) printed the line LAST (an extended regex) and powered off
+# with 0 ($rc), with no lwIP assertion and no fault.  If any check failed,
+# the guest's and the host's ($work/MODE.host) output follow.
+clean_end() {
+  local log_=$work/$1.log last_=$2
+  check "$1: the guest powers off with 0, no lwIP assertion, no fault (exit $rc)" eval \
+    '[ $rc -eq 0 ] && grep -aqE "$last_" "$log_" && ! grep -aqE "lwIP assertion|^fault:|broke" "$log_"'
+  if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$log_" "$work/$1.host"; fi
 }
 
 # with_peer MODE CMD ARGS...: run CMD ARGS... (it boots a guest) with the
@@ -96,10 +120,7 @@ check "dhcp: eth0 got QEMU's lease" eval \
 posix_checks dhcp 10.0.2.15
 
 # ---- a static address from the description ----
-sed 's|{rights, \[poweroff\]}\]}.|{rights, [poweroff]}, {env, ["FREEBEAM_IPV4=10.0.2.16/24,10.0.2.2"]}]}.|' \
-  systems/posix-eth.config >"$work/static.config"
-tools/freebeam image "$work/static.config" -o "$work/static.img" --kernel $B/kernel/kernel.elf \
-  --search $B/pds/drivers --search $B/posix >/dev/null
+variant static eth.elf 10.0.2.16/24,10.0.2.2
 guest=10.0.2.16 with_peer static tools/freebeam run "$work/static.img" --timeout "$t"
 check "static: eth0 has the description's address, no DHCP" eval \
   'grep -aq "^libos: eth0: 10.0.2.16 netmask 255.255.255.0 gateway 10.0.2.2" "$work/static.log" &&
@@ -107,10 +128,7 @@ check "static: eth0 has the description's address, no DHCP" eval \
 posix_checks static 10.0.2.16
 
 # ---- a malformed FREEBEAM_IPV4: said on the console, DHCP instead ----
-sed 's|{rights, \[poweroff\]}\]}.|{rights, [poweroff]}, {env, ["FREEBEAM_IPV4=10.0.2.16"]}]}.|' \
-  systems/posix-eth.config >"$work/badconf.config"
-tools/freebeam image "$work/badconf.config" -o "$work/badconf.img" --kernel $B/kernel/kernel.elf \
-  --search $B/pds/drivers --search $B/posix >/dev/null
+variant badconf eth.elf 10.0.2.16
 with_peer badconf tools/freebeam run "$work/badconf.img" --timeout "$t"
 check "bad FREEBEAM_IPV4: one console line, then DHCP's lease, and the program passes (exit $rc)" eval \
   '[ $rc -eq 0 ] && grep -aq "^libos: eth0: FREEBEAM_IPV4 is not dhcp, ADDR/PREFIX or ADDR/PREFIX,GATEWAY; using DHCP" "$work/badconf.log" &&
@@ -173,10 +191,7 @@ fi
 # A QEMU socket netdev instead of the user network: tests/lib/eth_flood.py
 # is the wire, sends any bytes as frames and sees every frame the guest sends.
 if make --no-print-directory -s $B/posix/ethflood.elf >/dev/null; then
-  sed 's|{elf, "eth.elf"}|{elf, "ethflood.elf"}|; s|{rights, \[poweroff\]}\]}.|{rights, [poweroff]}, {env, ["FREEBEAM_IPV4=10.0.9.2/24"]}]}.|' \
-    systems/posix-eth.config >"$work/flood.config"
-  tools/freebeam image "$work/flood.config" -o "$work/flood.img" --kernel $B/kernel/kernel.elf \
-    --search $B/pds/drivers --search $B/posix >/dev/null
+  variant flood ethflood.elf 10.0.9.2/24
   mine=$(free_port udp); qemu=$(free_port udp)
   python3 tests/lib/eth_flood.py "$mine" "$qemu" "$t" >"$work/flood.host" 2>&1 &
   peer=$!
@@ -188,12 +203,38 @@ if make --no-print-directory -s $B/posix/ethflood.elf >/dev/null; then
     'grep -q "^flood: the guest answered ARP" "$work/flood.host" && grep -q "^flood: sent 20000 malformed frames" "$work/flood.host"'
   check "flood: every datagram after it was answered (peer exit $prc)" eval \
     '[ $prc -eq 0 ] && grep -q "^flood: 6 of 6 datagrams after the flood answered" "$work/flood.host"'
-  check "flood: the guest powers off with 0, no lwIP assertion, no fault (exit $rc)" eval \
-    '[ $rc -eq 0 ] && grep -aq "^ethflood: answered [0-9]* datagrams, the last one \"done\"" "$work/flood.log" &&
-     ! grep -aqE "lwIP assertion|^fault:|broke" "$work/flood.log"'
-  if [ "$fail" -gt 0 ]; then sed 's/^/     /' "$work/flood.log" "$work/flood.host"; fi
+  clean_end flood '^ethflood: answered [0-9]* datagrams, the last one "done"'
 else
   bad "make $B/posix/ethflood.elf"
+fi
+
+# ---- a socket shut for writing, its connection's TIME-WAIT ended by lwIP ----
+# tests/posix/ethhalf.c with tests/lib/eth_half_peer.py: the host reconnects
+# from the same port while the guest still holds the old, finished socket;
+# lwIP frees the old pcb for the new connection (patch 0003), which it may
+# only do once the socket let go of it (libos/net_tcp.c); then the guest
+# reads, polls and closes the old socket and talks on the new one.
+if make --no-print-directory -s $B/posix/ethhalf.elf >/dev/null; then
+  variant half ethhalf.elf 10.0.2.15/24,10.0.2.2
+  hport=$(free_port tcp)
+  python3 tests/lib/eth_half_peer.py "$hport" "$t" >"$work/half.host" 2>&1 &
+  peer=$!
+  tools/freebeam run "$work/half.img" --timeout "$t" --hostfwd "tcp:$hport-:7000" </dev/null >"$work/half.log" 2>&1
+  rc=$?
+  for i in $(seq 50); do kill -0 "$peer" 2>/dev/null || break; sleep 0.1; done
+  kill "$peer" 2>/dev/null; wait "$peer"; prc=$?
+  log=$work/half.log
+  check "half: the guest shut for writing, the host closed: TIME-WAIT with the socket open" eval \
+    'grep -aq "^ethhalf: the first connection came from port [0-9]*, TIME-WAIT now" "$log" &&
+     grep -q "^host: half: round 1 from port [0-9]*: the guest said bye and shut" "$work/half.host"'
+  check "half: a new connection from the same port ended that TIME-WAIT, the old socket still open" eval \
+    'p=$(sed -n "s/^ethhalf: the first connection came from port \([0-9]*\),.*/\1/p" "$log");
+     [ -n "$p" ] && grep -aq "^ethhalf: the second connection came from port $p[^0-9]*$" "$log"'
+  check "half: the old socket read, polled and closed after it; the new one talked (peer exit $prc)" eval \
+    '[ $prc -eq 0 ] && grep -q "^host: half: round 2 from port [0-9]*: the guest answered .welcome back" "$work/half.host"'
+  clean_end half '^ethhalf: [1-9][0-9]* passed, 0 failed'
+else
+  bad "make $B/posix/ethhalf.elf"
 fi
 
 # ---- the BEAM with beam/net.config but no network device: as without it ----
