@@ -25,6 +25,7 @@
  */
 #include "libos.h"
 #include "ext4_fs.h"
+#include "ext4_append.h"
 #include "ext4_io.h"
 #include "ext4_journal.h"
 #include "vfs.h"
@@ -124,6 +125,26 @@ static int write_back_locked(ext2_ino_t ino, ext2_file_t file)
     int r = err(ext2fs_file_flush(file));
     int w = err(ext2fs_write_inode(fs, ino, ext2fs_file_get_inode(file)));
     return r ? r : w;
+}
+
+/* The open file's size set to len.  libext2fs's handle keeps its one-block
+ * buffer, and where that block lived, across a truncate that frees the
+ * block: after a shrink the handle is opened again on the inode as it now
+ * is, so that no later read or write of that block uses the old place.
+ * (Its buffer is clean: every call that writes ends with write_back_locked.) */
+static int set_size_locked(struct ext4_node *n, uint64_t len)
+{
+    uint64_t old = EXT2_I_SIZE(ext2fs_file_get_inode(n->file));
+    int r = err(ext2fs_file_set_size2(n->file, len));
+    if (r || len >= old)
+        return r;
+    ext2_file_t again;
+    r = err(ext2fs_file_open2(fs, n->ino, ext2fs_file_get_inode(n->file), EXT2_FILE_WRITE, &again));
+    if (r)
+        return r;
+    ext2fs_file_close(n->file);
+    n->file = again;
+    return 0;
 }
 
 /* ---- mount and unmount ---- */
@@ -242,6 +263,7 @@ bool ext4_mount(void)
         fs->flags |= EXT2_FLAG_MASTER_SB_ONLY;
         meta_reserve = 2 * (uint32_t)fs->group_desc_count + (uint32_t)fs->desc_blocks + 4;
         ext2fs_set_block_alloc_stats_callback(fs, ext4_journal_block_stats, NULL);
+        ext2fs_set_block_alloc_stats_range_callback(fs, ext4_journal_block_stats_range, NULL);
         fs->get_alloc_block2 = ext4_journal_alloc_block;
         ext4_journal_hold();
         ext4_timer_start();
@@ -613,7 +635,7 @@ int ext4_open(const char *path, int flags, uint32_t mode, struct file **out)
     if (!r)
         r = node_open_locked(ino, dir, &n);
     if (!r && wr && (flags & O_TRUNC)) {
-        r = err(ext2fs_file_set_size2(n->file, 0));
+        r = set_size_locked(n, 0);
         if (!r)
             r = write_back_locked(n->ino, n->file);
         if (r)
@@ -667,7 +689,17 @@ static long rw_locked(struct ext4_node *n, bool write, void *buf, size_t len, ui
         size_t piece = piece_blocks ? (size_t)piece_blocks * fs->blocksize : len;
         while (done < len && !r) {
             unsigned int want = (unsigned int)(len - done < piece ? len - done : piece), got = 0;
-            r = err(ext2fs_file_write(n->file, (uint8_t *)buf + done, want, &got));
+            long appended;              /* whole blocks past the end: as extents (ext4_append.h) */
+            if (ext4_append_blocks(fs, n->ino, n->file, off + done, (uint8_t *)buf + done,
+                                   want / fs->blocksize, &appended)) {
+                r = err((errcode_t)appended);
+                got = r ? 0 : want / fs->blocksize * fs->blocksize;
+            }
+            if (!r && got < want) {
+                unsigned int more = 0;
+                r = err(ext2fs_file_write(n->file, (uint8_t *)buf + done + got, want - got, &more));
+                got += more;
+            }
             done += got;
             struct ext2_inode *inode = ext2fs_file_get_inode(n->file);
             inode->i_mtime = inode->i_ctime = now_s();
@@ -790,7 +822,7 @@ static long ext4_ftruncate(struct file *f, uint64_t len)
     if (!r && !n->file)
         r = -EIO;
     if (!r) {
-        r = err(ext2fs_file_set_size2(n->file, len));
+        r = set_size_locked(n, len);
         struct ext2_inode *inode = ext2fs_file_get_inode(n->file);
         inode->i_mtime = inode->i_ctime = now_s();
         int w = write_back_locked(n->ino, n->file);

@@ -295,6 +295,13 @@ void ext4_journal_block_stats(struct struct_ext2_filsys *fs, unsigned long long 
         jbd2_fresh_note(fresh, block, inuse);
 }
 
+void ext4_journal_block_stats_range(struct struct_ext2_filsys *fs, unsigned long long block, unsigned int num,
+                                    int inuse)
+{
+    for (unsigned int i = 0; i < num; i++)
+        ext4_journal_block_stats(fs, block + i, inuse);
+}
+
 long ext4_journal_write(uint64_t off, const uint8_t *buf, uint64_t len)
 {
     while (len > 0) {

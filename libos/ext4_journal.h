@@ -53,6 +53,10 @@ void ext4_timer_kick(void);
  * a block allocated while holding, free when the last transaction
  * committed, is written home at once rather than logged (jbd2_fresh.h). */
 void ext4_journal_block_stats(struct struct_ext2_filsys *fs, unsigned long long block, int inuse);
+/* The same for a run of blocks (ext2fs_set_block_alloc_stats_range_callback;
+ * ext4_append.c reports its runs through it). */
+void ext4_journal_block_stats_range(struct struct_ext2_filsys *fs, unsigned long long block, unsigned int num,
+                                    int inuse);
 /* libext2fs's block allocator (fs->get_alloc_block2): its own choice, noted
  * as new before libext2fs zeroes the block, so that the zeroes and the data
  * after them go home at once too. */

@@ -8,6 +8,8 @@
 #   seq_write_mb_per_s run=N ...      (MB = 10^6 bytes; bigger is better)
 #   seq_read_mb_per_s run=N ...
 #   dets_insert_insns run=N ...
+#   seq_write_busy_mb_per_s run=N ...   the same bytes over busy time only
+#   seq_read_busy_mb_per_s run=N ...    (instructions): repeatable, README.md
 # then `note` lines (the split of each figure, how far the runs are apart,
 # e2fsck of the disks).  The consoles go to build/bench/storage/logs/.
 # Exits non-zero if a boot failed or a figure is missing.  Not part of `make test`.
@@ -73,6 +75,8 @@ fig() {
     case $1 in
       fsync_write_4k_insns|dets_insert_insns)
         v=$(awk -v i="$(kv $s $3 $2 insns)" -v n="$(kv $s $3 $2 n)" 'BEGIN { if (n > 0) printf "%.0f", i / n }') ;;
+      *_busy_mb_per_s)   # busy time only: an instruction is a nanosecond (README.md, "Clocks")
+        v=$(awk -v b="$(kv $s $3 $2 bytes)" -v i="$(kv $s $3 $2 insns)" 'BEGIN { if (i > 0) printf "%.2f", b / 1e6 / (i / 1e9) }') ;;
       *) v=$(awk -v b="$(kv $s $3 $2 bytes)" -v t="$(kv $s $3 $2 ns)" 'BEGIN { if (t > 0) printf "%.2f", b / 1e6 / (t / 1e9) }') ;;
     esac
     printf '%s ' "${v:-}"
@@ -88,7 +92,7 @@ line() {  # line NAME RUN F L BIGGER-IS-BETTER
 declare -A F
 for r in 1 2; do
   for x in "fsync_write_4k_insns fsync_write_4k 0" "seq_write_mb_per_s seq_write 1" "seq_read_mb_per_s seq_read 1" \
-           "dets_insert_insns dets_insert 0"; do
+           "dets_insert_insns dets_insert 0" "seq_write_busy_mb_per_s seq_write 1" "seq_read_busy_mb_per_s seq_read 1"; do
     set -- $x
     read -r f l <<<"$(fig "$1" "$2" "$r")"
     F[$1-$r]="${f:-} ${l:-}"
@@ -112,7 +116,8 @@ for r in 1 2; do   # Linux's disk requests in the windows of fsync_write_4k, seq
   grep '^STB linux_vda ' "$L/linux-$r.log" | sed 's/^STB linux_vda //' |
     paste -sd '|' | awk -F'|' -v r="$r" '{ printf "note run=%s linux_disk_requests: fsync_write_4k(64): %s | seq_write: %s | seq_read: %s\n", r, $1, $2, $3 }'
 done
-for n in fsync_write_4k_insns seq_write_mb_per_s seq_read_mb_per_s dets_insert_insns; do
+for n in fsync_write_4k_insns seq_write_mb_per_s seq_read_mb_per_s dets_insert_insns seq_write_busy_mb_per_s \
+         seq_read_busy_mb_per_s; do
   read -r f1 l1 <<<"${F[$n-1]}"; read -r f2 l2 <<<"${F[$n-2]}"
   awk -v n="$n" -v f1="$f1" -v f2="$f2" -v l1="$l1" -v l2="$l2" 'function d(a, b) { return (a > 0) ? sprintf("%.2f%%", 100 * (b - a) / a) : "NA" }
     BEGIN { printf "note runs_apart %s: freebeam run2-run1=%s linux run2-run1=%s\n", n, d(f1, f2), d(l1, l2) }'

@@ -37,6 +37,7 @@ test_blk_SRCS := drivers/blk/blk_req.c
 test_blk_order_SRCS := drivers/blk/blk_order.c
 test_blk_inflight_SRCS := libos/blk_inflight.c
 test_ext4_crc_SRCS := libos/ext4_crc.c
+test_ext4_append_SRCS := libos/ext4_append.c libos/ext4_crc.c tests/host/e2fs_stubs.c
 test_jbd2_replay_SRCS := libos/jbd2_replay.c libos/ext4_crc.c
 test_release_state_SRCS := libos/release_state.c
 test_jbd2_write_SRCS := libos/jbd2_write.c libos/jbd2_held.c libos/jbd2_fresh.c libos/jbd2_replay.c libos/ext4_crc.c
@@ -139,13 +140,27 @@ E2FS_HOST_DIR := $(FUZZ_DIR)/e2fs-host
 E2FS_HOST_FLAGS := -include linux/types.h -DHAVE___U8 -Dext2fs_blkmap64_rbtree=ext2fs_blkmap64_bitarray \
   -I$(E2FS_PORT) -I$(E2FS_SRC) -I$(E2FS_SRC)/ext2fs -include $(E2FS_PORT)/config.h
 
-$(FUZZ_DIR)/fuzz_ext4_mount: tests/fuzz/fuzz_ext4_mount.c libos/ext4_crc.c libos/ext4_crc.h $(E2FS_LIB)
+$(FUZZ_DIR)/fuzz_ext4_mount: tests/fuzz/fuzz_ext4_mount.c tests/host/e2fs_stubs.c libos/ext4_crc.c libos/ext4_crc.h $(E2FS_LIB)
 	rm -rf $(E2FS_HOST_DIR) && mkdir -p $(E2FS_HOST_DIR)
 	for f in $(E2FS_SRC)/ext2fs/*.c; do \
 	  $(FUZZ_CC) -std=gnu11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -w $(E2FS_HOST_FLAGS) \
 	    -c $$f -o $(E2FS_HOST_DIR)/$$(basename $$f .c).o || exit 1; done
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(E2FS_HOST_FLAGS) tests/fuzz/fuzz_ext4_mount.c libos/ext4_crc.c \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(E2FS_HOST_FLAGS) tests/fuzz/fuzz_ext4_mount.c tests/host/e2fs_stubs.c libos/ext4_crc.c \
 	  $(E2FS_HOST_DIR)/*.o -o $@
+
+# The same files for the host tests that run libos's ext4 code on a real
+# file system (test_ext4_append: libos/ext4_append.c), with the tests'
+# sanitizers; undefined behaviour in them is reported, not fatal (not our code).
+E2FS_TEST_LIB := $(HOSTT_DIR)/e2fs-host/libext2fs.a
+$(E2FS_TEST_LIB): $(E2FS_LIB)
+	rm -rf $(@D) && mkdir -p $(@D)
+	for f in $(E2FS_SRC)/ext2fs/*.c; do \
+	  $(HOSTCC) -std=gnu11 -O1 -g -fsanitize=address,undefined -w $(E2FS_HOST_FLAGS) \
+	    -c $$f -o $(@D)/$$(basename $$f .c).o || exit 1; done
+	ar rcs $@ $(@D)/*.o
+test_ext4_append_CFLAGS = $(E2FS_HOST_FLAGS)
+$(call host_objs,test_ext4_append): | $(E2FS_LIB)
+$(HOSTT_DIR)/test_ext4_append: $(E2FS_TEST_LIB)
 
 $(FUZZ_DIR)/ext4-corpus/.seeded: $(FUZZ_DIR)/fuzz_ext4_mount
 	rm -rf $(@D) $(@D).content && mkdir -p $(@D) $(@D).content/sub
