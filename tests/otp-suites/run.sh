@@ -79,7 +79,9 @@ mkdir -p "$W/logs" || exit 1
 all_suites=()
 for f in "$W"/ebin/*_SUITE.beam; do all_suites+=("$(basename "$f" .beam)"); done
 [ ${#wanted[@]} -gt 0 ] || wanted=("${all_suites[@]}")
-helpers=()
+# otp_vsns (stdlib_SUITE's appup_test) reads otp_versions.table from its
+# own folder: a helper file goes beside the modules.
+helpers=(--helper "$W/ebin/otp_versions.table")
 for f in "$W"/ebin/*.beam; do
   case $f in *_SUITE.beam) ;; *) helpers+=(--helper "$f") ;; esac
 done

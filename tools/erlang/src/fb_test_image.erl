@@ -24,7 +24,9 @@
 %% and the image boots again for the modules after it; then the totals are
 %% ours (1 as status; 124 when the run's --timeout ran out).
 %% --erl-arg ARG: one more argument of erl's command line, before the
-%% runner's -eval.  --helper FILE: a module the tests use, compiled, not run.
+%% runner's -eval.  --helper FILE: a module the tests use, compiled, not run;
+%% a file that is not a module (.erl, .beam, .exs) is put beside them as it is
+%% (e.g. a table a helper module reads from its own folder).
 %% --apps APP,...: more of the host's OTP applications (not started); with
 %% crypto the image boots the crypto flavour of erts (docs/crypto.md).
 %% --system FILE adds description terms (native PDs...; the BEAM PD is
@@ -116,16 +118,23 @@ fail(Msg) -> throw({fail, Msg}).
 %% modules(Files, Helpers) -> {Plan, #{srcs, beams, exs, ct}}: the plan's
 %% entries in order ({exs, File} stands for the test modules of an ExUnit
 %% file, known once compiled), and what to compile or copy.  A helper is
-%% compiled, never run.  Throws {die, Msg}.
+%% compiled, never run; a helper that is not a module is a file copied beside
+%% the modules.  Throws {die, Msg}.
 modules(Files, Helpers) ->
     All = [{F, run} || F <- Files] ++ [{F, helper} || F <- Helpers],
-    {Plan, M, _} = lists:foldl(fun module/2, {[], #{srcs => [], beams => [], exs => [], ct => false}, #{}}, All),
+    {Plan, M, _} = lists:foldl(fun module/2, {[], #{srcs => [], beams => [], exs => [], files => [],
+                                                    ct => false}, #{}}, All),
     {lists:reverse(Plan), M}.
 
 module({F, Role}, {Plan, M, Seen}) ->
     filelib:is_regular(F) orelse die(F ++ ": no such file"),
+    DataFile = not lists:member(filename:extension(F), [".erl", ".beam", ".exs"]),
     case lists:suffix("_test.exs", F) andalso Role =:= run of
         true -> {[{exs, F} | Plan], M#{exs := maps:get(exs, M) ++ [F]}, Seen};
+        false when Role =:= helper, DataFile ->
+            Name = filename:basename(F),
+            maps:is_key({file, Name}, Seen) andalso die(F ++ ": a helper file " ++ Name ++ " given twice"),
+            {Plan, M#{files := maps:get(files, M) ++ [F]}, Seen#{{file, Name} => true}};
         false ->
             {Mod, Kind} = case filename:extension(F) of
                               ".erl" -> {filename:basename(F, ".erl"), srcs};
@@ -196,7 +205,7 @@ run(Root, O, Plan0, Mods) ->
         file:del_dir_r(Work)
     end.
 
-compile(Root, Work, Ebin, #{srcs := Srcs, beams := Beams, exs := Exs}) ->
+compile(Root, Work, Ebin, #{srcs := Srcs, beams := Beams, exs := Exs, files := Files}) ->
     [begin
          Abs = filename:absname(F),
          D = filename:dirname(Abs),
@@ -209,8 +218,9 @@ compile(Root, Work, Ebin, #{srcs := Srcs, beams := Beams, exs := Exs}) ->
                     [{cd, D}]) =:= 0
              orelse fail(F ++ ": does not compile")
      end || F <- Srcs],
-    [element(1, file:copy(F, filename:join(Ebin, filename:basename(F)))) =:= ok orelse throw({exit, 1})
-     || F <- Beams],
+    [element(1, file:copy(F, filename:join(Ebin, filename:basename(F)))) =:= ok
+         orelse fail("cannot copy " ++ F)
+     || F <- Beams ++ Files],
     Exs =:= [] orelse begin
         os:find_executable("elixir") =/= false
             orelse fail("ExUnit files need Elixir on the host (make setup installs elixir)"),

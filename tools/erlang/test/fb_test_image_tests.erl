@@ -62,7 +62,23 @@ modules_test() ->
                                       [F("h.erl")]),
     ?assertEqual(["{eunit, a_tests}.", {exs, F("x_test.exs")}, "{ct, b_SUITE}.", "{eunit, c}."], Plan),
     ?assertEqual([F("a_tests.erl"), F("b_SUITE.erl"), F("h.erl")], maps:get(srcs, M)),
-    ?assertEqual({[F("c.beam")], [F("x_test.exs")], true}, {maps:get(beams, M), maps:get(exs, M), maps:get(ct, M)}).
+    ?assertEqual({[F("c.beam")], [F("x_test.exs")], true}, {maps:get(beams, M), maps:get(exs, M), maps:get(ct, M)}),
+    ?assertEqual([], maps:get(files, M)).
+
+%% A helper that is not a module is a file put beside the modules, once.
+modules_files_test() ->
+    D = files(["a_tests.erl", "t.table"]),
+    D2 = files(["t.table"]),
+    F = fun(N) -> filename:join(D, N) end,
+    {Plan, M} = fb_test_image:modules([F("a_tests.erl")], [F("t.table")]),
+    ?assertEqual(["{eunit, a_tests}."], Plan),
+    ?assertEqual({[F("a_tests.erl")], [F("t.table")]}, {maps:get(srcs, M), maps:get(files, M)}),
+    ?assertEqual({die, filename:join(D2, "t.table") ++ ": a helper file t.table given twice"},
+                 error_of(fun() -> fb_test_image:modules([F("a_tests.erl")],
+                                                         [F("t.table"), filename:join(D2, "t.table")]) end)),
+    %% A test file must still be a module.
+    ?assertEqual({die, F("t.table") ++ ": not an Erlang source (.erl), module (.beam) or ExUnit file (_test.exs)"},
+                 error_of(fun() -> fb_test_image:modules([F("t.table")], []) end)).
 
 modules_errors_test() ->
     D = files(["a.erl", "B.erl", "a.txt", "fb_test_runner.erl", "h_test.exs"]),
