@@ -20,6 +20,7 @@
 
 #include "ext2fs/ext2_fs.h"
 #include "ext2fs/ext2fs.h"
+#include "../host/e2fs_stubs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -32,31 +33,7 @@ static struct struct_io_manager mem_manager;
 static errcode_t mem_open(const char *name, int flags, io_channel *channel)
 {
     (void)flags;
-    io_channel io;
-    errcode_t e = ext2fs_get_memzero(sizeof *io, &io);
-    if (e)
-        return e;
-    io->magic = EXT2_ET_MAGIC_IO_CHANNEL;
-    io->manager = &mem_manager;
-    io->name = (char *)name;
-    io->block_size = 1024;
-    io->refcount = 1;
-    *channel = io;
-    return 0;
-}
-
-static errcode_t mem_close(io_channel io)
-{
-    if (--io->refcount > 0)
-        return 0;
-    ext2fs_free_mem(&io);
-    return 0;
-}
-
-static errcode_t mem_set_blksize(io_channel io, int blksize)
-{
-    io->block_size = blksize;
-    return 0;
+    return e2fs_channel_open(&mem_manager, name, channel);
 }
 
 /* count > 0: blocks; count < 0: -count bytes (libext2fs's convention). */
@@ -110,8 +87,8 @@ static struct struct_io_manager mem_manager = {
     .magic = EXT2_ET_MAGIC_IO_MANAGER,
     .name = "fuzz memory",
     .open = mem_open,
-    .close = mem_close,
-    .set_blksize = mem_set_blksize,
+    .close = e2fs_channel_close,
+    .set_blksize = e2fs_channel_set_blksize,
     .read_blk = mem_read,
     .write_blk = mem_write,
     .flush = mem_flush,

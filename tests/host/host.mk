@@ -140,7 +140,7 @@ E2FS_HOST_DIR := $(FUZZ_DIR)/e2fs-host
 E2FS_HOST_FLAGS := -include linux/types.h -DHAVE___U8 -Dext2fs_blkmap64_rbtree=ext2fs_blkmap64_bitarray \
   -I$(E2FS_PORT) -I$(E2FS_SRC) -I$(E2FS_SRC)/ext2fs -include $(E2FS_PORT)/config.h
 
-$(FUZZ_DIR)/fuzz_ext4_mount: tests/fuzz/fuzz_ext4_mount.c tests/host/e2fs_stubs.c libos/ext4_crc.c libos/ext4_crc.h $(E2FS_LIB)
+$(FUZZ_DIR)/fuzz_ext4_mount: tests/fuzz/fuzz_ext4_mount.c tests/host/e2fs_stubs.c tests/host/e2fs_stubs.h libos/ext4_crc.c libos/ext4_crc.h $(E2FS_LIB)
 	rm -rf $(E2FS_HOST_DIR) && mkdir -p $(E2FS_HOST_DIR)
 	for f in $(E2FS_SRC)/ext2fs/*.c; do \
 	  $(FUZZ_CC) -std=gnu11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -w $(E2FS_HOST_FLAGS) \

@@ -21,6 +21,7 @@
 #include "ext2fs/ext2_fs.h"
 #include "ext2fs/ext2fs.h"
 #include "check.h"
+#include "e2fs_stubs.h"
 #include "../../libos/ext4_append.h"
 
 /* ---- the disk: a host file, read and written in place ---- */
@@ -32,30 +33,7 @@ static struct struct_io_manager file_manager;
 static errcode_t f_open(const char *name, int flags, io_channel *out)
 {
     (void)flags;
-    io_channel io;
-    errcode_t e = ext2fs_get_memzero(sizeof *io, &io);
-    if (e)
-        return e;
-    io->magic = EXT2_ET_MAGIC_IO_CHANNEL;
-    io->manager = &file_manager;
-    io->name = (char *)name;
-    io->block_size = 1024;
-    io->refcount = 1;
-    *out = io;
-    return 0;
-}
-
-static errcode_t f_close(io_channel io)
-{
-    if (--io->refcount == 0)
-        ext2fs_free_mem(&io);
-    return 0;
-}
-
-static errcode_t f_set_blksize(io_channel io, int blksize)
-{
-    io->block_size = blksize;
-    return 0;
+    return e2fs_channel_open(&file_manager, name, out);
 }
 
 static errcode_t f_io(io_channel io, unsigned long long block, int count, void *buf, bool write)
@@ -100,8 +78,8 @@ static struct struct_io_manager file_manager = {
     .magic = EXT2_ET_MAGIC_IO_MANAGER,
     .name = "test file",
     .open = f_open,
-    .close = f_close,
-    .set_blksize = f_set_blksize,
+    .close = e2fs_channel_close,
+    .set_blksize = e2fs_channel_set_blksize,
     .read_blk = f_read,
     .write_blk = f_write,
     .flush = f_flush,
