@@ -181,7 +181,11 @@ compgen -G "$root/lib/crypto-*" >/dev/null && notice_opts+=(--openssl)
 # boot-time handler would print its notice and then replay it to kernel's
 # handler (twice on the console).  Until the code server starts (with the kernel
 # application, after that), init loads code from the scripts' paths only:
-# they get the freebeam application's ebin.  The scripts are written in
+# they get the freebeam application's ebin.  heart is neither loaded nor
+# started: its job is to restart the node from outside with the heart port
+# program, an OS process, which a PD cannot start (docs/native-components.md:
+# the BEAM PD's monitor does that job here), and heart:start/0 only checked
+# for -heart and returned ignore (1.6 ms of every boot).  The scripts are written in
 # term_to_binary's compressed form (init's binary_to_term/1 reads either):
 # 2 KB each instead of 7.
 FB_EBIN="\$ROOT/lib/$(basename "$FREEBEAM_APP")/ebin" erl -noshell -noinput -eval '
@@ -189,12 +193,13 @@ FB_EBIN="\$ROOT/lib/$(basename "$FREEBEAM_APP")/ebin" erl -noshell -noinput -eva
   Lean = fun(F) ->
       {ok, Bin} = file:read_file(F),
       {script, Id, Cmds} = binary_to_term(Bin),
-      Late = [erl_eval, erl_lint, erl_parse],
+      Late = [erl_eval, erl_lint, erl_parse, heart],
       Cmds2 = lists:append(
                 [case C of
                      {primLoad, Ms} -> [{primLoad, Ms -- Late}];
                      {path, P} -> [{path, P ++ [FbEbin || not lists:member(FbEbin, P)]}];
                      {apply, {c, erlangrc, []}} -> [{apply, {freebeam_boot, erlangrc, []}}];
+                     {kernelProcess, heart, _} -> [];
                      {progress, init_kernel_started} -> [C, {apply, {freebeam_boot, data_config, []}}];
                      {apply, {application, start_boot, [kernel, _]}} -> [C, {apply, {freebeam_release, watch, []}}];
                      _ -> [C]

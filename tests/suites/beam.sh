@@ -53,16 +53,17 @@ fi
 # ---- the boot leaves out what OTP's kernel loaded only to make unused values ----
 # OTP patches (third_party/erlang/otp-patches): the inetrc read as a binary
 # term, not as text (no epp), global's rand, kernel's peer, net_kernel for
-# monitor_nodes, erpc, beam_lib, and inet and inet_udp for the host name.
+# monitor_nodes, erpc, beam_lib, and inet and inet_udp for the host name;
+# heart, which cannot run here (beam/mkroot.sh).
 # The lookup settings must be the inetrc's all the same.
 lean=$(mkdir -p $B/testimage && mktemp -d $B/testimage/lean.XXXXXX) || exit 1
 cat >"$lean/lean.config" <<'EOF'
-{include, "HELLO", [{eval, "io:format(\"LEAN ~w~n\", [[M || M <- [epp, rand, peer, net_kernel, erpc, beam_lib, inet, inet_udp], erlang:module_loaded(M)]]), io:format(\"RC ~0p~nLOOKUP ~w ~w~n\", [inet:get_rc(), inet:getaddr(\"localhost\", inet), inet:getaddr(\"nosuchname\", inet)]), halt(0)."}]}.
+{include, "HELLO", [{eval, "io:format(\"LEAN ~w~n\", [[M || M <- [epp, rand, peer, net_kernel, erpc, beam_lib, inet, inet_udp, heart], erlang:module_loaded(M)]]), io:format(\"RC ~0p~nLOOKUP ~w ~w~n\", [inet:get_rc(), inet:getaddr(\"localhost\", inet), inet:getaddr(\"nosuchname\", inet)]), halt(0)."}]}.
 EOF
 sed -i "s|\"HELLO\"|\"$PWD/beam/hello.config\"|" "$lean/lean.config"
 out=$(tools/freebeam image "$lean/lean.config" -o "$lean/lean.img" --kernel $B/kernel/kernel.elf --search $B/erts \
         --search $B/beam >/dev/null && tools/freebeam run "$lean/lean.img" --timeout 300 </dev/null 2>&1 | tr -d '\r')
-check "the boot loads none of epp, rand, peer, net_kernel, erpc, beam_lib, inet, inet_udp" grep -qx 'LEAN \[\]' <<<"$out"
+check "the boot loads none of epp, rand, peer, net_kernel, erpc, beam_lib, inet, inet_udp, heart" grep -qx 'LEAN \[\]' <<<"$out"
 check "inet:get_rc/0 has the inetrc's settings (localhost, lookup [file])" \
   grep -q '^RC .*{host,{127,0,0,1},\["localhost"\]}.*{lookup,\[file\]}' <<<"$out"
 check "localhost resolves through the inetrc, an unknown name is nxdomain" \
