@@ -71,6 +71,27 @@ check "localhost resolves through the inetrc, an unknown name is nxdomain" \
 grep -qx 'LEAN \[\]' <<<"$out" || echo "$out" | tail -n 8 | sed 's/^/  | /'
 rm -rf "$lean"
 
+# ---- the loader's rule index (erts patch 0008) loads the same code as the plain walk ----
+# Every module of the root is loaded and disassembled (erts_debug:df/1),
+# once as images boot and once with FREEBEAM_TE_PLAIN, which makes erts try
+# ops.tab's rules one by one as OTP does; the disassemblies must be the same.
+te=$(mkdir -p $B/testimage && mktemp -d $B/testimage/te.XXXXXX) || exit 1
+te_boot() {  # MORE_ENV -> the DIS lines of the console
+  cat >"$te/te.config" <<EOF
+{include, "$PWD/beam/beam.config",
+ [{rights, [poweroff]}, {more_env, [$1]},
+  {erl_args, ["--", "-noshell", "-eval", "_ = [code:ensure_loaded(list_to_atom(filename:basename(F, \".beam\"))) || D <- code:get_path(), F <- filelib:wildcard(D ++ \"/*.beam\")], ok = file:set_cwd(\"/tmp\"), [begin ok = erts_debug:df(M), {ok, B} = file:read_file(atom_to_list(M) ++ \".dis\"), ok = file:delete(atom_to_list(M) ++ \".dis\"), io:format(\"DIS ~p ~p ~s~n\", [M, byte_size(B), binary:encode_hex(erlang:md5(B))]) end || M <- lists:sort([M || {M, _} <- code:all_loaded()])], halt(0)."]}]}.
+EOF
+  tools/freebeam image "$te/te.config" -o "$te/te.img" --kernel $B/kernel/kernel.elf --search $B/erts --search $B/beam \
+      >/dev/null && tools/freebeam run "$te/te.img" --timeout 300 </dev/null 2>&1 | tr -d '\r' | grep -a '^DIS '
+}
+idx=$(te_boot "") plain=$(te_boot '"FREEBEAM_TE_PLAIN=1"')
+n=$(grep -c . <<<"$idx")
+[ "$n" -gt 200 ] && [ "$idx" = "$plain" ] &&
+  ok "the loader's rule index and ops.tab's plain walk load the same code ($n modules disassembled)" ||
+  { diff <(echo "$idx") <(echo "$plain") | head -n 5 | sed 's/^/  | /'; bad "the loader's rule index loads other code than the plain walk ($n modules)"; }
+rm -rf "$te"
+
 # ---- .erlang: evaluated at boot when there is one, c and erl_eval not loaded when not ----
 # The boot scripts call freebeam_boot:erlangrc/0 in place of c:erlangrc/0
 # (beam/mkroot.sh): a root with a .erlang in its home folder (/otp/home),
