@@ -116,6 +116,18 @@ for t in ${trees[@]+"${trees[@]}"}; do
   cp -r "$src"/. "$root/$dest/"
 done
 
+# The modules of the socket and net APIs, which erts does not preload
+# (third_party/erlang/patches/0010): in lib/erts-VSN/ebin, where the code
+# server finds them at their first call.  prim_socket and prim_net are then
+# replaced by the patched ones below (otp-patches/0008: their -on_load).
+erts_dirs=("$otp"/lib/erts-*)
+[ -d "${erts_dirs[0]}/ebin" ] || { echo "$0: no $otp/lib/erts-*/ebin" >&2; exit 1; }
+mkdir -p "$root/lib/$(basename "${erts_dirs[0]}")/ebin"
+for m in socket_registry prim_socket prim_net; do
+  cp "${erts_dirs[0]}/ebin/$m.beam" "$root/lib/$(basename "${erts_dirs[0]}")/ebin/" ||
+    { echo "$0: no $m.beam in ${erts_dirs[0]}/ebin" >&2; exit 1; }
+done
+
 # The OTP modules freebeam patches (third_party/erlang/otp-patches, each
 # says why), built with the freebeam application as otp/APP-VSN/ebin: over
 # OTP's own.

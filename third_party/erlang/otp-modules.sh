@@ -22,21 +22,27 @@ trap 'rm -rf "$work"' EXIT
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
 for p in "$here"/otp-patches/*.patch; do
   [ -e "$p" ] || continue
-  # The files a patch changes: its "+++ b/lib/APP/src/MODULE.erl" lines.
-  files=$(sed -n 's|^+++ b/\(lib/[a-z_]*/src/[a-z_0-9]*\.erl\).*|\1|p' "$p")
-  [ -n "$files" ] || die "$(basename "$p") changes no lib/APP/src/MODULE.erl"
+  # The files a patch changes: its "+++ b/lib/APP/src/MODULE.erl" lines, or
+  # "+++ b/erts/preloaded/src/MODULE.erl" for erts's own modules (those that
+  # erts patch 0010 no longer preloads go to erts-VSN/ebin).
+  files=$(sed -n -e 's|^+++ b/\(lib/[a-z_]*/src/[a-z_0-9]*\.erl\).*|\1|p' \
+                 -e 's|^+++ b/\(erts/preloaded/src/[a-z_0-9]*\.erl\).*|\1|p' "$p")
+  [ -n "$files" ] || die "$(basename "$p") changes no lib/APP/src/MODULE.erl or erts/preloaded/src/MODULE.erl"
   for f in $files; do
     [ -e "$work/$f" ] || { mkdir -p "$work/$(dirname "$f")" && cp "$src/$f" "$work/$f"; }
   done
   patch -d "$work" -p1 --batch --forward --quiet <"$p" || die "$(basename "$p") does not apply to $src"
 done
-for f in $(cd "$work" && find lib -name '*.erl' | sort); do
-  app=${f#lib/}; app=${app%%/*}
+for f in $(cd "$work" && find lib erts -name '*.erl' 2>/dev/null | sort); do
+  case $f in
+    erts/*) app=erts; inc=("$src/erts/preloaded/src") ;;
+    *) app=${f#lib/}; app=${app%%/*}; inc=("$src/lib/$app/include" "$src/lib/$app/src") ;;
+  esac
   dirs=("$otp"/lib/"$app"-*)
   [ -d "${dirs[0]}" ] || die "$app is not installed under $otp/lib"
   ebin=$out.tmp/$(basename "${dirs[0]}")/ebin
   mkdir -p "$ebin"
-  erlc +debug_info +deterministic -I "$src/lib/$app/include" -I "$src/lib/$app/src" -o "$ebin" "$work/$f" ||
+  erlc +debug_info +deterministic "${inc[@]/#/-I}" -o "$ebin" "$work/$f" ||
     die "$f does not compile once patched"
 done
 rm -rf "$out" && mv "$out.tmp" "$out"
