@@ -113,7 +113,10 @@ start(_, _) ->
     erlang:halt(0).
 stop(_) -> ok.
 EOF
-erlc -o "$work/capp/ebin" "$work/capp.erl" && tools/freebeam image --app "$work/capp" -o "$work/capp.img" >/dev/null 2>&1
+# erlc runs in the source's folder: OTP 25's compile:shorten_filename/1
+# mangles a source path that merely starts with the working folder's path
+# (a build folder beside the checkout, e.g. /x/co-out beside /x/co).
+(cd "$work" && erlc -o capp/ebin capp.erl) && tools/freebeam image --app "$work/capp" -o "$work/capp.img" >/dev/null 2>&1
 check "image --app: an application needing crypto gets OpenSSL's notice" eval 'grep -q "^- OpenSSL 3\." "$work/capp.img.notices"'
 tools/freebeam run "$work/capp.img" --timeout "${CRYPTO_TIMEOUT:-600}" </dev/null >"$work/capp.log" 2>&1
 rc=$?
