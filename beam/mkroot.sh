@@ -121,11 +121,10 @@ done
 # server finds them at their first call.  prim_socket and prim_net are then
 # replaced by the patched ones below (otp-patches/0008: their -on_load).
 erts_dirs=("$otp"/lib/erts-*)
-[ -d "${erts_dirs[0]}/ebin" ] || { echo "$0: no $otp/lib/erts-*/ebin" >&2; exit 1; }
-mkdir -p "$root/lib/$(basename "${erts_dirs[0]}")/ebin"
+erts_ebin=$root/lib/$(basename "${erts_dirs[0]}")/ebin
+mkdir -p "$erts_ebin"
 for m in socket_registry prim_socket prim_net; do
-  cp "${erts_dirs[0]}/ebin/$m.beam" "$root/lib/$(basename "${erts_dirs[0]}")/ebin/" ||
-    { echo "$0: no $m.beam in ${erts_dirs[0]}/ebin" >&2; exit 1; }
+  cp "${erts_dirs[0]}/ebin/$m.beam" "$erts_ebin/" || { echo "$0: no $m.beam in $otp/lib/erts-*/ebin" >&2; exit 1; }
 done
 
 # The OTP modules freebeam patches (third_party/erlang/otp-patches, each
@@ -197,7 +196,7 @@ compgen -G "$root/lib/crypto-*" >/dev/null && notice_opts+=(--openssl)
 # started: its job is to restart the node from outside with the heart port
 # program, an OS process, which a PD cannot start (docs/native-components.md:
 # the BEAM PD's monitor does that job here), and heart:start/0 only checked
-# for -heart and returned ignore (1.6 ms of every boot).  The scripts are written in
+# for -heart and returned ignore (1.2 ms of every boot).  The scripts are written in
 # term_to_binary's compressed form (init's binary_to_term/1 reads either):
 # 2 KB each instead of 7.
 FB_EBIN="\$ROOT/lib/$(basename "$FREEBEAM_APP")/ebin" erl -noshell -noinput -eval '
