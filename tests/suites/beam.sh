@@ -85,14 +85,15 @@ rm -rf "$lean"
 # one image may already differ in is left out: addresses (8 hex digits),
 # and what follows from the order in which atoms were made (the boot's
 # processes run in a timing-dependent order): the hashes that map
-# instructions carry, and the order of the operands of a select table
-# (each line's words are compared as a sorted list).
+# instructions carry (signed decimals: digits and minus signs are left out
+# of those lines), and the order of the operands of a select table (each
+# line's words are compared as a sorted list).
 te=$(mkdir -p $B/testimage && mktemp -d $B/testimage/te.XXXXXX) || exit 1
 te_boot() {  # MORE_ENV -> the DIS lines of the console
   cat >"$te/te.config" <<EOF
 {include, "$PWD/beam/beam.config",
  [{rights, [poweroff]}, {more_env, [$1]},
-  {erl_args, ["--", "-noshell", "-eval", "_ = [code:ensure_loaded(list_to_atom(filename:basename(F, \".beam\"))) || D <- code:get_path(), F <- filelib:wildcard(D ++ \"/*.beam\")], ok = file:set_cwd(\"/tmp\"), [begin ok = erts_debug:df(M), {ok, B} = file:read_file(atom_to_list(M) ++ \".dis\"), ok = file:delete(atom_to_list(M) ++ \".dis\"), N0 = re:replace(B, \"[0-9A-F]{8}\", \"\", [global, {return, binary}]), N = << <<(iolist_to_binary(lists:join(<<32>>, lists:sort(binary:split(L2, <<32>>, [global])))))/binary, 10>> || L <- binary:split(N0, <<10>>, [global]), L2 <- [case binary:match(L, <<\"_hash_\">>) of nomatch -> L; _ -> << <<C>> || <<C>> <= L, C < 48 orelse C > 57 >> end] >>, io:format(\"DIS ~p ~p ~s~n\", [M, byte_size(N), binary:encode_hex(erlang:md5(N))]) end || M <- lists:sort([M || {M, _} <- code:all_loaded()])], halt(0)."]}]}.
+  {erl_args, ["--", "-noshell", "-eval", "_ = [code:ensure_loaded(list_to_atom(filename:basename(F, \".beam\"))) || D <- code:get_path(), F <- filelib:wildcard(D ++ \"/*.beam\")], ok = file:set_cwd(\"/tmp\"), [begin ok = erts_debug:df(M), {ok, B} = file:read_file(atom_to_list(M) ++ \".dis\"), ok = file:delete(atom_to_list(M) ++ \".dis\"), N0 = re:replace(B, \"[0-9A-F]{8}\", \"\", [global, {return, binary}]), N = << <<(iolist_to_binary(lists:join(<<32>>, lists:sort(binary:split(L2, <<32>>, [global])))))/binary, 10>> || L <- binary:split(N0, <<10>>, [global]), L2 <- [case binary:match(L, <<\"_hash_\">>) of nomatch -> L; _ -> << <<C>> || <<C>> <= L, C =/= 45, C < 48 orelse C > 57 >> end] >>, io:format(\"DIS ~p ~p ~s~n\", [M, byte_size(N), binary:encode_hex(erlang:md5(N))]) end || M <- lists:sort([M || {M, _} <- code:all_loaded()])], halt(0)."]}]}.
 EOF
   tools/freebeam image "$te/te.config" -o "$te/te.img" --kernel $B/kernel/kernel.elf --search $B/erts --search $B/beam \
       >/dev/null && tools/freebeam run "$te/te.img" --timeout 300 </dev/null 2>&1 | tr -d '\r' | grep -a '^DIS '
