@@ -235,7 +235,7 @@ SYSCALL5(ppoll_time64, struct pollfd *, fds, unsigned long, nfds, struct ts64 *,
     if (tmo_p) {
         if (!libos_user_ok(tmo_p, sizeof *tmo_p, 1))
             return -EFAULT;
-        if (pwait_rel(&w, tmo_p->sec, tmo_p->nsec))
+        if (pwait_rel(&w, tmo_p->sec, tc_nsec64(tmo_p->nsec)))
             return -EINVAL;
     }
     long r = ppoll_common(fds, nfds, sigmask, sigsetsize, &w);
@@ -391,7 +391,7 @@ SYSCALL5(pselect6_time64, int, nfds, uint8_t *, readfds, uint8_t *, writefds, ui
     if (timeout) {
         if (!libos_user_ok(timeout, sizeof *timeout, 1))
             return -EFAULT;
-        if (pwait_rel(&w, timeout->sec, timeout->nsec))
+        if (pwait_rel(&w, timeout->sec, tc_nsec64(timeout->nsec)))
             return -EINVAL;
     }
     long r = do_select(nfds, sets, &w);

@@ -230,7 +230,7 @@ static long futex_deadline(const void *ts, int time64, int absolute, int realtim
     if (time64) {
         const int64_t *t = ts;
         sec = t[0];
-        nsec = t[1];
+        nsec = tc_nsec64(t[1]);
     } else {
         const int32_t *t = ts;
         sec = t[0];

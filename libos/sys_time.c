@@ -236,7 +236,7 @@ SYSCALL4(clock_nanosleep_time64, clockid_t, clockid, int, flags, const struct ts
 {
     uint64_t left, sec;
     uint32_t nsec;
-    long r = nanosleep_common(clockid, flags, request->sec, request->nsec, &left);
+    long r = nanosleep_common(clockid, flags, request->sec, tc_nsec64(request->nsec), &left);
     if (r == -EINTR && remain && !(flags & TIMER_ABSTIME)) {
         tc_split_ns(left, &sec, &nsec);
         remain->sec = (int64_t)sec;

@@ -117,6 +117,16 @@ static inline uint64_t tc_ns_to_ticks(uint64_t ns, uint32_t freq)
     return tc_sec_ticks_sat(s, freq, tc_subsec_ticks(rem, freq));
 }
 
+/* The tv_nsec of a 64-bit timespec (struct timespec64: two 64-bit slots) from
+ * a 32-bit program: only its low 32 bits, as a signed long, as Linux takes it
+ * from 32-bit callers.  musl's struct timespec has padding beside its 32-bit
+ * tv_nsec, so a program that passes its own struct to a *_time64 call (erts's
+ * futex waits do) leaves whatever the stack held in the upper half. */
+static inline int64_t tc_nsec64(int64_t raw)
+{
+    return (int32_t)(uint32_t)((uint64_t)raw & 0xffffffffu);
+}
+
 /* A relative timeout {sec, nsec} from now, as a deadline (never 0).
  * Returns 0, or -1 for an invalid timespec (nsec outside [0, 1e9) or
  * sec < 0), which Linux answers with EINVAL. */

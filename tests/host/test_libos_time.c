@@ -58,6 +58,13 @@ static void test_rel_deadline(void)
     CHECK(tc_rel_deadline(0, 0, 1000000000, QEMU_HZ, &d) == -1);
     /* Huge: saturates rather than wrapping into the past. */
     CHECK(tc_rel_deadline(1000, INT64_MAX, 0, QEMU_HZ, &d) == 0 && d == UINT64_MAX);
+    /* A timespec64's nsec slot from a 32-bit program: the upper half is
+     * musl's padding, whatever the stack held (erts's futex waits), and
+     * Linux ignores it. */
+    CHECK(tc_nsec64((int64_t)0x5a5a5a5a00000000ll + 200000000) == 200000000);
+    CHECK(tc_rel_deadline(1000, 0, tc_nsec64((int64_t)0x0000000100000000ll + 1), QEMU_HZ, &d) == 0 && d == 1001);
+    CHECK(tc_nsec64((int64_t)0xffffffff) == -1);      /* a negative long stays invalid */
+    CHECK(tc_rel_deadline(0, 0, tc_nsec64(1000000000), QEMU_HZ, &d) == -1);
     CHECK(tc_rel_deadline(UINT64_MAX - 10, 1, 0, QEMU_HZ, &d) == 0 && d == UINT64_MAX);
 }
 
