@@ -3,7 +3,8 @@
  * for the kernel and, through libfbpd (libfbpd/libfbpd.mk), for every PD.
  *
  * Plain loops, by words where alignment allows (memcpy, memset: the image
- * is copied at boot; drivers copy frames and sectors), by halfwords for a
+ * is copied at boot; drivers copy frames and sectors), 32 bytes a step with
+ * ldm/stm when compiled for ARM (tests/programs/klib.c checks those), by halfwords for a
  * memcpy whose ends are only 2-aligned, else by bytes.  gcc may emit calls to
  * memcpy/memset on its own, and at -O2 it would also turn the loops below
  * back into calls to themselves (loop distribution); the attribute stops
@@ -31,6 +32,15 @@ FB_NO_LIBCALLS void *memcpy(void *restrict dst, const void *restrict src, size_t
     if ((((uintptr_t)d | (uintptr_t)s) & 3u) == 0) {
         word_t *dw = (word_t *)d;
         const word_t *sw = (const word_t *)s;
+#if defined(__arm__)
+        /* 32 bytes a step: one ldm and one stm of 8 registers, where the
+         * loop below takes 8 loads and stores and its counting (the image's
+         * 4 MB at boot: some 3 million instructions fewer). */
+        for (; n >= 32; n -= 32)
+            __asm__ volatile("ldmia %0!, {r3-r6, r8, r10, r12, lr}\n\t"
+                             "stmia %1!, {r3-r6, r8, r10, r12, lr}"
+                             : "+r"(sw), "+r"(dw) : : "r3", "r4", "r5", "r6", "r8", "r10", "r12", "lr", "memory");
+#endif
         for (; n >= 16; n -= 16, dw += 4, sw += 4) {
             dw[0] = sw[0];
             dw[1] = sw[1];
@@ -82,6 +92,16 @@ FB_NO_LIBCALLS void *memset(void *dst, int c, size_t n)
     for (; n && ((uintptr_t)d & 3u); n--)
         *d++ = (unsigned char)c;
     word_t *dw = (word_t *)d, w = (unsigned char)c * 0x01010101u;
+#if defined(__arm__)
+    /* 32 bytes a step: one stm of 8 registers holding w */
+    if (n >= 32) {
+        register word_t w0 __asm__("r4") = w, w1 __asm__("r5") = w, w2 __asm__("r6") = w, w3 __asm__("r8") = w;
+        for (; n >= 32; n -= 32)
+            __asm__ volatile("stmia %0!, {%1, %2, %3, %4}\n\t"
+                             "stmia %0!, {%1, %2, %3, %4}"
+                             : "+r"(dw) : "r"(w0), "r"(w1), "r"(w2), "r"(w3) : "memory");
+    }
+#endif
     for (; n >= 16; n -= 16, dw += 4) {
         dw[0] = w;
         dw[1] = w;

@@ -45,11 +45,14 @@ static int add_map(struct pd *pd, uint32_t vaddr, uint32_t size, uint32_t paddr,
     return 0;
 }
 
-/* Zero a range and copy back (or inflate) its initial bytes from the image.
- * The same stream inflated at boot, so a failure can only come at boot. */
-static void restore_map(const struct pd *pd, const struct seg_map *m)
+/* Zero a range (unless its frames are fresh from palloc, which hands them
+ * out zeroed: `fresh`) and copy back (or inflate) its initial bytes from the
+ * image.  The same stream inflated at boot, so a failure can only come at
+ * boot. */
+static void fill_map(const struct pd *pd, const struct seg_map *m, int fresh)
 {
-    memset((void *)m->paddr, 0, m->size);
+    if (!fresh)
+        memset((void *)m->paddr, 0, m->size);
     if (!m->src_len)
         return;
     int r = unpack((uint8_t *)(m->paddr + m->src_skew), m->size - m->src_skew, m->src_off, m->src_len,
@@ -135,7 +138,7 @@ static void load_pd(uint32_t i, const uint32_t *region_pa, uint32_t tid_base, ui
         m->src_skew = sg->vaddr - start;
         m->restore = (sg->perms & FB_PERM_W) != 0;
         m->deflated = (uint8_t)sg->deflated;
-        restore_map(pd, m);
+        fill_map(pd, m, 1);
         if (sg->perms & FB_PERM_X)
             cache_sync_code(pa, end - start);
     }
@@ -287,7 +290,7 @@ int pd_restart(struct pd *pd)
     pd->cpu_ticks = 0;                  /* a fresh start, like a new process */
     for (uint32_t i = 0; i < pd->nmaps; i++)
         if (pd->maps[i].restore)
-            restore_map(pd, &pd->maps[i]);
+            fill_map(pd, &pd->maps[i], 0);
     return start_main_thread(pd);
 }
 

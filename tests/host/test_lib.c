@@ -1,24 +1,10 @@
 /*
  * test_lib.c - kernel/lib.c against the host libc.  lib.c defines the
- * standard names, so it is compiled here under other names (fbk_*) by
- * including it with macros, and every function is compared with libc's
+ * standard names, so it is compiled here under other names (fbk_*:
+ * fbk_lib.c), and every function is compared with libc's
  * over all small sizes, alignments and overlaps.
  */
-#define memcpy fbk_memcpy
-#define memmove fbk_memmove
-#define memset fbk_memset
-#define memcmp fbk_memcmp
-#define strlen fbk_strlen
-#define strcmp fbk_strcmp
-#define strncmp fbk_strncmp
-#include "lib.c"
-#undef memcpy
-#undef memmove
-#undef memset
-#undef memcmp
-#undef strlen
-#undef strcmp
-#undef strncmp
+#include "fbk_lib.c"
 
 #include <string.h>
 #include "check.h"

@@ -5,7 +5,8 @@
 # stderr in order with nothing lost at exit, --files and /tmp, threads (8, and
 # 1,000 at once), protections that hold (guard: PROT_NONE, PROT_READ, a
 # thread's stack guard page), a
-# timed wait under --det, a line read from stdin; and bad invocations refused before QEMU starts.
+# timed wait under --det, a line read from stdin, kernel/lib.c's memcpy and
+# memset as ARM and Thumb-2 code; and bad invocations refused before QEMU starts.
 # Ends with `N passed, N failed`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -78,6 +79,14 @@ has "mmap: ok   tmpfs file, shared: a store is seen by pread()" "mmap: a shared 
 has "mmap: ok   archive file: MAP_SHARED with PROT_WRITE gives EACCES" "mmap: shared writable of an archive file is refused"
 has "mmap: ok   freebeam: a write at the capacity gives EFBIG" "mmap: a mapped tmpfs file does not move"
 has "mmap: all 50 checks passed" "mmap: a file mapped shared and private (50 checks)"
+# kernel/lib.c's memcpy and memset (the kernel's and every PD's), whose
+# ldm/stm paths only ARM code reaches: as Thumb-2 (cc's default, as PDs
+# are built) and as ARM code (as the kernel is)
+run klib 0
+has "klib: 21672 checks, 0 failed" "kernel/lib.c memcpy and memset as Thumb-2: every length and alignment"
+$fb cc -O2 -marm -Wall -Wextra -Werror tests/programs/klib.c -o "$out_dir/klib-arm" || bad "cc -marm tests/programs/klib.c"
+run klib-arm 0
+has "klib: 21672 checks, 0 failed" "kernel/lib.c memcpy and memset as ARM code: every length and alignment"
 
 # Refused before QEMU starts, with a reason and a non-zero status.
 refuse() {

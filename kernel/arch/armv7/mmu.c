@@ -110,17 +110,25 @@ int mmu_map(uint32_t *l1, uint32_t vaddr, uint32_t paddr, uint32_t size, uint32_
     attr |= (perms & FB_PERM_W) ? PG_AP_RW : PG_AP_RO;
     if (!(perms & FB_PERM_X) || device)
         attr |= PG_XN;
-    for (uint32_t off = 0; off < size; off += FB_PAGE) {
+    /* One second-level table (1 MiB, 256 pages) at a time: the rest-of-RAM
+     * region is hundreds of MiB, and looking the table up for every page
+     * cost about 2 million instructions of the boot. */
+    for (uint32_t off = 0; off < size;) {
         uint32_t va = vaddr + off;
+        _Static_assert((FB_USER_TOP & 0xfffffu) == 0, "a second-level table is all user or all not");
         if (va >= FB_USER_TOP)
             return -FB_EINVAL;
         uint32_t *l2 = l2_for(l1, va, 1);
         if (!l2)
             return -FB_ENOMEM;
-        uint32_t *pte = &l2[(va >> 12) & 0xff];
-        if (*pte)
-            return -FB_EBUSY;
-        *pte = ((paddr + off) & ~0xfffu) | attr;
+        uint32_t i = (va >> 12) & 0xff;
+        uint32_t left = (size - off + FB_PAGE - 1) / FB_PAGE;   /* pages still to map */
+        uint32_t end = left < 256 - i ? i + left : 256;
+        for (; i < end; i++, off += FB_PAGE) {
+            if (l2[i])
+                return -FB_EBUSY;
+            l2[i] = ((paddr + off) & ~0xfffu) | attr;
+        }
     }
     dsb();
     return 0;
