@@ -6,6 +6,7 @@ pkgs=(make gcc libc6-dev clang llvm libclang-rt-14-dev
       gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf linux-libc-dev-armhf-cross
       qemu-system-arm gdb-multiarch erlang-base erlang-eunit erlang-common-test erlang-dev elixir
       python3 coreutils dpkg-dev cpio
+      libdeflate-tools  # libdeflate-gzip: the root archives' compressed .beam files (beam/mkroot.sh)
       e2fsprogs     # mke2fs, e2fsck, debugfs: ext4 disks for /data (tools/freebeam disk --ext4, tests/suites/storage.sh)
       zlib1g-dev    # the inflater's host test compresses with zlib (tests/host/test_inflate.c)
       perl          # OpenSSL's Configure (third_party/openssl/build.sh)

@@ -27,6 +27,38 @@ has_app() {  # ARCHIVE: the .app and one .beam per module of freebeam.app.src
 }
 has_app $B/beam/root.cpio && ok "$B/beam/root.cpio holds $fbapp (.app and every module)" ||
   bad "$B/beam/root.cpio lacks the freebeam application"
+
+# ---- every module's checksum chunk is the sum its module had on Linux ----
+# beam/mkroot.sh gives each module its beam_lib:md5/1 in a chunk "FbM5",
+# which erts takes as module_info(md5) (fun identity across nodes too), and
+# rewrites the literal chunk of the boot modules it stores raw: the chunk
+# must hold the sum of the module as OTP built it (the host's file, or the
+# patched module's: third_party/erlang/otp-patches), computed by the host's
+# own beam_lib.  And the patched beam_lib:md5/1 in the archive answers it.
+rootabs=$(cd "$B/beam" && pwd)/root.cpio patched=$(cd "$B/erlang/freebeam-$(erlang/app-vsn.sh)/otp" && pwd)
+md5dir=$(mktemp -d) && (cd "$md5dir" && cpio --quiet -id <"$rootabs")
+md5out=$(cd "$md5dir" && PATCHED=$patched erl -noshell -noinput -eval '
+  Otp = code:root_dir(), Patched = os:getenv("PATCHED"),
+  Check = fun(F) ->
+      [_, App | _] = lists:reverse(filename:split(filename:dirname(F))),
+      Base = filename:basename(F),
+      Refs = filelib:wildcard(filename:join([Patched, "*", "ebin", Base])) ++
+             [R || R <- [filename:join([Otp, "lib", App, "ebin", Base])], filelib:is_regular(R)],
+      case {Refs, beam_lib:chunks(F, ["FbM5"])} of
+          {[], _} -> skip;
+          {[Ref | _], {ok, {_, [{_, Sum}]}}} ->
+              case beam_lib:md5(Ref) of {ok, {_, Sum}} -> same; _ -> {differs, F} end;
+          {_, Other} -> {no_chunk, F, Other}
+      end
+  end,
+  R = [Check(F) || F <- filelib:wildcard("otp/lib/*/ebin/*.beam")],
+  io:format("MD5 ~p same ~p~n", [length([x || same <- R]), [X || X <- R, X =/= same, X =/= skip]]),
+  halt(0).' 2>&1)
+rm -rf "$md5dir"
+grep -qE '^MD5 [0-9]{3,} same \[\]$' <<<"$md5out" &&
+  ok "every module of the root carries its OTP checksum in FbM5 ($(cut -d' ' -f2 <<<"$md5out") checked against the host's or the patched .beam)" ||
+  { echo "$md5out" | head -n 5 | sed 's/^/  | /'; bad "a module's FbM5 chunk is not its checksum as OTP built it"; }
+
 roots_ok=1 nroots=0
 for cfg in beam/*.config bench/*/*.config systems/*.config; do
   # Its includes expanded: the descriptions that boot beam.smp (beam/beam.config's PD).
