@@ -241,7 +241,7 @@ FB_EBIN="\$ROOT/lib/$(basename "$FREEBEAM_APP")/ebin" erl -noshell -noinput -eva
 # beam_lib:strip would leave it, but by libdeflate-gzip -12, whose deflate
 # streams are 3% smaller than zlib's (at erts's level or at 9) (what erts inflates is the
 # same format); the room that makes is what stores the boot modules.
-BOOT_RAW_RATIO=1.76
+BOOT_RAW_RATIO=1.72
 command -v libdeflate-gzip >/dev/null ||
   { echo "$0: libdeflate-gzip not found (Debian's libdeflate-tools; make setup installs it)" >&2; exit 1; }
 [ -f "$here/boot-modules.txt" ] || { echo "$0: $here/boot-modules.txt: no such file (it comes beside mkroot.sh)" >&2; exit 1; }
