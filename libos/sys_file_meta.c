@@ -14,6 +14,7 @@
  * The file system is vfs*.c (vfs_impl.h).
  */
 #include "libos.h"
+#include "timeconv.h"
 #include "vfs.h"
 #include <fcntl.h>
 
@@ -69,7 +70,7 @@ SYSCALL4(utimensat_time64, int, dirfd, const char *, pathname, const int64_t *, 
 {
     if (!times)
         return set_times(dirfd, pathname, NULL, flags);
-    int64_t v[4] = { times[0], (int32_t)times[1], times[2], (int32_t)times[3] };
+    int64_t v[4] = { times[0], tc_nsec64(times[1]), times[2], tc_nsec64(times[3]) };
     return set_times(dirfd, pathname, v, flags);
 }
 
