@@ -66,8 +66,8 @@ test: setup
 	@tests/run_all.sh
 
 # OTP's own stdlib suites, in freebeam and on the host's BEAM
-# (docs/otp-suites.md); not part of `make test`.  OTP_SUITES="a_SUITE b_SUITE"
-# picks suites, OTP_SUITE_TIMEOUT (s) bounds each run of one.
+# (docs/otp-suites.md); not part of `make test`.  OTP_SUITES="a_SUITE b_SUITE:grp,case"
+# picks suites (or entries of one suite's all()), OTP_SUITE_TIMEOUT (s) bounds each run of one.
 .PHONY: otp-suites
 OTP_SUITE_TIMEOUT ?= 600
 otp-suites: setup

@@ -2,7 +2,7 @@
 # tests/otp-suites/run.sh - `make otp-suites`: OTP's own stdlib Common Test
 # suites as a yardstick (docs/otp-suites.md).  Not part of `make test`.
 #
-#   tests/otp-suites/run.sh [--timeout S] [--only freebeam|linux] [SUITE...]
+#   tests/otp-suites/run.sh [--timeout S] [--only freebeam|linux] [SUITE[:NAME,...]...]
 #
 # The suites come from the `erlang` source package the erts build fetches
 # (build/third_party/erlang-*/lib/stdlib/test/), with what OTP's own test
@@ -16,8 +16,12 @@
 #   - on the host's Linux BEAM: `erl` running the same runner
 #     (tools/erlang/src/fb_test_runner.erl), so both sides count alike
 #     (automatically skipped cases count as failed).
-# With no SUITE, every *_SUITE of the directory.  Per suite one line
-#   SUITE freebeam P passed, F failed linux P passed, F failed
+# With no SUITE, every *_SUITE of the directory.  SUITE:NAME,... runs only
+# those entries of the suite's all() (cases, or groups by name), in all()'s
+# order, on both sides: a suite too long for one run (ets_SUITE under
+# emulation) is run in parts, and the parts' counts add up to the whole's.
+# Per suite (or part) one line
+#   SUITE[:NAME,...] freebeam P passed, F failed linux P passed, F failed
 # (`timeout` or `crashed` in place of the counts when the run gave none),
 # then the totals and the lines where libos said ENOSYS (each console goes
 # to build/otp-suites/logs/).
@@ -28,14 +32,16 @@ B=$BUILD
 W=$B/otp-suites
 me=otp-suites
 
-usage() { echo "usage: $0 [--timeout S] [--only freebeam|linux] [SUITE...]" >&2; exit 2; }
+usage() { echo "usage: $0 [--timeout S] [--only freebeam|linux] [SUITE[:NAME,...]...]" >&2; exit 2; }
 timeout=600 only="" wanted=()
 while [ $# -gt 0 ]; do
   case $1 in
     --timeout) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] || usage; timeout=$2; shift 2 ;;
     --only) [ $# -ge 2 ] && [[ $2 =~ ^(freebeam|linux)$ ]] || usage; only=$2; shift 2 ;;
     -*) usage ;;
-    *) wanted+=("${1%.erl}"); shift ;;
+    *) [[ $1 =~ ^[a-z][a-zA-Z0-9_]*(\.erl)?(:[a-z][a-zA-Z0-9_]*(,[a-z][a-zA-Z0-9_]*)*)?$ ]] ||
+         { echo "$me: $1: not SUITE or SUITE:NAME,..." >&2; exit 2; }
+       wanted+=("${1/.erl/}"); shift ;;
   esac
 done
 
@@ -115,10 +121,20 @@ add() {  # add SIDE VERDICT: a suite without counts is one failure
              *) set -- "$1" $2; tot[${1}_p]=$((tot[${1}_p] + $2)); tot[${1}_f]=$((tot[${1}_f] + $3)) ;; esac
 }
 
-: >"$W/enosys.txt"
+# This run's own scratch files: runs (or parts of one suite) may go side by side.
+enosys=$(mktemp "$W/enosys.XXXXXX") && run=$(mktemp -d "$W/host-run.XXXXXX") || exit 1
+trap 'rm -rf "$enosys" "$run"' EXIT
 t0=$(date +%s)
-for s in "${wanted[@]}"; do
+for want in "${wanted[@]}"; do
+  s=${want%%:*} names=""
+  [ "$s" = "$want" ] || names=${want#*:}
   [ -f "$W/ebin/$s.beam" ] || { echo "$me: no suite $s" >&2; exit 2; }
+  # A part's logs are named by its first and last names.
+  log=$s cases=()
+  if [ -n "$names" ]; then
+    log=$s.${names%%,*}..${names##*,}
+    cases=(--cases "$names")
+  fi
   fb=skipped lx=skipped
   if [ "$only" != linux ]; then
     # With crypto, inets, runtime_tools and tools, as the host's OTP has them
@@ -130,30 +146,30 @@ for s in "${wanted[@]}"; do
     # as long: QEMU emulates the ARM board several times slower than the
     # host runs its own BEAM.
     "$ROOT/tools/freebeam" test-image --timeout "$timeout" --mem 1024 --env FB_CT_TIMETRAP_FACTOR=4 \
-      --apps crypto,inets,runtime_tools,tools "${features[@]}" "${helpers[@]}" \
+      --apps crypto,inets,runtime_tools,tools "${features[@]}" "${helpers[@]}" ${cases[@]+"${cases[@]}"} \
       "$W/ebin/$s.beam" \
-      >"$W/logs/$s.freebeam.log" 2>&1 </dev/null
-    fb=$(verdict $? "$W/logs/$s.freebeam.log")
+      >"$W/logs/$log.freebeam.log" 2>&1 </dev/null
+    fb=$(verdict $? "$W/logs/$log.freebeam.log")
     # libos's ENOSYS lines: calls erts reached that libos does not serve.
-    grep -a 'ENOSYS' "$W/logs/$s.freebeam.log" | tr -d '\r' | sed "s/^/$s: /" >>"$W/enosys.txt"
+    grep -a 'ENOSYS' "$W/logs/$log.freebeam.log" | tr -d '\r' | sed "s/^/$s: /" >>"$enosys"
   fi
   if [ "$only" != freebeam ]; then
     # A scratch directory of its own as the working directory: some suites
     # write and delete files there.
-    run=$W/host-run
-    rm -rf "$run" && mkdir -p "$run/ct_logs" || exit 1
-    printf '{ct, %s}.\n' "$s" >"$run/plan.eterm"
+    rm -rf "${run:?}"/* && mkdir -p "$run/ct_logs" || exit 1
+    if [ -n "$names" ]; then printf '{ct, %s, [%s]}.\n' "$s" "${names//,/, }" >"$run/plan.eterm"
+    else printf '{ct, %s}.\n' "$s" >"$run/plan.eterm"; fi
     (cd "$run" && FB_CT_LOGDIR="$run/ct_logs" timeout -k 10 "$timeout" \
        erl -enable-feature maybe_expr -noshell -pa "$W/ebin" -pa "$W/runner" -eval "fb_test_runner:main(\"$run/plan.eterm\", 1).") \
-      >"$W/logs/$s.linux.log" 2>&1 </dev/null
-    lx=$(verdict $? "$W/logs/$s.linux.log")
+      >"$W/logs/$log.linux.log" 2>&1 </dev/null
+    lx=$(verdict $? "$W/logs/$log.linux.log")
   fi
   add fb "$fb"; add lx "$lx"
-  echo "$s freebeam $(show "$fb") linux $(show "$lx")"
+  echo "$want freebeam $(show "$fb") linux $(show "$lx")"
 done
 echo "$me: ${#wanted[@]} suite(s) in $(( $(date +%s) - t0 )) s (per suite timeout ${timeout} s)"
 echo "totals: freebeam ${tot[fb_p]} passed, ${tot[fb_f]} failed; linux ${tot[lx_p]} passed, ${tot[lx_f]} failed"
-if [ -s "$W/enosys.txt" ]; then
+if [ -s "$enosys" ]; then
   echo "libos answered ENOSYS (first time per boot) in:"
-  sed 's/^/  /' "$W/enosys.txt"
+  sed 's/^/  /' "$enosys"
 fi

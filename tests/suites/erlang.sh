@@ -109,6 +109,36 @@ grep -q 'fb_otp_helper$' <<<"$out" && bad "--helper: fb_otp_helper was run as a 
 [ "$(grep . <<<"$out" | tail -n 1)" = "5 passed, 0 failed, 1 skipped" ] &&
   ok "Common Test: last line '5 passed, 0 failed, 1 skipped'" || bad "Common Test: wrong last line"
 
+# ---- --cases: a suite in parts (a group and a case of its all(), in all()'s order) ----
+cat >"$gen/fb_part_SUITE.erl" <<'EOF'
+-module(fb_part_SUITE).
+-export([all/0, groups/0, init_per_suite/1, end_per_suite/1, a/1, b/1, c/1, d/1]).
+all() -> [a, {group, g}, b].
+groups() -> [{g, [], [c, d]}].
+init_per_suite(Config) -> [{fb_part, ok} | Config].
+end_per_suite(_Config) -> ok.
+a(_) -> exit(not_selected).
+b(Config) -> ok = proplists:get_value(fb_part, Config).
+c(_) -> ok.
+d(_) -> ok.
+EOF
+run out rc --timeout 120 --cases b,g "$gen/fb_part_SUITE.erl"
+[ "$rc" -eq 0 ] && grep -q '^fb_test: fb_part_SUITE: 3 passed, 0 failed, 0 skipped$' <<<"$out" &&
+  [ "$(grep -E '^fb_test: case fb_part_SUITE [a-z]+ [a-z]+ start$' <<<"$out" | awk '{print $4 "/" $5}' | paste -sd' ')" = "g/c g/d none/b" ] &&
+  ok "--cases b,g: the group's two cases, then b, in all()'s order; a not run; status 0" ||
+  bad "--cases b,g: not the group g then b (status $rc)"
+# A name that is not in all(): the suite fails with the name, nothing runs
+# (the runner on the host: the same module as in the image).
+agen=$(cd "$gen" && pwd) &&
+  erlc -o "$agen" "$agen/fb_part_SUITE.erl" tools/erlang/src/fb_test_runner.erl >/dev/null 2>&1 &&
+  printf '{ct, fb_part_SUITE, [b, nope]}.\n' >"$agen/part.eterm" &&
+  out=$(cd "$agen" && FB_CT_LOGDIR="$agen/ct_logs" erl -noshell -pa "$agen" \
+          -eval "fb_test_runner:main(\"$agen/part.eterm\", 1)." 2>&1); rc=$?
+[ "$rc" -eq 1 ] && grep -q '^fb_test: fb_part_SUITE has no case or group nope in its all()$' <<<"$out" &&
+  grep -q '^0 passed, 1 failed, 0 skipped$' <<<"$out" &&
+  ok "--cases with a name not in all(): 'has no case or group nope', 0 passed, 1 failed" ||
+  bad "--cases with a name not in all(): status $rc"
+
 # ---- modules that take the VM down: reported as crashed, the others still count ----
 # In plan order: a passing module, one that exhausts memory, one that halts
 # with a reason, one that aborts, and a passing module after them (the run

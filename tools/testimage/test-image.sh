@@ -4,7 +4,7 @@
 #
 #   test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... [--erl-arg ARG]...
 #              [--helper FILE]... [--apps APP,...]... [--system FILE]... [--search DIR]... [--net] [--hostfwd RULE]...
-#              MODULE_OR_SUITE...
+#              [--cases NAME,...]... MODULE_OR_SUITE...
 #
 # Each argument is an Erlang source file (or an already compiled .beam): a
 # name ending in _SUITE is a Common Test suite, anything else an EUnit module;
@@ -35,7 +35,9 @@
 # their ELF files, so tests can talk to native components.  --net and
 # --hostfwd RULE go to `run` (a network device on QEMU's user network, port
 # forwards; with --system beam/net.config the BEAM gets eth0:
-# docs/networking.md).  Everything goes
+# docs/networking.md).  --cases NAME,... runs only those entries of each
+# suite's all() (cases, or groups by name), in all()'s order: a suite too
+# long for one run, in parts.  Everything goes
 # to a temporary directory (under $TMPDIR or /tmp), removed at the end
 # (--keep IMG copies the image out first).
 # The front door only: the work is fb_test_image's, in the tools' Erlang

@@ -5,7 +5,7 @@
 %%
 %%   test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... [--erl-arg ARG]...
 %%              [--helper FILE]... [--apps APP,...]... [--system FILE]... [--search DIR]... [--net]
-%%              [--hostfwd RULE]... MODULE_OR_SUITE...
+%%              [--hostfwd RULE]... [--cases NAME,...]... MODULE_OR_SUITE...
 %%
 %% Each argument is an Erlang source file (or an already compiled .beam): a
 %% name ending in _SUITE is a Common Test suite, anything else an EUnit
@@ -32,11 +32,14 @@
 %% --system FILE adds description terms (native PDs...; the BEAM PD is
 %% `beam`, with the pd_control right), --search DIR a folder for their ELF
 %% files.  --net and --hostfwd RULE go to `run` (docs/networking.md).
+%% --cases NAME,...: of each Common Test suite, only these entries of its
+%% all() (a case, or a group by its name), in all()'s order: a suite too long
+%% for one run can be run in parts.
 %% Everything goes to a temporary folder (under $TMPDIR or /tmp), removed at
 %% the end (--keep IMG copies the image out first).
 -module(fb_test_image).
 -export([main/2]).
--export([parse/1, modules/2, config/5, crashed_module/1, last_words/2, totals/1,
+-export([parse/1, modules/2, select/2, config/5, crashed_module/1, last_words/2, totals/1,
          plan_index/2, finished/1]).
 -import(fb_cli, [match/2, set/3, abspath/1, estr/1]).
 
@@ -44,14 +47,14 @@
 -define(USAGE,
         "usage: freebeam test-image [--timeout S] [--keep IMG] [--mem MB] [--heap MB] [--env K=V]... [--erl-arg ARG]...\n"
         "                             [--helper FILE]... [--apps APP,...]... [--system FILE]... [--search DIR]... [--net] [--hostfwd RULE]...\n"
-        "                             MODULE_OR_SUITE...\n").
+        "                             [--cases NAME,...]... MODULE_OR_SUITE...\n").
 
 %% main(Root, Args) -> ExitStatus.
 main(Root, Args) ->
     try
         O = parse(Args),
         {Plan, Mods} = modules(maps:get(files, O), maps:get(helpers, O)),
-        run(Root, O, Plan, Mods)
+        run(Root, O, select(Plan, maps:get(cases, O)), Mods)
     catch
         throw:usage -> io:put_chars(standard_error, ?USAGE), 2;
         throw:{usage, Msg} -> io:put_chars(standard_error, [?ME, ": ", Msg, $\n, ?USAGE]), 2;
@@ -65,7 +68,7 @@ main(Root, Args) ->
 %% parse(Args) -> Options; throws usage, {usage, Msg} or {die, Msg} (status 2).
 parse(Args) ->
     O = opts(Args, #{timeout => "300", files => [], envs => [], helpers => [], systems => [], searches => [],
-                     apps => [], net => [], erl_args => []}),
+                     apps => [], net => [], erl_args => [], cases => []}),
     maps:get(files, O) =/= [] orelse throw(usage),
     match(maps:get(timeout, O), "^[0-9]+([.][0-9]+)?$") orelse die("--timeout needs a number of seconds"),
     match(maps:get(mem, O, ""), "^([0-9]+)?$") orelse die("--mem needs a number of MB"),
@@ -84,7 +87,7 @@ opts(["--net" | T], O) -> opts(T, add(net, ["--net"], O));
 opts(["--" | T], O) -> O#{files := maps:get(files, O) ++ T};
 opts([Opt], _) when Opt =:= "--timeout"; Opt =:= "--keep"; Opt =:= "--mem"; Opt =:= "--heap";
                     Opt =:= "--env"; Opt =:= "--erl-arg"; Opt =:= "--helper"; Opt =:= "--apps";
-                    Opt =:= "--system"; Opt =:= "--search"; Opt =:= "--hostfwd" ->
+                    Opt =:= "--system"; Opt =:= "--search"; Opt =:= "--hostfwd"; Opt =:= "--cases" ->
     throw(usage);
 opts(["--timeout", V | T], O) -> opts(T, O#{timeout := V});
 opts(["--keep", V | T], O) -> opts(T, set(keep, V, O));
@@ -105,6 +108,10 @@ opts(["--search", V | T], O) ->
     filelib:is_dir(V) orelse die("--search " ++ V ++ ": no such directory"),
     opts(T, add(searches, ["--search", abspath(V)], O));
 opts(["--hostfwd", V | T], O) -> opts(T, add(net, ["--hostfwd", V], O));
+opts(["--cases", V | T], O) ->
+    match(V, "^[a-z][a-zA-Z0-9_]*(,[a-z][a-zA-Z0-9_]*)*$")
+        orelse die("--cases needs NAME,... (the names of cases or groups)"),
+    opts(T, add(cases, string:lexemes(V, ","), O));
 opts(["-" ++ _ = Opt | _], _) -> throw({usage, "unknown option " ++ Opt});
 opts([F | T], O) -> opts(T, add(files, [F], O)).
 
@@ -155,6 +162,19 @@ module({F, Role}, {Plan, M, Seen}) ->
                     end
             end
     end.
+
+%% select(Plan, Names): with --cases, each Common Test suite's entry runs
+%% only those entries of its all() (the runner checks that they are there).
+%% Throws {die, Msg} when the plan has no suite to select from.
+select(Plan, []) -> Plan;
+select(Plan, Names) ->
+    lists:any(fun(P) -> is_list(P) andalso lists:prefix("{ct, ", P) end, Plan)
+        orelse die("--cases needs a Common Test suite (a *_SUITE file) to select from"),
+    Sel = lists:flatten([", [", lists:join(", ", Names), "]}."]),
+    [case is_list(P) andalso lists:prefix("{ct, ", P) of
+         true -> lists:sublist(P, length(P) - 2) ++ Sel;
+         false -> P
+     end || P <- Plan].
 
 %% ---- building ----
 
@@ -377,14 +397,20 @@ last_words(Mod, Lines) ->
     case Slogan of "" -> Prev; _ -> Slogan end.
 
 %% plan_index(Mod, Plan) -> the 1-based place of Mod's entry (the last if
-%% several), 0 if none.
+%% several), 0 if none.  An entry is {Kind, Mod} or {ct, Mod, [Name...]}.
 plan_index(Mod, Plan) ->
     lists:foldl(fun({I, P}, Acc) ->
-                        case lists:suffix(" " ++ Mod ++ "}.", P) orelse lists:suffix(" '" ++ Mod ++ "'}.", P) of
+                        Rest = drop_kind(P),
+                        case lists:any(fun(M) -> lists:prefix(M, Rest) end,
+                                       [", " ++ Mod ++ "}.", ", '" ++ Mod ++ "'}.", ", " ++ Mod ++ ", ["]) of
                             true -> I;
                             false -> Acc
                         end
                 end, 0, lists:zip(lists:seq(1, length(Plan)), Plan)).
+
+%% drop_kind("{Kind, Rest") -> ", Rest".
+drop_kind("{" ++ P) -> lists:dropwhile(fun(C) -> C =/= $, end, P);
+drop_kind(P) -> P.
 
 %% totals(Lines) -> {Passed, Failed, Skipped} of the per-module lines.
 totals(Lines) ->

@@ -6,6 +6,8 @@
 %% the command line:
 %%     {eunit, foo_tests}.
 %%     {ct, bar_SUITE}.
+%%     {ct, bar_SUITE, [grp, case3]}.  (only these entries of its all():
+%%                                      a group's name, or a case's)
 %%     {exunit, 'Elixir.BazTest'}.     (an ExUnit module, from a *_test.exs)
 %% Each module's start is printed (`fb_test: eunit MOD`) and its result as
 %% it ends (`fb_test: MOD: N passed, N failed, N skipped`): test-image reads
@@ -88,9 +90,10 @@ run_plan(PlanFile, First) ->
 
 %% Module names are printed plain (Elixir.FooTest, not quoted): test-image
 %% matches them.
-run_item({Kind, Mod}) ->
+run_item(Item) ->
+    {Kind, Mod} = {element(1, Item), element(2, Item)},
     io:format("fb_test: ~s ~s~n", [Kind, Mod]),
-    {P, F, S} = Counts = try run_item(Kind, Mod)
+    {P, F, S} = Counts = try run_item(Kind, Mod, Item)
                          catch C:R:St ->
                              io:format("fb_test: ~s crashed the runner: ~p:~p~n  ~p~n", [Mod, C, R, St]),
                              {0, 1, 0}
@@ -98,7 +101,7 @@ run_item({Kind, Mod}) ->
     io:format("fb_test: ~s: ~w passed, ~w failed, ~w skipped~n", [Mod, P, F, S]),
     Counts.
 
-run_item(eunit, Mod) ->
+run_item(eunit, Mod, _) ->
     Ref = make_ref(),
     Res = eunit:test(eunit_tests(Mod), [{report, {?MODULE, [{owner, self()}, {ref, Ref}]}}]),
     receive
@@ -111,21 +114,41 @@ run_item(eunit, Mod) ->
         io:format("fb_test: ~w: no counts from EUnit (result ~p)~n", [Mod, Res]),
         {0, 1, 0}
     end;
-run_item(ct, Suite) ->
+run_item(ct, Suite, Item) ->
     LogDir = ct_logdir(),
     ok = filelib:ensure_dir(filename:join(LogDir, "x")),
     Dir = writable_suite_dir(Suite),
-    Opts = [{suite, Suite}, {dir, Dir}, {auto_compile, false},
-            {logdir, LogDir}, {verbosity, 0}, {multiply_timetraps, timetrap_factor()},
-            {ct_hooks, [?MODULE]}],
-    case ct:run_test(Opts) of
+    Opts = [{auto_compile, false}, {logdir, LogDir}, {verbosity, 0},
+            {multiply_timetraps, timetrap_factor()}, {ct_hooks, [?MODULE]}],
+    Result = case Item of
+                 {ct, Suite} -> ct:run_test([{suite, Suite}, {dir, Dir} | Opts]);
+                 {ct, Suite, Names} ->
+                     case selection(Suite, Names) of
+                         {ok, Tests} ->
+                             %% A test specification of one term per entry:
+                             %% Common Test runs them as one run of the
+                             %% suite (init_per_suite once), in this order.
+                             Spec = filename:join(LogDir, atom_to_list(Suite) ++ ".spec"),
+                             ok = file:write_file(Spec, [io_lib:format("~p.~n", [case T of
+                                                                                  {group, G} -> {groups, Dir, Suite, [G]};
+                                                                                  C -> {cases, Dir, Suite, [C]}
+                                                                              end]) || T <- Tests]),
+                             ct:run_test([{spec, Spec} | Opts]);
+                         {error, Missing} ->
+                             io:format("fb_test: ~s has no case or group ~s in its all()~n",
+                                       [Suite, lists:join(", ", [atom_to_list(M) || M <- Missing])]),
+                             none
+                     end
+             end,
+    case Result of
         {Ok, Failed, {UserSkipped, AutoSkipped}} ->
             {Ok, Failed + AutoSkipped, UserSkipped};
+        none -> {0, 1, 0};
         Other ->
             io:format("fb_test: ct:run_test(~p): ~p~n", [Suite, Other]),
             {0, 1, 0}
     end;
-run_item(exunit, Mod) ->
+run_item(exunit, Mod, _) ->
     %% Started once (a second start is a no-op), never run at halt.
     ok = 'Elixir.ExUnit':start([{autorun, false}]),
     case 'Elixir.ExUnit':run([Mod]) of
@@ -135,6 +158,27 @@ run_item(exunit, Mod) ->
             io:format("fb_test: ExUnit.run([~s]): ~p~n", [Mod, Other]),
             {0, 1, 0}
     end.
+
+%% selection(Suite, Names) -> {ok, Tests} | {error, Missing}: the entries of
+%% Suite:all() that Names name ({group, G} for a group, the atom for a case),
+%% in all()'s order (the order a whole run has), so that a suite too long for
+%% one run can be run in parts.  Every name must be one of all()'s entries.
+selection(Suite, Names) ->
+    All = [entry(T) || T <- Suite:all()],
+    case [N || N <- Names, not lists:member(N, [entry_name(E) || E <- All])] of
+        [] -> {ok, [E || E <- All, lists:member(entry_name(E), Names)]};
+        Missing -> {error, Missing}
+    end.
+
+%% An entry of all(), its properties dropped.
+entry({group, G}) -> {group, G};
+entry({group, G, _}) -> {group, G};
+entry({group, G, _, _}) -> {group, G};
+entry({testcase, C, _}) -> C;
+entry(C) -> C.
+
+entry_name({group, G}) -> G;
+entry_name(C) -> C.
 
 %% The Common Test hook: a case's start time rides in its Config (the hook's
 %% own state is shared by the cases of a parallel group).

@@ -50,6 +50,9 @@ parse_errors_test() ->
          {{die, "--search /no/such: no such directory"}, ["--search", "/no/such", "a.erl"]},
          {{die, "--timeout needs a number of seconds"}, ["--timeout", "5s", "a.erl"]},
          {{die, "--mem needs a number of MB"}, ["--mem", "1G", "a.erl"]},
+         {{die, "--cases needs NAME,... (the names of cases or groups)"}, ["--cases", "a,,b", "a_SUITE.erl"]},
+         {{die, "--cases needs NAME,... (the names of cases or groups)"}, ["--cases", "Big", "a_SUITE.erl"]},
+         {usage, ["a_SUITE.erl", "--cases"]},
          {{die, "--heap needs a number of MB from 32 to 879 (without it: all the RAM left)"},
           ["--heap", "16", "a.erl"]}]].
 
@@ -64,6 +67,18 @@ modules_test() ->
     ?assertEqual([F("a_tests.erl"), F("b_SUITE.erl"), F("h.erl")], maps:get(srcs, M)),
     ?assertEqual({[F("c.beam")], [F("x_test.exs")], true}, {maps:get(beams, M), maps:get(exs, M), maps:get(ct, M)}),
     ?assertEqual([], maps:get(files, M)).
+
+%% --cases: each suite's entry names the entries of its all() to run; the
+%% EUnit and ExUnit entries are left as they are.
+select_test() ->
+    Plan = ["{eunit, a}.", "{ct, b_SUITE}.", {exs, "x_test.exs"}, "{ct, c_SUITE}."],
+    ?assertEqual(Plan, fb_test_image:select(Plan, [])),
+    ?assertEqual(["{eunit, a}.", "{ct, b_SUITE, [heavy, t1]}.", {exs, "x_test.exs"}, "{ct, c_SUITE, [heavy, t1]}."],
+                 fb_test_image:select(Plan, ["heavy", "t1"])),
+    ?assertEqual({die, "--cases needs a Common Test suite (a *_SUITE file) to select from"},
+                 error_of(fun() -> fb_test_image:select(["{eunit, a}."], ["t1"]) end)),
+    ?assertEqual(["heavy", "t1", "t2"], maps:get(cases, fb_test_image:parse(["--cases", "heavy,t1", "--cases", "t2",
+                                                                              "a_SUITE.erl"]))).
 
 %% A helper that is not a module is a file put beside the modules, once.
 modules_files_test() ->
@@ -142,10 +157,13 @@ last_words_test() ->
     ?assertEqual("", fb_test_image:last_words("m", ["earlier", "fb_test: eunit m", ""])).
 
 plan_index_test() ->
-    Plan = ["{eunit, a}.", "{ct, b_SUITE}.", "{exunit, 'Elixir.FooTest'}."],
+    Plan = ["{eunit, a}.", "{ct, b_SUITE}.", "{exunit, 'Elixir.FooTest'}.", "{ct, d_SUITE, [g, c1]}."],
     ?assertEqual(2, fb_test_image:plan_index("b_SUITE", Plan)),
     ?assertEqual(3, fb_test_image:plan_index("Elixir.FooTest", Plan)),
-    ?assertEqual(0, fb_test_image:plan_index("c", Plan)).
+    ?assertEqual(4, fb_test_image:plan_index("d_SUITE", Plan)),
+    ?assertEqual(0, fb_test_image:plan_index("c", Plan)),
+    ?assertEqual(0, fb_test_image:plan_index("b", Plan)),
+    ?assertEqual(0, fb_test_image:plan_index("d", Plan)).
 
 totals_test() ->
     ?assertEqual({5, 1, 2}, fb_test_image:totals(["fb_test: a: 3 passed, 0 failed, 2 skipped", "noise",
