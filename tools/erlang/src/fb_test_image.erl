@@ -400,17 +400,13 @@ last_words(Mod, Lines) ->
 %% several), 0 if none.  An entry is {Kind, Mod} or {ct, Mod, [Name...]}.
 plan_index(Mod, Plan) ->
     lists:foldl(fun({I, P}, Acc) ->
-                        Rest = drop_kind(P),
-                        case lists:any(fun(M) -> lists:prefix(M, Rest) end,
-                                       [", " ++ Mod ++ "}.", ", '" ++ Mod ++ "'}.", ", " ++ Mod ++ ", ["]) of
-                            true -> I;
-                            false -> Acc
+                        {ok, Toks, _} = erl_scan:string(P),
+                        {ok, Entry} = erl_parse:parse_term(Toks),
+                        case atom_to_list(element(2, Entry)) of
+                            Mod -> I;
+                            _ -> Acc
                         end
                 end, 0, lists:zip(lists:seq(1, length(Plan)), Plan)).
-
-%% drop_kind("{Kind, Rest") -> ", Rest".
-drop_kind("{" ++ P) -> lists:dropwhile(fun(C) -> C =/= $, end, P);
-drop_kind(P) -> P.
 
 %% totals(Lines) -> {Passed, Failed, Skipped} of the per-module lines.
 totals(Lines) ->

@@ -91,9 +91,9 @@ run_plan(PlanFile, First) ->
 %% Module names are printed plain (Elixir.FooTest, not quoted): test-image
 %% matches them.
 run_item(Item) ->
-    {Kind, Mod} = {element(1, Item), element(2, Item)},
-    io:format("fb_test: ~s ~s~n", [Kind, Mod]),
-    {P, F, S} = Counts = try run_item(Kind, Mod, Item)
+    Mod = element(2, Item),
+    io:format("fb_test: ~s ~s~n", [element(1, Item), Mod]),
+    {P, F, S} = Counts = try run(Item)
                          catch C:R:St ->
                              io:format("fb_test: ~s crashed the runner: ~p:~p~n  ~p~n", [Mod, C, R, St]),
                              {0, 1, 0}
@@ -101,7 +101,7 @@ run_item(Item) ->
     io:format("fb_test: ~s: ~w passed, ~w failed, ~w skipped~n", [Mod, P, F, S]),
     Counts.
 
-run_item(eunit, Mod, _) ->
+run({eunit, Mod}) ->
     Ref = make_ref(),
     Res = eunit:test(eunit_tests(Mod), [{report, {?MODULE, [{owner, self()}, {ref, Ref}]}}]),
     receive
@@ -114,41 +114,28 @@ run_item(eunit, Mod, _) ->
         io:format("fb_test: ~w: no counts from EUnit (result ~p)~n", [Mod, Res]),
         {0, 1, 0}
     end;
-run_item(ct, Suite, Item) ->
-    LogDir = ct_logdir(),
-    ok = filelib:ensure_dir(filename:join(LogDir, "x")),
-    Dir = writable_suite_dir(Suite),
-    Opts = [{auto_compile, false}, {logdir, LogDir}, {verbosity, 0},
-            {multiply_timetraps, timetrap_factor()}, {ct_hooks, [?MODULE]}],
-    Result = case Item of
-                 {ct, Suite} -> ct:run_test([{suite, Suite}, {dir, Dir} | Opts]);
-                 {ct, Suite, Names} ->
-                     case selection(Suite, Names) of
-                         {ok, Tests} ->
-                             %% A test specification of one term per entry:
-                             %% Common Test runs them as one run of the
-                             %% suite (init_per_suite once), in this order.
-                             Spec = filename:join(LogDir, atom_to_list(Suite) ++ ".spec"),
-                             ok = file:write_file(Spec, [io_lib:format("~p.~n", [case T of
-                                                                                  {group, G} -> {groups, Dir, Suite, [G]};
-                                                                                  C -> {cases, Dir, Suite, [C]}
-                                                                              end]) || T <- Tests]),
-                             ct:run_test([{spec, Spec} | Opts]);
-                         {error, Missing} ->
-                             io:format("fb_test: ~s has no case or group ~s in its all()~n",
-                                       [Suite, lists:join(", ", [atom_to_list(M) || M <- Missing])]),
-                             none
-                     end
-             end,
-    case Result of
-        {Ok, Failed, {UserSkipped, AutoSkipped}} ->
-            {Ok, Failed + AutoSkipped, UserSkipped};
-        none -> {0, 1, 0};
-        Other ->
-            io:format("fb_test: ct:run_test(~p): ~p~n", [Suite, Other]),
+run({ct, Suite}) ->
+    ct_counts(Suite, fun(Dir, _LogDir, Opts) -> ct:run_test([{suite, Suite}, {dir, Dir} | Opts]) end);
+run({ct, Suite, Names}) ->
+    case selection(Suite, Names) of
+        {ok, Tests} ->
+            %% A test specification of one term per entry: Common Test runs
+            %% them as one run of the suite (init_per_suite once), in this order.
+            ct_counts(Suite, fun(Dir, LogDir, Opts) ->
+                                     Spec = filename:join(LogDir, atom_to_list(Suite) ++ ".spec"),
+                                     Terms = [case T of
+                                                  {group, G} -> {groups, Dir, Suite, [G]};
+                                                  C -> {cases, Dir, Suite, [C]}
+                                              end || T <- Tests],
+                                     ok = file:write_file(Spec, [io_lib:format("~p.~n", [T]) || T <- Terms]),
+                                     ct:run_test([{spec, Spec} | Opts])
+                             end);
+        {error, Missing} ->
+            io:format("fb_test: ~s has no case or group ~s in its all()~n",
+                      [Suite, lists:join(", ", [atom_to_list(M) || M <- Missing])]),
             {0, 1, 0}
     end;
-run_item(exunit, Mod, _) ->
+run({exunit, Mod}) ->
     %% Started once (a second start is a no-op), never run at halt.
     ok = 'Elixir.ExUnit':start([{autorun, false}]),
     case 'Elixir.ExUnit':run([Mod]) of
@@ -156,6 +143,22 @@ run_item(exunit, Mod, _) ->
             {T - F - S - E, F, S + E};
         Other ->
             io:format("fb_test: ExUnit.run([~s]): ~p~n", [Mod, Other]),
+            {0, 1, 0}
+    end.
+
+%% ct_counts(Suite, Run) -> the counts of Run(Dir, LogDir, Opts), a
+%% ct:run_test/1 of the suite from its writable directory with our options.
+ct_counts(Suite, Run) ->
+    LogDir = ct_logdir(),
+    ok = filelib:ensure_dir(filename:join(LogDir, "x")),
+    Dir = writable_suite_dir(Suite),
+    Opts = [{auto_compile, false}, {logdir, LogDir}, {verbosity, 0},
+            {multiply_timetraps, timetrap_factor()}, {ct_hooks, [?MODULE]}],
+    case Run(Dir, LogDir, Opts) of
+        {Ok, Failed, {UserSkipped, AutoSkipped}} ->
+            {Ok, Failed + AutoSkipped, UserSkipped};
+        Other ->
+            io:format("fb_test: ct:run_test(~p): ~p~n", [Suite, Other]),
             {0, 1, 0}
     end.
 
